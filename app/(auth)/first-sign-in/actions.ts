@@ -1,0 +1,14 @@
+'use server';
+
+import { action } from '@/lib/auth/action';
+import { changePassword, changePasswordSchema, completeEnrolment, enrolSchema } from '@/lib/auth/enrolment';
+
+export const changeInitialPassword = action(changePasswordSchema, (input, { user, now }) => changePassword(user, input, now), {
+  allowIncompleteSignIn: true,
+  success: () => 'Password changed.',
+});
+
+export const enrolAuthenticator = action(enrolSchema, (input, { user, now }) => completeEnrolment(user, input, now), {
+  allowIncompleteSignIn: true,
+  success: () => 'Authenticator app set up.',
+});

@@ -1,0 +1,63 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requireUser } from '@/lib/auth/session';
+import { getDb } from '@/db';
+import { policyIndex } from '@/lib/tenant/engine';
+import { personaOf } from '@/lib/portal/persona';
+import { scheduleStatus, activationOptions, pathOf, type PolicyIndex } from '@/lib/policy';
+import { Card, PageHeader } from '@/components/ui/card';
+import { buttonClass } from '@/components/ui/button';
+
+export const metadata: Metadata = { title: 'Home' };
+
+const scopePath = (index: PolicyIndex, id: string) =>
+  pathOf(index, id)
+    .map((r, i) => (i === 0 && r.kind === 'managementGroup' ? 'Tenant' : r.name))
+    .join(' › ');
+
+export default async function HomePage() {
+  const user = await requireUser();
+  const now = Date.now();
+  const index = policyIndex(getDb());
+  const persona = personaOf(index, user.id, now);
+  const mine = index.schedulesByUser.get(user.id) ?? [];
+  const active = mine.filter((s) => s.kind === 'active' && scheduleStatus(s, now) === 'Active');
+  const eligibleCount = activationOptions(index, user.id, now).length;
+  const role = (id: string) => index.roles.get(id)?.name ?? id;
+  return (
+    <div className="space-y-6">
+      <PageHeader title={`Hello, ${user.displayName}`} description="What you hold now, what you can activate, and what waits for you." />
+      <div className="grid gap-4 md:grid-cols-3">
+        <Card title="Active roles">
+          {active.length === 0 ? (
+            <p className="text-sm text-[var(--muted)]">You hold no active role right now.</p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {active.map((s) => (
+                <li key={s.id}>
+                  <span className="font-medium">{role(s.roleId)}</span> on {scopePath(index, s.scopeId)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Eligible roles">
+          <p className="text-sm">
+            {eligibleCount === 0 ? 'You have no eligible roles. Ask an administrator of the scope.' : `You can activate ${eligibleCount} eligible role${eligibleCount === 1 ? '' : 's'}.`}
+          </p>
+          <Link href="/my-roles" className={buttonClass('secondary', 'mt-3')}>
+            Go to My roles
+          </Link>
+        </Card>
+        {persona.approves && (
+          <Card title="Approvals">
+            <p className="text-sm">{persona.pendingApprovals === 0 ? 'No request waits for your decision.' : `${persona.pendingApprovals} request(s) wait for your decision.`}</p>
+            <Link href="/approvals" className={buttonClass('secondary', 'mt-3')}>
+              Open the approvals queue
+            </Link>
+          </Card>
+        )}
+      </div>
+    </div>
+  );
+}

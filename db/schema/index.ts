@@ -1,0 +1,6 @@
+export * from './identity';
+export * from './resources';
+export * from './settings';
+export * from './schedules';
+export * from './requests';
+export * from './activity';

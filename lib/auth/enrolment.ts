@@ -1,0 +1,81 @@
+import 'server-only';
+import QRCode from 'qrcode';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db';
+import { users, type User } from '@/db/schema';
+import { ElevateError } from '@/lib/errors';
+import { seal, unseal } from '@/lib/crypto/seal';
+import { getEncryptionKey } from '@/lib/crypto/secrets';
+import { hashPassword, passwordProblem, verifyPassword } from '@/lib/crypto/password';
+import { writeAudit } from '@/lib/audit/write';
+import { checkTotp, newTotpSecret, totpUri, TOTP_MESSAGES } from './totp';
+
+export interface EnrolmentOffer {
+  /** the new secret, sealed with the instance key: the form carries it back untampered */
+  sealed: string;
+  manualKey: string;
+  qrDataUrl: string;
+}
+
+/** A fresh authenticator secret to show as a QR code and manual key. Nothing is stored until a code proves the app has it. */
+export async function offerEnrolment(user: Pick<User, 'email'>): Promise<EnrolmentOffer> {
+  const secret = newTotpSecret();
+  const uri = totpUri(secret, user.email);
+  return { sealed: seal(JSON.stringify({ secret, email: user.email.toLowerCase() }), getEncryptionKey()), manualKey: secret.replace(/(.{4})/g, '$1 ').trim(), qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 200 }) };
+}
+
+export const enrolSchema = z.object({
+  sealed: z.string().min(10, 'Start the set-up again.'),
+  mfaCode: z.string().trim().regex(/^\d{6}$/, TOTP_MESSAGES.format),
+});
+
+export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>, now: number) {
+  let secret: string;
+  try {
+    const opened = JSON.parse(unseal(input.sealed, getEncryptionKey())) as { secret: string; email: string };
+    if (opened.email !== user.email.toLowerCase()) throw new Error('other user');
+    secret = opened.secret;
+  } catch {
+    throw new ElevateError('InvalidRequest', 'This set-up expired. Start again.');
+  }
+  const check = checkTotp(secret, input.mfaCode, now, null);
+  if (!check.ok) throw new ElevateError('InvalidMfaCode', TOTP_MESSAGES[check.reason], { fieldErrors: { mfaCode: [TOTP_MESSAGES[check.reason]] } });
+  getDb().transaction(
+    (tx) => {
+      tx.update(users)
+        .set({ totpSecretEnc: seal(secret, getEncryptionKey()), totpEnrolledAt: now, totpLastStep: check.step, mustEnrolMfa: false })
+        .where(eq(users.id, user.id))
+        .run();
+      writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'MFA enrolled', principal: { type: 'User', id: user.id, name: user.displayName } });
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'Enter your current password.'),
+    newPassword: z.string().superRefine((v, ctx) => {
+      const problem = passwordProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords differ.' })
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], message: 'Choose a password different from the current one.' });
+
+export async function changePassword(user: User, input: z.infer<typeof changePasswordSchema>, now: number) {
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new ElevateError('InvalidRequest', 'Check the highlighted fields.', { fieldErrors: { currentPassword: ['The current password is not right.'] } });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  getDb().transaction(
+    (tx) => {
+      // sessionVersion stays: this session continues, but the change is audited
+      tx.update(users).set({ passwordHash, mustChangePassword: false, isDemo: false }).where(eq(users.id, user.id)).run();
+      writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'Password changed', principal: { type: 'User', id: user.id, name: user.displayName } });
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -1,0 +1,38 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { users, sessionMfa } from '@/db/schema';
+import { ElevateError } from '@/lib/errors';
+import { unseal } from '@/lib/crypto/seal';
+import { getEncryptionKey } from '@/lib/crypto/secrets';
+import { writeAudit } from '@/lib/audit/write';
+import { checkTotp, TOTP_MESSAGES } from './totp';
+
+/**
+ * MFA step-up inside the caller's transaction: verifies the 6-digit code, records its
+ * time step so it can never be replayed, marks this session MFA-verified, audits, and
+ * returns the verification time. Throws ElevateError with a field error for `mfaCode`.
+ * If the caller's transaction rolls back (the activation it guarded was refused), the
+ * code was not used for anything and stays unused.
+ */
+export function verifyMfaStepUp(tx: DbOrTx, userId: string, code: string, now: number, sessionId: string | null): number {
+  const user = tx.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) throw new ElevateError('Unauthenticated', 'Sign in again.');
+  if (!user.totpSecretEnc) throw new ElevateError('MfaRequired', TOTP_MESSAGES.notEnrolled, { fieldErrors: { mfaCode: [TOTP_MESSAGES.notEnrolled] } });
+  const result = checkTotp(unseal(user.totpSecretEnc, getEncryptionKey()), code.trim(), now, user.totpLastStep);
+  if (!result.ok) {
+    throw new ElevateError('InvalidMfaCode', TOTP_MESSAGES[result.reason], { fieldErrors: { mfaCode: [TOTP_MESSAGES[result.reason]] } });
+  }
+  tx.update(users).set({ totpLastStep: result.step }).where(eq(users.id, userId)).run();
+  if (sessionId) {
+    tx.insert(sessionMfa).values({ sessionId, userId, verifiedAt: now }).onConflictDoUpdate({ target: sessionMfa.sessionId, set: { verifiedAt: now } }).run();
+  }
+  writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'MFA verified', principal: { type: 'User', id: user.id, name: user.displayName } });
+  return now;
+}
+
+/** When this session last passed an MFA step-up (null if never); the engine decides whether that is fresh enough. */
+export function sessionMfaVerifiedAt(db: DbOrTx, userId: string, sessionId: string | null): number | null {
+  if (!sessionId) return null;
+  return db.select({ at: sessionMfa.verifiedAt }).from(sessionMfa).where(and(eq(sessionMfa.sessionId, sessionId), eq(sessionMfa.userId, userId))).get()?.at ?? null;
+}

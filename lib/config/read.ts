@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = (name: string, fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (/^(1|true|yes|on)$/i.test(v)) return true;
+      if (/^(0|false|no|off)$/i.test(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be 1/0, true/false, yes/no or on/off, got "${v}"` });
+      return z.NEVER;
+    });
+
+const int = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      try {
+        const u = new URL(v);
+        if (!['http:', 'https:', 'smtp:', 'smtps:'].includes(u.protocol)) throw new Error('protocol');
+        return v.replace(/\/$/, '');
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} must be an absolute URL, got "${v}"` });
+        return z.NEVER;
+      }
+    });
+
+const schema = z.object({
+  ELEVATE_DATA_DIR: z.string().optional(),
+  ELEVATE_DB: z.string().optional(),
+  ELEVATE_DEMO: bool('ELEVATE_DEMO', true),
+  ELEVATE_URL: url('ELEVATE_URL'),
+  NEXTAUTH_URL: url('NEXTAUTH_URL'),
+  PORT: int('PORT', 3000, 1, 65535),
+  ELEVATE_AUTH_SECRET: z
+    .string()
+    .min(32, 'ELEVATE_AUTH_SECRET must be at least 32 characters')
+    .optional(),
+  ELEVATE_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'ELEVATE_ENCRYPTION_KEY must be 32 bytes in base64 (44 characters, e.g. `openssl rand -base64 32`)')
+    .optional(),
+  ELEVATE_SMTP_URL: url('ELEVATE_SMTP_URL'),
+  ELEVATE_MAIL_FROM: z.string().email('ELEVATE_MAIL_FROM must be an e-mail address').optional(),
+  ELEVATE_TLS_CERT: z.string().optional(),
+  ELEVATE_TLS_KEY: z.string().optional(),
+  ELEVATE_LOCKOUT_THRESHOLD: int('ELEVATE_LOCKOUT_THRESHOLD', 5, 1, 100),
+  ELEVATE_LOCKOUT_MINUTES: int('ELEVATE_LOCKOUT_MINUTES', 15, 1, 24 * 60),
+  ELEVATE_SESSION_HOURS: int('ELEVATE_SESSION_HOURS', 12, 1, 24 * 30),
+});
+
+export interface Config {
+  dataDir: string;
+  dbPath: string;
+  demo: boolean;
+  publicUrl: string;
+  port: number;
+  authSecret?: string;
+  encryptionKey?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  tls?: { certFile: string; keyFile: string };
+  lockout: { threshold: number; minutes: number };
+  sessionHours: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming each bad variable and what it expects. */
+export function readConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(`Elevate cannot start: invalid configuration\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.ELEVATE_TLS_CERT) !== Boolean(e.ELEVATE_TLS_KEY)) {
+    throw new ConfigError('Elevate cannot start: invalid configuration\n  - ELEVATE_TLS_CERT and ELEVATE_TLS_KEY must be set together (PEM file paths)');
+  }
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.ELEVATE_DATA_DIR ?? './data');
+  const scheme = e.ELEVATE_TLS_CERT ? 'https' : 'http';
+  return {
+    dataDir,
+    dbPath: path.resolve(/*turbopackIgnore: true*/ e.ELEVATE_DB ?? path.join(dataDir, 'elevate.db')),
+    demo: e.ELEVATE_DEMO,
+    publicUrl: e.ELEVATE_URL ?? e.NEXTAUTH_URL ?? `${scheme}://localhost:${e.PORT}`,
+    port: e.PORT,
+    authSecret: e.ELEVATE_AUTH_SECRET,
+    encryptionKey: e.ELEVATE_ENCRYPTION_KEY,
+    smtpUrl: e.ELEVATE_SMTP_URL,
+    mailFrom: e.ELEVATE_MAIL_FROM ?? 'elevate@localhost',
+    tls: e.ELEVATE_TLS_CERT ? { certFile: e.ELEVATE_TLS_CERT, keyFile: e.ELEVATE_TLS_KEY! } : undefined,
+    lockout: { threshold: e.ELEVATE_LOCKOUT_THRESHOLD, minutes: e.ELEVATE_LOCKOUT_MINUTES },
+    sessionHours: e.ELEVATE_SESSION_HOURS,
+  };
+}

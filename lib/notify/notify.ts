@@ -1,0 +1,49 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { inArray } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { notifications, emailOutbox, users } from '@/db/schema';
+
+export interface NotifyInput {
+  userIds: string[];
+  /** e.g. 'approval-requested', 'request-approved', 'request-denied', 'request-timed-out', 'activation-ending' */
+  kind: string;
+  title: string;
+  body?: string;
+  /** portal path, e.g. /approvals/{requestId}; e-mails carry it as an absolute link */
+  link?: string;
+  requestId?: string;
+  /** also e-mail them (default true) */
+  email?: boolean;
+}
+
+/**
+ * Records in-app notifications and queues e-mails inside the caller's transaction, so a
+ * change and the news of it commit together. Delivery (SMTP, or the outbox that admins
+ * read when no SMTP is configured) happens after commit: see lib/notify/deliver.ts.
+ */
+export function notify(tx: DbOrTx, input: NotifyInput, now: number, publicUrl: string): void {
+  const ids = [...new Set(input.userIds)];
+  if (!ids.length) return;
+  const recipients = tx.select({ id: users.id, email: users.email, disabled: users.disabled }).from(users).where(inArray(users.id, ids)).all();
+  for (const r of recipients) {
+    if (r.disabled) continue;
+    tx.insert(notifications)
+      .values({ id: crypto.randomUUID(), userId: r.id, kind: input.kind, title: input.title, body: input.body ?? '', link: input.link ?? null, requestId: input.requestId ?? null, createdAt: now })
+      .run();
+    if (input.email === false) continue;
+    const link = input.link ? publicUrl + input.link : null;
+    tx.insert(emailOutbox)
+      .values({
+        id: crypto.randomUUID(),
+        to: r.email,
+        subject: `[Elevate] ${input.title}`,
+        text: [input.body ?? '', link ? `\nOpen in Elevate: ${link}` : ''].join('\n').trim(),
+        link,
+        requestId: input.requestId ?? null,
+        status: 'queued',
+        createdAt: now,
+      })
+      .run();
+  }
+}

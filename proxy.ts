@@ -1,0 +1,25 @@
+import { NextResponse, type NextRequest } from 'next/server';
+
+/**
+ * An optimistic check only: a signed-out visitor to a portal page goes to sign-in.
+ * Pages, server actions and route handlers each verify the session themselves.
+ * It also passes the requested path on, so a page can send people back after sign-in.
+ */
+const PUBLIC = [/^\/sign-in/, /^\/api\//, /^\/_next\//, /^\/favicon/, /^\/providers\//, /^\/subscriptions\//, /^\/robots\.txt$/];
+
+export function proxy(req: NextRequest) {
+  const { pathname, search } = req.nextUrl;
+  const headers = new Headers(req.headers);
+  headers.set('x-elevate-path', pathname + search);
+  if (PUBLIC.some((r) => r.test(pathname))) return NextResponse.next({ request: { headers } });
+  const hasSession = req.cookies.has('__Secure-next-auth.session-token') || req.cookies.has('next-auth.session-token');
+  if (!hasSession) {
+    const url = req.nextUrl.clone();
+    url.pathname = '/sign-in';
+    url.search = pathname === '/' ? '' : `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+    return NextResponse.redirect(url);
+  }
+  return NextResponse.next({ request: { headers } });
+}
+
+export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
