@@ -1,0 +1,80 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, PERSONAS } from './support/fixtures';
+
+test.describe('sign-in and the portal shell', () => {
+  for (const persona of ['steve', 'jen', 'avery', 'sam'] as const) {
+    test(`${PERSONAS[persona].name} signs in and lands on their home page`, async ({ page, signInAs }) => {
+      await signInAs(page, persona);
+      await expect(page).toHaveURL(/\/$/);
+      await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My roles' })).toBeVisible();
+      await expect(page.getByText(PERSONAS[persona].email)).toBeVisible();
+    });
+  }
+
+  test('navigation shows Admin to Steve and Approvals to Avery, but neither to Jen', async ({ page, signInAs, personaPage }) => {
+    await signInAs(page, 'steve');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link', { name: 'Admin' })).toBeVisible();
+    const avery = await personaPage('avery');
+    await expect(avery.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Approvals/ })).toBeVisible();
+    const jen = await personaPage('jen');
+    const jenNav = jen.getByRole('navigation', { name: 'Main' });
+    await expect(jenNav.getByRole('link', { name: 'My roles' })).toBeVisible();
+    await expect(jenNav.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+    await expect(jenNav.getByRole('link', { name: /Approvals/ })).toHaveCount(0);
+  });
+
+  test('a signed-out visit to a portal page lands on sign-in and returns after it', async ({ page }) => {
+    await page.goto('/my-roles');
+    await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fmy-roles/);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  });
+
+  test('sign out ends the session', async ({ page, signInAs }) => {
+    await signInAs(page, 'sam');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+
+  test('a wrong password shows an error, and repeated failures lock the account', async ({ page }) => {
+    await page.goto('/sign-in');
+    const form = page.getByRole('main');
+    await page.getByLabel('Email').fill(PERSONAS.sam.email);
+    for (let i = 1; i <= 4; i++) {
+      await page.getByLabel('Password').fill(`wrong-password-${i}`);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(form.getByRole('alert')).toHaveText('Wrong email or password.');
+    }
+    await page.getByLabel('Password').fill('wrong-password-5');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(form.getByRole('alert')).toContainText('This account is locked');
+    // even the right password is refused while locked
+    await page.getByLabel('Password').fill('elevate-demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(form.getByRole('alert')).toContainText('This account is locked');
+  });
+
+  test('the sign-in page has no serious accessibility violations', async ({ page }) => {
+    await page.goto('/sign-in');
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  });
+
+  test('the portal shell has no serious accessibility violations', async ({ page, signInAs }) => {
+    await signInAs(page, 'steve');
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  });
+
+  test('security headers are set', async ({ page }) => {
+    const res = await page.goto('/sign-in');
+    const h = res!.headers();
+    expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(h['x-frame-options']).toBe('DENY');
+    expect(h['x-content-type-options']).toBe('nosniff');
+  });
+});
