@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { readConfig, ConfigError } from './read';
+
+describe('configuration', () => {
+  it('has working defaults for the embedded demo', () => {
+    const c = readConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.demo).toBe(true);
+    expect(c.dbPath.endsWith('data/elevate.db')).toBe(true);
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.tls).toBeUndefined();
+  });
+
+  it('reads overrides', () => {
+    const c = readConfig({ PORT: '8443', ELEVATE_DEMO: 'off', ELEVATE_DB: '/tmp/x.db', ELEVATE_TLS_CERT: 'c.pem', ELEVATE_TLS_KEY: 'k.pem' });
+    expect(c).toMatchObject({ port: 8443, demo: false, dbPath: '/tmp/x.db', publicUrl: 'https://localhost:8443', tls: { certFile: 'c.pem', keyFile: 'k.pem' } });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a whole number from 1 to 65535, got "eighty"'],
+    [{ ELEVATE_DEMO: 'maybe' }, 'ELEVATE_DEMO must be 1/0'],
+    [{ ELEVATE_URL: 'not a url' }, 'ELEVATE_URL must be an absolute URL'],
+    [{ ELEVATE_ENCRYPTION_KEY: 'short' }, 'ELEVATE_ENCRYPTION_KEY must be 32 bytes in base64'],
+    [{ ELEVATE_AUTH_SECRET: 'short' }, 'ELEVATE_AUTH_SECRET must be at least 32 characters'],
+    [{ ELEVATE_TLS_CERT: 'c.pem' }, 'ELEVATE_TLS_CERT and ELEVATE_TLS_KEY must be set together'],
+    [{ ELEVATE_LOCKOUT_THRESHOLD: '0' }, 'ELEVATE_LOCKOUT_THRESHOLD must be a whole number from 1 to 100'],
+  ])('a bad value stops start-up naming the variable: %j', (env, message) => {
+    expect(() => readConfig(env)).toThrow(ConfigError);
+    expect(() => readConfig(env)).toThrow(message);
+  });
+});
