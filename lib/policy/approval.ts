@@ -1,0 +1,105 @@
+import { managementAccess } from './access';
+import type { Reason } from './reasons';
+import type { PolicyIndex } from './tenant-index';
+import { effectiveEnd, requestStatus } from './time';
+import type { Millis, PrincipalRef, RequestFact, RoleSettings } from './types';
+
+export interface ResolvedApprovers {
+  /** what the UI shows: the named approvers (minus the requester), or the PIM admins */
+  refs: PrincipalRef[];
+  /** concrete enabled user ids who can decide, never the requester */
+  userIds: string[];
+  /** true when no approver is named and tenant PIM administrators decide */
+  pimAdmins: boolean;
+}
+
+/**
+ * Resolve approvers to people. Named approvers win; when none are named the tenant's
+ * PIM administrators approve (DESIGN.md). The requester is removed everywhere, so an
+ * empty `userIds` means the request could never be approved (→ 'no-approver').
+ */
+export function resolveApprovers(index: PolicyIndex, named: readonly PrincipalRef[], requesterId: string): ResolvedApprovers {
+  const ids = new Set<string>();
+  const ok = (id: string) => {
+    const u = index.users.get(id);
+    return u !== undefined && !u.disabled && id !== requesterId;
+  };
+  if (named.length === 0) {
+    const admins = index.pimAdmins.filter((u) => u.id !== requesterId);
+    return { refs: admins.map((u) => ({ type: 'User', id: u.id })), userIds: admins.map((u) => u.id), pimAdmins: true };
+  }
+  const refs: PrincipalRef[] = [];
+  for (const a of named) {
+    if (a.type === 'User') {
+      if (a.id === requesterId) continue;
+      refs.push(a);
+      if (ok(a.id)) ids.add(a.id);
+    } else {
+      refs.push(a);
+      for (const m of index.groups.get(a.id)?.memberIds ?? []) if (ok(m)) ids.add(m);
+    }
+  }
+  return { refs, userIds: [...ids], pimAdmins: false };
+}
+
+/** Concrete user ids who may decide, excluding the requester (and a request's own principal). */
+export function approversOf(index: PolicyIndex, source: RequestFact | RoleSettings, requesterId: string): string[] {
+  if ('requestType' in source) {
+    const ids = resolveApprovers(index, source.approvers, requesterId).userIds;
+    const principalUser = source.principal.type === 'User' ? source.principal.id : null;
+    return ids.filter((id) => id !== source.requesterId && id !== principalUser);
+  }
+  return resolveApprovers(index, source.approvers, requesterId).userIds;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** when allowed: why this user may decide; when not: every reason why not */
+  reasons: Reason[];
+}
+
+/** Self extend/renew go to the scope's administrators rather than the role's approvers. */
+const ADMIN_APPROVED: ReadonlySet<string> = new Set(['SelfExtend', 'SelfRenew']);
+
+/** May `userId` approve or deny `req` now? First decision settles it (rule 6): only pending requests qualify. */
+export function canDecide(index: PolicyIndex, userId: string, req: RequestFact, now: Millis): Decision {
+  const denied: Reason[] = [];
+  const user = index.users.get(userId);
+  if (!user) denied.push({ code: 'request-unknown-principal', principal: { type: 'User', id: userId } });
+  else if (user.disabled) denied.push({ code: 'principal-disabled', principal: { type: 'User', id: userId } });
+  if (requestStatus(req, now) !== 'PendingApproval') denied.push({ code: 'not-pending', requestId: req.id });
+  if (userId === req.requesterId || (req.principal.type === 'User' && req.principal.id === userId)) {
+    denied.push({ code: 'requester-cannot-approve', requestId: req.id });
+  }
+  const grants: Reason[] = [];
+  if (user && !user.disabled) {
+    if (req.approvers.length > 0) {
+      for (const a of req.approvers) {
+        if (a.type === 'User' && a.id === userId) grants.push({ code: 'named-approver', principal: a });
+        if (a.type === 'Group' && index.groupsByUser.get(userId)?.has(a.id)) {
+          grants.push({ code: 'named-approver-group', groupId: a.id, principal: { type: 'User', id: userId } });
+        }
+      }
+    } else if (ADMIN_APPROVED.has(req.requestType)) {
+      grants.push(...managementAccess(index, userId, req.scopeId, now).reasons);
+    } else if (user.isPimAdmin) {
+      grants.push({ code: 'pim-admin-approver', principal: { type: 'User', id: userId } });
+    }
+  }
+  if (grants.length === 0 && user && !user.disabled) denied.push({ code: 'not-an-approver', requestId: req.id });
+  return denied.length ? { allowed: false, reasons: denied } : { allowed: true, reasons: grants };
+}
+
+/**
+ * Rule 6: an approved activation starts when approved (or at its requested start, if
+ * later) and lasts the requested duration — still capped at the eligibility's end (rule 4).
+ */
+export function approvedActivationWindow(index: PolicyIndex, req: RequestFact, approvedAt: Millis): { startAt: Millis; endAt: Millis } {
+  const startAt = Math.max(approvedAt, req.startAt);
+  const duration = req.endAt === null ? 0 : req.endAt - req.startAt;
+  let endAt = startAt + duration;
+  const elig = req.linkedEligibilityId ? index.schedules.get(req.linkedEligibilityId) : undefined;
+  const eligEnd = elig ? effectiveEnd(elig) : null;
+  if (eligEnd !== null && endAt > eligEnd) endAt = Math.max(startAt, eligEnd);
+  return { startAt, endAt };
+}

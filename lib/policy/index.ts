@@ -1,0 +1,19 @@
+/**
+ * Elevate's policy engine: pure functions over an indexed TenantSnapshot. No I/O and no
+ * clock: every question takes `now`/`at` explicitly. Import from '@/lib/policy'.
+ */
+export * from './types';
+export * from './constants';
+export * from './reasons';
+export * from './time';
+export {
+  buildPolicyIndex, pathOf, isManaged, isAncestorOrSelf, descendantsOf, descendantNodes, nodeOf, requestKey,
+  BUCKET_THRESHOLD, type PolicyIndex, type ResourceNode, type PrincipalBuckets,
+} from './tenant-index';
+export { settingsFor, settingsAtNode, validateSettings, type GoverningSettings, type SettingsViolation } from './settings';
+export * from './access';
+export * from './approval';
+export * from './activation';
+export * from './admin';
+export * from './weaker';
+export { blueWidgetCo, BWC } from './fixtures/blue-widget';

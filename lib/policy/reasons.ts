@@ -1,0 +1,177 @@
+import type { PrincipalRef, RoleSettings } from './types';
+
+/**
+ * Structured explanations. The engine never returns prose: it returns codes with the
+ * facts that justify them, and `describe` renders text. UI and API share these so a
+ * message means the same thing everywhere, and tests can assert on codes.
+ */
+
+/** Why something is denied. Every check reports its own code; evaluations collect all. */
+export type ViolationCode =
+  | 'scope-unknown'
+  | 'scope-not-managed'
+  | 'not-eligible-at-scope'
+  | 'eligibility-not-found'
+  | 'eligibility-not-started'
+  | 'eligibility-expired'
+  | 'eligibility-revoked'
+  | 'duration-over-maximum'
+  | 'duration-under-minimum'
+  | 'justification-required'
+  | 'ticket-required'
+  | 'mfa-required'
+  | 'overlapping-activation'
+  | 'pending-request-exists'
+  | 'no-approver'
+  | 'start-in-past'
+  | 'principal-disabled'
+  | 'principal-not-found'
+  | 'role-not-found'
+  | 'not-authorized'
+  | 'permanent-not-allowed'
+  | 'window-too-long'
+  | 'end-before-start'
+  | 'overlapping-assignment'
+  | 'target-not-found'
+  | 'target-already-revoked'
+  | 'not-in-extend-window'
+  | 'not-in-renew-window'
+  | 'not-active-or-scheduled';
+
+/** Why something is allowed, how it will go, or why a decision is refused. */
+export type ReasonCode =
+  | 'settings-explicit'
+  | 'settings-default'
+  | 'approval-required'
+  | 'activates-immediately'
+  | 'capped-at-eligibility-end'
+  | 'start-adjusted-to-now'
+  | 'pim-admin'
+  | 'management-role'
+  | 'activate-first'
+  | 'named-approver'
+  | 'named-approver-group'
+  | 'pim-admin-approver'
+  | 'weaker-setting'
+  | 'goes-to-admin-approval'
+  | 'not-pending'
+  | 'requester-cannot-approve'
+  | 'not-an-approver'
+  | 'principal-disabled'
+  | 'request-unknown-principal';
+
+interface Facts {
+  scopeId?: string;
+  roleId?: string;
+  scheduleId?: string;
+  requestId?: string;
+  groupId?: string;
+  principal?: PrincipalRef;
+  setting?: keyof RoleSettings;
+  /** what was asked or found */
+  value?: unknown;
+  /** the bound it was checked against */
+  limit?: unknown;
+  /** for weaker-setting: the parent's value */
+  parentValue?: unknown;
+  parentScopeId?: string;
+}
+
+export interface Reason extends Facts {
+  code: ReasonCode;
+}
+export interface Violation extends Facts {
+  code: ViolationCode;
+}
+
+export interface NameLookup {
+  scope(id: string): string;
+  role(id: string): string;
+  principal(ref: PrincipalRef): string;
+}
+
+/** "480" → "8 h", "90" → "1 h 30 min": how durations read in the portal. */
+export function formatMinutes(minutes: number): string {
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+function fmtValue(setting: keyof RoleSettings | undefined, v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'required' : 'not required';
+  if (setting === 'activationMaxMinutes' && typeof v === 'number') return formatMinutes(v);
+  return String(v);
+}
+
+const SETTING_LABEL: Partial<Record<keyof RoleSettings, string>> = {
+  approvalRequired: 'approval',
+  activationRequireMfa: 'MFA on activation',
+  activationRequireJustification: 'justification on activation',
+  activationRequireTicket: 'ticket on activation',
+  activationMaxMinutes: 'activation maximum',
+};
+
+/** Render one reason or violation as a sentence for people. */
+export function describe(r: Reason | Violation, names: NameLookup): string {
+  const scope = r.scopeId !== undefined ? names.scope(r.scopeId) : 'this scope';
+  const role = r.roleId !== undefined ? names.role(r.roleId) : 'the role';
+  const who = r.principal ? names.principal(r.principal) : 'the principal';
+  switch (r.code) {
+    case 'scope-unknown': return `Scope ${r.scopeId ?? ''} does not exist`.trim();
+    case 'scope-not-managed': return `PIM is not enabled on ${scope}`;
+    case 'not-eligible-at-scope': return `${role} eligibility does not reach ${scope}`;
+    case 'eligibility-not-found': return 'No such eligible assignment for you';
+    case 'eligibility-not-started': return `The eligible assignment for ${role} has not started yet`;
+    case 'eligibility-expired': return `The eligible assignment for ${role} has expired`;
+    case 'eligibility-revoked': return `The eligible assignment for ${role} was removed`;
+    case 'duration-over-maximum': return `${formatMinutes(Number(r.limit))} is the maximum here`;
+    case 'duration-under-minimum': return `Duration must be at least ${formatMinutes(Number(r.limit))}`;
+    case 'justification-required': return `A justification is required for ${role} on ${scope}`;
+    case 'ticket-required': return `Ticket information is required for ${role} on ${scope}`;
+    case 'mfa-required': return `Verify with MFA (within the last ${r.limit ?? 10} minutes) first`;
+    case 'overlapping-activation': return `${role} on ${scope} is already active in that window`;
+    case 'pending-request-exists': return `A request for ${role} on ${scope} is already pending`;
+    case 'no-approver': return `${role} on ${scope} needs approval but nobody other than you can approve it`;
+    case 'start-in-past': return 'The start time is in the past';
+    case 'principal-disabled': return `${who} is disabled`;
+    case 'principal-not-found': return `${who} does not exist`;
+    case 'role-not-found': return `Role ${r.roleId ?? ''} does not exist`.trim();
+    case 'not-authorized': return `You do not have PIM management access on ${scope}`;
+    case 'permanent-not-allowed': return `Permanent assignments of ${role} are not allowed on ${scope}`;
+    case 'window-too-long': return `Assignments of ${role} on ${scope} may last at most ${r.limit} days`;
+    case 'end-before-start': return 'The end must be after the start';
+    case 'overlapping-assignment': return `${who} already has an overlapping ${role} assignment on ${scope}`;
+    case 'target-not-found': return 'The assignment to change does not exist';
+    case 'target-already-revoked': return 'The assignment was already removed';
+    case 'not-in-extend-window': return r.value === 'permanent'
+      ? 'A permanent assignment cannot be extended'
+      : `Only assignments ending within ${r.limit} days can be extended`;
+    case 'not-in-renew-window': return `Only assignments that ended within the last ${r.limit} days can be renewed`;
+    case 'not-active-or-scheduled': return 'Only an active or scheduled activation can be deactivated';
+    case 'settings-explicit': return `Settings of ${scope} govern ${role}`;
+    case 'settings-default': return `${role} on ${scope} uses the default settings`;
+    case 'approval-required': return `${role} on ${scope} needs approval (settings of ${scope})`;
+    case 'activates-immediately': return `${role} on ${scope} activates at once`;
+    case 'capped-at-eligibility-end': return 'Shortened to end when the eligible assignment ends';
+    case 'start-adjusted-to-now': return 'Starts now';
+    case 'pim-admin': return `${who} is a PIM administrator`;
+    case 'management-role': return r.groupId
+      ? `Active ${role} on ${scope} via group ${names.principal({ type: 'Group', id: r.groupId })}`
+      : `Active ${role} on ${scope}`;
+    case 'activate-first': return `Activate ${role} on ${scope} first`;
+    case 'named-approver': return `${who} is a named approver`;
+    case 'named-approver-group': return `Member of approver group ${names.principal({ type: 'Group', id: r.groupId ?? '' })}`;
+    case 'pim-admin-approver': return `${who} approves as PIM administrator (no approvers named)`;
+    case 'weaker-setting': {
+      const label = (r.setting && SETTING_LABEL[r.setting]) ?? r.setting ?? 'a setting';
+      const parent = r.parentScopeId !== undefined ? names.scope(r.parentScopeId) : 'the parent';
+      return `${label} is ${fmtValue(r.setting, r.value)} on ${scope} but ${fmtValue(r.setting, r.parentValue)} on ${parent}`;
+    }
+    case 'goes-to-admin-approval': return 'An administrator must approve this request';
+    case 'not-pending': return 'The request is no longer pending';
+    case 'requester-cannot-approve': return 'You cannot approve your own request';
+    case 'not-an-approver': return 'You are not an approver of this request';
+    case 'request-unknown-principal': return 'Unknown user';
+  }
+}
