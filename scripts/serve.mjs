@@ -28,7 +28,17 @@ process.env.NEXTAUTH_URL ??= process.env.ELEVATE_URL ?? `${scheme}://localhost:$
 const app = next({ dev: false, hostname: 'localhost', port });
 await app.prepare();
 const handle = app.getRequestHandler();
-const listener = (req, res) => handle(req, res);
+const listener = (req, res) => {
+  // Azure SDKs build `//subscriptions/…` for a scope given with a leading slash and
+  // `Microsoft.Compute//virtualMachines` for an empty parent path; Next would read the
+  // first as a host name and redirect the second, so collapse repeated slashes in the path.
+  if (req.url?.includes('//')) {
+    const q = req.url.indexOf('?');
+    const path = q < 0 ? req.url : req.url.slice(0, q);
+    req.url = path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : req.url.slice(q));
+  }
+  return handle(req, res);
+};
 const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
 server.listen(port, hostname, () => console.log(`Elevate is ready on ${scheme}://localhost:${port}`));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -1,0 +1,121 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { roleDefinitions, roleSettings, users } from '@/db/schema';
+import { settingsFor } from '@/lib/policy';
+import { getRoleSettings, saveRoleSettings } from '@/lib/settings';
+import { ARM_SCOPE_TYPE, type ArmContext } from './context';
+import { notFound } from './errors';
+import { parseFilter } from './filter';
+import { armJson, readBody } from './http';
+import { envelope, resourceId, roleDefinitionArmId } from './ids';
+import { page } from './paging';
+import { roleIdFrom } from './path';
+import { applyRules, policyName, settingsToRules } from './policy-rules';
+
+/**
+ * roleManagementPolicies and roleManagementPolicyAssignments: one policy per (scope, role),
+ * explicit or the defaults (never inherited, so effectiveRules equal rules).
+ */
+
+function rolesAtScope(ctx: ArmContext): { id: string; name: string }[] {
+  return ctx.db.select({ id: roleDefinitions.id, name: roleDefinitions.name }).from(roleDefinitions).all().sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function scopeRef(ctx: ArmContext) {
+  return { id: ctx.scope!.armId, displayName: ctx.scope!.name, type: ARM_SCOPE_TYPE[ctx.scope!.kind] };
+}
+
+function lastModified(ctx: ArmContext, roleId: string) {
+  const row = ctx.db.select({ at: roleSettings.updatedAt, by: roleSettings.updatedBy }).from(roleSettings)
+    .where(and(eq(roleSettings.scopeId, ctx.scope!.key), eq(roleSettings.roleId, roleId))).get();
+  if (!row) return { lastModifiedBy: null, lastModifiedDateTime: null };
+  const by = row.by ? ctx.db.select({ id: users.id, displayName: users.displayName, email: users.email }).from(users).where(eq(users.id, row.by)).get() : undefined;
+  return {
+    lastModifiedBy: by ? { id: by.id, displayName: by.displayName, type: 'User', email: by.email } : null,
+    lastModifiedDateTime: new Date(row.at).toISOString(),
+  };
+}
+
+function rulesFor(ctx: ArmContext, roleId: string) {
+  const index = ctx.index();
+  const g = settingsFor(index, ctx.scope!.key, roleId);
+  const nameOf = (p: { type: 'User' | 'Group'; id: string }) => (p.type === 'User' ? index.users.get(p.id)?.displayName : index.groups.get(p.id)?.name) ?? p.id;
+  return { rules: settingsToRules(g.settings, nameOf), explicit: g.explicit };
+}
+
+function policyToArm(ctx: ArmContext, role: { id: string; name: string }) {
+  const { rules, explicit } = rulesFor(ctx, role.id);
+  return envelope(ctx.scope!.armId, 'roleManagementPolicies', policyName(ctx.scope!.key, role.id), {
+    scope: ctx.scope!.armId,
+    displayName: role.name,
+    description: explicit ? `Settings of ${role.name} on ${ctx.scope!.name}` : `Default settings of ${role.name} (nothing set on ${ctx.scope!.name})`,
+    isOrganizationDefault: !explicit,
+    ...lastModified(ctx, role.id),
+    rules,
+    effectiveRules: rules,
+    policyProperties: { scope: scopeRef(ctx) },
+  });
+}
+
+function assignmentToArm(ctx: ArmContext, role: { id: string; name: string }) {
+  const pname = policyName(ctx.scope!.key, role.id);
+  const roleDefinitionId = roleDefinitionArmId(ctx.scope!.armId, role.id);
+  const policyId = resourceId(ctx.scope!.armId, 'roleManagementPolicies', pname);
+  const { rules } = rulesFor(ctx, role.id);
+  return envelope(ctx.scope!.armId, 'roleManagementPolicyAssignments', `${pname}_${role.id}`, {
+    scope: ctx.scope!.armId, roleDefinitionId, policyId, effectiveRules: rules,
+    policyAssignmentProperties: {
+      scope: scopeRef(ctx),
+      roleDefinition: { id: roleDefinitionId, displayName: role.name, type: 'BuiltInRole' },
+      policy: { id: policyId, ...lastModified(ctx, role.id) },
+    },
+  });
+}
+
+function filteredRoles(ctx: ArmContext) {
+  const f = parseFilter(ctx.url.searchParams.get('$filter'), ['roleDefinitionId']);
+  const rid = f.eq.get('roledefinitionid');
+  const only = rid === undefined ? null : roleIdFrom(rid);
+  return rolesAtScope(ctx).filter((r) => only === null || r.id === only);
+}
+
+export function listPolicies(ctx: ArmContext): Response {
+  return armJson(page(filteredRoles(ctx).map((r) => policyToArm(ctx, r)), ctx.url, ctx.origin));
+}
+
+export function listPolicyAssignments(ctx: ArmContext): Response {
+  return armJson(page(filteredRoles(ctx).map((r) => assignmentToArm(ctx, r)), ctx.url, ctx.origin));
+}
+
+function roleByPolicyName(ctx: ArmContext, name: string) {
+  const role = rolesAtScope(ctx).find((r) => policyName(ctx.scope!.key, r.id) === name.toLowerCase());
+  if (!role) throw notFound('RoleManagementPolicyNotFound', `Role management policy '${name}' was not found at ${ctx.scope!.armId}.`);
+  return role;
+}
+
+export function getPolicy(ctx: ArmContext, name: string): Response {
+  return armJson(policyToArm(ctx, roleByPolicyName(ctx, name)));
+}
+
+export function getPolicyAssignment(ctx: ArmContext, name: string): Response {
+  const [pname, roleId] = name.split('_');
+  const role = roleByPolicyName(ctx, pname ?? '');
+  if (!roleId || roleId.toLowerCase() !== role.id) throw notFound('RoleManagementPolicyAssignmentNotFound', `Role management policy assignment '${name}' was not found at ${ctx.scope!.armId}.`);
+  return armJson(assignmentToArm(ctx, role));
+}
+
+const RuleSchema = z.object({ id: z.string().min(1, 'every rule needs an id'), ruleType: z.string().optional() }).passthrough();
+const PatchSchema = z.object({
+  properties: z.object({ rules: z.array(RuleSchema).max(50, 'at most 50 rules') }).passthrough(),
+});
+
+/** PATCH: the given rules change the (scope, role) settings through the settings service (management access checked there). */
+export async function patchPolicy(ctx: ArmContext, name: string, req: Request): Promise<Response> {
+  const role = roleByPolicyName(ctx, name);
+  const body = await readBody(req, PatchSchema);
+  const current = getRoleSettings(ctx.db, ctx.scope!.key, role.id).settings;
+  const next = applyRules(current, body.properties.rules as Record<string, unknown>[]);
+  saveRoleSettings(ctx.db, ctx.user, { scopeId: ctx.scope!.key, roleId: role.id, settings: next }, ctx.now);
+  return armJson(policyToArm(ctx, role));
+}

@@ -1,0 +1,127 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { apiTokens, users, type ApiToken, type User } from '@/db/schema';
+import { ElevateError } from '@/lib/errors';
+import { hashToken } from '@/lib/crypto/seal';
+import { writeAudit } from '@/lib/audit/write';
+import { verifyMfaStepUp } from '@/lib/auth/mfa';
+import { generateToken, MAX_TOKEN_DAYS, STEP_UP_TOKEN_MS, TOKEN_PATTERN, tokenExpiry } from './format';
+
+type Actor = Pick<User, 'id' | 'displayName'>;
+
+/** What a token list shows: never the hash. */
+export type TokenSummary = Omit<ApiToken, 'tokenHash'> & { status: 'Active' | 'Expired' | 'Revoked'; stepUp: boolean };
+
+export interface IssuedToken {
+  /** the secret itself: returned once, never stored */
+  token: string;
+  summary: TokenSummary;
+}
+
+function summarise(row: ApiToken, now: number): TokenSummary {
+  const { tokenHash: _hash, ...rest } = row;
+  const status = row.revokedAt !== null ? 'Revoked' : row.expiresAt <= now ? 'Expired' : 'Active';
+  return { ...rest, status, stepUp: row.mfaVerifiedAt !== null };
+}
+
+function cleanName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > 80) {
+    throw new ElevateError('InvalidRequest', 'Name the token (1 to 80 characters).', { fieldErrors: { name: ['Name the token (1 to 80 characters).'] } });
+  }
+  return trimmed;
+}
+
+/** A personal token with a required expiry of 1…365 days. */
+export function createApiToken(db: Db, actor: Actor, input: { name: string; expiresInDays: number }, now: number): IssuedToken {
+  const name = cleanName(input.name);
+  const days = input.expiresInDays;
+  if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS) {
+    const msg = `A token expires after 1 to ${MAX_TOKEN_DAYS} days.`;
+    throw new ElevateError('InvalidRequest', msg, { fieldErrors: { expiresInDays: [msg] } });
+  }
+  return db.transaction((tx) => {
+    const { token, hash, prefix } = generateToken();
+    const row: ApiToken = {
+      id: crypto.randomUUID(), userId: actor.id, name, tokenHash: hash, prefix, createdAt: now,
+      expiresAt: tokenExpiry(now, days), lastUsedAt: null, revokedAt: null, mfaVerifiedAt: null,
+    };
+    tx.insert(apiTokens).values(row).run();
+    writeAudit(tx, {
+      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'API token created',
+      principal: { type: 'User', id: actor.id, name: actor.displayName }, details: { tokenId: row.id, name, prefix, expiresAt: row.expiresAt },
+    });
+    return { token, summary: summarise(row, now) };
+  }, { behavior: 'immediate' });
+}
+
+/**
+ * A short-lived token minted only by a successful TOTP step-up: the code is verified (and
+ * burnt, so it cannot be replayed) in the same transaction that stores the token, and the
+ * token carries the verification time that MFA-gated activations check for freshness.
+ */
+export function createStepUpToken(db: Db, actor: Actor, input: { code: string; name?: string }, now: number): IssuedToken {
+  const name = cleanName(input.name?.trim() || 'MFA step-up');
+  return db.transaction((tx) => {
+    const verifiedAt = verifyMfaStepUp(tx, actor.id, input.code, now, null);
+    const { token, hash, prefix } = generateToken();
+    const row: ApiToken = {
+      id: crypto.randomUUID(), userId: actor.id, name, tokenHash: hash, prefix, createdAt: now,
+      expiresAt: verifiedAt + STEP_UP_TOKEN_MS, lastUsedAt: null, revokedAt: null, mfaVerifiedAt: verifiedAt,
+    };
+    tx.insert(apiTokens).values(row).run();
+    writeAudit(tx, {
+      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'API step-up token created',
+      principal: { type: 'User', id: actor.id, name: actor.displayName }, details: { tokenId: row.id, name, prefix, expiresAt: row.expiresAt },
+    });
+    return { token, summary: summarise(row, now) };
+  }, { behavior: 'immediate' });
+}
+
+export function listApiTokens(db: Db, userId: string, now: number): TokenSummary[] {
+  return db.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.createdAt)).all().map((r) => summarise(r, now));
+}
+
+/** Revokes one of the actor's own tokens; someone else's token is "not found" (no probing). */
+export function revokeApiToken(db: Db, actor: Actor, tokenId: string, now: number): TokenSummary {
+  return db.transaction((tx) => {
+    const row = tx.select().from(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, actor.id))).get();
+    if (!row) throw new ElevateError('NotFound', 'That token does not exist.');
+    if (row.revokedAt !== null) return summarise(row, now);
+    tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, row.id)).run();
+    writeAudit(tx, {
+      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'API token revoked',
+      principal: { type: 'User', id: actor.id, name: actor.displayName }, details: { tokenId: row.id, name: row.name, prefix: row.prefix },
+    });
+    return summarise({ ...row, revokedAt: now }, now);
+  }, { behavior: 'immediate' });
+}
+
+/** last-use is informational; writing it at most once a minute keeps hot scripts from hammering the file */
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+export interface TokenIdentity {
+  user: User;
+  token: TokenSummary;
+  /** the MFA proof this token carries (step-up tokens only) */
+  mfaVerifiedAt: number | null;
+}
+
+/**
+ * Who is calling with this bearer token, or null: unknown, expired or revoked tokens, and
+ * disabled users or users who have not finished first sign-in, are all refused alike.
+ */
+export function authenticateToken(db: Db, bearer: string, now: number): TokenIdentity | null {
+  if (!TOKEN_PATTERN.test(bearer)) return null;
+  const row = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(bearer))).get();
+  if (!row || row.revokedAt !== null || row.expiresAt <= now) return null;
+  const user = db.select().from(users).where(eq(users.id, row.userId)).get();
+  if (!user || user.disabled || user.mustChangePassword || user.mustEnrolMfa) return null;
+  if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
+    db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+    row.lastUsedAt = now;
+  }
+  return { user, token: summarise(row, now), mfaVerifiedAt: row.mfaVerifiedAt };
+}
