@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { Persona } from '@/lib/portal/persona';
 import { NavLinks, type NavItem } from './nav-links';
 import { SignOutButton } from './sign-out-button';
+import { NotificationBell } from '@/components/notifications/notification-bell';
 
 /** The portal frame: skip link, navigation for what this user can do, who is signed in, sign out. */
 export function AppShell({
@@ -21,6 +22,7 @@ export function AppShell({
     { href: '/requests', label: 'Requests' },
     ...(persona.approves ? [{ href: '/approvals', label: 'Approvals', count: persona.pendingApprovals, countKey: 'approvals' as const }] : []),
     ...(persona.administers ? [{ href: '/admin', label: 'Admin' }] : []),
+    { href: '/audit', label: 'My audit' },
   ];
   return (
     <div className="min-h-screen">
@@ -39,6 +41,7 @@ export function AppShell({
           </Link>
           <NavLinks items={items} />
           <div className="ml-auto flex items-center gap-3 text-sm">
+            <NotificationBell />
             <Link href="/profile" className="text-right hover:underline" aria-label={`Profile of ${user.name}`}>
               <span className="block font-medium">{user.name}</span>
               <span className="block text-xs text-[var(--muted)]">{user.email}</span>

@@ -1,0 +1,109 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { users } from '@/db/schema';
+import { action } from '@/lib/auth/action';
+import { getCurrentUser, getSession } from '@/lib/auth/session';
+import { completeEnrolment, enrolSchema } from '@/lib/auth/enrolment';
+import { demoUsersExist } from '@/lib/auth/demo';
+import { totpCode, TOTP_PERIOD_S } from '@/lib/auth/totp';
+import { unseal } from '@/lib/crypto/seal';
+import { getEncryptionKey } from '@/lib/crypto/secrets';
+import { submitActivations, submitSelfRequest } from '@/lib/activation';
+import { describeSubmission } from '@/lib/activation/describe-result';
+
+const optionalText = (max: number) => z.string().trim().max(max, `At most ${max} characters.`).optional().transform((v) => (v ? v : undefined));
+
+const itemsSchema = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'Choose at least one scope.' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(z.object({ eligibilityId: z.string().min(1).max(100), scopeIds: z.array(z.string().min(1).max(1000)).max(200) })).min(1, 'Choose at least one role.').max(20));
+
+const activateSchema = z.object({
+  items: itemsSchema,
+  startMode: z.enum(['now', 'later']).default('now'),
+  startAtMs: z.coerce.number().int().positive().optional(),
+  durationMinutes: z.coerce.number({ error: 'Enter a duration in minutes.' }).int('Whole minutes only.').min(1, 'Enter a duration in minutes.').max(100_000),
+  justification: optionalText(1000),
+  ticketNumber: optionalText(100),
+  ticketSystem: optionalText(100),
+  mfaCode: optionalText(12),
+});
+
+/** Activate one or several eligible roles at one or several scopes: one justification, one MFA step. */
+export const activateRoles = action(
+  activateSchema,
+  async (input, { user, now }) => {
+    const session = await getSession();
+    const db = getDb();
+    const submission = submitActivations(
+      db, user, input.items,
+      {
+        startAt: input.startMode === 'later' ? input.startAtMs : undefined,
+        durationMinutes: input.durationMinutes, justification: input.justification, ticketNumber: input.ticketNumber, ticketSystem: input.ticketSystem,
+        mfaCode: input.mfaCode, sessionId: session?.sessionId ?? null,
+      },
+      now, { channel: 'portal', batch: true },
+    );
+    revalidatePath('/my-roles');
+    revalidatePath('/requests');
+    return describeSubmission(db, submission);
+  },
+  { success: (r) => r.summary },
+);
+
+const selfSchema = z.object({
+  requestType: z.enum(['SelfDeactivate', 'SelfExtend', 'SelfRenew']),
+  targetScheduleId: z.string().min(1).max(100),
+  durationDays: z.coerce.number().int().min(1, 'At least one day.').max(3650).optional(),
+  justification: optionalText(1000),
+});
+
+/** Deactivate an activation now, or ask an administrator to extend or renew an assignment. */
+export const selfRequest = action(
+  selfSchema,
+  (input, { user, now }) => {
+    const result = submitSelfRequest(getDb(), user, {
+      requestType: input.requestType, targetScheduleId: input.targetScheduleId,
+      durationMinutes: input.durationDays !== undefined ? input.durationDays * 1440 : undefined, justification: input.justification,
+    }, now, { channel: 'portal' });
+    revalidatePath('/my-roles');
+    revalidatePath('/requests');
+    return result;
+  },
+  {
+    success: (r, input) => input.requestType === 'SelfDeactivate'
+      ? 'Deactivated. The role was removed from your access now.'
+      : `Sent for approval to ${r.approverUserIds.length} administrator${r.approverUserIds.length === 1 ? '' : 's'}. You can follow it in My requests.`,
+  },
+);
+
+/** Authenticator set-up for a user who has none yet, from the activation dialog. */
+export const enrolForActivation = action(enrolSchema, (input, { user, now }) => {
+  completeEnrolment(user, input, now);
+  revalidatePath('/my-roles');
+}, { success: () => 'Authenticator app set up. Now enter the next code to verify.' });
+
+/**
+ * The demo authenticator: the current code for the signed-in demo user only, computed
+ * from that user's own secret, and only while demo accounts exist. Never anyone else's.
+ */
+export async function demoAuthenticatorCode(): Promise<{ code: string; secondsLeft: number } | null> {
+  const user = await getCurrentUser();
+  if (!user || !user.isDemo || !demoUsersExist()) return null;
+  const row = getDb().select({ enc: users.totpSecretEnc }).from(users).where(eq(users.id, user.id)).get();
+  if (!row?.enc) return null;
+  const now = Date.now();
+  const secondsLeft = TOTP_PERIOD_S - (Math.floor(now / 1000) % TOTP_PERIOD_S);
+  return { code: totpCode(unseal(row.enc, getEncryptionKey()), now), secondsLeft };
+}
