@@ -1,5 +1,6 @@
 import { readConfig, ConfigError } from '@/lib/config/read';
 import { getDb } from '@/db';
+import { startJobs } from '@/lib/jobs';
 
 export function startup() {
   try {
@@ -12,4 +13,5 @@ export function startup() {
     throw e;
   }
   getDb();
+  startJobs();
 }

@@ -1,0 +1,127 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { count, desc, eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { emailOutbox } from '@/db/schema';
+import { requireUser } from '@/lib/auth/session';
+import { policyIndex } from '@/lib/tenant/engine';
+import { config } from '@/lib/config';
+import { Badge } from '@/components/ui/badge';
+import { EmptyState, PageHeader } from '@/components/ui/card';
+import { buttonClass } from '@/components/ui/button';
+import { Notice } from '@/components/ui/notice';
+import { Time } from '@/components/ui/time';
+
+export const metadata: Metadata = { title: 'Outbox' };
+export const dynamic = 'force-dynamic';
+
+const PAGE = 25;
+const STATUSES = ['queued', 'outbox', 'sent', 'failed'] as const;
+type Status = (typeof STATUSES)[number];
+const LABEL: Record<Status, { text: string; state: string }> = {
+  queued: { text: 'Queued', state: 'Scheduled' },
+  outbox: { text: 'Not sent (no SMTP)', state: 'Pending approval' },
+  sent: { text: 'Sent', state: 'Active' },
+  failed: { text: 'Failed', state: 'Failed' },
+};
+
+/**
+ * Every e-mail the portal sent or would have sent. Without ELEVATE_SMTP_URL this is
+ * where they stay, so the demo needs no mail server. Tenant PIM administrators only:
+ * mails name people, roles and scopes across the whole tenant.
+ */
+export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ page?: string; status?: string }> }) {
+  const user = await requireUser();
+  const me = policyIndex(getDb()).users.get(user.id);
+  if (!me?.isPimAdmin || me.disabled) {
+    return (
+      <div className="space-y-4">
+        <PageHeader title="Outbox" />
+        <Notice tone="info" title="Only tenant PIM administrators can read the outbox">
+          It holds every e-mail the portal sends, across all scopes. Ask a tenant PIM administrator if you are missing a message.
+        </Notice>
+      </div>
+    );
+  }
+  const sp = await searchParams;
+  const status = STATUSES.includes(sp.status as Status) ? (sp.status as Status) : undefined;
+  const page = Math.max(1, Number.parseInt(sp.page ?? '1', 10) || 1);
+  const db = getDb();
+  const where = status ? eq(emailOutbox.status, status) : undefined;
+  const total = db.select({ n: count() }).from(emailOutbox).where(where).get()?.n ?? 0;
+  const rows = db.select().from(emailOutbox).where(where).orderBy(desc(emailOutbox.createdAt)).limit(PAGE).offset((page - 1) * PAGE).all();
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const href = (p: number, s = status) => `/admin/outbox?${new URLSearchParams({ ...(s ? { status: s } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
+  const smtp = Boolean(config().smtpUrl);
+
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title="Outbox"
+        description={smtp ? 'E-mails go out through the configured SMTP server; failed ones are retried and show their error here.' : 'No SMTP server is configured (ELEVATE_SMTP_URL), so e-mails stay here instead of being sent.'}
+      />
+      <nav aria-label="Filter by status" className="flex flex-wrap gap-2 text-sm">
+        {[undefined, ...STATUSES].map((s) => (
+          <Link key={s ?? 'all'} href={href(1, s)} aria-current={s === status ? 'page' : undefined} className={buttonClass(s === status ? 'primary' : 'secondary', 'px-2 py-1')}>
+            {s ? LABEL[s].text : 'All'}
+          </Link>
+        ))}
+      </nav>
+      {rows.length === 0 ? (
+        <EmptyState>{status ? 'No e-mail with this status.' : 'No e-mail yet. Requests, decisions and time-outs send them.'}</EmptyState>
+      ) : (
+        <ul className="space-y-2">
+          {rows.map((m) => (
+            <li key={m.id} className="rounded-lg border border-[var(--border)] bg-[var(--surface)] p-3 text-sm">
+              <details>
+                <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1">
+                  <Badge state={LABEL[m.status].state}>{LABEL[m.status].text}</Badge>
+                  <span className="font-medium">{m.subject}</span>
+                  <span className="text-[var(--muted)]">to {m.to}</span>
+                  <span className="ml-auto text-xs text-[var(--muted)]">
+                    <Time at={m.createdAt} />
+                  </span>
+                </summary>
+                <div className="mt-3 space-y-2 border-t border-[var(--border)] pt-3">
+                  <pre className="whitespace-pre-wrap break-words font-sans">{m.text}</pre>
+                  {m.link && (
+                    <p>
+                      Link: <span className="break-all font-mono text-xs">{m.link}</span>
+                    </p>
+                  )}
+                  <p className="text-xs text-[var(--muted)]">
+                    Attempts: {m.attempts}
+                    {m.sentAt ? (
+                      <>
+                        {' '}
+                        · sent <Time at={m.sentAt} />
+                      </>
+                    ) : null}
+                    {m.error && m.status === 'failed' ? ` · error: ${m.error}` : ''}
+                  </p>
+                </div>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+      {pages > 1 && (
+        <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
+          {page > 1 && (
+            <Link className={buttonClass('secondary')} href={href(page - 1)}>
+              Previous
+            </Link>
+          )}
+          <span>
+            Page {page} of {pages} · {total} e-mails
+          </span>
+          {page < pages && (
+            <Link className={buttonClass('secondary')} href={href(page + 1)}>
+              Next
+            </Link>
+          )}
+        </nav>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+'use client';
+
+import { useActionState, useId, useRef } from 'react';
+import { cancelPendingRequest } from '@/app/(portal)/admin/pending/actions';
+import { Button } from '@/components/ui/button';
+import { FieldErrors, inputClass } from '@/components/ui/field';
+import { Notice } from '@/components/ui/notice';
+
+/**
+ * Taking a request away is deliberate: a confirmation dialog that names what is
+ * canceled and for whom, and asks why (the requester reads it).
+ */
+export function CancelRequestButton({ requestId, what, onDone }: { requestId: string; what: string; onDone: (message: string) => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  // report success from the action itself: the canceled item leaves the list in the same render
+  const [state, formAction, busy] = useActionState(async (prev: Awaited<ReturnType<typeof cancelPendingRequest>> | null, form: FormData) => {
+    const result = await cancelPendingRequest(prev ?? undefined, form);
+    if (result?.ok) {
+      ref.current?.close();
+      onDone(result.message);
+    }
+    return result;
+  }, null);
+  const id = useId();
+  const errors = state && !state.ok ? state.fieldErrors?.justification : undefined;
+  return (
+    <>
+      <Button variant="secondary" className="px-2 py-1" onClick={() => ref.current?.showModal()} aria-label={`Cancel ${what}`}>
+        Cancel request
+      </Button>
+      <dialog ref={ref} aria-labelledby={`${id}-title`} className="w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-[var(--border)] bg-[var(--surface)] p-0 text-[var(--text)] shadow-xl backdrop:bg-black/50">
+        <form action={formAction} className="space-y-4 p-5">
+          <h2 id={`${id}-title`} className="text-lg font-semibold">
+            Cancel this request?
+          </h2>
+          <p className="text-sm">{what}. It leaves every approver&apos;s queue and cannot be decided any more.</p>
+          <input type="hidden" name="requestId" value={requestId} />
+          <div className="space-y-1">
+            <label htmlFor={id} className="block text-sm font-medium">
+              Justification
+            </label>
+            <textarea id={id} name="justification" rows={3} required maxLength={1000} className={inputClass} aria-invalid={errors ? true : undefined} aria-describedby={errors ? `${id}-error` : undefined} />
+            <FieldErrors id={`${id}-error`} errors={errors} />
+          </div>
+          <div aria-live="polite">{state && !state.ok && !errors ? <Notice tone="error">{state.message}</Notice> : null}</div>
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => ref.current?.close()}>
+              Keep it
+            </Button>
+            <Button type="submit" variant="danger" disabled={busy}>
+              {busy ? 'Canceling…' : 'Cancel request'}
+            </Button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}
