@@ -4,9 +4,11 @@ import { requireUser } from '@/lib/auth/session';
 import { getDb } from '@/db';
 import { policyIndex } from '@/lib/tenant/engine';
 import { personaOf } from '@/lib/portal/persona';
-import { scheduleStatus, activationOptions, pathOf, type PolicyIndex } from '@/lib/policy';
+import { scheduleStatus, activationOptions, effectiveEnd, pathOf, type PolicyIndex } from '@/lib/policy';
+import { myRequests } from '@/lib/activation';
 import { Card, PageHeader } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/button';
+import { Countdown, Time } from '@/components/ui/time';
 
 export const metadata: Metadata = { title: 'Home' };
 
@@ -20,10 +22,13 @@ export default async function HomePage() {
   const now = Date.now();
   const index = policyIndex(getDb());
   const persona = personaOf(index, user.id, now);
-  const mine = index.schedulesByUser.get(user.id) ?? [];
+  // what reaches the user through a group counts too, as on My roles
+  const groups = index.groupsByUser.get(user.id) ?? new Set<string>();
+  const mine = [...(index.schedulesByUser.get(user.id) ?? []), ...[...groups].flatMap((g) => index.schedulesByGroup.get(g) ?? [])];
   const active = mine.filter((s) => s.kind === 'active' && scheduleStatus(s, now) === 'Active');
   const eligibleCount = activationOptions(index, user.id, now).length;
   const role = (id: string) => index.roles.get(id)?.name ?? id;
+  const pending = myRequests(getDb(), user.id, now, { status: 'pending', pageSize: 5 });
   return (
     <div className="space-y-6">
       <PageHeader title={`Hello, ${user.displayName}`} description="What you hold now, what you can activate, and what waits for you." />
@@ -36,10 +41,29 @@ export default async function HomePage() {
               {active.map((s) => (
                 <li key={s.id}>
                   <span className="font-medium">{role(s.roleId)}</span> on {scopePath(index, s.scopeId)}
+                  <span className="block text-xs text-[var(--muted)]"><Countdown until={effectiveEnd(s)} /></span>
                 </li>
               ))}
             </ul>
           )}
+        </Card>
+        <Card title="Pending requests">
+          {pending.total === 0 ? (
+            <p className="text-sm text-[var(--muted)]">Nothing of yours waits for a decision.</p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {pending.items.map((r) => (
+                <li key={r.id}>
+                  <Link href={`/requests/${r.id}`} className="font-medium underline">{r.roleName}</Link> on {r.crumbs.map((c) => c.name).join(' › ')}
+                  {r.approvalDeadline !== null && <span className="block text-xs text-[var(--muted)]"><Time at={r.approvalDeadline} prefix="times out" /></span>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {pending.total > pending.items.length && <p className="mt-2 text-xs text-[var(--muted)]">and {pending.total - pending.items.length} more.</p>}
+          <Link href="/requests" className={buttonClass('secondary', 'mt-3')}>
+            Go to My requests
+          </Link>
         </Card>
         <Card title="Eligible roles">
           <p className="text-sm">

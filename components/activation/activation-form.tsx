@@ -125,9 +125,9 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
             <label className="flex items-center gap-2 text-sm"><input type="radio" name="startMode" value="now" checked={startMode === 'now'} onChange={() => setStartMode('now')} /> Now</label>
             <label className="flex items-center gap-2 text-sm"><input type="radio" name="startMode" value="later" checked={startMode === 'later'} onChange={() => setStartMode('later')} /> Later</label>
             {startMode === 'later' && (
-              <Field label="Start at (your time zone)" name="startLocal" type="datetime-local" value={startLocal} onChange={(e) => setStartLocal(e.target.value)} errors={errors?.startAt} />
+              <Field label="Start at (your time zone)" name="startLocal" type="datetime-local" value={startLocal} onChange={(e) => setStartLocal(e.target.value)} errors={errors?.startAt ?? errors?.startAtMs} />
             )}
-            {startMode === 'now' && <FieldErrors errors={errors?.startAt} />}
+            {startMode === 'now' && <FieldErrors errors={errors?.startAt ?? errors?.startAtMs} />}
           </fieldset>
           <Field
             label="Duration (minutes)" name="durationMinutes" type="number" inputMode="numeric" min={5} step={5} value={duration}

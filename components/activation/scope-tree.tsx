@@ -19,7 +19,7 @@ function outcomeLabel(s: ScopeChoice): { text: string; tone: string } {
 export function ScopeTree({ scopes, selected, onToggle, label }: { scopes: ScopeChoice[]; selected: Set<string>; onToggle: (id: string) => void; label: string }) {
   const [q, setQ] = useState('');
   const id = useId();
-  const { roots, children } = useMemo(() => {
+  const { roots, children, order } = useMemo(() => {
     const ids = new Set(scopes.map((s) => s.id));
     const children = new Map<string, ScopeChoice[]>();
     const roots: ScopeChoice[] = [];
@@ -27,7 +27,7 @@ export function ScopeTree({ scopes, selected, onToggle, label }: { scopes: Scope
       if (s.parentId && ids.has(s.parentId)) children.set(s.parentId, [...(children.get(s.parentId) ?? []), s]);
       else roots.push(s);
     }
-    return { roots, children };
+    return { roots, children, order: new Map(scopes.map((s, i) => [s.id, i])) };
   }, [scopes]);
   const visible = useMemo(() => {
     const term = q.trim().toLowerCase();
@@ -46,14 +46,16 @@ export function ScopeTree({ scopes, selected, onToggle, label }: { scopes: Scope
       {nodes.filter((n) => !visible || visible.has(n.id)).map((n) => {
         const o = outcomeLabel(n);
         const blocked = n.outcome.kind === 'blocked';
+        // ARM ids may hold spaces, which would split an id reference: number the scopes instead
+        const ref = `${id}-${order.get(n.id)}`;
         return (
           <li key={n.id} className="py-0.5">
             <label className={`flex flex-wrap items-center gap-2 rounded px-1 py-1 text-sm ${blocked ? 'opacity-70' : 'cursor-pointer hover:bg-slate-100 dark:hover:bg-slate-800'}`}>
-              <input type="checkbox" className="size-4" aria-label={n.name} aria-describedby={`${id}-${n.id}-o`} checked={selected.has(n.id)} disabled={blocked} onChange={() => onToggle(n.id)} />
+              <input type="checkbox" className="size-4" aria-label={n.name} aria-describedby={blocked ? `${ref}-o ${ref}-why` : `${ref}-o`} checked={selected.has(n.id)} disabled={blocked} onChange={() => onToggle(n.id)} />
               <span aria-hidden="true" className="text-xs text-[var(--muted)]">{KIND_ICON[n.kind]}</span>
               <span className="font-medium">{n.name}</span>
-              <span id={`${id}-${n.id}-o`} className={`rounded-full px-2 text-xs ${o.tone}`}>{o.text}</span>
-              {blocked && n.outcome.kind === 'blocked' && <span className="text-xs text-red-700 dark:text-red-400">{n.outcome.reasons.join(' ')}</span>}
+              <span id={`${ref}-o`} className={`rounded-full px-2 text-xs ${o.tone}`}>{o.text}</span>
+              {blocked && n.outcome.kind === 'blocked' && <span id={`${ref}-why`} className="text-xs text-red-700 dark:text-red-400">{n.outcome.reasons.join(' ')}</span>}
             </label>
             {children.get(n.id) && render(children.get(n.id)!, depth + 1)}
           </li>

@@ -3,20 +3,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { InboxItem } from '@/lib/activation/inbox';
 import { relative } from '@/components/ui/time';
 
-interface Item {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  link: string | null;
-  createdAt: number;
-  read: boolean;
-}
+/** What GET /api/notifications returns (the server's own type, so the two cannot drift). */
 interface Inbox {
   unread: number;
-  items: Item[];
+  items: InboxItem[];
 }
 
 const KEY = ['notifications'];

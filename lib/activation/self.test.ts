@@ -4,26 +4,15 @@ import * as s from '@/db/schema';
 import { hasRole, ROLE_IDS } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { freshDb } from '@/tests/support/db';
-import { isElevateError, type ElevateError } from '@/lib/errors';
 import { submitActivation } from './submit';
 import { cancelOwnRequest, submitSelfRequest } from './self';
 import { provisionApprovedRequest } from './provision';
-import { codeAt, counts, DAY, eligibilityOf, HOUR, MIN, RG, user } from './test-support';
+import { codeAt, counts, refused, DAY, eligibilityOf, HOUR, MIN, RG, user } from './test-support';
 
 vi.mock('@/lib/notify/deliver', () => ({ scheduleDelivery: () => {} }));
 
 let env: ReturnType<typeof freshDb>;
 afterEach(() => env?.close());
-
-function refused(fn: () => unknown): ElevateError {
-  try {
-    fn();
-  } catch (e) {
-    if (isElevateError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 function setup() {
   env = freshDb();

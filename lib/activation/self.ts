@@ -118,8 +118,9 @@ export function cancelOwnRequest(db: Db, actor: Actor, requestId: string, now: n
       const word = { TimedOut: 'timed out', Provisioned: 'approved and carried out', Denied: 'denied', Canceled: 'canceled', Revoked: 'revoked', Failed: 'failed' }[status] ?? status;
       throw new ElevateError('AlreadyDecided', `This request has already ${word === 'canceled' ? 'been canceled' : word === 'timed out' ? 'timed out' : `been ${word}`}, so it can no longer be canceled.`);
     }
-    tx.update(requests).set({ status: 'Canceled', canceledAt: now, canceledBy: actor.id, completedAt: now }).where(and(eq(requests.id, requestId), eq(requests.status, 'PendingApproval'))).run();
+    // the engine is asked before the write: an index built from uncommitted rows would be cached under the old revision
     const index = policyIndex(tx);
+    tx.update(requests).set({ status: 'Canceled', canceledAt: now, canceledBy: actor.id, completedAt: now }).where(and(eq(requests.id, requestId), eq(requests.status, 'PendingApproval'))).run();
     writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Request canceled', principal: { type: 'User', id: actor.id, name: actor.displayName }, role: { id: row.roleId, name: index.roles.get(row.roleId)?.name }, scopeId: row.scopeId, requestId, details: { requestType: row.requestType } });
     bumpRevision(tx);
     return { requestId };

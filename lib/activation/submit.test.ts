@@ -4,9 +4,8 @@ import * as s from '@/db/schema';
 import { hasRole, ROLE_IDS } from '@/lib/policy';
 import { policyIndex, bumpRevision } from '@/lib/tenant/engine';
 import { freshDb } from '@/tests/support/db';
-import { isElevateError, type ElevateError } from '@/lib/errors';
 import { submitActivation, submitActivations, validateActivation } from './submit';
-import { codeAt, counts, eligibilityOf, HOUR, MIN, RG, SUB, setSettings, user, VM } from './test-support';
+import { codeAt, counts, refused, eligibilityOf, HOUR, MIN, RG, SUB, setSettings, user, VM } from './test-support';
 
 // e-mail delivery runs after commit and is lib/notify's concern, not these tests'
 vi.mock('@/lib/notify/deliver', () => ({ scheduleDelivery: () => {} }));
@@ -18,16 +17,6 @@ function setup() {
   env = freshDb();
   const { db, ids, now } = env;
   return { db, ids, now, jen: user(db, ids.jen), sam: user(db, ids.sam), elig: eligibilityOf(db, ids.jen) };
-}
-
-function refused(fn: () => unknown): ElevateError {
-  try {
-    fn();
-  } catch (e) {
-    if (isElevateError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
 }
 
 const base = { durationMinutes: 60, justification: 'Deploy hotfix' };

@@ -7,6 +7,7 @@ import { ROLE_IDS, DEFAULT_SETTINGS, type RoleSettings } from '@/lib/policy';
 import { settingsToRow } from '@/db/mappers';
 import { totpCode } from '@/lib/auth/totp';
 import { bumpRevision } from '@/lib/tenant/engine';
+import { isElevateError, type ElevateError } from '@/lib/errors';
 
 /** Test-only helpers for the activation service tests (real SQLite via freshDb). */
 export const SUB = DEMO_SUBSCRIPTION.toLowerCase();
@@ -45,4 +46,15 @@ export function setSettings(db: Db, scopeId: string, roleId: string, patch: Part
     tx.insert(s.roleSettings).values({ id: crypto.randomUUID(), scopeId, roleId, ...settingsToRow({ ...DEFAULT_SETTINGS, ...patch }), updatedAt: now }).run();
     bumpRevision(tx);
   });
+}
+
+/** The ElevateError a refused call throws (any other error, or none, fails the test). */
+export function refused(fn: () => unknown): ElevateError {
+  try {
+    fn();
+  } catch (e) {
+    if (isElevateError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
 }

@@ -1,8 +1,9 @@
 import 'server-only';
 import QRCode from 'qrcode';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
+import type { Db } from '@/db/client';
 import { users, type User } from '@/db/schema';
 import { ElevateError } from '@/lib/errors';
 import { seal, unseal } from '@/lib/crypto/seal';
@@ -30,7 +31,16 @@ export const enrolSchema = z.object({
   mfaCode: z.string().trim().regex(/^\d{6}$/, TOTP_MESSAGES.format),
 });
 
-export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>, now: number) {
+const ALREADY_ENROLLED = 'You already have an authenticator app. To replace it, ask a PIM administrator to reset your MFA.';
+
+/**
+ * Stores the new secret once a code proves the app has it. Only for a user with no
+ * authenticator (first sign-in, or after an administrator's MFA reset): replacing an
+ * enrolled device here would let a stolen password or session swap in the attacker's
+ * app and pass every later MFA step-up.
+ */
+export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>, now: number, db: Db = getDb()) {
+  if (user.totpSecretEnc) throw new ElevateError('AuthorizationFailed', ALREADY_ENROLLED);
   let secret: string;
   try {
     const opened = JSON.parse(unseal(input.sealed, getEncryptionKey())) as { secret: string; email: string };
@@ -41,12 +51,14 @@ export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>
   }
   const check = checkTotp(secret, input.mfaCode, now, null);
   if (!check.ok) throw new ElevateError('InvalidMfaCode', TOTP_MESSAGES[check.reason], { fieldErrors: { mfaCode: [TOTP_MESSAGES[check.reason]] } });
-  getDb().transaction(
+  db.transaction(
     (tx) => {
-      tx.update(users)
+      // re-checked inside the write: two racing set-ups must not both succeed
+      const changed = tx.update(users)
         .set({ totpSecretEnc: seal(secret, getEncryptionKey()), totpEnrolledAt: now, totpLastStep: check.step, mustEnrolMfa: false })
-        .where(eq(users.id, user.id))
-        .run();
+        .where(and(eq(users.id, user.id), isNull(users.totpSecretEnc)))
+        .run().changes;
+      if (changed === 0) throw new ElevateError('AuthorizationFailed', ALREADY_ENROLLED);
       writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'MFA enrolled', principal: { type: 'User', id: user.id, name: user.displayName } });
     },
     { behavior: 'immediate' },

@@ -6,6 +6,7 @@ import { ElevateError } from '@/lib/errors';
 import { unseal } from '@/lib/crypto/seal';
 import { getEncryptionKey } from '@/lib/crypto/secrets';
 import { writeAudit } from '@/lib/audit/write';
+import { clearStepUpFailures, recordStepUpFailure, stepUpRetryAfter } from '@/lib/tokens/throttle';
 import { checkTotp, TOTP_MESSAGES } from './totp';
 
 /**
@@ -14,15 +15,25 @@ import { checkTotp, TOTP_MESSAGES } from './totp';
  * returns the verification time. Throws ElevateError with a field error for `mfaCode`.
  * If the caller's transaction rolls back (the activation it guarded was refused), the
  * code was not used for anything and stays unused.
+ * Wrong codes are counted outside the transaction (a refused activation rolls back), so
+ * every way in (activation form, profile, API) shares one limit and six digits cannot be
+ * guessed by brute force.
  */
 export function verifyMfaStepUp(tx: DbOrTx, userId: string, code: string, now: number, sessionId: string | null): number {
   const user = tx.select().from(users).where(eq(users.id, userId)).get();
   if (!user) throw new ElevateError('Unauthenticated', 'Sign in again.');
   if (!user.totpSecretEnc) throw new ElevateError('MfaRequired', TOTP_MESSAGES.notEnrolled, { fieldErrors: { mfaCode: [TOTP_MESSAGES.notEnrolled] } });
+  const wait = stepUpRetryAfter(userId, now);
+  if (wait > 0) {
+    const msg = `Too many wrong codes. Try again in ${Math.ceil(wait / 60_000)} minute(s).`;
+    throw new ElevateError('InvalidMfaCode', msg, { fieldErrors: { mfaCode: [msg] } });
+  }
   const result = checkTotp(unseal(user.totpSecretEnc, getEncryptionKey()), code.trim(), now, user.totpLastStep);
   if (!result.ok) {
+    if (result.reason === 'wrong') recordStepUpFailure(userId, now);
     throw new ElevateError('InvalidMfaCode', TOTP_MESSAGES[result.reason], { fieldErrors: { mfaCode: [TOTP_MESSAGES[result.reason]] } });
   }
+  clearStepUpFailures(userId);
   tx.update(users).set({ totpLastStep: result.step }).where(eq(users.id, userId)).run();
   if (sessionId) {
     tx.insert(sessionMfa).values({ sessionId, userId, verifiedAt: now }).onConflictDoUpdate({ target: sessionMfa.sessionId, set: { verifiedAt: now } }).run();

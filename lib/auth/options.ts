@@ -1,4 +1,5 @@
 import 'server-only';
+import crypto from 'node:crypto';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
@@ -41,6 +42,9 @@ export function authOptions(): AuthOptions {
         if (user) {
           token.sub = user.id;
           token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 1;
+          // next-auth gives the JWT a new jti each time it re-encodes the cookie; MFA step-ups
+          // are remembered per sign-in, so the sign-in gets its own id that stays put
+          token.sid = crypto.randomUUID();
         }
         return token;
       },

@@ -33,7 +33,7 @@ export const getSession = cache(async (): Promise<{ user: User; sessionId: strin
   const user = getDb().select().from(users).where(eq(users.id, token.sub)).get();
   if (!user || user.disabled) return null;
   if ((token.sv ?? 1) !== user.sessionVersion) return null;
-  return { user, sessionId: String(token.jti ?? token.sub) };
+  return { user, sessionId: String(token.sid ?? token.jti ?? token.sub) };
 });
 
 /** For pages: a signed-in user who has finished first sign-in, or a redirect. */

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { SQLiteTransaction } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '@/db/client';
 import { buildPolicyIndex, type PolicyIndex } from '@/lib/policy';
 import { loadSnapshot } from './snapshot';
@@ -24,15 +25,29 @@ export function bumpRevision(tx: DbOrTx): void {
   tx.run(sql`UPDATE tenant_revision SET revision = revision + 1 WHERE id = 1`);
 }
 
-/** The engine's view of the tenant, fresh as of this call. Inside a transaction it sees that transaction's writes. */
+/**
+ * The engine's view of the tenant, fresh as of this call. Inside a transaction it sees
+ * that transaction's writes, but an index built inside a transaction is not kept: the
+ * transaction may still roll back, and its revision number would later be reached by a
+ * different committed change, which would then be served the rolled-back state.
+ */
 export function policyIndex(db: DbOrTx): PolicyIndex {
   const revision = currentRevision(db);
   // a different database object (tests open several files) never shares a cached index
   const root = (db as unknown as { session?: unknown }).session ?? db;
-  if (cache.revision !== revision || cache.db !== root || !cache.index) {
-    cache.index = buildPolicyIndex(loadSnapshot(db));
-    cache.revision = revision;
-    cache.db = root;
+  if (cache.revision === revision && cache.db === root && cache.index) return cache.index;
+  if (db instanceof SQLiteTransaction) {
+    // kept for the rest of this transaction only (a service may ask again after a write)
+    const mine = txCache.get(db);
+    if (mine && mine.revision === revision) return mine.index;
+    const index = buildPolicyIndex(loadSnapshot(db));
+    txCache.set(db, { revision, index });
+    return index;
   }
+  cache.index = buildPolicyIndex(loadSnapshot(db));
+  cache.revision = revision;
+  cache.db = root;
   return cache.index;
 }
+
+const txCache = new WeakMap<object, { revision: number; index: PolicyIndex }>();

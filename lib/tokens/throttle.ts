@@ -1,7 +1,8 @@
 /**
- * Wrong TOTP codes sent to the step-up endpoint are counted per user in memory: after
- * MAX_FAILURES within WINDOW_MS the user must wait, so six digits cannot be guessed by
- * brute force over the API. (Per process; one Elevate process serves one database.)
+ * Wrong TOTP codes are counted per user in memory (verifyMfaStepUp records them for the
+ * portal and the API alike): after MAX_FAILURES within WINDOW_MS the user must wait, so
+ * six digits cannot be guessed by brute force. In memory because the failed attempt's
+ * transaction rolls back. (Per process; one Elevate process serves one database.)
  */
 const MAX_FAILURES = 5;
 const WINDOW_MS = 5 * 60_000;

@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import type { Db, Tx } from '@/db/client';
 import { apiTokens, users, type ApiToken, type User } from '@/db/schema';
 import { ElevateError } from '@/lib/errors';
 import { hashToken } from '@/lib/crypto/seal';
@@ -42,19 +42,19 @@ export function createApiToken(db: Db, actor: Actor, input: { name: string; expi
     const msg = `A token expires after 1 to ${MAX_TOKEN_DAYS} days.`;
     throw new ElevateError('InvalidRequest', msg, { fieldErrors: { expiresInDays: [msg] } });
   }
-  return db.transaction((tx) => {
-    const { token, hash, prefix } = generateToken();
-    const row: ApiToken = {
-      id: crypto.randomUUID(), userId: actor.id, name, tokenHash: hash, prefix, createdAt: now,
-      expiresAt: tokenExpiry(now, days), lastUsedAt: null, revokedAt: null, mfaVerifiedAt: null,
-    };
-    tx.insert(apiTokens).values(row).run();
-    writeAudit(tx, {
-      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'API token created',
-      principal: { type: 'User', id: actor.id, name: actor.displayName }, details: { tokenId: row.id, name, prefix, expiresAt: row.expiresAt },
-    });
-    return { token, summary: summarise(row, now) };
-  }, { behavior: 'immediate' });
+  return db.transaction((tx) => issue(tx, actor, { name, expiresAt: tokenExpiry(now, days), mfaVerifiedAt: null }, 'API token created', now), { behavior: 'immediate' });
+}
+
+/** Stores a new token's hash and audits it, inside the caller's transaction; the secret goes back once. */
+function issue(tx: Tx, actor: Actor, t: { name: string; expiresAt: number; mfaVerifiedAt: number | null }, action: string, now: number): IssuedToken {
+  const { token, hash, prefix } = generateToken();
+  const row: ApiToken = { id: crypto.randomUUID(), userId: actor.id, tokenHash: hash, prefix, createdAt: now, lastUsedAt: null, revokedAt: null, ...t };
+  tx.insert(apiTokens).values(row).run();
+  writeAudit(tx, {
+    at: now, actor: { id: actor.id, name: actor.displayName }, action,
+    principal: { type: 'User', id: actor.id, name: actor.displayName }, details: { tokenId: row.id, name: t.name, prefix, expiresAt: row.expiresAt },
+  });
+  return { token, summary: summarise(row, now) };
 }
 
 /**
@@ -66,17 +66,7 @@ export function createStepUpToken(db: Db, actor: Actor, input: { code: string; n
   const name = cleanName(input.name?.trim() || 'MFA step-up');
   return db.transaction((tx) => {
     const verifiedAt = verifyMfaStepUp(tx, actor.id, input.code, now, null);
-    const { token, hash, prefix } = generateToken();
-    const row: ApiToken = {
-      id: crypto.randomUUID(), userId: actor.id, name, tokenHash: hash, prefix, createdAt: now,
-      expiresAt: verifiedAt + STEP_UP_TOKEN_MS, lastUsedAt: null, revokedAt: null, mfaVerifiedAt: verifiedAt,
-    };
-    tx.insert(apiTokens).values(row).run();
-    writeAudit(tx, {
-      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'API step-up token created',
-      principal: { type: 'User', id: actor.id, name: actor.displayName }, details: { tokenId: row.id, name, prefix, expiresAt: row.expiresAt },
-    });
-    return { token, summary: summarise(row, now) };
+    return issue(tx, actor, { name, expiresAt: verifiedAt + STEP_UP_TOKEN_MS, mfaVerifiedAt: verifiedAt }, 'API step-up token created', now);
   }, { behavior: 'immediate' });
 }
 

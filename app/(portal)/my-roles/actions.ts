@@ -32,12 +32,16 @@ const itemsSchema = z
 const activateSchema = z.object({
   items: itemsSchema,
   startMode: z.enum(['now', 'later']).default('now'),
-  startAtMs: z.coerce.number().int().positive().optional(),
+  // the form sends '' when the start field is empty or not a date
+  startAtMs: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive('Choose when the activation starts.').optional()),
   durationMinutes: z.coerce.number({ error: 'Enter a duration in minutes.' }).int('Whole minutes only.').min(1, 'Enter a duration in minutes.').max(100_000),
   justification: optionalText(1000),
   ticketNumber: optionalText(100),
   ticketSystem: optionalText(100),
   mfaCode: optionalText(12),
+}).superRefine((v, ctx) => {
+  // "Later" without a start would otherwise quietly activate now
+  if (v.startMode === 'later' && v.startAtMs === undefined) ctx.addIssue({ code: 'custom', path: ['startAt'], message: 'Choose when the activation starts.' });
 });
 
 /** Activate one or several eligible roles at one or several scopes: one justification, one MFA step. */

@@ -23,12 +23,15 @@ const STATUSES = [
   { id: 'past', label: 'Past' },
 ] as const;
 
-export default async function MyRequestsPage({ searchParams }: { searchParams: Promise<{ status?: string; q?: string; page?: string }> }) {
+// a repeated query parameter (?q=a&q=b) arrives as an array: only a single value counts
+const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : '');
+
+export default async function MyRequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const sp = await searchParams;
-  const status = (STATUSES.find((s) => s.id === sp.status)?.id ?? 'all') as MyRequestsFilters['status'];
-  const q = (sp.q ?? '').slice(0, 200);
-  const data = myRequests(getDb(), user.id, Date.now(), { status, q, page: Number(sp.page) || 1 });
+  const status = (STATUSES.find((s) => s.id === one(sp.status))?.id ?? 'all') as MyRequestsFilters['status'];
+  const q = one(sp.q).slice(0, 200);
+  const data = myRequests(getDb(), user.id, Date.now(), { status, q, page: Math.floor(Number(one(sp.page))) || 1 });
   const href = (p: Record<string, string | number>) => `/requests?${new URLSearchParams({ status: status!, q, page: '1', ...Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])) })}`;
   return (
     <div className="space-y-4">

@@ -4,8 +4,7 @@ import { authenticate } from '@/lib/arm/auth';
 import { toArmError } from '@/lib/arm/errors';
 import { armErrorResponse, armJson, readBody } from '@/lib/arm/http';
 import { createStepUpToken } from '@/lib/tokens/tokens';
-import { clearStepUpFailures, recordStepUpFailure, stepUpRetryAfter } from '@/lib/tokens/throttle';
-import { isElevateError } from '@/lib/errors';
+import { stepUpRetryAfter } from '@/lib/tokens/throttle';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,14 +26,8 @@ export async function POST(req: Request): Promise<Response> {
       return armJson({ error: { code: 'TooManyRequests', message: `Too many wrong codes. Try again in ${Math.ceil(wait / 60_000)} minute(s).` } }, 429, { 'retry-after': String(Math.ceil(wait / 1000)) });
     }
     const body = await readBody(req, Body);
-    let issued;
-    try {
-      issued = createStepUpToken(db, who.user, { code: body.code.trim(), name: body.name }, now);
-    } catch (e) {
-      if (isElevateError(e) && e.code === 'InvalidMfaCode') recordStepUpFailure(who.user.id, now);
-      throw e;
-    }
-    clearStepUpFailures(who.user.id);
+    // wrong codes are counted by verifyMfaStepUp itself, for every channel alike
+    const issued = createStepUpToken(db, who.user, { code: body.code.trim(), name: body.name }, now);
     return armJson({
       token: issued.token, id: issued.summary.id, name: issued.summary.name,
       mfaVerifiedOn: new Date(issued.summary.mfaVerifiedAt!).toISOString(), expiresOn: new Date(issued.summary.expiresAt).toISOString(),
