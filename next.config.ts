@@ -20,6 +20,10 @@ const config: NextConfig = {
   poweredByHeader: false,
   // `npm test` type-checks the whole project with tsc first; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
+  experimental: {
+    // resource imports (Azure Resource Graph exports) can be several MB of JSON
+    serverActions: { bodySizeLimit: '20mb' },
+  },
   reactStrictMode: true,
   typedRoutes: false,
   async headers() {

@@ -1,0 +1,73 @@
+import { getDb } from '@/db';
+import { getCurrentUser } from '@/lib/auth/session';
+import { policyIndex } from '@/lib/tenant/engine';
+import { descendantsOf, managementAccess } from '@/lib/policy';
+import { nodeOf } from '@/lib/policy/tenant-index';
+import { iterateAudit, type AuditFilters } from '@/lib/audit/query';
+import { parseAuditSearch, type AuditSearch } from '@/lib/audit/filters';
+import { auditCsvHeader, auditCsvRow } from '@/lib/audit/csv';
+import { scopePathText } from '@/lib/portal/scope-path';
+
+export const dynamic = 'force-dynamic';
+
+const refuse = (status: number, message: string) => new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+
+/**
+ * CSV export of an audit view. Authenticates and authorizes by itself: `scope=` needs
+ * PIM management access there (resource audit), `mine=1` is anyone's own audit, and
+ * no scope is the tenant audit for tenant PIM administrators.
+ */
+export async function GET(req: Request) {
+  const user = await getCurrentUser();
+  if (!user) return refuse(401, 'Sign in first.');
+  if (user.mustChangePassword || user.mustEnrolMfa) return refuse(403, 'Finish first sign-in first.');
+  const url = new URL(req.url);
+  const sp = Object.fromEntries(url.searchParams) as AuditSearch & { scope?: string; mine?: string };
+  const db = getDb();
+  const index = policyIndex(db);
+  const now = Date.now();
+  const { filters } = parseAuditSearch(sp);
+  let fixed: Partial<AuditFilters> = {};
+  let label = 'tenant';
+  if (sp.mine === '1') {
+    fixed = { involving: user.id };
+    label = 'mine';
+  } else if (sp.scope) {
+    const node = nodeOf(index, sp.scope);
+    if (!node) return refuse(404, 'That scope does not exist.');
+    if (!managementAccess(index, user.id, node.fact.id, now).allowed) return refuse(403, "You don't have PIM management access here.");
+    fixed = { scopeIds: [node.fact.id, ...descendantsOf(index, node.fact.id).map((r) => r.id)] };
+    label = node.fact.name.replace(/[^A-Za-z0-9._-]+/g, '-');
+  } else if (!user.isPimAdmin) {
+    return refuse(403, 'The tenant audit is for tenant PIM administrators.');
+  }
+  const rows = iterateAudit(db, { ...filters, ...fixed });
+  const encoder = new TextEncoder();
+  const scopeText = (id: string) => scopePathText(index, id);
+  const stream = new ReadableStream({
+    pull(controller) {
+      let chunk = '';
+      for (let i = 0; i < 500; i++) {
+        const next = rows.next();
+        if (next.done) {
+          if (chunk) controller.enqueue(encoder.encode(chunk));
+          controller.close();
+          return;
+        }
+        chunk += auditCsvRow(next.value, scopeText) + '\r\n';
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+    start(controller) {
+      controller.enqueue(encoder.encode('\uFEFF' + auditCsvHeader() + '\r\n'));
+    },
+  });
+  const day = new Date(now).toISOString().slice(0, 10);
+  return new Response(stream, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="elevate-audit-${label}-${day}.csv"`,
+      'cache-control': 'no-store',
+    },
+  });
+}

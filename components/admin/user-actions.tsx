@@ -1,0 +1,63 @@
+'use client';
+
+import { useFormAction } from './use-form-action';
+import { membershipAction, resetMfaAction, resetPasswordAction, setDisabledAction } from '@/app/(portal)/admin/users/actions';
+import { useEffect } from 'react';
+import { useRouter } from 'next/navigation';
+import { Button } from '@/components/ui/button';
+import { inputClass } from '@/components/ui/field';
+import { ActionMessage } from '@/components/ui/notice';
+import { ActionDialog } from './action-dialog';
+import { OneTimePassword } from './create-user-form';
+
+/** Disable / enable, reset password, reset MFA: each confirmed and saying what happens. */
+export function UserRowActions({ userId, name, disabled, self }: { userId: string; name: string; disabled: boolean; self: boolean }) {
+  return (
+    <div className="flex flex-wrap gap-1">
+      {!self && (
+        <ActionDialog action={setDisabledAction} title={disabled ? `Enable ${name}?` : `Disable ${name}?`} buttonLabel={disabled ? 'Enable' : 'Disable'}
+          submitLabel={disabled ? 'Enable' : 'Disable'} submitVariant={disabled ? 'primary' : 'danger'} hidden={{ userId, disabled: String(!disabled) }}>
+          {() => <p className="text-sm">{disabled ? `${name} can sign in again and their assignments apply again.` : `${name} is signed out everywhere at once and holds no role while disabled. Their assignments stay, for when you enable them again.`}</p>}
+        </ActionDialog>
+      )}
+      <ActionDialog action={resetPasswordAction} title={`Reset the password of ${name}?`} buttonLabel="Reset password" submitLabel="Reset password" hidden={{ userId }}
+        successContent={(d) => d ? <OneTimePassword password={d.initialPassword} /> : null}>
+        {() => <p className="text-sm">{name} gets a new initial password (shown once), is signed out everywhere and must choose a new password at next sign-in.</p>}
+      </ActionDialog>
+      <ActionDialog action={resetMfaAction} title={`Reset MFA of ${name}?`} buttonLabel="Reset MFA" submitLabel="Reset MFA" submitVariant="danger" hidden={{ userId }}>
+        {() => <p className="text-sm">{name}&apos;s authenticator is forgotten; they are signed out and set up MFA again at next sign-in.</p>}
+      </ActionDialog>
+    </div>
+  );
+}
+
+/** Add a member to a group, or remove one. */
+export function MembershipForm({ groupId, groupName, candidates }: { groupId: string; groupName: string; candidates: { id: string; name: string }[] }) {
+  const [state, onSubmit, pending] = useFormAction(membershipAction);
+  const router = useRouter();
+  useEffect(() => { if (state?.ok) router.refresh(); }, [state, router]);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-2">
+      <input type="hidden" name="groupId" value={groupId} />
+      <input type="hidden" name="member" value="true" />
+      <div>
+        <label htmlFor={`add-${groupId}`} className="block text-xs font-medium">Add member to {groupName}</label>
+        <select id={`add-${groupId}`} name="userId" defaultValue="" className={inputClass} aria-invalid={errors?.userId ? true : undefined}>
+          <option value="">Choose a user…</option>
+          {candidates.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+        </select>
+      </div>
+      <Button type="submit" variant="secondary" disabled={pending}>Add</Button>
+      <ActionMessage state={state} />
+    </form>
+  );
+}
+
+export function RemoveMemberButton({ groupId, groupName, userId, name }: { groupId: string; groupName: string; userId: string; name: string }) {
+  return (
+    <ActionDialog action={membershipAction} title={`Remove ${name} from ${groupName}?`} buttonLabel="Remove" variant="ghost" submitVariant="danger" submitLabel="Remove member" hidden={{ groupId, userId, member: 'false' }}>
+      {() => <p className="text-sm">{name} loses, at once, every role {groupName} holds or is eligible for.</p>}
+    </ActionDialog>
+  );
+}

@@ -1,0 +1,55 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { groupMembers, groups, users, type Group } from '@/db/schema';
+import { ElevateError } from '@/lib/errors';
+import { writeAudit } from '@/lib/audit/write';
+import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
+import { requirePimAdmin } from '@/lib/resources/access';
+
+type Actor = { id: string; displayName: string };
+const who = (a: Actor) => ({ id: a.id, name: a.displayName });
+
+export function createGroup(db: Db, actor: Actor, input: { name: string; description?: string }, now: number): Group {
+  const name = input.name.trim();
+  if (!name) throw new ElevateError('InvalidRequest', 'Check the highlighted fields.', { fieldErrors: { name: ['Give the group a name.'] } });
+  return db.transaction((tx) => {
+    requirePimAdmin(policyIndex(tx), actor.id);
+    const tenantId = tx.select({ t: users.tenantId }).from(users).where(eq(users.id, actor.id)).get()!.t;
+    if (tx.select({ id: groups.id }).from(groups).where(sql`lower(${groups.name}) = ${name.toLowerCase()}`).get()) {
+      throw new ElevateError('Conflict', 'A group with this name already exists.', { fieldErrors: { name: ['A group with this name already exists.'] } });
+    }
+    const id = crypto.randomUUID();
+    tx.insert(groups).values({ id, tenantId, name, description: input.description?.trim() ?? '', createdAt: now }).run();
+    writeAudit(tx, { at: now, actor: who(actor), action: 'Group created', principal: { type: 'Group', id, name } });
+    bumpRevision(tx);
+    return tx.select().from(groups).where(eq(groups.id, id)).get()!;
+  }, { behavior: 'immediate' });
+}
+
+/** Membership changes what members hold at once (a group's members receive its assignments). */
+export function setMembership(db: Db, actor: Actor, input: { groupId: string; userId: string; member: boolean }, now: number): void {
+  db.transaction((tx: Tx) => {
+    const index = policyIndex(tx);
+    requirePimAdmin(index, actor.id);
+    const group = index.groups.get(input.groupId);
+    const user = index.users.get(input.userId);
+    if (!group || !user) throw new ElevateError('NotFound', 'That group or user does not exist.');
+    const isMember = group.memberIds.includes(user.id);
+    if (isMember === input.member) throw new ElevateError('Conflict', `${user.displayName} is ${isMember ? 'already' : 'not'} a member of ${group.name}.`);
+    if (input.member) tx.insert(groupMembers).values({ groupId: group.id, userId: user.id, addedAt: now }).run();
+    else tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, user.id))).run();
+    writeAudit(tx, {
+      at: now, actor: who(actor), action: input.member ? 'Group member added' : 'Group member removed',
+      principal: { type: 'User', id: user.id, name: user.displayName }, details: { groupId: group.id, group: group.name },
+    });
+    bumpRevision(tx);
+  }, { behavior: 'immediate' });
+}
+
+export function listGroups(db: Db | Tx): (Group & { members: { id: string; displayName: string }[] })[] {
+  const all = db.select().from(groups).orderBy(groups.name).all();
+  const m = db.select({ groupId: groupMembers.groupId, id: users.id, displayName: users.displayName }).from(groupMembers).innerJoin(users, eq(users.id, groupMembers.userId)).all();
+  return all.map((g) => ({ ...g, members: m.filter((x) => x.groupId === g.id).map(({ id, displayName }) => ({ id, displayName })) }));
+}
