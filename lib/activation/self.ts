@@ -44,7 +44,7 @@ const clean = (s: string | undefined) => (s === undefined || s.trim() === '' ? u
  * scope must approve (the engine names them, never the requester). Extend and renew
  * ask for a window measured from now, which must fit the assignment settings of the scope.
  */
-export function submitSelfRequest(db: Db, actor: Actor, input: SelfRequestInput, now: number, opts: { channel?: 'portal' | 'api' } = {}): SelfRequestResultRow {
+export function submitSelfRequest(db: Db, actor: Actor, input: SelfRequestInput, now: number, opts: { channel?: 'portal' | 'api'; requestId?: string } = {}): SelfRequestResultRow {
   const result = db.transaction((tx): SelfRequestResultRow => {
     const index = policyIndex(tx);
     const names = namesFor(index);
@@ -70,7 +70,7 @@ export function submitSelfRequest(db: Db, actor: Actor, input: SelfRequestInput,
     if (violations.length || !verdict.ok || !target) {
       throw refusal(describeViolations(violations.map((v) => ({ label: null, violation: v })), names));
     }
-    const requestId = crypto.randomUUID();
+    const requestId = opts.requestId ?? crypto.randomUUID();
     const role = names.role(target.roleId);
     const kind = target.kind === 'eligible' ? 'eligibility' : 'assignment';
     const who = { type: 'User', id: actor.id, name: actor.displayName };

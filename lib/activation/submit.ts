@@ -69,6 +69,8 @@ export interface ScopeEvaluation {
 export interface SubmitOpts {
   channel?: 'portal' | 'api';
   batch?: boolean;
+  /** the id an API client chose (ARM requests are PUT by name); used when exactly one request is written */
+  requestId?: string;
 }
 
 const clean = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
@@ -169,7 +171,8 @@ export function submitActivations(db: Db, actor: Actor, items: ActivationItem[],
     if (list.length || codeErrors.mfaCode) throw refusal(list, codeErrors);
 
     const batchId = opts.batch || evals.length > 1 ? crypto.randomUUID() : null;
-    const out = evals.map((e) => writeRequest(tx, index, actor, e, shared, batchId, mfaAt, now, opts.channel ?? 'portal'));
+    const chosenId = evals.length === 1 ? opts.requestId : undefined;
+    const out = evals.map((e) => writeRequest(tx, index, actor, e, shared, batchId, mfaAt, now, opts.channel ?? 'portal', chosenId));
     bumpRevision(tx);
     return { batchId, requests: out, mfaVerifiedAt: mfaAt };
   }, { behavior: 'immediate' });
@@ -177,12 +180,12 @@ export function submitActivations(db: Db, actor: Actor, items: ActivationItem[],
   return submission;
 }
 
-function writeRequest(tx: Tx, index: PolicyIndex, actor: Actor, e: ScopeEvaluation, shared: ActivationShared, batchId: string | null, mfaAt: number | null, now: number, channel: 'portal' | 'api'): SubmittedRequest {
+function writeRequest(tx: Tx, index: PolicyIndex, actor: Actor, e: ScopeEvaluation, shared: ActivationShared, batchId: string | null, mfaAt: number | null, now: number, channel: 'portal' | 'api', chosenId?: string): SubmittedRequest {
   if (!e.result.ok) throw new Error('unreachable: refused evaluations are never written');
   const { outcome, settings, explicit } = e.result;
   const roleId = e.roleId!;
   const names = namesFor(index);
-  const requestId = crypto.randomUUID();
+  const requestId = chosenId ?? crypto.randomUUID();
   const active = outcome.kind === 'active';
   const scheduleId = active ? crypto.randomUUID() : null;
   const deadline = outcome.kind === 'approval' ? outcome.approvalDeadline : null;

@@ -32,7 +32,7 @@ function pick(route: ArmRoute, method: string): Handler | null {
       const kind = c === 'roleEligibilityScheduleRequests' ? 'eligibility' : 'assignment';
       if (method === 'GET' && !name) return (ctx) => listRequests(ctx, kind);
       if (method === 'GET' && name && plain) return (ctx) => getRequest(ctx, kind, name);
-      if (method === 'PUT' && name && plain) return (ctx, req) => createRequest(ctx, kind, req);
+      if (method === 'PUT' && name && plain) return (ctx, req) => createRequest(ctx, kind, req, name);
       if (method === 'POST' && name && action === 'cancel' && !childName) return (ctx, req) => cancelRequest(ctx, kind, name, req);
       if (method === 'POST' && name && action === 'validate' && !childName) return (ctx, req) => validateRequest(ctx, kind, name, req);
       return null;

@@ -1,4 +1,5 @@
 import 'server-only';
+import crypto from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { assignmentSchedules, eligibilitySchedules, requests, type RequestRow } from '@/db/schema';
 import {
@@ -129,17 +130,34 @@ function selfInput(ctx: ArmContext, p: Parsed) {
 
 const loadRow = (ctx: ArmContext, id: string): RequestRow => ctx.db.select().from(requests).where(eq(requests.id, id)).get()!;
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The name in the PUT URL becomes the request's id, as in Azure, so a script can GET what
+ * it created by the GUID it chose. Names must be GUIDs and are never reused.
+ */
+function chosenRequestId(ctx: ArmContext, name: string): string {
+  if (!GUID.test(name)) throw badRequest('InvalidRoleAssignmentRequestName', `The request name "${name}" must be a GUID, e.g. ${crypto.randomUUID()}.`);
+  const id = name.toLowerCase();
+  if (ctx.db.select({ id: requests.id }).from(requests).where(eq(requests.id, id)).get()) {
+    throw new ArmError(409, 'RoleAssignmentRequestExists', `A request named ${id} already exists. Requests cannot be changed: PUT a new request with a new GUID.`);
+  }
+  return id;
+}
+
 /** PUT: create the request through the same services as the portal; 201 with the request. */
-export async function createRequest(ctx: ArmContext, kind: RequestKind, req: Request): Promise<Response> {
+export async function createRequest(ctx: ArmContext, kind: RequestKind, req: Request, name: string): Promise<Response> {
+  const requestId = chosenRequestId(ctx, name);
   const p = await parse(ctx, kind, req);
   const type = p.body.requestType;
+  const opts = { channel: 'api' as const, requestId };
   let id: string;
   if (type.startsWith('Admin')) {
-    id = submitAdminRequest(ctx.db, ctx.user, adminInput(ctx, p), ctx.now, { channel: 'api' }).request.id;
+    id = submitAdminRequest(ctx.db, ctx.user, adminInput(ctx, p), ctx.now, opts).request.id;
   } else if (type === 'SelfActivate') {
-    id = submitActivation(ctx.db, ctx.user, activationInput(ctx, p), ctx.now, { channel: 'api' }).requests[0].requestId;
+    id = submitActivation(ctx.db, ctx.user, activationInput(ctx, p), ctx.now, opts).requests[0].requestId;
   } else {
-    id = submitSelfRequest(ctx.db, ctx.user, selfInput(ctx, p), ctx.now, { channel: 'api' }).requestId;
+    id = submitSelfRequest(ctx.db, ctx.user, selfInput(ctx, p), ctx.now, opts).requestId;
   }
   return armJson(requestToArm(ctx, loadRow(ctx, id)), 201);
 }

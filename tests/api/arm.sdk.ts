@@ -73,6 +73,14 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
     });
     expect(created.status).toBe('Provisioned');
     expect(created.requestType).toBe('AdminAssign');
+    // as in Azure, the GUID the client PUT is the request's name: it can be read back by it, and never reused
+    expect(created.name).toBe(name);
+    expect((await steve.roleEligibilityScheduleRequests.get(rg('finance-dev'), name)).status).toBe('Provisioned');
+    const reused = await restError(steve.roleEligibilityScheduleRequests.create(rg('finance-dev'), name, {
+      principalId: people.jen.id, roleDefinitionId: roleDef(CONTRIBUTOR), requestType: 'AdminAssign',
+      scheduleInfo: { startDateTime: new Date(), expiration: { type: 'AfterDuration', duration: 'P30D' } }, justification: 'again',
+    }));
+    expect(reused).toMatchObject({ statusCode: 409, code: 'RoleAssignmentRequestExists' });
     expect(created.principalId).toBe(people.jen.id);
     expect(created.scope?.toLowerCase()).toBe(`/${rg('finance-dev')}`.toLowerCase());
     // admin requests are stored as a window, so they report their end
