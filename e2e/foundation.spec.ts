@@ -70,6 +70,22 @@ test.describe('sign-in and the portal shell', () => {
     expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   });
 
+  test('changing your password on Profile keeps this session and signs out the others', async ({ page, signInAs, personaPage }) => {
+    const other = await personaPage('avery');
+    await signInAs(page, 'avery');
+    await page.goto('/profile');
+    const card = page.getByRole('region', { name: 'Password' });
+    await card.getByLabel('Current password').fill('elevate-demo');
+    await card.getByLabel('New password', { exact: true }).fill('averys-new-passphrase');
+    await card.getByLabel('Confirm new password').fill('averys-new-passphrase');
+    await card.getByRole('button', { name: 'Change password' }).click();
+    await expect(card.getByRole('status')).toHaveText('Password changed. Your other sessions were signed out.');
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 1, name: 'Hello, Avery' })).toBeVisible();
+    await other.goto('/my-roles');
+    await expect(other).toHaveURL(/\/sign-in/);
+  });
+
   test('security headers are set', async ({ page }) => {
     const res = await page.goto('/sign-in');
     const h = res!.headers();

@@ -77,16 +77,28 @@ export const changePasswordSchema = z
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords differ.' })
   .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], message: 'Choose a password different from the current one.' });
 
-export async function changePassword(user: User, input: z.infer<typeof changePasswordSchema>, now: number) {
+/**
+ * Changes the user's own password and ends every other session: the session version is
+ * bumped, and the caller re-issues this session's cookie with the new version
+ * (`reissueSession`). Returns the new session version.
+ */
+export async function changePassword(user: User, input: z.infer<typeof changePasswordSchema>, now: number, db: Db = getDb()): Promise<number> {
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new ElevateError('InvalidRequest', 'Check the highlighted fields.', { fieldErrors: { currentPassword: ['The current password is not right.'] } });
   }
   const passwordHash = await hashPassword(input.newPassword);
-  getDb().transaction(
+  return db.transaction(
     (tx) => {
-      // sessionVersion stays: this session continues, but the change is audited
-      tx.update(users).set({ passwordHash, mustChangePassword: false, isDemo: false }).where(eq(users.id, user.id)).run();
-      writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'Password changed', principal: { type: 'User', id: user.id, name: user.displayName } });
+      const current = tx.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, user.id)).get();
+      if (!current) throw new ElevateError('Unauthenticated', 'Sign in again.');
+      const sessionVersion = current.sv + 1;
+      // a changed password is no longer the published demo password
+      tx.update(users).set({ passwordHash, mustChangePassword: false, isDemo: false, sessionVersion }).where(eq(users.id, user.id)).run();
+      writeAudit(tx, {
+        at: now, actor: { id: user.id, name: user.displayName }, action: 'Password changed',
+        principal: { type: 'User', id: user.id, name: user.displayName }, details: { otherSessionsEnded: true },
+      });
+      return sessionVersion;
     },
     { behavior: 'immediate' },
   );

@@ -2,11 +2,12 @@ import 'server-only';
 import { cache } from 'react';
 import { headers, cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { decode } from 'next-auth/jwt';
+import { decode, encode } from 'next-auth/jwt';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { users, type User } from '@/db/schema';
 import { getAuthSecret } from '@/lib/crypto/secrets';
+import { config } from '@/lib/config';
 import { useSecureCookies } from './options';
 
 export const SESSION_COOKIE = () => (useSecureCookies() ? '__Secure-next-auth.session-token' : 'next-auth.session-token');
@@ -46,4 +47,21 @@ export async function requireUser(): Promise<User> {
   }
   if (user.mustChangePassword || user.mustEnrolMfa) redirect('/first-sign-in');
   return user;
+}
+
+/**
+ * Re-issues this browser's session cookie with a new session version, after a change
+ * that signs out every other session (password change): this one stays signed in.
+ * Only callable from a server action or route handler (it sets a cookie).
+ */
+export async function reissueSession(sessionVersion: number): Promise<void> {
+  const jar = await cookies();
+  const name = SESSION_COOKIE();
+  const raw = jar.get(name)?.value;
+  if (!raw) return;
+  const token = await decode({ token: raw, secret: getAuthSecret() }).catch(() => null);
+  if (!token) return;
+  const maxAge = config().sessionHours * 3600;
+  const value = await encode({ token: { ...token, sv: sessionVersion }, secret: getAuthSecret(), maxAge });
+  jar.set(name, value, { httpOnly: true, sameSite: 'lax', path: '/', secure: useSecureCookies(), maxAge });
 }

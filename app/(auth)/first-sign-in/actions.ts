@@ -2,8 +2,9 @@
 
 import { action } from '@/lib/auth/action';
 import { changePassword, changePasswordSchema, completeEnrolment, enrolSchema } from '@/lib/auth/enrolment';
+import { reissueSession } from '@/lib/auth/session';
 
-export const changeInitialPassword = action(changePasswordSchema, (input, { user, now }) => changePassword(user, input, now), {
+export const changeInitialPassword = action(changePasswordSchema, async (input, { user, now }) => reissueSession(await changePassword(user, input, now)), {
   allowIncompleteSignIn: true,
   success: () => 'Password changed.',
 });

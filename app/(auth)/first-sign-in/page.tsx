@@ -4,8 +4,8 @@ import { getCurrentUser } from '@/lib/auth/session';
 import { offerEnrolment } from '@/lib/auth/enrolment';
 import { Card } from '@/components/ui/card';
 import { EnrolMfaForm } from '@/components/mfa/enrol-mfa-form';
-import { ChangePasswordForm } from './change-password-form';
-import { enrolAuthenticator } from './actions';
+import { ChangePasswordForm } from '@/components/auth/change-password-form';
+import { changeInitialPassword, enrolAuthenticator } from './actions';
 
 export const metadata: Metadata = { title: 'First sign-in' };
 export const dynamic = 'force-dynamic';
@@ -22,7 +22,7 @@ export default async function FirstSignInPage() {
       <p className="mb-4 mt-1 text-sm text-[var(--muted)]">
         Step {step} of {user.mustEnrolMfa ? 2 : 1}: {step === 1 ? 'choose your own password.' : 'set up multi-factor authentication.'}
       </p>
-      {step === 1 ? <ChangePasswordForm /> : <EnrolMfaForm offer={await offerEnrolment(user)} action={enrolAuthenticator} doneHref="/" />}
+      {step === 1 ? <ChangePasswordForm action={changeInitialPassword} currentLabel="Current (initial) password" /> : <EnrolMfaForm offer={await offerEnrolment(user)} action={enrolAuthenticator} doneHref="/" />}
     </Card>
   );
 }

@@ -4,6 +4,8 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import { action } from '@/lib/auth/action';
+import { changePassword, changePasswordSchema } from '@/lib/auth/enrolment';
+import { reissueSession } from '@/lib/auth/session';
 import { MAX_TOKEN_DAYS } from '@/lib/tokens/format';
 import { createApiToken, createStepUpToken, revokeApiToken } from '@/lib/tokens/tokens';
 
@@ -34,3 +36,8 @@ export const revokeTokenAction = action(z.object({ tokenId: z.string().min(1) })
   revalidatePath('/profile');
   return t.name;
 }, { success: (name) => `Token "${name}" revoked. Scripts using it now get 401.` });
+
+/** Your own password; every other session of yours is signed out, this one stays. */
+export const changeMyPassword = action(changePasswordSchema, async (input, { user, now }) => {
+  await reissueSession(await changePassword(user, input, now));
+}, { success: () => 'Password changed. Your other sessions were signed out.' });

@@ -6,6 +6,8 @@ import { config } from '@/lib/config';
 import { listApiTokens } from '@/lib/tokens/tokens';
 import { Badge } from '@/components/ui/badge';
 import { Card, PageHeader } from '@/components/ui/card';
+import { ChangePasswordForm } from '@/components/auth/change-password-form';
+import { changeMyPassword } from './actions';
 import { Time } from '@/components/ui/time';
 import { CreateTokenForm } from './create-token-form';
 import { StepUpForm } from './step-up-form';
@@ -35,6 +37,11 @@ export default async function ProfilePage() {
             <Badge state="Expired">Not set up</Badge> You have no authenticator app. Activations that require MFA will be refused until a PIM administrator resets your sign-in so you can enrol one.
           </p>
         )}
+      </Card>
+
+      <Card title="Password">
+        <p className="mb-3 text-sm text-[var(--muted)]">Changing your password signs out your other sessions.</p>
+        <ChangePasswordForm action={changeMyPassword} />
       </Card>
 
       <Card title="API tokens">
