@@ -32,7 +32,7 @@ export function ActionDialog<T>({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const [state, onSubmit, pending] = useFormAction(action);
+  const [state, onSubmit, pending, clear] = useFormAction(action);
   const [announce, setAnnounce] = useState<string | null>(null);
   const [formKey, setFormKey] = useState(0);
   const handled = useRef<ActionState<T>>(null);
@@ -62,7 +62,7 @@ export function ActionDialog<T>({
         {buttonLabel}
       </Button>
       <span aria-live="polite" className="sr-only">{announce}</span>
-      <dialog ref={ref} aria-labelledby={titleId} className="w-[min(34rem,calc(100vw-2rem))] rounded-lg border border-[var(--border)] bg-[var(--surface)] p-0 text-[var(--text)] shadow-xl backdrop:bg-black/50">
+      <dialog ref={ref} aria-labelledby={titleId} onClose={() => { if (successContent && state?.ok) clear(); }} className="w-[min(34rem,calc(100vw-2rem))] rounded-lg border border-[var(--border)] bg-[var(--surface)] p-0 text-[var(--text)] shadow-xl backdrop:bg-black/50">
         <div className="space-y-4 p-5">
           <h2 id={titleId} className="text-lg font-semibold">{title}</h2>
           {showSuccess ? (

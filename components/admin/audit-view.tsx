@@ -3,6 +3,7 @@ import type { AuditEvent } from '@/db/schema';
 import type { AuditSearch } from '@/lib/audit/filters';
 import { auditQueryString } from '@/lib/audit/filters';
 import { Badge } from '@/components/ui/badge';
+import { Notice } from '@/components/ui/notice';
 import { EmptyState } from '@/components/ui/card';
 import { inputClass } from '@/components/ui/field';
 import { buttonClass } from '@/components/ui/button';
@@ -14,6 +15,8 @@ export interface AuditViewProps {
   page: number;
   pages: number;
   sp: AuditSearch;
+  /** search params that could not be used, said to the viewer */
+  problems?: string[];
   /** the page's own path and fixed params (e.g. scope id and tab) */
   basePath: string;
   baseParams?: Record<string, string>;
@@ -41,6 +44,7 @@ export function AuditView(p: AuditViewProps) {
   );
   return (
     <div className="space-y-4">
+      {p.problems && p.problems.length > 0 && <Notice tone="warning" title="Some filters could not be used">{p.problems.join(' ')}</Notice>}
       <form action={p.basePath} className="grid gap-2 sm:grid-cols-3 lg:grid-cols-7 lg:items-end">
         {Object.entries(p.baseParams ?? {}).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
         <div><label htmlFor="a-from" className="block text-xs font-medium">From (UTC day)</label><input id="a-from" type="date" name="from" defaultValue={p.sp.from} className={inputClass} /></div>

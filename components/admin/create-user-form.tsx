@@ -1,7 +1,7 @@
 'use client';
 
 import { useFormAction } from './use-form-action';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { createUserAction } from '@/app/(portal)/admin/users/actions';
 import { Button } from '@/components/ui/button';
@@ -31,7 +31,7 @@ export function OneTimePassword({ email, password }: { email?: string; password:
  * in the same step, name them approver on chosen scope-roles (which turns approval on).
  */
 export function CreateUserForm({ scopes, roles }: { scopes: ScopeOption[]; roles: RoleOption[] }) {
-  const [state, onSubmit, pending] = useFormAction(createUserAction);
+  const [state, onSubmit, pending, clear] = useFormAction(createUserAction);
   const router = useRouter();
   const id = useId();
   const v = state && !state.ok ? state.values : undefined;
@@ -40,15 +40,18 @@ export function CreateUserForm({ scopes, roles }: { scopes: ScopeOption[]; roles
   const [scopeId, setScopeId] = useState(scopes[0]?.id ?? '');
   const [roleId, setRoleId] = useState(roles.find((r) => r.name === 'Owner')?.id ?? roles[0]?.id ?? '');
   const [generate, setGenerate] = useState(true);
-  useEffect(() => { if (state?.ok) { setPairs([]); router.refresh(); } }, [state, router]);
+  const formRef = useRef<HTMLFormElement>(null);
+  // after success the typed name and e-mail belong to the account just made: clear them
+  useEffect(() => { if (state?.ok) { setPairs([]); formRef.current?.reset(); router.refresh(); } }, [state, router]);
   const label = (p: { scopeId: string; roleId: string }) => `${roles.find((r) => r.id === p.roleId)?.name} on ${scopes.find((s) => s.id === p.scopeId)?.label}`;
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-4">
       <div aria-live="polite" className="space-y-2">
         {state?.ok && state.data && (
           <>
             <Notice tone="success">{state.message}</Notice>
             <OneTimePassword email={state.data.email} password={state.data.initialPassword} />
+            <Button variant="secondary" onClick={clear}>I have noted the password: hide it</Button>
           </>
         )}
         {state && !state.ok && <Notice tone="error">{state.message}</Notice>}
@@ -84,6 +87,7 @@ export function CreateUserForm({ scopes, roles }: { scopes: ScopeOption[]; roles
           </div>
           <Button variant="secondary" onClick={() => setPairs((p) => (p.some((x) => x.scopeId === scopeId && x.roleId === roleId) ? p : [...p, { scopeId, roleId }]))}>Add</Button>
         </div>
+        <FieldErrors errors={errors?.approverOn} />
         {pairs.length > 0 && (
           <ul className="space-y-1 text-sm" aria-label="Approver on">
             {pairs.map((p) => (

@@ -7,13 +7,20 @@ import type { ActionState } from '@/lib/auth/action';
  * useActionState, submitted through onSubmit instead of `<form action>`: React resets a
  * form after an action prop runs, which clears controlled selects and anything typed
  * even when the server refused. Admin forms keep what was typed; the state says why.
+ *
+ * `clear()` empties the state without a server round trip: a one-time password in a
+ * success state would otherwise stay in memory (and on screen) until the next submit.
  */
 export function useFormAction<T>(action: (s: ActionState<T>, f: FormData) => Promise<ActionState<T>>) {
-  const [state, dispatch, pending] = useActionState(action, null);
+  const [state, dispatch, pending] = useActionState<ActionState<T>, FormData | null>(
+    (prev, data) => (data === null ? null : action(prev, data)),
+    null,
+  );
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
     startTransition(() => dispatch(data));
   };
-  return [state, onSubmit, pending] as const;
+  const clear = () => startTransition(() => dispatch(null));
+  return [state, onSubmit, pending, clear] as const;
 }

@@ -5,7 +5,7 @@ import { membershipAction, resetMfaAction, resetPasswordAction, setDisabledActio
 import { useEffect } from 'react';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
-import { inputClass } from '@/components/ui/field';
+import { Field, inputClass } from '@/components/ui/field';
 import { ActionMessage } from '@/components/ui/notice';
 import { ActionDialog } from './action-dialog';
 import { OneTimePassword } from './create-user-form';
@@ -17,7 +17,10 @@ export function UserRowActions({ userId, name, disabled, self }: { userId: strin
       {!self && (
         <ActionDialog action={setDisabledAction} title={disabled ? `Enable ${name}?` : `Disable ${name}?`} buttonLabel={disabled ? 'Enable' : 'Disable'}
           submitLabel={disabled ? 'Enable' : 'Disable'} submitVariant={disabled ? 'primary' : 'danger'} hidden={{ userId, disabled: String(!disabled) }}>
-          {() => <p className="text-sm">{disabled ? `${name} can sign in again and their assignments apply again.` : `${name} is signed out everywhere at once and holds no role while disabled. Their assignments stay, for when you enable them again.`}</p>}
+          {(errors, values) => (<>
+            <p className="text-sm">{disabled ? `${name} can sign in again and their assignments apply again.` : `${name} is signed out everywhere at once and holds no role while disabled. Their assignments stay, for when you enable them again.`}</p>
+            {!disabled && <Field label="Justification" name="justification" required maxLength={1000} errors={errors?.justification} defaultValue={values?.justification ? String(values.justification) : ''} />}
+          </>)}
         </ActionDialog>
       )}
       <ActionDialog action={resetPasswordAction} title={`Reset the password of ${name}?`} buttonLabel="Reset password" submitLabel="Reset password" hidden={{ userId }}
@@ -57,7 +60,10 @@ export function MembershipForm({ groupId, groupName, candidates }: { groupId: st
 export function RemoveMemberButton({ groupId, groupName, userId, name }: { groupId: string; groupName: string; userId: string; name: string }) {
   return (
     <ActionDialog action={membershipAction} title={`Remove ${name} from ${groupName}?`} buttonLabel="Remove" variant="ghost" submitVariant="danger" submitLabel="Remove member" hidden={{ groupId, userId, member: 'false' }}>
-      {() => <p className="text-sm">{name} loses, at once, every role {groupName} holds or is eligible for.</p>}
+      {(errors, values) => (<>
+        <p className="text-sm">{name} loses, at once, every role {groupName} holds or is eligible for.</p>
+        <Field label="Justification" name="justification" required maxLength={1000} errors={errors?.justification} defaultValue={values?.justification ? String(values.justification) : ''} />
+      </>)}
     </ActionDialog>
   );
 }

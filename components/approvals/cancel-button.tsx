@@ -39,7 +39,9 @@ export function CancelRequestButton({ requestId, what, onDone }: { requestId: st
             <label htmlFor={id} className="block text-sm font-medium">
               Justification
             </label>
-            <textarea id={id} name="justification" rows={3} required maxLength={1000} className={inputClass} aria-invalid={errors ? true : undefined} aria-describedby={errors ? `${id}-error` : undefined} />
+            <textarea id={id} name="justification" rows={3} required maxLength={1000} className={inputClass}
+              // React resets a form after its action runs: on a refusal, put back what was typed
+              defaultValue={state && !state.ok && typeof state.values?.justification === 'string' ? state.values.justification : undefined} aria-invalid={errors ? true : undefined} aria-describedby={errors ? `${id}-error` : undefined} />
             <FieldErrors id={`${id}-error`} errors={errors} />
           </div>
           <div aria-live="polite">{state && !state.ok && !errors ? <Notice tone="error">{state.message}</Notice> : null}</div>

@@ -40,7 +40,7 @@ function Row({ node, names }: { node: TreeNodeView; names: NameLookup }) {
           <span className="sr-only">: {node.weaker.map((r) => describe(r, names)).join('; ')}</span>
         </span>
       )}
-      <Assignments node={node} names={names} />
+      {node.redacted ? <span className="text-xs text-[var(--muted)]">You don&apos;t manage PIM here</span> : <Assignments node={node} names={names} />}
     </div>
   );
 }

@@ -2,10 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { freshDb } from '@/tests/support/db';
 import * as s from '@/db/schema';
-import { isElevateError } from '@/lib/errors';
 import { deliveryIdle } from '@/lib/notify/deliver';
 import { cancelRequestAsAdmin, decide, pendingApprovals, pendingInScopesManagedBy, sweepTimeouts } from './index';
-import { rg, SUB, setOwnerApproval, submitActivation, userRow } from './test-support';
+import { refusal, rg, SUB, setOwnerApproval, submitActivation, userRow } from './test-support';
 
 const MIN = 60_000;
 let env: ReturnType<typeof freshDb>;
@@ -13,16 +12,6 @@ afterEach(async () => {
   await deliveryIdle();
   env?.close();
 });
-
-function refusal(fn: () => unknown) {
-  try {
-    fn();
-  } catch (e) {
-    if (isElevateError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('time-outs', () => {
   it('a request past its deadline leaves the queue and cannot be decided, before any sweep ran', () => {

@@ -60,3 +60,6 @@ export function setOwnerApproval(db: Db, scopeId: string, approverIds: string[],
 }
 
 export const userRow = (db: Db, id: string) => db.select().from(s.users).where(eq(s.users.id, id)).get()!;
+
+/** The ElevateError a call refuses with; any other outcome fails the test (shared with the activation tests). */
+export { refused as refusal } from '@/lib/activation/test-support';

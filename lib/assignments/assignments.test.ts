@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { freshDb } from '@/tests/support/db';
+import { deliveryIdle } from '@/lib/notify/deliver';
 import { DEMO_SUBSCRIPTION } from '@/db/seed/demo';
-import { auditEvents, eligibilitySchedules, notifications, requests, users } from '@/db/schema';
+import { auditEvents, eligibilitySchedules, emailOutbox, notifications, requests, users } from '@/db/schema';
 import { ROLE_IDS } from '@/lib/policy';
 import { isElevateError } from '@/lib/errors';
+import { getRoleSettings, saveRoleSettings } from '@/lib/settings';
 import { assignmentsAt, submitAdminRequest, validateAdminRequest } from '.';
 
 const DAY = 86_400_000;
@@ -16,7 +18,10 @@ const user = (id: string) => t.db.select().from(users).where(eq(users.id, id)).g
 const count = (table: typeof auditEvents | typeof requests | typeof eligibilitySchedules) => t.db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
 
 beforeEach(() => { t = freshDb(); });
-afterEach(() => t.close());
+afterEach(async () => {
+  await deliveryIdle();
+  t.close();
+});
 
 const jenContributor = () => ({
   requestType: 'AdminAssign' as const, kind: 'eligible' as const, principal: { type: 'User' as const, id: t.ids.jen },
@@ -37,6 +42,14 @@ describe('submitAdminRequest', () => {
     expect(audit.justification).toBe('Quarter close');
     const notes = t.db.select().from(notifications).where(eq(notifications.userId, t.ids.jen)).all();
     expect(notes.some((n) => n.title.includes('eligible Contributor'))).toBe(true);
+  });
+
+  it('hands the e-mail it queued to delivery at once (without SMTP it is filed in the outbox, not left queued)', async () => {
+    const { request } = submitAdminRequest(t.db, user(t.ids.steve), jenContributor(), t.now);
+    await deliveryIdle();
+    const mails = t.db.select().from(emailOutbox).where(eq(emailOutbox.requestId, request.id)).all();
+    expect(mails.length).toBeGreaterThan(0);
+    expect(mails.map((m) => m.status)).not.toContain('queued');
   });
 
   it('refuses Jen (no management access) and writes nothing', () => {
@@ -68,6 +81,17 @@ describe('submitAdminRequest', () => {
     const renewed = submitAdminRequest(t.db, user(t.ids.steve), { ...jenContributor(), requestType: 'AdminRenew', targetScheduleId: first.scheduleId!, startAt: t.now + 2 * DAY, endAt: t.now + 20 * DAY }, t.now + 2 * DAY);
     expect(renewed.scheduleId).not.toBe(first.scheduleId);
     expect(assignmentsAt(t.db, financeDev, t.now + 3 * DAY, { tab: 'eligible' }).some((a) => a.schedule.id === renewed.scheduleId)).toBe(true);
+  });
+
+  it("e-mails the settings' additional recipients about an assignment at the scope", () => {
+    const settings = getRoleSettings(t.db, financeDev, ROLE_IDS.contributor).settings;
+    saveRoleSettings(t.db, user(t.ids.steve), {
+      scopeId: financeDev, roleId: ROLE_IDS.contributor,
+      settings: { ...settings, notifications: { ...settings.notifications, additionalRecipients: ['secops@bluewidget.test'] } },
+    }, t.now);
+    const { request } = submitAdminRequest(t.db, user(t.ids.steve), jenContributor(), t.now);
+    const to = t.db.select().from(emailOutbox).where(eq(emailOutbox.requestId, request.id)).all().map((m) => m.to);
+    expect(to).toContain('secops@bluewidget.test');
   });
 
   it('active assignments need a justification by default', () => {

@@ -6,6 +6,7 @@ import type { User } from '@/db/schema';
 import { assignmentSchedules, eligibilitySchedules, requests, type RequestRow } from '@/db/schema';
 import { evaluateAdminRequest, type AdminResult, type PolicyIndex, type RoleSettings } from '@/lib/policy';
 import { writeAudit } from '@/lib/audit/write';
+import { scheduleDelivery } from '@/lib/notify/deliver';
 import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
 import { describeAll } from '@/lib/resources/names';
 import { adminRefusal } from './errors';
@@ -60,7 +61,7 @@ export function validateAdminRequest(db: Db | Tx, actor: Actor, input: AdminRequ
 export function submitAdminRequest(
   db: Db, actor: Actor, input: AdminRequestInput, now: number, opts: { channel?: 'portal' | 'api'; requestId?: string } = {},
 ): { request: RequestRow; scheduleId: string | null } {
-  return db.transaction((tx) => {
+  const result = db.transaction((tx) => {
     const index = policyIndex(tx);
     const result = evaluate(index, actor, input, now);
     if (!result.ok) throw adminRefusal(index, result.violations);
@@ -88,6 +89,9 @@ export function submitAdminRequest(
     bumpRevision(tx);
     return { request: tx.select().from(requests).where(eq(requests.id, requestId)).get()!, scheduleId };
   }, { behavior: 'immediate' });
+  // the e-mails were queued in the transaction; send them (or file them in the outbox) now it committed
+  scheduleDelivery(db);
+  return result;
 }
 
 /** Writes the schedule change the engine approved; returns the schedule created or changed. */

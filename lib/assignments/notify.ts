@@ -36,9 +36,10 @@ export function notifyAssignment(
   }
   if (eligible ? n.adminOnEligibleAssignment : n.adminOnActiveAssignment) {
     const admins = managersOf(index, scopeId, now).map((m) => m.userId).filter((id) => id !== actor.id && !principals.includes(id));
+    // the settings' additional recipients get the administrators' alert by e-mail
     notify(tx, {
       userIds: admins, kind: 'assignment-admin', title: `${actor.displayName}: ${input.requestType.slice(5).toLowerCase()} ${what}`,
-      link: `/admin/scope?id=${encodeURIComponent(scopeId)}`, requestId, email: false,
+      link: `/admin/scope?id=${encodeURIComponent(scopeId)}`, requestId, email: false, extraEmails: n.additionalRecipients,
     }, now, publicUrl);
   }
 }

@@ -53,6 +53,8 @@ describe('CSV export', () => {
     expect(csvCell('two\nlines')).toBe('"two\nlines"');
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell(null)).toBe('');
+    expect(csvCell(' =1+1')).toBe("' =1+1");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     writeAudit(t.db, { at: t.now, actor: { id: t.ids.steve, name: 'Steve, "the" admin' }, action: 'Test', justification: '-1+1' });
     const row = t.db.select().from(auditEvents).where(eq(auditEvents.action, 'Test')).get()!;
     const line = auditCsvRow(row, (id) => id);

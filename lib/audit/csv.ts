@@ -5,12 +5,13 @@ export const AUDIT_CSV_COLUMNS = ['when', 'actor', 'action', 'outcome', 'princip
 
 /**
  * RFC 4180 quoting, plus a guard against spreadsheet formula injection: a cell starting
- * with = + - @ (or a tab / carriage return) is prefixed with a quote so Excel shows it
+ * with = + - @ (also after leading blanks) or with a tab / carriage return is prefixed with a quote so Excel shows it
  * as text instead of running it.
  */
 export function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  // spreadsheets skip leading blanks before reading a formula, so look past them too
+  if (/^[\t\r]|^\s*[=+\-@]/.test(s)) s = "'" + s;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -7,6 +7,7 @@ import { ElevateError } from '@/lib/errors';
 import { writeAudit } from '@/lib/audit/write';
 import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
 import { requirePimAdmin } from '@/lib/resources/access';
+import { justificationMissing } from '@/lib/users';
 
 type Actor = { id: string; displayName: string };
 const who = (a: Actor) => ({ id: a.id, name: a.displayName });
@@ -28,8 +29,13 @@ export function createGroup(db: Db, actor: Actor, input: { name: string; descrip
   }, { behavior: 'immediate' });
 }
 
-/** Membership changes what members hold at once (a group's members receive its assignments). */
-export function setMembership(db: Db, actor: Actor, input: { groupId: string; userId: string; member: boolean }, now: number): void {
+/**
+ * Membership changes what members hold at once (a group's members receive its
+ * assignments); removing someone takes that away, so it needs a justification.
+ */
+export function setMembership(db: Db, actor: Actor, input: { groupId: string; userId: string; member: boolean; justification?: string }, now: number): void {
+  const justification = input.justification?.trim() || null;
+  if (!input.member && !justification) throw justificationMissing('Say why you remove this member.');
   db.transaction((tx: Tx) => {
     const index = policyIndex(tx);
     requirePimAdmin(index, actor.id);
@@ -42,7 +48,7 @@ export function setMembership(db: Db, actor: Actor, input: { groupId: string; us
     else tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, user.id))).run();
     writeAudit(tx, {
       at: now, actor: who(actor), action: input.member ? 'Group member added' : 'Group member removed',
-      principal: { type: 'User', id: user.id, name: user.displayName }, details: { groupId: group.id, group: group.name },
+      principal: { type: 'User', id: user.id, name: user.displayName }, justification, details: { groupId: group.id, group: group.name },
     });
     bumpRevision(tx);
   }, { behavior: 'immediate' });

@@ -15,6 +15,11 @@ export interface NotifyInput {
   requestId?: string;
   /** also e-mail them (default true) */
   email?: boolean;
+  /**
+   * Settings' additional recipients: plain addresses that get the e-mail only (they may
+   * not be Elevate users, so there is no in-app notification for them).
+   */
+  extraEmails?: string[];
 }
 
 /**
@@ -24,19 +29,15 @@ export interface NotifyInput {
  */
 export function notify(tx: DbOrTx, input: NotifyInput, now: number, publicUrl: string): void {
   const ids = [...new Set(input.userIds)];
-  if (!ids.length) return;
-  const recipients = tx.select({ id: users.id, email: users.email, disabled: users.disabled }).from(users).where(inArray(users.id, ids)).all();
-  for (const r of recipients) {
-    if (r.disabled) continue;
-    tx.insert(notifications)
-      .values({ id: crypto.randomUUID(), userId: r.id, kind: input.kind, title: input.title, body: input.body ?? '', link: input.link ?? null, requestId: input.requestId ?? null, createdAt: now })
-      .run();
-    if (input.email === false) continue;
-    const link = input.link ? publicUrl + input.link : null;
+  const mailed = new Set<string>();
+  const link = input.link ? publicUrl + input.link : null;
+  const mail = (to: string) => {
+    if (mailed.has(to.toLowerCase())) return;
+    mailed.add(to.toLowerCase());
     tx.insert(emailOutbox)
       .values({
         id: crypto.randomUUID(),
-        to: r.email,
+        to,
         subject: `[Elevate] ${input.title}`,
         text: [input.body ?? '', link ? `\nOpen in Elevate: ${link}` : ''].join('\n').trim(),
         link,
@@ -45,5 +46,14 @@ export function notify(tx: DbOrTx, input: NotifyInput, now: number, publicUrl: s
         createdAt: now,
       })
       .run();
+  };
+  const recipients = ids.length ? tx.select({ id: users.id, email: users.email, disabled: users.disabled }).from(users).where(inArray(users.id, ids)).all() : [];
+  for (const r of recipients) {
+    if (r.disabled) continue;
+    tx.insert(notifications)
+      .values({ id: crypto.randomUUID(), userId: r.id, kind: input.kind, title: input.title, body: input.body ?? '', link: input.link ?? null, requestId: input.requestId ?? null, createdAt: now })
+      .run();
+    if (input.email !== false) mail(r.email);
   }
+  for (const to of input.extraEmails ?? []) mail(to);
 }

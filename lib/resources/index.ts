@@ -137,7 +137,11 @@ export function importResources(db: Db, actor: Actor, json: string, now: number)
       throw e;
     }
     const tenantId = tenantIdOf(tx)!;
-    for (const r of plan.rows) tx.insert(resources).values({ ...r, tenantId, managed: false, createdAt: now }).run();
+    for (const r of plan.rows) {
+      tx.insert(resources).values({ ...r, tenantId, managed: false, createdAt: now }).run();
+      // one event per resource, at its scope, so the resource audit of the scope above shows what was imported under it
+      writeAudit(tx, { at: now, actor: who(actor), action: 'Resource added', scopeId: r.id, details: { kind: r.kind, parentId: r.parentId, source: 'import' } });
+    }
     writeAudit(tx, {
       at: now, actor: who(actor), action: 'Resources imported',
       details: { added: plan.report.added.length, skipped: plan.report.skipped.length, ids: plan.report.added.slice(0, 200).map((a) => a.id) },

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { freshDb } from '@/tests/support/db';
 import { DEMO_SUBSCRIPTION } from '@/db/seed/demo';
 import { auditEvents, resources, users } from '@/db/schema';
-import { isManaged } from '@/lib/policy';
+import { isManaged, managementAccess } from '@/lib/policy';
 import { isElevateError } from '@/lib/errors';
 import { policyIndex } from '@/lib/tenant/engine';
 import { addResource, discoverableResources, enablePim, importResources, resourceTree, searchResources } from '.';
@@ -82,6 +82,9 @@ describe('import', () => {
     // under a managed subscription, imported resources are managed at once
     expect(isManaged(index, `${sub}/resourcegroups/finance-ml/providers/microsoft.storage/storageaccounts/mldata`)).toBe(true);
     expect(searchResources(index, 'mldata')).toHaveLength(1);
+    // each imported resource is audited at its own scope (the subscription's resource audit lists them)
+    const added = t.db.select().from(auditEvents).where(eq(auditEvents.action, 'Resource added')).all().map((e) => e.scopeId);
+    expect(added).toEqual(expect.arrayContaining([`${sub}/resourcegroups/finance-ml`, `${sub}/resourcegroups/finance-ml/providers/microsoft.storage/storageaccounts/mldata`]));
   });
 
   it('skips what the importer may not manage, and refuses a file that is not JSON', () => {
@@ -105,5 +108,14 @@ describe('tree', () => {
     // Owner needs approval on the subscription but not on finance-dev: marked weaker; finance-prod requires it too
     expect(dev.weaker.map((r) => r.setting)).toContain('approvalRequired');
     expect(subNode.children.find((c) => c.name === 'finance-prod')!.weaker).toEqual([]);
+  });
+
+  it('leaves out who holds what at scopes the viewer does not manage', () => {
+    const index = policyIndex(t.db);
+    const seenBy = (userId: string) => resourceTree(index, t.now, { canSee: (id) => managementAccess(index, userId, id, t.now).allowed });
+    const dev = (tree: ReturnType<typeof resourceTree>) => tree[0].children.find((c) => c.id === sub)!.children.find((c) => c.name === 'finance-dev')!;
+    expect(dev(seenBy(t.ids.steve))).toMatchObject({ redacted: false, direct: [expect.anything(), expect.anything()] });
+    // Jen is only eligible for Owner: she may not manage, so the tree tells her nothing about assignments
+    expect(dev(seenBy(t.ids.jen))).toMatchObject({ redacted: true, direct: [], inherited: [], explicitSettings: [] });
   });
 });

@@ -18,6 +18,8 @@ export interface TreeNodeView {
   children: TreeNodeView[];
   /** children not rendered because of the size cap */
   hiddenChildren: number;
+  /** the viewer does not manage this scope: its assignments and settings are left out */
+  redacted: boolean;
 }
 
 const live = (s: ScheduleFact, now: Millis) => {
@@ -38,8 +40,12 @@ export function inheritedSchedules(node: ResourceNode, now: Millis) {
   return out;
 }
 
-/** The tree from the roots, breadth-capped so a 100k-resource tenant still renders; search reaches the rest. */
-export function resourceTree(index: PolicyIndex, now: Millis, opts: { maxNodes?: number; maxChildren?: number } = {}): TreeNodeView[] {
+/**
+ * The tree from the roots, breadth-capped so a 100k-resource tenant still renders; search
+ * reaches the rest. `canSee` says at which scopes the viewer may read who holds what
+ * (management access there): elsewhere the node shows only its name and place in the tree.
+ */
+export function resourceTree(index: PolicyIndex, now: Millis, opts: { maxNodes?: number; maxChildren?: number; canSee?: (scopeId: string) => boolean } = {}): TreeNodeView[] {
   const maxNodes = opts.maxNodes ?? 400;
   const maxChildren = opts.maxChildren ?? 50;
   let budget = maxNodes;
@@ -52,10 +58,14 @@ export function resourceTree(index: PolicyIndex, now: Millis, opts: { maxNodes?:
       if (budget <= 0) break;
       shown.push(build(c));
     }
-    return {
+    const base = {
       id: n.fact.id, name: n.fact.name, kind: n.fact.kind, managed: n.managed, enabledHere: n.fact.managed, depth: n.depth,
-      explicitSettings: [...(n.settings?.keys() ?? [])], weaker: weak.get(n.fact.id) ?? [], direct: directSchedules(n, now), inherited: inheritedSchedules(n, now),
       children: shown, hiddenChildren: kids.length - shown.length,
+    };
+    if (opts.canSee && !opts.canSee(n.fact.id)) return { ...base, explicitSettings: [], weaker: [], direct: [], inherited: [], redacted: true };
+    return {
+      ...base, explicitSettings: [...(n.settings?.keys() ?? [])], weaker: weak.get(n.fact.id) ?? [],
+      direct: directSchedules(n, now), inherited: inheritedSchedules(n, now), redacted: false,
     };
   };
   return index.roots.map(build);

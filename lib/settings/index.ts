@@ -101,6 +101,13 @@ export function saveRoleSettings(db: Db, actor: Actor, input: SaveSettingsInput,
  */
 export function addApproverInTx(tx: Tx, actor: Actor, scopeId: string, roleId: string, approver: { type: 'User' | 'Group'; id: string }, now: number): void {
   const index = policyIndex(tx);
+  // a tampered form can name any scope or role: say which, instead of a foreign-key failure
+  const node = nodeOf(index, scopeId);
+  if (!node || !index.roles.has(roleId)) {
+    const msg = !node ? `Scope ${scopeId} does not exist.` : `Role ${roleId} does not exist.`;
+    throw new ElevateError('InvalidRequest', msg, { fieldErrors: { approverOn: [msg] } });
+  }
+  scopeId = node.fact.id;
   requireManagementAccess(index, actor.id, scopeId, now);
   const current = settingsFor(index, scopeId, roleId).settings;
   const approvers = current.approvers.some((a) => a.type === approver.type && a.id === approver.id) ? current.approvers : [...current.approvers, approver];

@@ -7,6 +7,7 @@ import { hashPasswordSync, passwordProblem } from '@/lib/crypto/password';
 import { ElevateError } from '@/lib/errors';
 import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
+import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
 import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
 import { requirePimAdmin } from '@/lib/resources/access';
@@ -51,7 +52,7 @@ export function createUser(db: Db, actor: Actor, input: CreateUserInput, now: nu
   const problem = passwordProblem(initialPassword);
   if (problem) fieldErrors.initialPassword = [problem];
   const passwordHash = Object.keys(fieldErrors).length ? '' : hashPasswordSync(initialPassword);
-  return db.transaction((tx) => {
+  const created = db.transaction((tx) => {
     const index = policyIndex(tx);
     requirePimAdmin(index, actor.id);
     if (!fieldErrors.email && tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).get()) {
@@ -74,27 +75,36 @@ export function createUser(db: Db, actor: Actor, input: CreateUserInput, now: nu
     bumpRevision(tx);
     return { user: loadUser(tx, id), initialPassword };
   }, { behavior: 'immediate' });
+  scheduleDelivery(db); // the welcome e-mail queued above
+  return created;
 }
 
-function adminChange(db: Db, actor: Actor, userId: string, now: number, fn: (tx: Tx, u: User) => { action: string; details?: Record<string, unknown> }) {
+function adminChange(db: Db, actor: Actor, userId: string, now: number, fn: (tx: Tx, u: User) => { action: string; details?: Record<string, unknown> }, justification?: string) {
   return db.transaction((tx) => {
     requirePimAdmin(policyIndex(tx), actor.id);
     const u = loadUser(tx, userId);
     const { action, details } = fn(tx, u);
-    writeAudit(tx, { at: now, actor: who(actor), action, principal: { type: 'User', id: u.id, name: u.displayName }, details });
+    writeAudit(tx, { at: now, actor: who(actor), action, principal: { type: 'User', id: u.id, name: u.displayName }, justification: justification?.trim() || null, details });
     bumpRevision(tx);
     return loadUser(tx, userId);
   }, { behavior: 'immediate' });
 }
 
-/** Disabling ends every session at once (sessionVersion) and the engine grants a disabled user nothing. */
-export function setUserDisabled(db: Db, actor: Actor, userId: string, disabled: boolean, now: number): User {
+/**
+ * Disabling ends every session at once (sessionVersion) and the engine grants a disabled
+ * user nothing. It takes everything away, so it needs a justification (UX: taking away is
+ * deliberate), which the audit keeps.
+ */
+export function setUserDisabled(db: Db, actor: Actor, userId: string, disabled: boolean, now: number, justification?: string): User {
+  if (disabled && !justification?.trim()) throw justificationMissing('Say why you disable this account.');
   return adminChange(db, actor, userId, now, (tx, u) => {
     if (u.id === actor.id && disabled) throw new ElevateError('Conflict', 'You cannot disable your own account.');
     tx.update(users).set({ disabled, sessionVersion: u.sessionVersion + 1, ...(disabled ? {} : { failedSignIns: 0, lockedUntil: null }) }).where(eq(users.id, u.id)).run();
     return { action: disabled ? 'User disabled' : 'User enabled' };
-  });
+  }, justification);
 }
+
+export const justificationMissing = (msg: string) => new ElevateError('InvalidRequest', msg, { fieldErrors: { justification: [msg] } });
 
 /** A new one-time password, shown once; the user must change it, and older sessions end. */
 export function resetPassword(db: Db, actor: Actor, userId: string, now: number, password?: string): { user: User; initialPassword: string } {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { freshDb } from '@/tests/support/db';
+import { deliveryIdle } from '@/lib/notify/deliver';
 import { DEMO_SUBSCRIPTION } from '@/db/seed/demo';
 import { auditEvents, users } from '@/db/schema';
 import { ROLE_IDS, canDecide } from '@/lib/policy';
@@ -14,7 +15,10 @@ import { createUser, listUsers, resetMfa, resetPassword, setUserDisabled } from 
 const financeDev = `${DEMO_SUBSCRIPTION.toLowerCase()}/resourcegroups/finance-dev`;
 let t: ReturnType<typeof freshDb>;
 beforeEach(() => { t = freshDb(); });
-afterEach(() => t.close());
+afterEach(async () => {
+  await deliveryIdle();
+  t.close();
+});
 const actor = (id: string) => t.db.select().from(users).where(eq(users.id, id)).get()!;
 const n = () => t.db.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
 
@@ -45,9 +49,20 @@ describe('delegated approver accounts', () => {
     expect(n()).toBe(before);
   });
 
+  it('a made-up scope or role among approver duties is a clear field error, and no account is created', () => {
+    const before = n();
+    for (const approverOn of [[{ scopeId: '/subscriptions/none', roleId: ROLE_IDS.owner }], [{ scopeId: financeDev, roleId: 'no-such-role' }]]) {
+      let err: unknown;
+      try { createUser(t.db, actor(t.ids.steve), { displayName: 'Z', email: 'z@bluewidget.test', approverOn }, t.now); } catch (e) { err = e; }
+      expect(isElevateError(err) && err.code).toBe('InvalidRequest');
+      expect(isElevateError(err) && err.fieldErrors?.approverOn?.[0]).toMatch(/does not exist/);
+    }
+    expect(n()).toBe(before);
+  });
+
   it('disable, enable, reset password and reset MFA end existing sessions', () => {
     const v0 = actor(t.ids.sam).sessionVersion;
-    setUserDisabled(t.db, actor(t.ids.steve), t.ids.sam, true, t.now);
+    setUserDisabled(t.db, actor(t.ids.steve), t.ids.sam, true, t.now, 'Left the company');
     expect(actor(t.ids.sam).disabled).toBe(true);
     expect(policyIndex(t.db).users.get(t.ids.sam)?.disabled).toBe(true);
     setUserDisabled(t.db, actor(t.ids.steve), t.ids.sam, false, t.now);
@@ -58,7 +73,11 @@ describe('delegated approver accounts', () => {
     expect(sam.sessionVersion).toBe(v0 + 4);
     expect(sam.mustChangePassword && sam.mustEnrolMfa).toBe(true);
     expect(sam.totpSecretEnc).toBeNull();
-    expect(() => setUserDisabled(t.db, actor(t.ids.steve), t.ids.steve, true, t.now)).toThrow(/your own account/);
+    expect(() => setUserDisabled(t.db, actor(t.ids.steve), t.ids.steve, true, t.now, 'x')).toThrow(/your own account/);
+    // taking access away is deliberate: no justification, no change
+    expect(() => setUserDisabled(t.db, actor(t.ids.steve), t.ids.jen, true, t.now)).toThrow(/Say why/);
+    expect(actor(t.ids.jen).disabled).toBe(false);
+    expect(t.db.select().from(auditEvents).where(eq(auditEvents.action, 'User disabled')).get()?.justification).toBe('Left the company');
     expect(() => resetMfa(t.db, actor(t.ids.jen), t.ids.sam, t.now)).toThrow(/PIM administrators/);
     expect(JSON.stringify(listUsers(t.db))).not.toMatch(/passwordHash|totpSecretEnc/);
   });
@@ -73,7 +92,9 @@ describe('groups', () => {
     expect(() => setMembership(t.db, actor(t.ids.steve), { groupId: g.id, userId: t.ids.avery, member: true }, t.now)).toThrow(/already/);
     expect(() => createGroup(t.db, actor(t.ids.jen), { name: 'Mine' }, t.now)).toThrow(/PIM administrators/);
     expect(() => createGroup(t.db, actor(t.ids.steve), { name: 'finance APPROVERS' }, t.now)).toThrow(/already exists/);
-    setMembership(t.db, actor(t.ids.steve), { groupId: g.id, userId: t.ids.avery, member: false }, t.now);
+    expect(() => setMembership(t.db, actor(t.ids.steve), { groupId: g.id, userId: t.ids.avery, member: false }, t.now)).toThrow(/Say why/);
+    expect(listGroups(t.db)[0].members.map((m) => m.displayName)).toEqual(['Avery']);
+    setMembership(t.db, actor(t.ids.steve), { groupId: g.id, userId: t.ids.avery, member: false, justification: 'Moved team' }, t.now);
     expect(listGroups(t.db)[0].members).toEqual([]);
   });
 });

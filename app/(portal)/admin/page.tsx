@@ -45,7 +45,7 @@ export default async function AdminHome() {
             <li><Link className="underline" href="/admin/resources">Resources: discover, enable PIM, tree</Link></li>
             {user.isPimAdmin && <li><Link className="underline" href="/admin/users">Users and groups</Link></li>}
             {user.isPimAdmin && <li><Link className="underline" href="/admin/audit">Tenant audit</Link></li>}
-            <li><Link className="underline" href="/admin/outbox">Outbox</Link></li>
+            {user.isPimAdmin && <li><Link className="underline" href="/admin/outbox">Outbox</Link></li>}
           </ul>
         </Card>
       </div>

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import type { AuditSearch } from '@/lib/audit/filters';
+import type { RawSearch } from '@/lib/audit/filters';
 import { Card, PageHeader } from '@/components/ui/card';
 import { AuditView } from '@/components/admin/audit-view';
 import { adminContext } from '../admin/_lib/context';
@@ -8,7 +8,7 @@ import { auditViewProps } from '../admin/_lib/audit-page';
 export const metadata: Metadata = { title: 'My audit' };
 
 /** My audit: what I did and what was done to me. Open to everyone. */
-export default async function MyAuditPage({ searchParams }: { searchParams: Promise<AuditSearch> }) {
+export default async function MyAuditPage({ searchParams }: { searchParams: Promise<RawSearch> }) {
   const ctx = await adminContext();
   const sp = await searchParams;
   const props = auditViewProps(ctx, sp, { involving: ctx.user.id }, '/audit', {}, { mine: '1' });

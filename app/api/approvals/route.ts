@@ -20,6 +20,10 @@ const query = z.object({
 export async function GET(req: Request) {
   const user = await getCurrentUser();
   if (!user) return Response.json({ error: { code: 'Unauthenticated', message: 'Sign in first.' } }, { status: 401 });
+  // as for server actions: nothing but first sign-in until the password is changed and MFA enrolled
+  if (user.mustChangePassword || user.mustEnrolMfa) {
+    return Response.json({ error: { code: 'AuthorizationFailed', message: 'Finish first sign-in (new password and MFA) first.' } }, { status: 403 });
+  }
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) {
     return Response.json({ error: { code: 'InvalidRequest', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } }, { status: 400 });

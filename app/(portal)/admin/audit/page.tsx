@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db';
 import { verifyAuditChain, describeBreak } from '@/lib/audit/verify';
-import type { AuditSearch } from '@/lib/audit/filters';
+import type { RawSearch } from '@/lib/audit/filters';
 import { Card, PageHeader } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { buttonClass } from '@/components/ui/button';
@@ -14,7 +14,7 @@ import { auditViewProps } from '../_lib/audit-page';
 export const metadata: Metadata = { title: 'Tenant audit' };
 
 /** The tenant audit, for tenant PIM administrators, with the hash chain's verification. */
-export default async function TenantAuditPage({ searchParams }: { searchParams: Promise<AuditSearch & { verify?: string }> }) {
+export default async function TenantAuditPage({ searchParams }: { searchParams: Promise<RawSearch> }) {
   const ctx = await adminContext();
   if (!ctx.user.isPimAdmin) return <Forbidden reason="The tenant audit is for tenant PIM administrators. Resource administrators find the audit of their scopes on each scope's Audit tab." />;
   const sp = await searchParams;

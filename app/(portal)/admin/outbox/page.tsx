@@ -11,6 +11,7 @@ import { EmptyState, PageHeader } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { Time } from '@/components/ui/time';
+import { pageParam } from '../_lib/search';
 
 export const metadata: Metadata = { title: 'Outbox' };
 export const dynamic = 'force-dynamic';
@@ -30,7 +31,7 @@ const LABEL: Record<Status, { text: string; state: string }> = {
  * where they stay, so the demo needs no mail server. Tenant PIM administrators only:
  * mails name people, roles and scopes across the whole tenant.
  */
-export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ page?: string; status?: string }> }) {
+export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ page?: string | string[]; status?: string | string[] }> }) {
   const user = await requireUser();
   const me = policyIndex(getDb()).users.get(user.id);
   if (!me?.isPimAdmin || me.disabled) {
@@ -45,7 +46,8 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   }
   const sp = await searchParams;
   const status = STATUSES.includes(sp.status as Status) ? (sp.status as Status) : undefined;
-  const page = Math.max(1, Number.parseInt(sp.page ?? '1', 10) || 1);
+  const asked = pageParam(sp.page);
+  const page = asked.page;
   const db = getDb();
   const where = status ? eq(emailOutbox.status, status) : undefined;
   const total = db.select({ n: count() }).from(emailOutbox).where(where).get()?.n ?? 0;
@@ -60,6 +62,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
         title="Outbox"
         description={smtp ? 'E-mails go out through the configured SMTP server; failed ones are retried and show their error here.' : 'No SMTP server is configured (ELEVATE_SMTP_URL), so e-mails stay here instead of being sent.'}
       />
+      {asked.problem && <Notice tone="warning">{asked.problem}</Notice>}
       <nav aria-label="Filter by status" className="flex flex-wrap gap-2 text-sm">
         {[undefined, ...STATUSES].map((s) => (
           <Link key={s ?? 'all'} href={href(1, s)} aria-current={s === status ? 'page' : undefined} className={buttonClass(s === status ? 'primary' : 'secondary', 'px-2 py-1')}>

@@ -12,13 +12,14 @@ import { ResourceTree } from '@/components/tree/resource-tree';
 import { Forbidden } from '@/components/admin/forbidden';
 import { AddResourceForm, EnablePimButton, ImportForm } from '@/components/admin/resource-forms';
 import { adminContext, administers, names } from '../_lib/context';
+import { singleValues } from '../_lib/search';
 
 export const metadata: Metadata = { title: 'Resources' };
 
-export default async function ResourcesPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+export default async function ResourcesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext();
   if (!administers(ctx)) return <Forbidden />;
-  const { q = '' } = await searchParams;
+  const { q = '' } = singleValues(await searchParams, ['q']);
   const { index, now, user } = ctx;
   const discover = discoverableResources(index);
   const hits = q ? searchResources(index, q) : [];
@@ -67,7 +68,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
             </ul>
           )
         ) : (
-          <ResourceTree nodes={resourceTree(index, now)} names={names(ctx)} />
+          <ResourceTree nodes={resourceTree(index, now, { canSee: (id) => managementAccess(index, user.id, id, now).allowed })} names={names(ctx)} />
         )}
       </Card>
 

@@ -37,7 +37,7 @@ export async function AssignmentsTab({ ctx, scopeId, sp }: { ctx: AdminContext; 
       <Card title="Assignments here and inherited from above">
         <nav aria-label="Assignment state" className="mb-3 flex flex-wrap gap-1">
           {LISTS.map((l) => (
-            <Link key={l.id} href={`${base}&tab2=${l.id}${sp.role ? `&role=${sp.role}` : ''}`} aria-current={list === l.id ? 'page' : undefined}
+            <Link key={l.id} href={`${base}&tab2=${l.id}${sp.role ? `&role=${encodeURIComponent(sp.role)}` : ''}`} aria-current={list === l.id ? 'page' : undefined}
               className={buttonClass(list === l.id ? 'primary' : 'secondary', 'px-2 py-1 text-xs')}>{l.label}</Link>
           ))}
         </nav>

@@ -9,6 +9,7 @@ import { PageHeader, EmptyState } from '@/components/ui/card';
 import { ScopePath } from '@/components/scope/scope-path';
 import { Forbidden } from '@/components/admin/forbidden';
 import { adminContext, scopeAccess } from '../_lib/context';
+import { singleValues } from '../_lib/search';
 import { AssignmentsTab } from './assignments-tab';
 import { SettingsTab } from './settings-tab';
 import { AccessTab } from './access-tab';
@@ -26,11 +27,12 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 
-export type ScopeSearch = { id?: string; tab?: string; role?: string; tab2?: string; q?: string; page?: string; from?: string; to?: string; action?: string; actor?: string; principal?: string };
+const SEARCH_KEYS = ['id', 'tab', 'role', 'tab2', 'q', 'page', 'from', 'to', 'action', 'actor', 'principal'] as const;
+export type ScopeSearch = Partial<Record<(typeof SEARCH_KEYS)[number], string>>;
 
 /** One scope, its tabs: Assignments, Settings (per role), Management access, Alerts, Audit. */
-export default async function ScopePage({ searchParams }: { searchParams: Promise<ScopeSearch> }) {
-  const sp = await searchParams;
+export default async function ScopePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp: ScopeSearch = singleValues(await searchParams, SEARCH_KEYS);
   const ctx = await adminContext();
   const node = sp.id ? nodeOf(ctx.index, sp.id) : undefined;
   if (!node) return <EmptyState>That scope does not exist. <Link className="underline" href="/admin/resources">Browse resources</Link>.</EmptyState>;
@@ -39,7 +41,7 @@ export default async function ScopePage({ searchParams }: { searchParams: Promis
   const scopeId = node.fact.id;
   const tab: Tab = (TABS.find((t) => t.id === sp.tab)?.id ?? 'assignments') as Tab;
   const armId = getDb().select({ armId: resources.armId }).from(resources).where(eq(resources.id, scopeId)).get()?.armId;
-  const href = (t: Tab) => `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=${t}${sp.role ? `&role=${sp.role}` : ''}`;
+  const href = (t: Tab) => `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=${t}${sp.role ? `&role=${encodeURIComponent(sp.role)}` : ''}`;
   return (
     <div className="space-y-4">
       <PageHeader title={node.fact.name} description={<ScopePath crumbs={scopeCrumbs(ctx.index, scopeId)} armId={armId} />} />

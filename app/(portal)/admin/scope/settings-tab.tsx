@@ -16,7 +16,7 @@ export function SettingsTab({ ctx, scopeId, roleId }: { ctx: AdminContext; scope
   const weak = weakerChildren(index, scopeId, role.id);
   const n = names(ctx);
   const childCount = descendantsOf(index, scopeId, { managedOnly: true }).length;
-  const href = (id: string) => `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=settings&role=${id}`;
+  const href = (id: string) => `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=settings&role=${encodeURIComponent(id)}`;
   return (
     <div className="grid gap-6 lg:grid-cols-[14rem_1fr]">
       <nav aria-label="Roles">

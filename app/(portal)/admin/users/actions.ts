@@ -7,15 +7,14 @@ import { action } from '@/lib/auth/action';
 import { createUser, resetMfa, resetPassword, setUserDisabled } from '@/lib/users';
 import { createGroup, setMembership } from '@/lib/groups';
 
-const list = z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.string()));
-
 /** The delegated approver flow: account + optional approver duties, one transaction; the password is shown once. */
 export const createUserAction = action(
   z.object({
     displayName: z.string().trim().min(1, 'Give a display name.').max(100),
     email: z.string().trim().email('Give a valid e-mail address.').max(254),
     initialPassword: z.string().max(256).optional(),
-    approverOn: list,
+    approverOn: z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+      z.array(z.string().max(1200).regex(/^[^|]+\|[^|]+$/, 'Choose a scope and a role.')).max(50, 'Name at most 50 scope-roles at once.')),
   }),
   (input, { user, now }) => {
     const approverOn = input.approverOn.map((p) => {
@@ -31,8 +30,10 @@ export const createUserAction = action(
 
 const target = z.object({ userId: z.string().min(1) });
 
-export const setDisabledAction = action(target.extend({ disabled: z.enum(['true', 'false']) }), (input, { user, now }) => {
-  const u = setUserDisabled(getDb(), user, input.userId, input.disabled === 'true', now);
+const justification = z.string().trim().max(1000, 'Use at most 1000 characters.').optional();
+
+export const setDisabledAction = action(target.extend({ disabled: z.enum(['true', 'false']), justification }), (input, { user, now }) => {
+  const u = setUserDisabled(getDb(), user, input.userId, input.disabled === 'true', now, input.justification);
   revalidatePath('/admin/users');
   return { name: u.displayName, disabled: u.disabled };
 }, { success: (r) => (r.disabled ? `${r.name} is disabled; their sessions have ended.` : `${r.name} is enabled again.`) });
@@ -60,9 +61,9 @@ export const createGroupAction = action(
 );
 
 export const membershipAction = action(
-  z.object({ groupId: z.string().min(1), userId: z.string().min(1, 'Choose a user.'), member: z.enum(['true', 'false']) }),
+  z.object({ groupId: z.string().min(1), userId: z.string().min(1, 'Choose a user.'), member: z.enum(['true', 'false']), justification }),
   (input, { user, now }) => {
-    setMembership(getDb(), user, { groupId: input.groupId, userId: input.userId, member: input.member === 'true' }, now);
+    setMembership(getDb(), user, { groupId: input.groupId, userId: input.userId, member: input.member === 'true', justification: input.justification }, now);
     revalidatePath('/admin/users');
     return { member: input.member === 'true' };
   },

@@ -14,14 +14,15 @@ import { CreateUserForm } from '@/components/admin/create-user-form';
 import { CreateGroupForm } from '@/components/admin/create-group-form';
 import { MembershipForm, RemoveMemberButton, UserRowActions } from '@/components/admin/user-actions';
 import { adminContext } from '../_lib/context';
+import { singleValues } from '../_lib/search';
 
 export const metadata: Metadata = { title: 'Users and groups' };
 
 /** Users and groups are tenant-wide, so this page is for tenant PIM administrators. */
-export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext();
   if (!ctx.user.isPimAdmin) return <Forbidden reason="Users and groups are managed by tenant PIM administrators." />;
-  const { q = '' } = await searchParams;
+  const { q = '' } = singleValues(await searchParams, ['q']);
   const db = getDb();
   const people = listUsers(db, q);
   const groups = listGroups(db);

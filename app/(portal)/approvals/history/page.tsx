@@ -9,20 +9,27 @@ import { buttonClass } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
 import { ScopePath } from '@/components/scope/scope-path';
 import { ApprovalTabs } from '../tabs';
+import { Notice } from '@/components/ui/notice';
+import { pageParam } from '../../admin/_lib/search';
 
 export const metadata: Metadata = { title: 'My decisions' };
 export const dynamic = 'force-dynamic';
 
 const PAGE = 25;
 
-export default async function HistoryPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<{ page?: string | string[] }> }) {
   const user = await requireUser();
-  const page = Math.max(1, Number.parseInt((await searchParams).page ?? '1', 10) || 1);
-  const { items, total } = decisionHistory(getDb(), user.id, { limit: PAGE, offset: (page - 1) * PAGE, now: Date.now() });
+  const asked = pageParam((await searchParams).page);
+  const read = (p: number) => decisionHistory(getDb(), user.id, { limit: PAGE, offset: (p - 1) * PAGE, now: Date.now() });
+  let page = asked.page;
+  let { items, total } = read(page);
   const pages = Math.max(1, Math.ceil(total / PAGE));
+  // past the end (an old link, a typed URL): show the last page rather than an empty table
+  if (page > pages) ({ items, total } = read((page = pages)));
   return (
     <div className="space-y-4">
       <PageHeader title="My decisions" description="Every request you approved or denied, newest first." actions={<ApprovalTabs current="history" />} />
+      {asked.problem && <Notice tone="warning">{asked.problem}</Notice>}
       {total === 0 ? (
         <EmptyState>You have not decided any request yet. Pending requests wait in the Pending tab.</EmptyState>
       ) : (

@@ -4,7 +4,7 @@ import { policyIndex } from '@/lib/tenant/engine';
 import { descendantsOf, managementAccess } from '@/lib/policy';
 import { nodeOf } from '@/lib/policy/tenant-index';
 import { iterateAudit, type AuditFilters } from '@/lib/audit/query';
-import { parseAuditSearch, type AuditSearch } from '@/lib/audit/filters';
+import { parseAuditSearch } from '@/lib/audit/filters';
 import { auditCsvHeader, auditCsvRow } from '@/lib/audit/csv';
 import { scopePathText } from '@/lib/portal/scope-path';
 
@@ -22,11 +22,13 @@ export async function GET(req: Request) {
   if (!user) return refuse(401, 'Sign in first.');
   if (user.mustChangePassword || user.mustEnrolMfa) return refuse(403, 'Finish first sign-in first.');
   const url = new URL(req.url);
-  const sp = Object.fromEntries(url.searchParams) as AuditSearch & { scope?: string; mine?: string };
+  const sp = Object.fromEntries(url.searchParams) as Record<string, string>;
   const db = getDb();
   const index = policyIndex(db);
   const now = Date.now();
-  const { filters } = parseAuditSearch(sp);
+  // the export has no pages; a bad date must not quietly widen what is exported
+  const { filters, problems } = parseAuditSearch({ ...sp, page: undefined });
+  if (problems.length) return refuse(400, problems.join(' '));
   let fixed: Partial<AuditFilters> = {};
   let label = 'tenant';
   if (sp.mine === '1') {
