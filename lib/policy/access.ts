@@ -1,4 +1,5 @@
 import { MANAGEMENT_ROLE_IDS } from './constants';
+import { principalHolds } from './grants';
 import type { Reason } from './reasons';
 import { nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
 import { inWindow } from './time';
@@ -85,38 +86,13 @@ export function effectiveAccess(index: PolicyIndex, principal: PrincipalRef, res
 }
 
 /**
- * The hot path: does the principal hold the role at the resource at `at`? Walks the
- * ≤ 6 ancestors, looking only at active schedules for that role at each.
+ * The hot path: does the principal hold the role at the resource at `at`? Starts from the
+ * principal (ADR 011): reads the few active grants of the principal and of the user's
+ * groups, and only when one is for the role and in its window looks the resource up and
+ * compares pre-order ranges. No allocation, no parent walk.
  */
 export function hasRole(index: PolicyIndex, principal: PrincipalRef, roleId: string, resourceId: string, at: Millis): boolean {
-  const target = nodeOf(index, resourceId);
-  if (target === undefined) return false;
-  const bit = index.roleBits.get(roleId);
-  if (bit === undefined) return false; // no schedule anywhere has this role
-  const groups = principalGroups(index, principal);
-  if (groups === false) return false;
-  for (let n: ResourceNode | null = target; n !== null; n = n.parent) {
-    if ((n.activeRoleMask & bit) === 0) continue;
-    const buckets = n.activeByPrincipal?.get(roleId);
-    if (buckets !== undefined) {
-      if (anyInWindow(principal.type === 'User' ? buckets.users.get(principal.id) : buckets.groups.get(principal.id), at)) return true;
-      if (groups !== undefined) for (const g of groups) if (anyInWindow(buckets.groups.get(g), at)) return true;
-      continue;
-    }
-    const list = n.active?.get(roleId);
-    if (list === undefined) continue;
-    for (let j = 0; j < list.length; j++) {
-      const s = list[j];
-      if (inWindow(s, at) && reaches(s, principal, groups) !== null) return true;
-    }
-  }
-  return false;
-}
-
-function anyInWindow(list: ScheduleFact[] | undefined, at: Millis): boolean {
-  if (list === undefined) return false;
-  for (let i = 0; i < list.length; i++) if (inWindow(list[i], at)) return true;
-  return false;
+  return principalHolds(index.grants, principal, roleId, resourceId, at);
 }
 
 export interface ManagementAccess {

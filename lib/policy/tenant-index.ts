@@ -2,6 +2,7 @@ import type {
   GroupFact, PrincipalRef, RequestFact, ResourceFact, RoleFact, RoleSettings, ScheduleFact,
   TenantSnapshot, UserFact,
 } from './types';
+import { GrantsBuilder, type ActiveGrants } from './grants';
 
 /**
  * One resource with everything a point query needs hanging off it: the parent link (so
@@ -11,9 +12,18 @@ import type {
  */
 export interface ResourceNode {
   fact: ResourceFact;
+  /** fact.id, kept on the node so a point query reading the canonical id does not also load the fact */
+  id: string;
   parent: ResourceNode | null;
   /** root = 0 */
   depth: number;
+  /**
+   * Pre-order number in a depth-first walk of the forest, and one past the last number in
+   * this node's subtree: `a` is `n` or an ancestor of `n` iff a.pre <= n.pre < a.end.
+   * Lets point queries test ancestry with two comparisons instead of walking parents.
+   */
+  pre: number;
+  end: number;
   /** PIM enabled here or on an ancestor ("children of a managed resource are managed") */
   managed: boolean;
   children: ResourceNode[];
@@ -73,8 +83,13 @@ export interface PolicyIndex {
   requests: Map<string, RequestFact>;
   /** requests by requestKey(principal, role, scope) */
   requestsByTarget: Map<string, RequestFact[]>;
-  /** requests by principal id (a handful each): the hot duplicate check scans these instead of building a key */
+  /** requests by principal id (a handful each) */
   requestsByPrincipal: Map<string, RequestFact[]>;
+  /**
+   * Principal-centric view of the active schedules, plus what evaluateActivation needs per
+   * user (fact, groups, pending SelfActivate requests): see grants.ts and ADR 011.
+   */
+  grants: ActiveGrants;
 }
 
 export function requestKey(principal: PrincipalRef, roleId: string, scopeId: string): string {
@@ -92,7 +107,13 @@ export function buildPolicyIndex(snapshot: TenantSnapshot, opts: { bucketThresho
   const bucketThreshold = opts.bucketThreshold ?? BUCKET_THRESHOLD;
   const resources = new Map<string, ResourceNode>();
   for (const fact of snapshot.resources) {
-    resources.set(fact.id, { fact, parent: null, depth: 0, managed: fact.managed, children: [], activeRoleMask: 0 });
+    // every field present from the start (optional maps as undefined), so all 100k nodes
+    // share one hidden class and property reads in the hot paths stay monomorphic; added
+    // later in varying order they made 16 shapes and megamorphic inline caches
+    resources.set(fact.id, {
+      fact, id: fact.id, parent: null, depth: 0, pre: 0, end: 0, managed: fact.managed, children: [], activeRoleMask: 0,
+      active: undefined, activeByPrincipal: undefined, eligible: undefined, settings: undefined,
+    });
   }
   const roots: ResourceNode[] = [];
   for (const node of resources.values()) {
@@ -126,6 +147,7 @@ export function buildPolicyIndex(snapshot: TenantSnapshot, opts: { bucketThresho
     node.depth = d;
     node.managed = managed;
   }
+  numberNodes(roots, resources);
 
   const groupsByUser = new Map<string, Set<string>>();
   const groups = new Map<string, GroupFact>();
@@ -156,11 +178,14 @@ export function buildPolicyIndex(snapshot: TenantSnapshot, opts: { bucketThresho
     return b;
   };
   for (const r of snapshot.roles) bitOf(r.id);
-  for (const s of snapshot.schedules) {
+  const grantsBuilder = new GrantsBuilder(snapshot, resources);
+  for (let i = 0; i < snapshot.schedules.length; i++) {
+    const s = snapshot.schedules[i];
     schedules.set(s.id, s);
     push(s.principal.type === 'User' ? schedulesByUser : schedulesByGroup, s.principal.id, s);
     push(schedulesByRole, s.roleId, s);
     const node = resources.get(s.scopeId);
+    grantsBuilder.add(i, s, node);
     if (!node) continue; // a schedule on an unknown scope grants nothing anywhere
     if (s.kind === 'active') node.activeRoleMask |= bitOf(s.roleId);
     const byRole = s.kind === 'active' ? (node.active ??= new Map()) : (node.eligible ??= new Map());
@@ -191,11 +216,43 @@ export function buildPolicyIndex(snapshot: TenantSnapshot, opts: { bucketThresho
     push(requestsByTarget, requestKey(r.principal, r.roleId, r.scopeId), r);
   }
 
+  const grants = grantsBuilder.finish(snapshot, users, groupsByUser, schedules);
+
   return {
     resources, roots, roles: new Map(snapshot.roles.map((r) => [r.id, r])), users, groups,
     groupsByUser, schedules, schedulesByUser, schedulesByGroup, schedulesByRole, roleBits, pimAdmins,
-    requests, requestsByTarget, requestsByPrincipal,
+    requests, requestsByTarget, requestsByPrincipal, grants,
   };
+}
+
+/** Pre-order numbers (see ResourceNode.pre/end), iteratively: no recursion depth limit. */
+function numberNodes(roots: ResourceNode[], resources: Map<string, ResourceNode>): void {
+  let next = 0;
+  const stack: ResourceNode[] = [];
+  const childIndex: number[] = [];
+  for (const root of roots) {
+    root.pre = next++;
+    stack.push(root);
+    childIndex.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const n = stack[top];
+      const i = childIndex[top];
+      if (i < n.children.length) {
+        childIndex[top] = i + 1;
+        const c = n.children[i];
+        c.pre = next++;
+        stack.push(c);
+        childIndex.push(0);
+      } else {
+        n.end = next;
+        stack.pop();
+        childIndex.pop();
+      }
+    }
+  }
+  // every node hangs off a root once cycles are cut; this only guards the invariant
+  if (next !== resources.size) throw new Error(`policy index: numbered ${next} of ${resources.size} resources`);
 }
 
 /** Ids are canonical lower case; tolerate a caller that forgot, at the cost of one lookup. */
@@ -222,11 +279,9 @@ export function isAncestorOrSelf(index: PolicyIndex, ancestorId: string, scopeId
   return a !== undefined && n !== undefined && isNodeUnder(n, a);
 }
 
-/** Node-level ancestor-or-self test: climb from `node` to `ancestor`'s depth and compare identity. */
+/** Node-level ancestor-or-self test: `node`'s pre-order number falls inside `ancestor`'s subtree range. */
 export function isNodeUnder(node: ResourceNode, ancestor: ResourceNode): boolean {
-  let n: ResourceNode | null = node;
-  for (let d = node.depth; n && d > ancestor.depth; d--) n = n.parent;
-  return n === ancestor;
+  return ancestor.pre <= node.pre && node.pre < ancestor.end;
 }
 
 /** Every resource strictly below `scopeId`, breadth-first (admin views; not for point queries). */
