@@ -21,6 +21,8 @@ const config: NextConfig = {
   // `npm test` type-checks the whole project with tsc first; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
   experimental: {
+    // forbidden() answers refused admin pages with a real 403 status (app/(portal)/admin/forbidden.tsx)
+    authInterrupts: true,
     // resource imports (Azure Resource Graph exports) can be several MB of JSON
     serverActions: { bodySizeLimit: '20mb' },
   },

@@ -190,9 +190,13 @@ test.describe('admin experience', () => {
     await signInAs(page, 'jen');
     await expect(page.getByRole('link', { name: 'Admin' })).toHaveCount(0);
     for (const path of ['/admin', '/admin/resources', '/admin/users', '/admin/audit', scopeUrl(FINANCE_DEV)]) {
-      await page.goto(path);
+      const response = await page.goto(path);
+      expect(response?.status()).toBe(403);
       await expect(page.getByRole('heading', { level: 1, name: "You don't have PIM management access here" })).toBeVisible();
     }
+    // the 403 page says why for the page that was refused
+    await page.goto('/admin/users');
+    await expect(page.getByText('Users and groups are managed by tenant PIM administrators.')).toBeVisible();
     const res = await page.request.post(captured!.url, {
       headers: Object.fromEntries(Object.entries(captured!.headers).filter(([k]) => ['next-action', 'content-type', 'accept', 'origin', 'next-router-state-tree'].includes(k))),
       data: captured!.body,

@@ -1,3 +1,4 @@
+import { deny } from './_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db';
@@ -8,7 +9,6 @@ import { Card, PageHeader } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/button';
 import { AlertList } from '@/components/admin/alert-list';
 import { ActivityChart } from '@/components/admin/activity-chart';
-import { Forbidden } from '@/components/admin/forbidden';
 import { adminContext, administers } from './_lib/context';
 
 export const metadata: Metadata = { title: 'Administration' };
@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: 'Administration' };
 /** Admin home: alerts, pending requests in my scopes, activations and approvals over time. */
 export default async function AdminHome() {
   const ctx = await adminContext();
-  if (!administers(ctx)) return <Forbidden />;
+  if (!administers(ctx)) deny();
   const { index, user, now } = ctx;
   const db = getDb();
   const pending = [...index.requests.values()].filter((r) => requestStatus(r, now) === 'PendingApproval' && managementAccess(index, user.id, r.scopeId, now).allowed);

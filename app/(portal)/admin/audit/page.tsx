@@ -1,3 +1,4 @@
+import { deny } from '../_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db';
@@ -7,7 +8,6 @@ import { Card, PageHeader } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { buttonClass } from '@/components/ui/button';
 import { AuditView } from '@/components/admin/audit-view';
-import { Forbidden } from '@/components/admin/forbidden';
 import { adminContext } from '../_lib/context';
 import { auditViewProps } from '../_lib/audit-page';
 
@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: 'Tenant audit' };
 /** The tenant audit, for tenant PIM administrators, with the hash chain's verification. */
 export default async function TenantAuditPage({ searchParams }: { searchParams: Promise<RawSearch> }) {
   const ctx = await adminContext();
-  if (!ctx.user.isPimAdmin) return <Forbidden reason="The tenant audit is for tenant PIM administrators. Resource administrators find the audit of their scopes on each scope's Audit tab." />;
+  if (!ctx.user.isPimAdmin) deny({ reason: "The tenant audit is for tenant PIM administrators. Resource administrators find the audit of their scopes on each scope's Audit tab." });
   const sp = await searchParams;
   const check = sp.verify === '1' ? verifyAuditChain(getDb()) : null;
   const props = auditViewProps(ctx, sp, {}, '/admin/audit', {}, {});

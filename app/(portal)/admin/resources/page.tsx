@@ -1,3 +1,4 @@
+import { deny } from '../_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { managementAccess } from '@/lib/policy';
@@ -9,7 +10,6 @@ import { buttonClass } from '@/components/ui/button';
 import { Badge } from '@/components/ui/badge';
 import { ScopePath } from '@/components/scope/scope-path';
 import { ResourceTree } from '@/components/tree/resource-tree';
-import { Forbidden } from '@/components/admin/forbidden';
 import { AddResourceForm, EnablePimButton, ImportForm } from '@/components/admin/resource-forms';
 import { adminContext, administers, names } from '../_lib/context';
 import { singleValues } from '../_lib/search';
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: 'Resources' };
 
 export default async function ResourcesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext();
-  if (!administers(ctx)) return <Forbidden />;
+  if (!administers(ctx)) deny();
   const { q = '' } = singleValues(await searchParams, ['q']);
   const { index, now, user } = ctx;
   const discover = discoverableResources(index);

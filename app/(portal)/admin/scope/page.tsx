@@ -1,3 +1,4 @@
+import { deny } from '../_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { eq } from 'drizzle-orm';
@@ -7,7 +8,6 @@ import { nodeOf } from '@/lib/policy/tenant-index';
 import { scopeCrumbs } from '@/lib/portal/scope-path';
 import { PageHeader, EmptyState } from '@/components/ui/card';
 import { ScopePath } from '@/components/scope/scope-path';
-import { Forbidden } from '@/components/admin/forbidden';
 import { adminContext, scopeAccess } from '../_lib/context';
 import { singleValues } from '../_lib/search';
 import { AssignmentsTab } from './assignments-tab';
@@ -37,7 +37,7 @@ export default async function ScopePage({ searchParams }: { searchParams: Promis
   const node = sp.id ? nodeOf(ctx.index, sp.id) : undefined;
   if (!node) return <EmptyState>That scope does not exist. <Link className="underline" href="/admin/resources">Browse resources</Link>.</EmptyState>;
   const access = scopeAccess(ctx, node.fact.id);
-  if (!access.allowed) return <Forbidden hint={access.hint} />;
+  if (!access.allowed) deny({ hint: access.hint });
   const scopeId = node.fact.id;
   const tab: Tab = (TABS.find((t) => t.id === sp.tab)?.id ?? 'assignments') as Tab;
   const armId = getDb().select({ armId: resources.armId }).from(resources).where(eq(resources.id, scopeId)).get()?.armId;

@@ -1,3 +1,4 @@
+import { deny } from '../_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db';
@@ -9,7 +10,6 @@ import { Badge } from '@/components/ui/badge';
 import { inputClass } from '@/components/ui/field';
 import { buttonClass } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
-import { Forbidden } from '@/components/admin/forbidden';
 import { CreateUserForm } from '@/components/admin/create-user-form';
 import { CreateGroupForm } from '@/components/admin/create-group-form';
 import { MembershipForm, RemoveMemberButton, UserRowActions } from '@/components/admin/user-actions';
@@ -21,7 +21,7 @@ export const metadata: Metadata = { title: 'Users and groups' };
 /** Users and groups are tenant-wide, so this page is for tenant PIM administrators. */
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext();
-  if (!ctx.user.isPimAdmin) return <Forbidden reason="Users and groups are managed by tenant PIM administrators." />;
+  if (!ctx.user.isPimAdmin) deny({ reason: 'Users and groups are managed by tenant PIM administrators.' });
   const { q = '' } = singleValues(await searchParams, ['q']);
   const db = getDb();
   const people = listUsers(db, q);
