@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assignmentSchedules, requestApprovers, requests, type User } from '@/db/schema';
 import {
-  DAY_MS, MINUTE_MS, evaluateSelfRequest, requestKey, requestStatus, settingsFor, type Violation,
+  DAY_MS, MINUTE_MS, evaluateSelfRequest, requestStatus, settingsFor,
 } from '@/lib/policy';
 import { policyIndex, bumpRevision } from '@/lib/tenant/engine';
 import { requestFact } from '@/lib/tenant/snapshot';
@@ -59,14 +59,7 @@ export function submitSelfRequest(db: Db, actor: Actor, input: SelfRequestInput,
       endAt = input.endAt !== undefined ? input.endAt : input.durationMinutes !== undefined ? now + input.durationMinutes * MINUTE_MS : now + maxDays * DAY_MS;
     }
     const verdict = evaluateSelfRequest(index, { userId: actor.id, requestType: input.requestType, targetScheduleId: input.targetScheduleId, startAt, endAt, justification, now });
-    const extra: Violation[] = [];
-    if (!deactivate && target) {
-      // rule 5 for extend/renew: one pending request per assignment (the engine checks this for activations only)
-      const pending = (index.requestsByTarget.get(requestKey({ type: 'User', id: actor.id }, target.roleId, target.scopeId)) ?? [])
-        .find((r) => r.targetScheduleId === target.id && requestStatus(r, now) === 'PendingApproval');
-      if (pending) extra.push({ code: 'pending-request-exists', scopeId: target.scopeId, roleId: target.roleId, requestId: pending.id });
-    }
-    const violations = [...(verdict.ok ? [] : verdict.violations), ...extra];
+    const violations = verdict.ok ? [] : verdict.violations;
     if (violations.length || !verdict.ok || !target) {
       throw refusal(describeViolations(violations.map((v) => ({ label: null, violation: v })), names));
     }

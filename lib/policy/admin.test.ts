@@ -117,6 +117,18 @@ group('evaluateSelfRequest', () => {
     const far = evaluateSelfRequest(tenant(), { userId: U.sam, requestType: 'SelfExtend', targetScheduleId: S.samReaderActive, endAt: NOW + 60 * DAY_MS, justification: 'x', now: NOW });
     expect(!far.ok && far.violations.map((v) => v.code)).toEqual(['not-in-extend-window']);
   });
+  it('one pending extend or renew per assignment (rule 5), until that request times out', () => {
+    const pendingExtend: RequestFact = {
+      id: 'ext', kind: 'assignment', requestType: 'SelfExtend', status: 'PendingApproval', requesterId: U.sam, principal: me(U.sam),
+      roleId: ROLE_IDS.reader, scopeId: BWC.rg('finance-dev'), startAt: NOW, endAt: NOW + 60 * DAY_MS, createdAt: NOW - 1,
+      approvalDeadline: NOW + DAY_MS, approvers: [me(U.steve)], linkedEligibilityId: null, targetScheduleId: S.samReaderActive,
+    };
+    const idx = tenant((s) => { sched(s, S.samReaderActive).endAt = NOW + 3 * DAY_MS; s.requests.push(pendingExtend); });
+    const ask = (now: number) => evaluateSelfRequest(idx, { userId: U.sam, requestType: 'SelfExtend', targetScheduleId: S.samReaderActive, endAt: now + 60 * DAY_MS, justification: 'again', now });
+    const again = ask(NOW);
+    expect(!again.ok && again.violations.map((v) => v.code)).toEqual(['pending-request-exists']);
+    expect(ask(NOW + DAY_MS).ok).toBe(true);
+  });
 });
 
 group('approvals', () => {

@@ -3,8 +3,8 @@ import { mfaFresh } from './activation';
 import { DAY_MS, EXTEND_WINDOW_DAYS, RENEW_WINDOW_DAYS } from './constants';
 import type { Reason, Violation } from './reasons';
 import { settingsAtNode } from './settings';
-import { nodeOf, type PolicyIndex } from './tenant-index';
-import { effectiveEnd, scheduleStatus, windowsOverlap } from './time';
+import { nodeOf, requestKey, type PolicyIndex } from './tenant-index';
+import { effectiveEnd, requestStatus, scheduleStatus, windowsOverlap } from './time';
 import type { AssignmentKind, Millis, PrincipalRef, RoleSettings, ScheduleFact } from './types';
 
 export type AdminRequestType = 'AdminAssign' | 'AdminUpdate' | 'AdminRemove' | 'AdminExtend' | 'AdminRenew';
@@ -181,6 +181,10 @@ export function evaluateSelfRequest(index: PolicyIndex, input: SelfRequestInput)
   v.push(...windowViolations(g.settings, mine.kind, startAt, endAt, mine.scopeId, mine.roleId));
   if (blank(input.justification)) v.push({ code: 'justification-required', ...base });
   v.push(...overlapViolations(index, mine.kind, me, mine.roleId, mine.scopeId, startAt, endAt, mine.id, now));
+  // rule 5 for extend/renew: one pending request per assignment
+  const pending = (index.requestsByTarget.get(requestKey(me, mine.roleId, mine.scopeId)) ?? [])
+    .find((r) => r.targetScheduleId === mine.id && requestStatus(r, now) === 'PendingApproval');
+  if (pending) v.push({ code: 'pending-request-exists', scopeId: mine.scopeId, roleId: mine.roleId, requestId: pending.id });
   const approverUserIds = managersOf(index, mine.scopeId, now).map((m) => m.userId).filter((id) => id !== userId);
   if (approverUserIds.length === 0) v.push({ code: 'no-approver', ...base });
   if (v.length) return { ok: false, violations: v };
