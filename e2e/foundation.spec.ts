@@ -32,8 +32,12 @@ test.describe('sign-in and the portal shell', () => {
 
   test('sign out ends the session', async ({ page, signInAs }) => {
     await signInAs(page, 'sam');
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    // the button is a client component: under load a click can land before hydration, so retry it
+    const signInHeading = page.getByRole('heading', { name: 'Sign in' });
+    await expect(async () => {
+      if (!(await signInHeading.isVisible())) await page.getByRole('button', { name: 'Sign out' }).click({ timeout: 2_000 });
+      await expect(signInHeading).toBeVisible({ timeout: 3_000 });
+    }).toPass({ timeout: 30_000 });
     await page.goto('/');
     await expect(page).toHaveURL(/\/sign-in/);
   });
