@@ -100,6 +100,20 @@ export const tenantRevision = sqliteTable('tenant_revision', {
   revision: integer('revision').notNull(),
 });
 
+/**
+ * What every committed write changed, one row per changed entity, written by triggers
+ * (db/migrations/0002_change_log.sql) so no write path can forget it. A process holding
+ * a policy index catches up by refreshing the listed entities; `seq` is the tenant's
+ * revision. `nonce` tells a committed row from a rolled-back one that reused its `seq`.
+ */
+export const changeLog = sqliteTable('change_log', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  entity: text('entity', { enum: ['resource', 'role', 'user', 'group', 'schedule', 'settings', 'request'] }).notNull(),
+  entityId: text('entity_id').notNull(),
+  nonce: integer('nonce').notNull(),
+  at: integer('at').notNull(),
+});
+
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type EmailOutboxRow = typeof emailOutbox.$inferSelect;

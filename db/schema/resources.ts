@@ -22,8 +22,14 @@ export const resources = sqliteTable(
     managedAt: integer('managed_at'),
     managedBy: text('managed_by').references(() => users.id),
     createdAt: integer('created_at').notNull(),
+    /**
+     * Materialised path of row ids, root first: '/12/40/977/'. Maintained by triggers
+     * (db/migrations/0003_resource_path.sql). Descendants of r are the rows with
+     * path > r.path AND path < pathUpperBound(r.path): one index range, never an id list.
+     */
+    path: text('path').notNull().default(''),
   },
-  (t) => [index('resources_parent').on(t.parentId), index('resources_tenant_kind').on(t.tenantId, t.kind)],
+  (t) => [index('resources_parent').on(t.parentId), index('resources_tenant_kind').on(t.tenantId, t.kind), index('resources_path').on(t.path)],
 );
 
 export const roleDefinitions = sqliteTable(
