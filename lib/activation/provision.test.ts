@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { hasRole, ROLE_IDS } from '@/lib/policy';
-import { policyIndex, bumpRevision } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { freshDb } from '@/tests/support/db';
 import { submitActivation } from './submit';
 import { provisionApprovedRequest } from './provision';
@@ -55,7 +55,6 @@ describe('provisionApprovedRequest (rule 6 and rule 4)', () => {
     const row = request(RG('finance-prod'), { durationMinutes: 480 });
     db.transaction((tx) => {
       tx.update(s.eligibilitySchedules).set({ endAt: now + 3 * HOUR }).where(eq(s.eligibilitySchedules.id, elig.id)).run();
-      bumpRevision(tx);
     });
     expect(approve(row, now + HOUR)).toMatchObject({ status: 'Provisioned', startAt: now + HOUR, endAt: now + 3 * HOUR });
   });
@@ -65,7 +64,6 @@ describe('provisionApprovedRequest (rule 6 and rule 4)', () => {
     const row = request(RG('finance-prod'));
     db.transaction((tx) => {
       tx.update(s.eligibilitySchedules).set({ revokedAt: now + MIN }).where(eq(s.eligibilitySchedules.id, elig.id)).run();
-      bumpRevision(tx);
     });
     const out = approve(row, now + HOUR);
     expect(out).toMatchObject({ status: 'Failed' });

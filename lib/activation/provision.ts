@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { assignmentSchedules, eligibilitySchedules, requests, type RequestRow } from '@/db/schema';
 import { activationScopeOption, describe, effectiveEnd, scheduleStatus, windowsOverlap, type Violation } from '@/lib/policy';
-import { policyIndex, bumpRevision } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
 import { config } from '@/lib/config';
@@ -78,7 +78,6 @@ function provisionActivation(tx: Tx, req: RequestRow, approvedAt: number, approv
     title: `Approved: ${role} on ${scopeName(index, req.scopeId)}`,
     body: `${approver.name} approved your activation of ${role} on ${names.scope(req.scopeId)}. It is active from ${fmtUtc(win.startAt)} until ${fmtUtc(win.endAt)}.`,
   }, approvedAt, config().publicUrl);
-  bumpRevision(tx);
   return { status: 'Provisioned', scheduleId, startAt: win.startAt, endAt: win.endAt };
 }
 
@@ -114,7 +113,6 @@ function provisionExtendRenew(tx: Tx, req: RequestRow, approvedAt: number, appro
     title: `Approved: ${renew ? 'renewal' : 'extension'} of ${role} on ${scopeName(index, req.scopeId)}`,
     body: `${approver.name} approved your request. Your ${what} of ${role} on ${names.scope(req.scopeId)} now ends ${win.endAt === null ? 'never (permanent)' : fmtUtc(win.endAt)}.`,
   }, approvedAt, config().publicUrl);
-  bumpRevision(tx);
   return { status: 'Provisioned', scheduleId: target.id, startAt: win.startAt, endAt: win.endAt };
 }
 
@@ -132,6 +130,5 @@ function fail(tx: Tx, req: RequestRow, at: number, approver: { id: string; name:
     title: `Approved but not granted: ${index.roles.get(req.roleId)?.name ?? 'role'} on ${scopeName(index, req.scopeId)}`,
     body: `${approver.name} approved your request, but it could not be carried out: ${reason}.`,
   }, at, config().publicUrl);
-  bumpRevision(tx);
   return { status: 'Failed', reason };
 }

@@ -6,7 +6,7 @@ import { assignmentSchedules, requestApprovers, requests, type User } from '@/db
 import {
   DAY_MS, MINUTE_MS, evaluateSelfRequest, requestStatus, settingsFor,
 } from '@/lib/policy';
-import { policyIndex, bumpRevision } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { requestFact } from '@/lib/tenant/snapshot';
 import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
@@ -75,7 +75,6 @@ export function submitSelfRequest(db: Db, actor: Actor, input: SelfRequestInput,
       }).run();
       tx.update(assignmentSchedules).set({ revokedAt: now, revokedBy: actor.id, updatedAt: now }).where(and(eq(assignmentSchedules.id, target.id))).run();
       writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Role deactivated', principal: who, role: { id: target.roleId, name: role }, scopeId: target.scopeId, requestId, justification, details: { scheduleId: target.id, plannedEnd: target.endAt } });
-      bumpRevision(tx);
       return { requestId, status: 'Provisioned' as const, approverUserIds: [], approvalDeadline: null };
     }
     const deadline = now + verdict.settings.approvalTimeoutMinutes * MINUTE_MS;
@@ -93,7 +92,6 @@ export function submitSelfRequest(db: Db, actor: Actor, input: SelfRequestInput,
       title: `${actor.displayName} asks to ${verb} ${role} on ${scopeName(index, target.scopeId)}`,
       body: `${actor.displayName} asks to ${verb} their ${target.kind} assignment of ${role} on ${names.scope(target.scopeId)} until ${endAt === null ? 'permanent' : fmtUtc(endAt)}.\nJustification: ${justification ?? '(none)'}\nDecide before ${fmtUtc(deadline)}.`,
     }, now, config().publicUrl);
-    bumpRevision(tx);
     return { requestId, status: 'PendingApproval' as const, approverUserIds: verdict.approverUserIds, approvalDeadline: deadline };
   }, { behavior: 'immediate' });
   if (result.status === 'PendingApproval') scheduleDelivery(db);
@@ -115,7 +113,6 @@ export function cancelOwnRequest(db: Db, actor: Actor, requestId: string, now: n
     const index = policyIndex(tx);
     tx.update(requests).set({ status: 'Canceled', canceledAt: now, canceledBy: actor.id, completedAt: now }).where(and(eq(requests.id, requestId), eq(requests.status, 'PendingApproval'))).run();
     writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Request canceled', principal: { type: 'User', id: actor.id, name: actor.displayName }, role: { id: row.roleId, name: index.roles.get(row.roleId)?.name }, scopeId: row.scopeId, requestId, details: { requestType: row.requestType } });
-    bumpRevision(tx);
     return { requestId };
   }, { behavior: 'immediate' });
 }

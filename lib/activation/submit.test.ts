@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { hasRole, ROLE_IDS } from '@/lib/policy';
-import { policyIndex, bumpRevision } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { freshDb } from '@/tests/support/db';
 import { submitActivation, submitActivations, validateActivation } from './submit';
 import { codeAt, counts, refused, eligibilityOf, HOUR, MIN, RG, SUB, setSettings, user, VM } from './test-support';
@@ -90,7 +90,6 @@ describe('submitActivation: the seed story', () => {
     // give Sam a second eligibility so he can multi-select
     db.transaction((tx) => {
       tx.insert(s.eligibilitySchedules).values({ id: 'sam-owner-test', principalType: 'User', principalId: ids.sam, roleId: ROLE_IDS.owner, scopeId: RG('finance-test'), startAt: now, endAt: now + 30 * 24 * HOUR, createdAt: now, updatedAt: now }).run();
-      bumpRevision(tx);
     });
     const contributor = eligibilityOf(db, ids.sam, ROLE_IDS.contributor);
     const res = submitActivations(db, user(db, ids.sam), [{ eligibilityId: contributor.id, scopeIds: [RG('finance-dev')] }, { eligibilityId: 'sam-owner-test', scopeIds: [RG('finance-test')] }], { ...base, mfaCode: codeAt(now) }, now);
@@ -203,7 +202,6 @@ describe('submitActivation: bad input writes nothing and says why, on the field'
     const { db, jen, elig, now } = setup();
     db.transaction((tx) => {
       tx.update(s.eligibilitySchedules).set({ revokedAt: now - MIN }).where(eq(s.eligibilitySchedules.id, elig.id)).run();
-      bumpRevision(tx);
     });
     const before = counts(db);
     const e = refused(() => submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now) }, now));

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import type { Db, DbOrTx, Tx } from '@/db/client';
 import { assignmentSchedules, requestApprovers, requests, type User } from '@/db/schema';
 import { evaluateActivation, type ActivationResult, type PolicyIndex, type Violation } from '@/lib/policy';
-import { policyIndex, bumpRevision } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { sessionMfaVerifiedAt, verifyMfaStepUp } from '@/lib/auth/mfa';
 import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
@@ -173,7 +173,6 @@ export function submitActivations(db: Db, actor: Actor, items: ActivationItem[],
     const batchId = opts.batch || evals.length > 1 ? crypto.randomUUID() : null;
     const chosenId = evals.length === 1 ? opts.requestId : undefined;
     const out = evals.map((e) => writeRequest(tx, index, actor, e, shared, batchId, mfaAt, now, opts.channel ?? 'portal', chosenId));
-    bumpRevision(tx);
     return { batchId, requests: out, mfaVerifiedAt: mfaAt };
   }, { behavior: 'immediate' });
   if (submission.requests.some((r) => r.status === 'PendingApproval')) scheduleDelivery(db);

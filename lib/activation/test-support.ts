@@ -6,7 +6,6 @@ import { DEMO_SUBSCRIPTION, DEMO_TOTP_SECRET } from '@/db/seed/demo';
 import { ROLE_IDS, DEFAULT_SETTINGS, type RoleSettings } from '@/lib/policy';
 import { settingsToRow } from '@/db/mappers';
 import { totpCode } from '@/lib/auth/totp';
-import { bumpRevision } from '@/lib/tenant/engine';
 import { isElevateError, type ElevateError } from '@/lib/errors';
 
 /** Test-only helpers for the activation service tests (real SQLite via freshDb). */
@@ -44,7 +43,6 @@ export function setSettings(db: Db, scopeId: string, roleId: string, patch: Part
     const existing = tx.select().from(s.roleSettings).where(and(eq(s.roleSettings.scopeId, scopeId), eq(s.roleSettings.roleId, roleId))).get();
     if (existing) tx.delete(s.roleSettings).where(eq(s.roleSettings.id, existing.id)).run();
     tx.insert(s.roleSettings).values({ id: crypto.randomUUID(), scopeId, roleId, ...settingsToRow({ ...DEFAULT_SETTINGS, ...patch }), updatedAt: now }).run();
-    bumpRevision(tx);
   });
 }
 

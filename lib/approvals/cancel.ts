@@ -8,7 +8,7 @@ import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
-import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { nameLookup } from './names';
 import { derivedStatus, loadRequestFact, settledMessage } from './settled';
 
@@ -80,7 +80,6 @@ export function cancelRequestAsAdmin(
         now,
         publicUrl,
       );
-      bumpRevision(tx);
       return tx.select().from(requests).where(eq(requests.id, row.id)).get()!;
     },
     { behavior: 'immediate' },

@@ -9,7 +9,7 @@ import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
-import { policyIndex, bumpRevision } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { provisionApprovedRequest } from '@/lib/activation/provision';
 import { nameLookup, utcStamp } from './names';
 import { derivedStatus, loadRequestFact, settledMessage, snapshotSettings } from './settled';
@@ -94,7 +94,6 @@ function decideInTx(tx: Tx, approver: User, input: DecideInput, now: number, cha
     details: { decision: input.decision, channel, requestType: row.requestType, reasons: verdict.reasons },
   });
   tellPeople(tx, index, settled, decision, approver, now, publicUrl);
-  bumpRevision(tx);
   return { request: settled, decision };
 }
 

@@ -7,7 +7,6 @@ import { OWNER } from '@/db/builtin-roles';
 import { DEFAULT_SETTINGS } from '@/lib/policy';
 import { submitActivation as submitRequesterActivation } from '@/lib/activation';
 import { settingsToRow } from '@/db/mappers';
-import { bumpRevision } from '@/lib/tenant/engine';
 
 /**
  * Test-only helpers: submit a self-activation through the requester's own service
@@ -55,7 +54,6 @@ export function setOwnerApproval(db: Db, scopeId: string, approverIds: string[],
     }
     tx.delete(s.roleSettingApprovers).where(eq(s.roleSettingApprovers.settingsId, id!)).run();
     for (const a of approverIds) tx.insert(s.roleSettingApprovers).values({ settingsId: id!, principalType: 'User', principalId: a }).run();
-    bumpRevision(tx);
   });
 }
 

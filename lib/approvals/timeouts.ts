@@ -7,7 +7,7 @@ import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
-import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { nameLookup, utcStamp } from './names';
 import { loadRequestFact } from './settled';
 
@@ -57,7 +57,6 @@ export function sweepTimeouts(db: Db, now: number, opts: { publicUrl?: string } 
         );
         stored++;
       }
-      if (stored) bumpRevision(tx);
       return stored;
     },
     { behavior: 'immediate' },

@@ -7,7 +7,7 @@ import { assignmentSchedules, eligibilitySchedules, requests, type RequestRow } 
 import { evaluateAdminRequest, type AdminResult, type PolicyIndex, type RoleSettings } from '@/lib/policy';
 import { writeAudit } from '@/lib/audit/write';
 import { scheduleDelivery } from '@/lib/notify/deliver';
-import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { describeAll } from '@/lib/resources/names';
 import { adminRefusal } from './errors';
 import { notifyAssignment } from './notify';
@@ -86,7 +86,6 @@ export function submitAdminRequest(
       details: { requestType: input.requestType, startAt: input.startAt, endAt: input.endAt, scheduleId, channel: opts.channel ?? 'portal' },
     });
     notifyAssignment(tx, index, actor, input, scopeId, result.settings as RoleSettings, requestId, now);
-    bumpRevision(tx);
     return { request: tx.select().from(requests).where(eq(requests.id, requestId)).get()!, scheduleId };
   }, { behavior: 'immediate' });
   // the e-mails were queued in the transaction; send them (or file them in the outbox) now it committed

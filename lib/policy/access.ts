@@ -89,7 +89,7 @@ export function effectiveAccess(index: PolicyIndex, principal: PrincipalRef, res
  * The hot path: does the principal hold the role at the resource at `at`? Starts from the
  * principal (ADR 011): reads the few active grants of the principal and of the user's
  * groups, and only when one is for the role and in its window looks the resource up and
- * compares pre-order ranges. No allocation, no parent walk.
+ * reads the target's ancestor path. No allocation, no parent walk.
  */
 export function hasRole(index: PolicyIndex, principal: PrincipalRef, roleId: string, resourceId: string, at: Millis): boolean {
   return principalHolds(index.grants, principal, roleId, resourceId, at);

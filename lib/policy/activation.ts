@@ -1,6 +1,6 @@
 import { resolveApprovers } from './approval';
 import { CLOCK_SKEW_MINUTES, DEFAULT_SETTINGS, MFA_FRESHNESS_MINUTES, MINUTE_MS, MIN_ACTIVATION_MINUTES } from './constants';
-import { ownEndAtScope, ownFirstAtScope, type ActiveGrants, type EligibilityEntry, type PrincipalEntry } from './grants';
+import { ownGrantsAtScope, type EligibilityEntry, type PrincipalEntry } from './grants';
 import type { Reason, Violation } from './reasons';
 import { settingsAtNode } from './settings';
 import { descendantNodes, isNodeUnder, nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
@@ -199,23 +199,19 @@ function entryReaches(ee: EligibilityEntry, userId: string, entry: PrincipalEntr
 /**
  * Rule 5: an overlapping active schedule or a live pending SelfActivate for the same
  * (principal, role, scope). Reads the user's own active grants of the role at exactly this
- * scope (one binary search in the user's few tuples, ADR 011) and the user's pending
+ * scope (a scan of the user's few grants of the role, ADR 011/012) and the user's pending
  * SelfActivate requests, both in snapshot order.
  */
 function duplicateViolations(
-  out: Violation[], g: ActiveGrants, entry: PrincipalEntry, roleId: string, node: ResourceNode, start: Millis, end: Millis, now: Millis,
+  out: Violation[], entry: PrincipalEntry, roleId: string, node: ResourceNode, start: Millis, end: Millis, now: Millis,
 ): void {
   const scopeId = node.id;
-  const role = g.roleIdx.get(roleId);
-  if (role !== undefined && entry.len > 0) {
-    const first = ownFirstAtScope(g, entry, role, node);
-    const to = ownEndAtScope(g, entry, role, node, first);
-    for (let i = first; i < to; i++) {
-      const s = g.sched[i];
-      if (s.revokedAt !== null && s.revokedAt <= now) continue;
-      if (windowsOverlap(s.startAt, effectiveEnd(s), start, end)) {
-        out.push({ code: 'overlapping-activation', scopeId, roleId, scheduleId: s.id });
-      }
+  const own = ownGrantsAtScope(entry, roleId, node);
+  for (let i = 0; i < own.length; i++) {
+    const s = own[i];
+    if (s.revokedAt !== null && s.revokedAt <= now) continue;
+    if (windowsOverlap(s.startAt, effectiveEnd(s), start, end)) {
+      out.push({ code: 'overlapping-activation', scopeId, roleId, scheduleId: s.id });
     }
   }
   const pending = entry.pending;
@@ -232,13 +228,13 @@ function duplicateViolations(
  * Rules 2, 4, 5 and the settings: every violation is collected, not just the first (the
  * order of the checks is the order of the violations, which callers and tests rely on).
  * One lookup of the user's entry (ADR 011) gives the user, their groups, their own active
- * grants and their pending requests; ancestry is a pre-order range comparison.
+ * grants and their pending requests; ancestry is one read of the scope's path.
  */
 export function evaluateActivation(index: PolicyIndex, input: ActivationInput): ActivationResult {
   const { userId, eligibilityId, now } = input;
   const g = index.grants;
   const v: Violation[] = [];
-  // eligible schedules come with their window and scope's pre-order range copied inline;
+  // eligible schedules come with their window and scope node copied inline;
   // only those can be reachable: any other id (an active schedule, a typo) is looked up
   // as before, for its role, and fails
   const ee = g.eligibilities.get(eligibilityId);
@@ -255,8 +251,8 @@ export function evaluateActivation(index: PolicyIndex, input: ActivationInput): 
   const scopeId = node?.id ?? input.scopeId;
   if (!node) v.push({ code: 'scope-unknown', scopeId });
   else if (!node.managed) v.push({ code: 'scope-not-managed', scopeId });
-  // under the eligibility's scope iff the scope's pre-order number falls in that scope's range
-  if (node && reachable && !(ee.pre <= node.pre && node.pre < ee.end)) {
+  // under the eligibility's scope iff that scope sits on the activation scope's path
+  if (node && reachable && !(ee.node !== undefined && isNodeUnder(node, ee.node))) {
     v.push({ code: 'not-eligible-at-scope', scopeId, roleId, scheduleId: ee.s.id, limit: ee.s.scopeId });
   }
 
@@ -295,7 +291,7 @@ export function evaluateActivation(index: PolicyIndex, input: ActivationInput): 
     v.push({ code: 'mfa-required', scopeId, roleId, setting: 'activationRequireMfa', value: input.mfaVerifiedAt, limit: MFA_MINUTES });
   }
   // reachable implies an entry: a user id that reaches an eligibility appears in the snapshot
-  if (reachable && node && entry !== undefined) duplicateViolations(v, g, entry, roleId, node, startAt, endAt, now);
+  if (reachable && node && entry !== undefined) duplicateViolations(v, entry, roleId, node, startAt, endAt, now);
 
   let outcome: ActivationOutcome | undefined;
   if (node && s.approvalRequired) {

@@ -7,9 +7,10 @@ export * from './constants';
 export * from './reasons';
 export * from './time';
 export {
-  buildPolicyIndex, pathOf, isManaged, isAncestorOrSelf, descendantsOf, descendantNodes, nodeOf, requestKey,
-  BUCKET_THRESHOLD, type PolicyIndex, type ResourceNode, type PrincipalBuckets,
+  buildPolicyIndex, emptyPolicyIndex, pathOf, isManaged, isAncestorOrSelf, isNodeUnder, descendantsOf, descendantNodes, nodeOf,
+  requestKey, type PolicyIndex, type ResourceNode,
 } from './tenant-index';
+export * as indexOps from './index-ops';
 export { settingsFor, settingsAtNode, validateSettings, type GoverningSettings, type SettingsViolation } from './settings';
 export * from './access';
 export * from './approval';

@@ -1,20 +1,51 @@
-import { inArray, eq } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import * as s from '@/db/schema';
 import { assignmentFact, eligibilityFact, settingsFromRow } from '@/db/mappers';
-import type { PrincipalRef, RequestFact, TenantSnapshot } from '@/lib/policy/types';
+import { DAY_MS, RENEW_WINDOW_DAYS } from '@/lib/policy/constants';
+import type {
+  GroupFact, PrincipalRef, RequestFact, ResourceFact, RoleFact, ScheduleFact, SettingsFact, TenantSnapshot, UserFact,
+} from '@/lib/policy/types';
 
-/** Reads everything the policy engine reasons over. Pure reads; callers decide the transaction. */
-export function loadSnapshot(db: DbOrTx): TenantSnapshot {
-  const resources = db
-    .select({ id: s.resources.id, parentId: s.resources.parentId, kind: s.resources.kind, name: s.resources.displayName, managed: s.resources.managed })
-    .from(s.resources)
-    .all();
+/**
+ * Reads what the policy engine reasons over: everything for a full build, or one fact by
+ * id when the change log says it changed. Pure reads; callers decide the transaction.
+ *
+ * The index holds what decisions need, not history: schedules that ended (expired or
+ * were revoked) before `historyCutoff` are left in SQL, and requests only while pending.
+ * The cutoff keeps the renew window (an ended assignment can be renewed for
+ * RENEW_WINDOW_DAYS) and is measured from the newest schedule change in the data rather
+ * than the wall clock, so a database and its index agree whatever the machine's clock.
+ */
+export function historyCutoff(db: DbOrTx): number {
+  const row = db.get<{ latest: number | null }>(sql`SELECT max(latest) AS latest FROM (
+    SELECT max(updated_at) AS latest FROM eligibility_schedules UNION ALL SELECT max(updated_at) FROM assignment_schedules)`);
+  return (row?.latest ?? 0) - (RENEW_WINDOW_DAYS + 1) * DAY_MS;
+}
+
+/** Is a schedule still something a decision may need, given the index's history cutoff? */
+export function keepSchedule(f: ScheduleFact, cutoff: number): boolean {
+  const end = f.revokedAt === null ? f.endAt : f.endAt === null ? f.revokedAt : Math.min(f.endAt, f.revokedAt);
+  return end === null || end > cutoff;
+}
+
+const resourceColumns = { id: s.resources.id, parentId: s.resources.parentId, kind: s.resources.kind, name: s.resources.displayName, managed: s.resources.managed };
+const userColumns = { id: s.users.id, displayName: s.users.displayName, isPimAdmin: s.users.isPimAdmin, disabled: s.users.disabled };
+
+function liveSchedules<T extends typeof s.eligibilitySchedules | typeof s.assignmentSchedules>(t: T, cutoff: number) {
+  return and(
+    or(isNull(t.revokedAt), gt(t.revokedAt, cutoff)),
+    or(isNull(t.endAt), gt(t.endAt, cutoff)),
+  );
+}
+
+export function loadSnapshot(db: DbOrTx, cutoff = historyCutoff(db)): TenantSnapshot {
+  const resources: ResourceFact[] = db.select(resourceColumns).from(s.resources).all();
   const roles = db.select({ id: s.roleDefinitions.id, name: s.roleDefinitions.name, privileged: s.roleDefinitions.privileged }).from(s.roleDefinitions).all();
-  const users = db.select({ id: s.users.id, displayName: s.users.displayName, isPimAdmin: s.users.isPimAdmin, disabled: s.users.disabled }).from(s.users).all();
+  const users: UserFact[] = db.select(userColumns).from(s.users).all();
 
   const members = new Map<string, string[]>();
-  for (const m of db.select().from(s.groupMembers).all()) {
+  for (const m of db.select({ groupId: s.groupMembers.groupId, userId: s.groupMembers.userId }).from(s.groupMembers).all()) {
     const list = members.get(m.groupId) ?? [];
     list.push(m.userId);
     members.set(m.groupId, list);
@@ -22,8 +53,8 @@ export function loadSnapshot(db: DbOrTx): TenantSnapshot {
   const groups = db.select({ id: s.groups.id, name: s.groups.name }).from(s.groups).all().map((g) => ({ ...g, memberIds: members.get(g.id) ?? [] }));
 
   const schedules = [
-    ...db.select().from(s.eligibilitySchedules).all().map(eligibilityFact),
-    ...db.select().from(s.assignmentSchedules).all().map(assignmentFact),
+    ...db.select().from(s.eligibilitySchedules).where(liveSchedules(s.eligibilitySchedules, cutoff)).all().map(eligibilityFact),
+    ...db.select().from(s.assignmentSchedules).where(liveSchedules(s.assignmentSchedules, cutoff)).all().map(assignmentFact),
   ];
 
   const approversBySettings = new Map<string, PrincipalRef[]>();
@@ -41,7 +72,14 @@ export function loadSnapshot(db: DbOrTx): TenantSnapshot {
   const pending = db.select().from(s.requests).where(eq(s.requests.status, 'PendingApproval')).all();
   const requestApprovers = new Map<string, PrincipalRef[]>();
   if (pending.length) {
-    for (const a of db.select().from(s.requestApprovers).where(inArray(s.requestApprovers.requestId, pending.map((p) => p.id))).all()) {
+    // joined, not an id list: a tenant may have any number of pending requests
+    const rows = db
+      .select({ requestId: s.requestApprovers.requestId, principalType: s.requestApprovers.principalType, principalId: s.requestApprovers.principalId })
+      .from(s.requestApprovers)
+      .innerJoin(s.requests, eq(s.requests.id, s.requestApprovers.requestId))
+      .where(eq(s.requests.status, 'PendingApproval'))
+      .all();
+    for (const a of rows) {
       const list = requestApprovers.get(a.requestId) ?? [];
       list.push({ type: a.principalType, id: a.principalId });
       requestApprovers.set(a.requestId, list);
@@ -49,6 +87,55 @@ export function loadSnapshot(db: DbOrTx): TenantSnapshot {
   }
   const requests: RequestFact[] = pending.map((r) => requestFact(r, requestApprovers.get(r.id) ?? []));
   return { resources, roles, users, groups, schedules, settings, requests };
+}
+
+/* One fact by id, as it is now in this connection's view (undefined: gone, or not indexed). */
+
+export function loadResourceFact(db: DbOrTx, id: string): ResourceFact | undefined {
+  return db.select(resourceColumns).from(s.resources).where(eq(s.resources.id, id)).get();
+}
+
+export function loadRoleFact(db: DbOrTx, id: string): RoleFact | undefined {
+  return db.select({ id: s.roleDefinitions.id, name: s.roleDefinitions.name, privileged: s.roleDefinitions.privileged })
+    .from(s.roleDefinitions).where(eq(s.roleDefinitions.id, id)).get();
+}
+
+export function loadUserFact(db: DbOrTx, id: string): UserFact | undefined {
+  return db.select(userColumns).from(s.users).where(eq(s.users.id, id)).get();
+}
+
+export function loadGroupFact(db: DbOrTx, id: string): GroupFact | undefined {
+  const g = db.select({ id: s.groups.id, name: s.groups.name }).from(s.groups).where(eq(s.groups.id, id)).get();
+  if (!g) return undefined;
+  const memberIds = db.select({ userId: s.groupMembers.userId }).from(s.groupMembers).where(eq(s.groupMembers.groupId, id)).all().map((m) => m.userId);
+  return { ...g, memberIds };
+}
+
+export function loadScheduleFact(db: DbOrTx, id: string, cutoff: number): ScheduleFact | undefined {
+  const e = db.select().from(s.eligibilitySchedules).where(eq(s.eligibilitySchedules.id, id)).get();
+  const f = e ? eligibilityFact(e) : (() => {
+    const a = db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.id, id)).get();
+    return a ? assignmentFact(a) : undefined;
+  })();
+  return f && keepSchedule(f, cutoff) ? f : undefined;
+}
+
+/** The settings row by id, with its (scope, role) key even when the fact is gone. */
+export function loadSettingsFact(db: DbOrTx, id: string): SettingsFact | undefined {
+  const row = db.select().from(s.roleSettings).where(eq(s.roleSettings.id, id)).get();
+  if (!row) return undefined;
+  const approvers = db.select().from(s.roleSettingApprovers).where(eq(s.roleSettingApprovers.settingsId, id)).all()
+    .map((a): PrincipalRef => ({ type: a.principalType, id: a.principalId }));
+  return { scopeId: row.scopeId, roleId: row.roleId, settings: settingsFromRow(row, approvers) };
+}
+
+/** A pending request (the index holds no decided ones). */
+export function loadPendingRequestFact(db: DbOrTx, id: string): RequestFact | undefined {
+  const r = db.select().from(s.requests).where(and(eq(s.requests.id, id), eq(s.requests.status, 'PendingApproval'))).get();
+  if (!r) return undefined;
+  const approvers = db.select().from(s.requestApprovers).where(inArray(s.requestApprovers.requestId, [id])).all()
+    .map((a): PrincipalRef => ({ type: a.principalType, id: a.principalId }));
+  return requestFact(r, approvers);
 }
 
 export function requestFact(r: s.RequestRow, approvers: PrincipalRef[]): RequestFact {

@@ -37,18 +37,9 @@ function anyInWindow(list: ScheduleFact[] | undefined, at: Millis): boolean {
 export function referenceHasRole(index: PolicyIndex, principal: PrincipalRef, roleId: string, resourceId: string, at: Millis): boolean {
   const target = nodeOf(index, resourceId);
   if (target === undefined) return false;
-  const bit = index.roleBits.get(roleId);
-  if (bit === undefined) return false;
   const groups = principalGroups(index, principal);
   if (groups === false) return false;
   for (let n: ResourceNode | null = target; n !== null; n = n.parent) {
-    if ((n.activeRoleMask & bit) === 0) continue;
-    const buckets = n.activeByPrincipal?.get(roleId);
-    if (buckets !== undefined) {
-      if (anyInWindow(principal.type === 'User' ? buckets.users.get(principal.id) : buckets.groups.get(principal.id), at)) return true;
-      if (groups !== undefined) for (const g of groups) if (anyInWindow(buckets.groups.get(g), at)) return true;
-      continue;
-    }
     const list = n.active?.get(roleId);
     if (list === undefined) continue;
     for (let j = 0; j < list.length; j++) {
@@ -82,8 +73,7 @@ const blank = (s: string | null | undefined) => s === undefined || s === null ||
 
 function duplicateViolations(out: Violation[], index: PolicyIndex, userId: string, roleId: string, node: ResourceNode, start: Millis, end: Millis, now: Millis): void {
   const scopeId = node.fact.id;
-  const buckets = node.activeByPrincipal?.get(roleId);
-  const atScope = (buckets ? buckets.users.get(userId) : node.active?.get(roleId)) ?? [];
+  const atScope = node.active?.get(roleId) ?? [];
   for (const s of atScope) {
     if (s.principal.type !== 'User' || s.principal.id !== userId) continue;
     if (s.revokedAt !== null && s.revokedAt <= now) continue;
