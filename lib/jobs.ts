@@ -3,6 +3,7 @@ import { getDb } from '@/db';
 import { sweepTimeouts } from '@/lib/approvals/timeouts';
 import { sweepEndingSoon } from '@/lib/activation';
 import { deliverOutbox } from '@/lib/notify/deliver';
+import { pruneChangeLog } from '@/lib/tenant/engine';
 
 const INTERVAL_MS = 60_000;
 
@@ -16,7 +17,9 @@ export function runJobsOnce(now = Date.now()) {
   const db = getDb();
   const timedOut = sweepTimeouts(db, now);
   const endingSoon = sweepEndingSoon(db, now);
-  return { timedOut, endingSoon, delivery: deliverOutbox(db) };
+  // old change-log rows only serve processes that slept through them; those rebuild instead
+  const pruned = pruneChangeLog(db, now);
+  return { timedOut, endingSoon, pruned, delivery: deliverOutbox(db) };
 }
 
 export function startJobs() {

@@ -1,6 +1,7 @@
 import { readConfig, ConfigError } from '@/lib/config/read';
 import { getDb } from '@/db';
 import { startJobs } from '@/lib/jobs';
+import { policyIndex } from '@/lib/tenant/engine';
 
 export function startup() {
   try {
@@ -12,6 +13,7 @@ export function startup() {
     }
     throw e;
   }
-  getDb();
+  // build the policy index before the first request rather than during it
+  policyIndex(getDb());
   startJobs();
 }

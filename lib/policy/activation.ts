@@ -1,6 +1,6 @@
 import { resolveApprovers } from './approval';
 import { CLOCK_SKEW_MINUTES, DEFAULT_SETTINGS, MFA_FRESHNESS_MINUTES, MINUTE_MS, MIN_ACTIVATION_MINUTES } from './constants';
-import { ownGrantsAtScope, type EligibilityEntry, type PrincipalEntry } from './grants';
+import type { EligibilityEntry, PrincipalEntry } from './grants';
 import type { Reason, Violation } from './reasons';
 import { settingsAtNode } from './settings';
 import { descendantNodes, isNodeUnder, nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
@@ -206,12 +206,18 @@ function duplicateViolations(
   out: Violation[], entry: PrincipalEntry, roleId: string, node: ResourceNode, start: Millis, end: Millis, now: Millis,
 ): void {
   const scopeId = node.id;
-  const own = ownGrantsAtScope(entry, roleId, node);
-  for (let i = 0; i < own.length; i++) {
-    const s = own[i];
-    if (s.revokedAt !== null && s.revokedAt <= now) continue;
-    if (windowsOverlap(s.startAt, effectiveEnd(s), start, end)) {
-      out.push({ code: 'overlapping-activation', scopeId, roleId, scheduleId: s.id });
+  const rg = entry.roles.get(roleId);
+  if (rg !== undefined) {
+    // the grants made exactly at this scope: keyed by node for long lists, else a scan
+    const list = rg.byNode !== undefined ? rg.byNode.get(node) : rg.list;
+    for (let i = 0; list !== undefined && i < list.length; i++) {
+      const g = list[i];
+      if (g.node !== node) continue;
+      const s = g.s;
+      if (s.revokedAt !== null && s.revokedAt <= now) continue;
+      if (windowsOverlap(s.startAt, effectiveEnd(s), start, end)) {
+        out.push({ code: 'overlapping-activation', scopeId, roleId, scheduleId: s.id });
+      }
     }
   }
   const pending = entry.pending;

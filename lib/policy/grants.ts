@@ -237,16 +237,6 @@ function holdsAt(rg: RoleGrants | undefined, target: ResourceNode, at: Millis): 
   return false;
 }
 
-/** The entry's own active grants of `roleId` made exactly at `node`, in index order (rule 5's duplicate check). */
-export function ownGrantsAtScope(e: PrincipalEntry, roleId: string, node: ResourceNode): ScheduleFact[] {
-  const rg = e.roles.get(roleId);
-  if (rg === undefined) return [];
-  if (rg.byNode !== undefined) return (rg.byNode.get(node) ?? []).map((g) => g.s);
-  const out: ScheduleFact[] = [];
-  for (const g of rg.list) if (g.node === node) out.push(g.s);
-  return out;
-}
-
 /**
  * hasRole's body (ADR 011/012): the principal's entry, then the grants of the role in its
  * own list and its groups' lists. The resource is looked up only when one of them is in

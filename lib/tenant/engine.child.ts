@@ -9,13 +9,13 @@ import { openDatabase } from '@/db/client';
 import { hasRole } from '@/lib/policy';
 import { indexStats, policyIndex } from './engine';
 
-const { db } = openDatabase(process.argv[2]);
+const { db, sqlite } = openDatabase(process.argv[2]);
 policyIndex(db);
 process.stdout.write('ready\n');
 const rl = readline.createInterface({ input: process.stdin });
 rl.on('line', (line) => {
   const q = JSON.parse(line) as { userId: string; roleId: string; scopeId: string; at: number; write?: { sql: string } };
-  if (q.write) db.$client.exec(q.write.sql);
+  if (q.write) sqlite.exec(q.write.sql);
   const t0 = performance.now();
   const holds = hasRole(policyIndex(db), { type: 'User', id: q.userId }, q.roleId, q.scopeId, q.at);
   const ms = performance.now() - t0;
