@@ -2,16 +2,36 @@
 
 import { useFormAction } from './use-form-action';
 import { membershipAction, resetMfaAction, resetPasswordAction, setDisabledAction } from '@/app/(portal)/admin/users/actions';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
-import { Field, inputClass } from '@/components/ui/field';
+import { Field } from '@/components/ui/field';
 import { ActionMessage } from '@/components/ui/notice';
 import { ActionDialog } from './action-dialog';
 import { OneTimePassword } from './create-user-form';
+import { PrincipalPicker } from './principal-picker';
+
+/**
+ * A page of 50 rows, each with up to three confirm dialogs, would send some 200 KB of
+ * dialog HTML that cannot be used before hydration anyway: the server and the first paint
+ * get the buttons alone (inert until hydrated), the dialogs mount in the browser.
+ */
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+function InertButtons({ labels, variant = 'secondary' }: { labels: string[]; variant?: 'secondary' | 'ghost' }) {
+  return <>{labels.map((l) => <Button key={l} variant={variant} className="px-2 py-1 text-xs" disabled>{l}</Button>)}</>;
+}
 
 /** Disable / enable, reset password, reset MFA: each confirmed and saying what happens. */
 export function UserRowActions({ userId, name, disabled, self }: { userId: string; name: string; disabled: boolean; self: boolean }) {
+  const hydrated = useHydrated();
+  if (!hydrated) {
+    return <div className="flex flex-wrap gap-1"><InertButtons labels={[...(self ? [] : [disabled ? 'Enable' : 'Disable']), 'Reset password', 'Reset MFA']} /></div>;
+  }
   return (
     <div className="flex flex-wrap gap-1">
       {!self && (
@@ -34,23 +54,22 @@ export function UserRowActions({ userId, name, disabled, self }: { userId: strin
   );
 }
 
-/** Add a member to a group, or remove one. */
-export function MembershipForm({ groupId, groupName, candidates }: { groupId: string; groupName: string; candidates: { id: string; name: string }[] }) {
+/**
+ * Add a member to a group: the person types, the server searches (users not yet in the
+ * group, at most 20), so the form never holds the directory.
+ */
+export function MembershipForm({ groupId, groupName }: { groupId: string; groupName: string }) {
   const [state, onSubmit, pending] = useFormAction(membershipAction);
   const router = useRouter();
-  useEffect(() => { if (state?.ok) router.refresh(); }, [state, router]);
+  // a fresh picker after each addition: the one just added is no longer a candidate
+  const [round, setRound] = useState(0);
+  useEffect(() => { if (state?.ok) { setRound((r) => r + 1); router.refresh(); } }, [state, router]);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-2">
+    <form onSubmit={onSubmit} className="space-y-2">
       <input type="hidden" name="groupId" value={groupId} />
       <input type="hidden" name="member" value="true" />
-      <div>
-        <label htmlFor={`add-${groupId}`} className="block text-xs font-medium">Add member to {groupName}</label>
-        <select id={`add-${groupId}`} name="userId" defaultValue="" className={inputClass} aria-invalid={errors?.userId ? true : undefined}>
-          <option value="">Choose a user…</option>
-          {candidates.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-        </select>
-      </div>
+      <PrincipalPicker key={round} name="userId" submit="id" kind="user" notInGroup={groupId} label={`Add member to ${groupName}`} errors={errors?.userId} />
       <Button type="submit" variant="secondary" disabled={pending}>Add</Button>
       <ActionMessage state={state} />
     </form>
@@ -58,6 +77,8 @@ export function MembershipForm({ groupId, groupName, candidates }: { groupId: st
 }
 
 export function RemoveMemberButton({ groupId, groupName, userId, name }: { groupId: string; groupName: string; userId: string; name: string }) {
+  const hydrated = useHydrated();
+  if (!hydrated) return <InertButtons labels={['Remove']} variant="ghost" />;
   return (
     <ActionDialog action={membershipAction} title={`Remove ${name} from ${groupName}?`} buttonLabel="Remove" variant="ghost" submitVariant="danger" submitLabel="Remove member" hidden={{ groupId, userId, member: 'false' }}>
       {(errors, values) => (<>

@@ -5,7 +5,7 @@ import type { Db, Tx } from '@/db/client';
 import { groupMembers, groups, users, type Group } from '@/db/schema';
 import { ElevateError } from '@/lib/errors';
 import { writeAudit } from '@/lib/audit/write';
-import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { requirePimAdmin } from '@/lib/resources/access';
 import { justificationMissing } from '@/lib/users';
 
@@ -24,7 +24,6 @@ export function createGroup(db: Db, actor: Actor, input: { name: string; descrip
     const id = crypto.randomUUID();
     tx.insert(groups).values({ id, tenantId, name, description: input.description?.trim() ?? '', createdAt: now }).run();
     writeAudit(tx, { at: now, actor: who(actor), action: 'Group created', principal: { type: 'Group', id, name } });
-    bumpRevision(tx);
     return tx.select().from(groups).where(eq(groups.id, id)).get()!;
   }, { behavior: 'immediate' });
 }
@@ -37,12 +36,12 @@ export function setMembership(db: Db, actor: Actor, input: { groupId: string; us
   const justification = input.justification?.trim() || null;
   if (!input.member && !justification) throw justificationMissing('Say why you remove this member.');
   db.transaction((tx: Tx) => {
-    const index = policyIndex(tx);
-    requirePimAdmin(index, actor.id);
-    const group = index.groups.get(input.groupId);
-    const user = index.users.get(input.userId);
+    requirePimAdmin(policyIndex(tx), actor.id);
+    // primary-key reads: the cost of a membership change never depends on the group's size
+    const group = tx.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.id, input.groupId)).get();
+    const user = tx.select({ id: users.id, displayName: users.displayName }).from(users).where(eq(users.id, input.userId)).get();
     if (!group || !user) throw new ElevateError('NotFound', 'That group or user does not exist.');
-    const isMember = group.memberIds.includes(user.id);
+    const isMember = !!tx.select({ g: groupMembers.groupId }).from(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, user.id))).get();
     if (isMember === input.member) throw new ElevateError('Conflict', `${user.displayName} is ${isMember ? 'already' : 'not'} a member of ${group.name}.`);
     if (input.member) tx.insert(groupMembers).values({ groupId: group.id, userId: user.id, addedAt: now }).run();
     else tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, user.id))).run();
@@ -50,12 +49,7 @@ export function setMembership(db: Db, actor: Actor, input: { groupId: string; us
       at: now, actor: who(actor), action: input.member ? 'Group member added' : 'Group member removed',
       principal: { type: 'User', id: user.id, name: user.displayName }, justification, details: { groupId: group.id, group: group.name },
     });
-    bumpRevision(tx);
   }, { behavior: 'immediate' });
 }
 
-export function listGroups(db: Db | Tx): (Group & { members: { id: string; displayName: string }[] })[] {
-  const all = db.select().from(groups).orderBy(groups.name).all();
-  const m = db.select({ groupId: groupMembers.groupId, id: users.id, displayName: users.displayName }).from(groupMembers).innerJoin(users, eq(users.id, groupMembers.userId)).all();
-  return all.map((g) => ({ ...g, members: m.filter((x) => x.groupId === g.id).map(({ id, displayName }) => ({ id, displayName })) }));
-}
+export * from './list';

@@ -2,14 +2,14 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { groupMembers, groups, sessionMfa, users, type User } from '@/db/schema';
+import { sessionMfa, users, type User } from '@/db/schema';
 import { hashPasswordSync, passwordProblem } from '@/lib/crypto/password';
 import { ElevateError } from '@/lib/errors';
 import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
-import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { requirePimAdmin } from '@/lib/resources/access';
 import { addApproverInTx } from '@/lib/settings';
 
@@ -65,14 +65,12 @@ export function createUser(db: Db, actor: Actor, input: CreateUserInput, now: nu
       id, tenantId: me.tenantId, email, displayName, passwordHash, mustChangePassword: true, mustEnrolMfa: true, createdAt: now, createdBy: actor.id,
     }).run();
     writeAudit(tx, { at: now, actor: who(actor), action: 'User created', principal: { type: 'User', id, name: displayName }, details: { email, approverOn: input.approverOn ?? [] } });
-    bumpRevision(tx); // the engine must know the new user before naming them approver
     for (const a of input.approverOn ?? []) addApproverInTx(tx, actor, a.scopeId.toLowerCase(), a.roleId, { type: 'User', id }, now);
     notify(tx, {
       userIds: [id], kind: 'account-created', title: 'Your Elevate account',
       body: `${actor.displayName} created an Elevate account for you. They will give you your initial password; you will choose your own and set up MFA at first sign-in.`,
       link: '/',
     }, now, config().publicUrl);
-    bumpRevision(tx);
     return { user: loadUser(tx, id), initialPassword };
   }, { behavior: 'immediate' });
   scheduleDelivery(db); // the welcome e-mail queued above
@@ -85,7 +83,6 @@ function adminChange(db: Db, actor: Actor, userId: string, now: number, fn: (tx:
     const u = loadUser(tx, userId);
     const { action, details } = fn(tx, u);
     writeAudit(tx, { at: now, actor: who(actor), action, principal: { type: 'User', id: u.id, name: u.displayName }, justification: justification?.trim() || null, details });
-    bumpRevision(tx);
     return loadUser(tx, userId);
   }, { behavior: 'immediate' });
 }
@@ -128,17 +125,5 @@ export function resetMfa(db: Db, actor: Actor, userId: string, now: number): Use
   });
 }
 
-export interface UserListItem {
-  user: Omit<User, 'passwordHash' | 'totpSecretEnc'>;
-  groups: { id: string; name: string }[];
-}
-
-/** Users with their groups, for the users page (no secrets leave this function). */
-export function listUsers(db: Db | Tx, q = ''): UserListItem[] {
-  const needle = q.trim().toLowerCase();
-  const all = db.select().from(users).orderBy(users.displayName).all();
-  const membership = db.select({ userId: groupMembers.userId, id: groups.id, name: groups.name }).from(groupMembers).innerJoin(groups, eq(groups.id, groupMembers.groupId)).all();
-  return all
-    .filter((u) => !needle || u.displayName.toLowerCase().includes(needle) || u.email.toLowerCase().includes(needle))
-    .map(({ passwordHash: _p, totpSecretEnc: _t, ...user }) => ({ user, groups: membership.filter((m) => m.userId === user.id).map(({ id, name }) => ({ id, name })) }));
-}
+export * from './list';
+export { PAGE_SIZE, SEARCH_MAX, countText, decodeCursor, encodeCursor, searchText, type CappedCount, type Page, type Seek } from './paging';

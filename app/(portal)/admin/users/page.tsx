@@ -2,11 +2,12 @@ import { deny } from '../_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db';
-import { listUsers } from '@/lib/users';
-import { listGroups } from '@/lib/groups';
-import { scopePathText } from '@/lib/portal/scope-path';
+import { countText, countUsers, listUsersPage, type CappedCount, type Page } from '@/lib/users';
+import { approverScopeChoices } from '@/lib/users/approver-scopes';
+import { countGroups, getGroupSummary, listGroupsPage, listMembersPage } from '@/lib/groups';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { Badge } from '@/components/ui/badge';
+import { Notice } from '@/components/ui/notice';
 import { inputClass } from '@/components/ui/field';
 import { buttonClass } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
@@ -15,81 +16,144 @@ import { CreateGroupForm } from '@/components/admin/create-group-form';
 import { MembershipForm, RemoveMemberButton, UserRowActions } from '@/components/admin/user-actions';
 import { adminContext } from '../_lib/context';
 import { singleValues } from '../_lib/search';
+import { PARAMS, hrefWith, listParams, otherListState, readGroup, readList, type ListName, type Params } from './params';
+import { Pager } from './pager';
 
 export const metadata: Metadata = { title: 'Users and groups' };
 
-/** Users and groups are tenant-wide, so this page is for tenant PIM administrators. */
+/**
+ * Users and groups are tenant-wide, so this page is for tenant PIM administrators. Each
+ * list (users, groups, one group's members) is searched and keyset-paged in SQL, 50 rows
+ * at a time: the page costs the same with 20 users or 20,000.
+ */
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext();
   if (!ctx.user.isPimAdmin) deny({ reason: 'Users and groups are managed by tenant PIM administrators.' });
-  const { q = '' } = singleValues(await searchParams, ['q']);
+  const sp: Params = singleValues(await searchParams, PARAMS);
   const db = getDb();
-  const people = listUsers(db, q);
-  const groups = listGroups(db);
-  const everyone = listUsers(db).filter((u) => !u.user.disabled).map((u) => ({ id: u.user.id, name: u.user.displayName }));
-  const scopes = [...ctx.index.resources.values()]
-    .filter((n) => n.managed && n.fact.kind !== 'resource')
-    .map((n) => ({ id: n.fact.id, label: scopePathText(ctx.index, n.fact.id) }))
-    .sort((a, b) => a.label.localeCompare(b.label))
-    .slice(0, 500);
+
+  const u = readList(sp, 'users');
+  const people = listUsersPage(db, u.view);
+  const userCount = whole(people) ?? countUsers(db, u.view.q);
+
+  const g = readList(sp, 'groups');
+  const groupPage = listGroupsPage(db, g.view);
+  const groupCount = whole(groupPage) ?? countGroups(db, g.view.q);
+
+  const chosen = readGroup(sp);
+  const group = chosen.groupId ? getGroupSummary(db, chosen.groupId) : null;
+  const m = readList(sp, 'members');
+  const members = group ? listMembersPage(db, group.id, m.view) : null;
+
+  const problems = [...u.problems, ...g.problems, ...(group ? m.problems : []), ...(chosen.problem ? [chosen.problem] : [])];
+  if (chosen.groupId && !group && !chosen.problem) problems.push('That group does not exist (any more). Choose one from the list.');
+
+  const { scopes, more: moreScopes } = approverScopeChoices(db, ctx.index, ctx.user.tenantId);
   const roles = [...ctx.index.roles.values()].map((r) => ({ id: r.id, name: r.name })).sort((a, b) => a.name.localeCompare(b.name));
+  const page = (list: ListName, cursor: 'after' | 'before', token: string | null) => {
+    if (!token) return null;
+    const p = listParams(list);
+    return hrefWith(sp, { [p.after]: cursor === 'after' ? token : undefined, [p.before]: cursor === 'before' ? token : undefined }, list === 'users' ? '' : list === 'groups' ? '#groups' : '#members');
+  };
   return (
     <div className="space-y-6">
       <PageHeader title="Users and groups" description="Create delegated approver accounts, disable accounts, reset passwords and MFA, and manage group memberships." />
+      {problems.length > 0 && <Notice tone="warning">{problems.map((p) => <p key={p}>{p}</p>)}</Notice>}
       <div className="grid gap-6 xl:grid-cols-[1fr_28rem]">
-        <Card title={`Users (${people.length})`}>
-          <form role="search" action="/admin/users" className="mb-3 flex gap-2">
-            <label htmlFor="u-q" className="sr-only">Search users</label>
-            <input id="u-q" name="q" type="search" defaultValue={q} placeholder="Name or e-mail" className={`${inputClass} max-w-sm`} />
-            <button className={buttonClass('secondary')}>Search</button>
-            {q && <Link href="/admin/users" className={buttonClass('ghost')}>Clear</Link>}
-          </form>
-          {people.length === 0 ? <EmptyState>No user matches “{q}”. Create one with the form.</EmptyState> : (
+        <Card title={`Users (${countText(userCount)}${u.view.q ? ' matching' : ''})`}>
+          <ListSearch sp={sp} list="users" id="u-q" label="Search users" placeholder="Name or e-mail" />
+          {people.rows.length === 0 ? <EmptyState>{u.view.q ? `No user matches “${u.view.q}”. Create one with the form.` : 'No users yet. Create one with the form.'}</EmptyState> : (
             <ul className="divide-y divide-[var(--border)]" aria-label="Users">
-              {people.map(({ user: u, groups: gs }) => (
-                <li key={u.id} className="grid gap-2 py-3 md:grid-cols-[1.4fr_1fr_auto] md:items-center">
+              {people.rows.map((p) => (
+                <li key={p.id} className="grid gap-2 py-3 md:grid-cols-[1.4fr_1fr_auto] md:items-center">
                   <div>
-                    <p className="font-medium">{u.displayName} {u.isPimAdmin && <Badge state="Active">PIM administrator</Badge>} {u.disabled && <Badge state="Denied">Disabled</Badge>}</p>
-                    <p className="text-xs text-[var(--muted)]">{u.email}</p>
-                    {gs.length > 0 && <p className="text-xs">Groups: {gs.map((g) => g.name).join(', ')}</p>}
+                    <p className="font-medium">{p.displayName} {p.isPimAdmin && <Badge state="Active">PIM administrator</Badge>} {p.disabled && <Badge state="Denied">Disabled</Badge>}</p>
+                    <p className="text-xs text-[var(--muted)]">{p.email}</p>
+                    {p.groups.length > 0 && <p className="text-xs">Groups: {p.groups.map((x) => x.name).join(', ')}{p.moreGroups ? ' and more' : ''}</p>}
                   </div>
                   <div className="text-xs">
-                    {u.mustChangePassword && <p>Must change password</p>}
-                    {u.mustEnrolMfa ? <p>MFA not set up yet</p> : u.totpEnrolledAt ? <p>MFA set up</p> : null}
-                    <p>{u.lastSignInAt ? <Time at={u.lastSignInAt} prefix="Signed in" /> : 'Never signed in'}</p>
+                    {p.mustChangePassword && <p>Must change password</p>}
+                    {p.mustEnrolMfa ? <p>MFA not set up yet</p> : p.mfaEnrolled ? <p>MFA set up</p> : null}
+                    <p>{p.lastSignInAt ? <Time at={p.lastSignInAt} prefix="Signed in" /> : 'Never signed in'}</p>
                   </div>
-                  <UserRowActions userId={u.id} name={u.displayName} disabled={u.disabled} self={u.id === ctx.user.id} />
+                  <UserRowActions userId={p.id} name={p.displayName} disabled={p.disabled} self={p.id === ctx.user.id} />
                 </li>
               ))}
             </ul>
           )}
+          <Pager label="Pages of users" prev={page('users', 'before', people.prev)} next={page('users', 'after', people.next)} />
         </Card>
         <Card title="Create a user (delegated approver)">
           <CreateUserForm scopes={scopes} roles={roles} />
+          {moreScopes && <p className="mt-2 text-xs text-[var(--muted)]">The first {scopes.length} managed scopes are offered here; name approvers on any other scope from its Settings tab.</p>}
         </Card>
       </div>
       <div className="grid gap-6 xl:grid-cols-[1fr_28rem]">
-        <Card title={`Groups (${groups.length})`}>
-          {groups.length === 0 ? <EmptyState>No groups yet. Create one to assign roles or name approvers as a team.</EmptyState> : (
-            <ul className="space-y-4" aria-label="Groups">
-              {groups.map((g) => (
-                <li key={g.id} className="rounded-md border border-[var(--border)] p-3">
-                  <p className="font-medium">{g.name}</p>
-                  {g.description && <p className="text-xs text-[var(--muted)]">{g.description}</p>}
-                  <ul className="my-2 space-y-1 text-sm">
-                    {g.members.length === 0 && <li className="text-[var(--muted)]">No members.</li>}
-                    {g.members.map((m) => (
-                      <li key={m.id} className="flex items-center justify-between gap-2">{m.displayName}<RemoveMemberButton groupId={g.id} groupName={g.name} userId={m.id} name={m.displayName} /></li>
-                    ))}
-                  </ul>
-                  <MembershipForm groupId={g.id} groupName={g.name} candidates={everyone.filter((u) => !g.members.some((m) => m.id === u.id))} />
+        <Card title={`Groups (${countText(groupCount)}${g.view.q ? ' matching' : ''})`} className="scroll-mt-4">
+          <span id="groups" />
+          <ListSearch sp={sp} list="groups" id="g-q" label="Search groups" placeholder="Group name" />
+          {groupPage.rows.length === 0 ? <EmptyState>{g.view.q ? `No group matches “${g.view.q}”.` : 'No groups yet. Create one to assign roles or name approvers as a team.'}</EmptyState> : (
+            <ul className="divide-y divide-[var(--border)]" aria-label="Groups">
+              {groupPage.rows.map((x) => (
+                <li key={x.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                  <div>
+                    <Link href={hrefWith(sp, { group: x.id, mq: undefined, mafter: undefined, mbefore: undefined }, '#members')} aria-current={x.id === group?.id ? 'true' : undefined}
+                      className="font-medium text-indigo-700 underline-offset-2 hover:underline aria-[current=true]:underline dark:text-indigo-300">{x.name}</Link>
+                    {x.description && <p className="text-xs text-[var(--muted)]">{x.description}</p>}
+                  </div>
+                  <span className="text-xs text-[var(--muted)]">{countText(x.members)} member{!x.members.more && x.members.n === 1 ? '' : 's'}</span>
                 </li>
               ))}
             </ul>
           )}
+          <Pager label="Pages of groups" prev={page('groups', 'before', groupPage.prev)} next={page('groups', 'after', groupPage.next)} />
         </Card>
         <Card title="Create a group"><CreateGroupForm /></Card>
       </div>
+      {group && members && (
+        <Card title={`Members of ${group.name}`} className="scroll-mt-4">
+          <span id="members" />
+          <p className="mb-3 text-xs text-[var(--muted)]">{countText(group.members)} member{!group.members.more && group.members.n === 1 ? '' : 's'}, most recently added first. Members receive, at once, every role {group.name} holds or is eligible for.</p>
+          <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
+            <div>
+              <ListSearch sp={sp} list="members" id="m-q" label={`Search members of ${group.name}`} placeholder="Name or e-mail" hash="#members" />
+              {members.rows.length === 0 ? <EmptyState>{m.view.q ? `No member of ${group.name} matches “${m.view.q}”.` : `${group.name} has no members. Add one with the form.`}</EmptyState> : (
+                <ul className="divide-y divide-[var(--border)]" aria-label={`Members of ${group.name}`}>
+                  {members.rows.map((x) => (
+                    <li key={x.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                      <div>
+                        <p className="text-sm font-medium">{x.displayName} {x.disabled && <Badge state="Denied">Disabled</Badge>}</p>
+                        <p className="text-xs text-[var(--muted)]">{x.email} · <Time at={x.addedAt} prefix="added" /></p>
+                      </div>
+                      <RemoveMemberButton groupId={group.id} groupName={group.name} userId={x.id} name={x.displayName} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <Pager label={`Pages of members of ${group.name}`} prev={page('members', 'before', members.prev)} next={page('members', 'after', members.next)} />
+            </div>
+            <MembershipForm key={group.id} groupId={group.id} groupName={group.name} />
+          </div>
+        </Card>
+      )}
     </div>
+  );
+}
+
+/** A list that fits one page is its own count: no second read (a rare search would scan twice). */
+const whole = (p: Page<unknown>): CappedCount | null => (!p.next && !p.prev ? { n: p.rows.length, more: false } : null);
+
+/** A GET search form for one list; it starts that list over and keeps the others as they were. */
+function ListSearch({ sp, list, id, label, placeholder, hash = '' }: { sp: Params; list: ListName; id: string; label: string; placeholder: string; hash?: string }) {
+  const p = listParams(list);
+  const q = sp[p.q];
+  return (
+    <form role="search" aria-label={`${p.noun[0].toUpperCase()}${p.noun.slice(1)} search`} action={`/admin/users${hash}`} className="mb-3 flex flex-wrap gap-2">
+      {otherListState(sp, list).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+      <label htmlFor={id} className="sr-only">{label}</label>
+      <input id={id} name={p.q} type="search" defaultValue={q ?? ''} maxLength={200} placeholder={placeholder} className={`${inputClass} max-w-sm`} />
+      <button className={buttonClass('secondary')}>Search</button>
+      {q && <Link href={hrefWith(sp, { [p.q]: undefined, [p.after]: undefined, [p.before]: undefined }, hash)} className={buttonClass('ghost')}>Clear</Link>}
+    </form>
   );
 }
