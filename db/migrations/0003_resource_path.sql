@@ -16,10 +16,18 @@ CREATE TRIGGER `resources_path_ins` AFTER INSERT ON `resources`
 BEGIN
   UPDATE resources SET path = coalesce((SELECT p.path FROM resources p WHERE p.id = NEW.parent_id AND p.rowid <> NEW.rowid), '/') || NEW.rowid || '/'
    WHERE rowid = NEW.rowid;
-  -- children stored before their parent were roots ('/c/…'): hang their subtrees under it
+END;
+--> statement-breakpoint
+-- children stored before their parent were roots ('/c/…'): hang their subtrees under it.
+-- A trigger of its own, so the (rare) table scan runs only when such children exist;
+-- it sets the parent's own path first, since trigger order is not guaranteed.
+CREATE TRIGGER `resources_path_adopt` AFTER INSERT ON `resources`
+WHEN EXISTS (SELECT 1 FROM resources c WHERE c.parent_id = NEW.id AND c.rowid <> NEW.rowid)
+BEGIN
+  UPDATE resources SET path = coalesce((SELECT p.path FROM resources p WHERE p.id = NEW.parent_id AND p.rowid <> NEW.rowid), '/') || NEW.rowid || '/'
+   WHERE rowid = NEW.rowid;
   UPDATE resources SET path = (SELECT p.path FROM resources p WHERE p.rowid = NEW.rowid) || substr(path, 2)
-   WHERE EXISTS (SELECT 1 FROM resources c WHERE c.parent_id = NEW.id AND c.rowid <> NEW.rowid)
-     AND substr(path, 1, instr(substr(path, 2), '/') + 1) IN
+   WHERE substr(path, 1, instr(substr(path, 2), '/') + 1) IN
          (SELECT '/' || c.rowid || '/' FROM resources c WHERE c.parent_id = NEW.id AND c.rowid <> NEW.rowid);
 END;
 --> statement-breakpoint
