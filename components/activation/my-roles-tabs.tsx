@@ -3,7 +3,8 @@
 import { useMemo, useRef, useState } from 'react';
 import Link from 'next/link';
 import type { ActiveRow, EligibleRow, ExpiredRow, MyRoles } from '@/lib/activation/my-roles';
-import { Button } from '@/components/ui/button';
+import { Button, buttonClass } from '@/components/ui/button';
+import { Notice } from '@/components/ui/notice';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/card';
 import { inputClass } from '@/components/ui/field';
@@ -24,15 +25,17 @@ const TITLES: Record<SelfRequestKind, string> = { SelfDeactivate: 'Deactivate ro
 const matches = (q: string, ...parts: string[]) => !q || parts.join(' ').toLowerCase().includes(q.toLowerCase());
 
 /** My roles: Eligible / Active / Expired, multi-select activation, deactivate, extend and renew. */
-export function MyRolesTabs({ data, mfaFresh, enrolOffer, initialTab }: { data: MyRoles; mfaFresh: boolean; enrolOffer: EnrolOffer | null; initialTab: Tab }) {
+export function MyRolesTabs({ data, mfaFresh, enrolOffer, initialTab, pageProblem = null }: {
+  data: MyRoles; mfaFresh: boolean; enrolOffer: EnrolOffer | null; initialTab: Tab; pageProblem?: string | null;
+}) {
   const [tab, setTab] = useState<Tab>(initialTab);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [q, setQ] = useState('');
-  const tabs: { id: Tab; label: string; count: number }[] = [
-    { id: 'eligible', label: 'Eligible', count: data.eligible.length },
-    { id: 'active', label: 'Active', count: data.active.length },
-    { id: 'expired', label: 'Expired', count: data.expired.length },
+  const tabs: { id: Tab; label: string; count: string }[] = [
+    { id: 'eligible', label: 'Eligible', count: String(data.eligible.length) },
+    { id: 'active', label: 'Active', count: String(data.active.length) },
+    { id: 'expired', label: 'Expired', count: `${data.expiredPage.count}${data.expiredPage.more ? '+' : ''}` },
   ];
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
   const onKey = (e: React.KeyboardEvent, i: number) => {
@@ -79,8 +82,9 @@ export function MyRolesTabs({ data, mfaFresh, enrolOffer, initialTab }: { data: 
           <Active rows={data.active.filter((r) => matches(q, r.roleName, ...r.crumbs.map((c) => c.name)))}
             onSelf={(kind, r) => setDialog({ type: 'self', kind, targetScheduleId: r.scheduleId, what: `${r.roleName} on ${r.crumbs.map((c) => c.name).join(' › ')}` })} />
         )}
+        {tab === 'expired' && pageProblem && <Notice tone="warning" className="mb-2">{pageProblem}</Notice>}
         {tab === 'expired' && (
-          <Expired rows={data.expired.filter((r) => matches(q, r.roleName, ...r.crumbs.map((c) => c.name)))}
+          <Expired rows={data.expired.filter((r) => matches(q, r.roleName, ...r.crumbs.map((c) => c.name)))} page={data.expiredPage}
             onRenew={(r) => setDialog({ type: 'self', kind: 'SelfRenew', targetScheduleId: r.scheduleId, what: `${r.roleName} on ${r.crumbs.map((c) => c.name).join(' › ')}` })}
             onReactivate={(r) => {
               const row = data.eligible.find((e) => e.eligibilityId === r.reactivate?.eligibilityId);
@@ -163,25 +167,35 @@ function Active({ rows, onSelf }: { rows: ActiveRow[]; onSelf: (k: SelfRequestKi
   );
 }
 
-function Expired({ rows, onRenew, onReactivate }: { rows: ExpiredRow[]; onRenew: (r: ExpiredRow) => void; onReactivate: (r: ExpiredRow) => void }) {
-  if (!rows.length) return <EmptyState>Nothing ended in the last 30 days. <Link className="underline" href="/requests">See your requests</Link>.</EmptyState>;
+/** History is paged on the server (links keep the tab); the filter box narrows the page shown. */
+function Expired({ rows, page, onRenew, onReactivate }: { rows: ExpiredRow[]; page: MyRoles['expiredPage']; onRenew: (r: ExpiredRow) => void; onReactivate: (r: ExpiredRow) => void }) {
+  const pager = (page.prev || page.next) && (
+    <nav aria-label="Expired pages" className="mt-3 flex gap-2 text-sm">
+      {page.prev && <Link className={buttonClass('secondary')} href={`/my-roles?tab=expired&before=${encodeURIComponent(page.prev)}`}>Previous page</Link>}
+      {page.next && <Link className={buttonClass('secondary')} href={`/my-roles?tab=expired&after=${encodeURIComponent(page.next)}`}>Next page</Link>}
+    </nav>
+  );
+  if (!rows.length) return <><EmptyState>Nothing ended in the last 30 days. <Link className="underline" href="/requests">See your requests</Link>.</EmptyState>{pager}</>;
   return (
-    <RoleTable caption="Roles that ended in the last 30 days" headers={['Role', 'Scope', 'Kind', 'State', 'Ended', 'Actions']}>
-      {rows.map((r) => (
-        <Row key={r.scheduleId}>
-          <Cell label="Role"><span className="font-medium">{r.roleName}</span></Cell>
-          <Cell label="Scope"><ScopePath crumbs={r.crumbs} armId={r.armId} /></Cell>
-          <Cell label="Kind">{r.origin === 'activated' ? 'Activation' : r.kind === 'eligible' ? 'Eligible assignment' : 'Active assignment'}</Cell>
-          <Cell label="State"><Badge state={r.status} /></Cell>
-          <Cell label="Ended"><Time at={r.endedAt} /></Cell>
-          <Cell label="Actions">
-            <div className="flex flex-wrap gap-2">
-              {r.canRenew && <Button variant="secondary" onClick={() => onRenew(r)}>Renew</Button>}
-              {r.reactivate && <Button variant="secondary" onClick={() => onReactivate(r)}>Activate again</Button>}
-            </div>
-          </Cell>
-        </Row>
-      ))}
-    </RoleTable>
+    <>
+      <RoleTable caption="Roles that ended in the last 30 days" headers={['Role', 'Scope', 'Kind', 'State', 'Ended', 'Actions']}>
+        {rows.map((r) => (
+          <Row key={r.scheduleId}>
+            <Cell label="Role"><span className="font-medium">{r.roleName}</span></Cell>
+            <Cell label="Scope"><ScopePath crumbs={r.crumbs} armId={r.armId} /></Cell>
+            <Cell label="Kind">{r.origin === 'activated' ? 'Activation' : r.kind === 'eligible' ? 'Eligible assignment' : 'Active assignment'}</Cell>
+            <Cell label="State"><Badge state={r.status} /></Cell>
+            <Cell label="Ended"><Time at={r.endedAt} /></Cell>
+            <Cell label="Actions">
+              <div className="flex flex-wrap gap-2">
+                {r.canRenew && <Button variant="secondary" onClick={() => onRenew(r)}>Renew</Button>}
+                {r.reactivate && <Button variant="secondary" onClick={() => onReactivate(r)}>Activate again</Button>}
+              </div>
+            </Cell>
+          </Row>
+        ))}
+      </RoleTable>
+      {pager}
+    </>
   );
 }

@@ -14,13 +14,13 @@ import { MfaBadge, RequestedWindow, TimeLeft } from './request-cells';
  * Pending requests in the administrator's scopes. The result of a cancel is announced
  * here, above the list, because the canceled request itself leaves the list.
  */
-export function AdminPendingList({ items }: { items: ApprovalItem[] }) {
+export function AdminPendingList({ items, filtered = false }: { items: ApprovalItem[]; filtered?: boolean }) {
   const [message, setMessage] = useState<string | null>(null);
   return (
     <div className="space-y-3">
       <div aria-live="polite">{message && <Notice tone="success">{message}</Notice>}</div>
       {items.length === 0 ? (
-        <EmptyState>No request is pending in the scopes you manage.</EmptyState>
+        <EmptyState>{filtered ? 'No pending request matches the search. Clear it to see them all.' : 'No request is pending in the scopes you manage.'}</EmptyState>
       ) : (
         <ul className="space-y-3">
           {items.map((i) => (

@@ -1,18 +1,17 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/card';
 import { inputClass } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
 import { Time } from '@/components/ui/time';
 import { ScopePath } from '@/components/scope/scope-path';
-import { filterApprovals } from '@/lib/approvals/filter';
 import type { ApprovalFilters, ApprovalItem, ApprovalSort } from '@/lib/approvals/types';
 import { DecideDialog, type PendingDecision } from './decide-dialog';
 import { MfaBadge, RequestedWindow, Ticket, TimeLeft } from './request-cells';
-import { useApprovals, useRefreshApprovals } from './use-approvals';
+import { useApprovals, useRefreshApprovals, type QueueData } from './use-approvals';
 
 const SORTS: { value: ApprovalSort; label: string }[] = [
   { value: 'oldest', label: 'Oldest first' },
@@ -22,22 +21,52 @@ const SORTS: { value: ApprovalSort; label: string }[] = [
   { value: 'role', label: 'Role and scope' },
 ];
 
+/** Filters as the API reads them, with the page cursor; the default sort is left out so the first page matches the server's. */
+function queryString(f: ApprovalFilters, cursor: { after?: string; before?: string }): string {
+  const p = new URLSearchParams();
+  if (f.q?.trim()) p.set('q', f.q.trim());
+  if (f.roleId) p.set('roleId', f.roleId);
+  if (f.mfa) p.set('mfa', f.mfa);
+  if (f.sort && f.sort !== 'oldest') p.set('sort', f.sort);
+  if (cursor.after) p.set('after', cursor.after);
+  else if (cursor.before) p.set('before', cursor.before);
+  return p.toString();
+}
+
 /**
  * The approver's live queue: polled so new requests appear without a reload; sort,
- * filter and search; select several and approve or deny them together. Rows collapse
- * to cards on a phone.
+ * filter and search run on the server (SQL), 50 requests a page with Previous / Next;
+ * select several and approve or deny them together. Rows collapse to cards on a phone.
  */
-export function ApprovalsQueue({ initial }: { initial: ApprovalItem[] }) {
-  const { data = [], isError, error } = useApprovals(initial);
-  const refresh = useRefreshApprovals();
+export function ApprovalsQueue({ initial, roles: initialRoles }: { initial: QueueData; roles: { id: string; name: string }[] }) {
   const [filters, setFilters] = useState<ApprovalFilters>({ sort: 'oldest' });
+  // the search box answers as one types, but asks the server once typing pauses
+  const [typed, setTyped] = useState('');
+  const [cursor, setCursor] = useState<{ after?: string; before?: string }>({});
+  useEffect(() => {
+    if ((filters.q ?? '') === typed) return;
+    const t = setTimeout(() => {
+      setFilters((f) => ({ ...f, q: typed }));
+      setCursor({});
+    }, 300);
+    return () => clearTimeout(t);
+  }, [typed, filters.q]);
+  const params = queryString(filters, cursor);
+  const { data = initial, isError, error } = useApprovals(initial, params);
+  const refresh = useRefreshApprovals();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [pending, setPending] = useState<PendingDecision | null>(null);
   const [dialogKey, setDialogKey] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
 
-  const items = useMemo(() => filterApprovals(data, filters), [data, filters]);
-  const roles = useMemo(() => [...new Map(data.map((i) => [i.role.id, i.role.name])).entries()].sort((a, b) => a[1].localeCompare(b[1])), [data]);
+  const items = data.items;
+  const filtered = Boolean(filters.q?.trim() || filters.roleId || filters.mfa);
+  const firstPage = !cursor.after && !cursor.before;
+  // the server's choices, plus any role that appeared since
+  const roles = useMemo(
+    () => [...new Map([...initialRoles.map((r) => [r.id, r.name] as const), ...items.map((i) => [i.role.id, i.role.name] as const)]).entries()].sort((a, b) => a[1].localeCompare(b[1])),
+    [initialRoles, items],
+  );
   // a request that left the queue (decided elsewhere, timed out) leaves the selection too
   const chosen = items.filter((i) => selected.has(i.id));
   const allChosen = items.length > 0 && chosen.length === items.length;
@@ -63,14 +92,21 @@ export function ApprovalsQueue({ initial }: { initial: ApprovalItem[] }) {
     },
     [refresh],
   );
-  const set = (patch: Partial<ApprovalFilters>) => setFilters((f) => ({ ...f, ...patch }));
+  const set = (patch: Partial<ApprovalFilters>) => {
+    setFilters((f) => ({ ...f, ...patch }));
+    setCursor({});
+  };
+  const turn = (c: { after?: string; before?: string }) => {
+    setSelected(new Set());
+    setCursor(c);
+  };
 
   return (
     <div className="space-y-4">
       <div className="grid gap-3 rounded-lg border border-[var(--border)] bg-[var(--surface)] p-3 sm:grid-cols-2 lg:grid-cols-4" role="search" aria-label="Filter the queue">
         <label className="space-y-1 text-sm font-medium">
           <span className="block">Search</span>
-          <input type="search" className={inputClass} placeholder="Requester, scope, justification, ticket" value={filters.q ?? ''} onChange={(e) => set({ q: e.target.value })} />
+          <input type="search" className={inputClass} placeholder="Requester, scope, justification, ticket" value={typed} onChange={(e) => setTyped(e.target.value)} />
         </label>
         <label className="space-y-1 text-sm font-medium">
           <span className="block">Role</span>
@@ -108,10 +144,10 @@ export function ApprovalsQueue({ initial }: { initial: ApprovalItem[] }) {
         {isError && <Notice tone="warning">Live updates paused: {(error as Error).message}</Notice>}
       </div>
 
-      {data.length > 0 && (
+      {items.length > 0 && (
         <div className="flex flex-wrap items-center gap-2">
           <p className="mr-auto text-sm text-[var(--muted)]" aria-live="polite">
-            {items.length === data.length ? `${data.length} pending` : `${items.length} of ${data.length} pending shown`}
+            {`${items.length} pending${filtered ? ' matching' : ''}${data.next || data.prev ? ' on this page' : ''}`}
             {chosen.length ? ` · ${chosen.length} selected` : ''}
           </p>
           <Button disabled={!chosen.length} onClick={() => open('Approve', chosen)}>
@@ -123,10 +159,14 @@ export function ApprovalsQueue({ initial }: { initial: ApprovalItem[] }) {
         </div>
       )}
 
-      {data.length === 0 ? (
-        <EmptyState>No request waits for your decision. New requests appear here on their own, and you also get an e-mail.</EmptyState>
-      ) : items.length === 0 ? (
-        <EmptyState>No pending request matches these filters. Clear the search or choose another role.</EmptyState>
+      {items.length === 0 ? (
+        filtered ? (
+          <EmptyState>No pending request matches these filters. Clear the search or choose another role.</EmptyState>
+        ) : firstPage ? (
+          <EmptyState>No request waits for your decision. New requests appear here on their own, and you also get an e-mail.</EmptyState>
+        ) : (
+          <EmptyState>No more requests here. <button type="button" className="underline" onClick={() => turn({})}>Back to the first page</button></EmptyState>
+        )
       ) : (
         <div className="overflow-hidden rounded-lg border border-[var(--border)] bg-[var(--surface)]">
           <table className="w-full text-left text-sm">
@@ -192,6 +232,12 @@ export function ApprovalsQueue({ initial }: { initial: ApprovalItem[] }) {
             </tbody>
           </table>
         </div>
+      )}
+      {(data.prev || data.next) && (
+        <nav aria-label="Queue pages" className="flex gap-2">
+          {data.prev && <Button variant="secondary" onClick={() => turn({ before: data.prev! })}>Previous page</Button>}
+          {data.next && <Button variant="secondary" onClick={() => turn({ after: data.next! })}>Next page</Button>}
+        </nav>
       )}
       <DecideDialog key={dialogKey} pending={pending} onClose={() => setPending(null)} onDone={onDone} />
     </div>

@@ -3,6 +3,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApprovalItem } from '@/lib/approvals/types';
 
+/** One page of the queue as /api/approvals answers it. */
+export interface QueueData {
+  items: ApprovalItem[];
+  next: string | null;
+  prev: string | null;
+}
+
 /** Poll often enough that a new request shows up "without a reload", cheap enough for 2 cores. */
 export const APPROVALS_POLL_MS = 4_000;
 export const approvalsKey = ['approvals', 'queue'] as const;
@@ -14,13 +21,18 @@ async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** The live queue: server-rendered items first, then polled from /api/approvals. */
-export function useApprovals(initial: ApprovalItem[]) {
+/**
+ * The live queue: one page for the given query string (filters, sort, cursor), polled
+ * from /api/approvals. The server-rendered first page seeds the unfiltered query.
+ */
+export function useApprovals(initial: QueueData, params: string) {
   return useQuery({
-    queryKey: approvalsKey,
-    queryFn: () => getJson<{ items: ApprovalItem[] }>('/api/approvals').then((r) => r.items),
-    initialData: initial,
+    queryKey: [...approvalsKey, params],
+    queryFn: () => getJson<QueueData>(`/api/approvals${params ? `?${params}` : ''}`).then((r) => ({ items: r.items, next: r.next, prev: r.prev })),
+    initialData: params === '' ? initial : undefined,
     initialDataUpdatedAt: 0,
+    // while another page or filter loads, keep showing the last one
+    placeholderData: (previous) => previous,
     refetchInterval: APPROVALS_POLL_MS,
     refetchIntervalInBackground: false,
   });

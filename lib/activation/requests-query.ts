@@ -1,7 +1,8 @@
 import 'server-only';
-import { desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { approvalDecisions, assignmentSchedules, requestApprovers, requests, resources, users, type RequestRow } from '@/db/schema';
+import { approvalDecisions, assignmentSchedules, requestApprovers, requests, resources, roleDefinitions, users, type RequestRow } from '@/db/schema';
+import { containsPattern, keysetPage, type Seek } from '@/lib/portal/keyset';
 import {
   canDecide, effectiveEnd, managementAccess, requestStatus, resolveApprovers, type PolicyIndex, type PrincipalRef, type RequestStatus,
 } from '@/lib/policy';
@@ -42,12 +43,27 @@ export interface RequestView {
   targetScheduleId: string | null;
 }
 
+/** What My requests can show: the time-derived states people read, grouped as the page offers them. */
+export const MY_REQUEST_STATUSES = ['all', 'pending', 'past', 'approved', 'denied', 'canceled', 'timed-out', 'failed'] as const;
+export type MyRequestStatus = (typeof MY_REQUEST_STATUSES)[number];
+export const MY_REQUEST_TYPES = ['SelfActivate', 'SelfDeactivate', 'SelfExtend', 'SelfRenew'] as const;
+export type MyRequestType = (typeof MY_REQUEST_TYPES)[number];
+
 export interface MyRequestsFilters {
-  status?: 'pending' | 'past' | 'all';
+  status?: MyRequestStatus;
+  type?: MyRequestType;
+  /** words in the role, the scope's name or id, the justification or the ticket */
   q?: string;
-  page?: number;
+  /** keyset cursor (lib/portal/keyset): the page after / before a request */
+  seek?: Seek;
   pageSize?: number;
 }
+
+export const MY_REQUESTS_PAGE_SIZE = 20;
+/** A request's place in My requests, newest first: (created_at, id). */
+export const MY_REQUESTS_KEY_SHAPE = ['n', 's'] as const;
+/** The count above the list stops here (shown as "1000+"): a page never counts a person's whole history. */
+export const MY_REQUESTS_COUNT_CAP = 1000;
 
 function views(db: DbOrTx, index: PolicyIndex, rows: RequestRow[], now: number): RequestView[] {
   if (!rows.length) return [];
@@ -81,22 +97,65 @@ function views(db: DbOrTx, index: PolicyIndex, rows: RequestRow[], now: number):
   });
 }
 
-/** The requester's own requests, newest first, statuses derived from time (TimedOut needs no job). */
+/**
+ * Still waiting for a decision at `now`: stored PendingApproval and inside its approval
+ * window. The same rule as the engine's requestStatus (TimedOut from the deadline), in SQL.
+ */
+export function livePending(now: number): SQL {
+  return sql`(${requests.status} = 'PendingApproval' AND (${requests.approvalDeadline} IS NULL OR ${requests.approvalDeadline} > ${now}))`;
+}
+
+function statusWhere(status: MyRequestStatus, now: number): SQL | undefined {
+  const timedOut = sql`(${requests.status} = 'TimedOut' OR (${requests.status} = 'PendingApproval' AND ${requests.approvalDeadline} <= ${now}))`;
+  switch (status) {
+    case 'pending': return livePending(now);
+    case 'past': return sql`NOT ${livePending(now)}`;
+    case 'approved': return eq(requests.status, 'Provisioned');
+    case 'denied': return eq(requests.status, 'Denied');
+    case 'canceled': return eq(requests.status, 'Canceled');
+    case 'timed-out': return timedOut;
+    case 'failed': return inArray(requests.status, ['Failed', 'Revoked']);
+    default: return undefined;
+  }
+}
+
+/** Words in the role's name, the scope's name or ARM id, the justification or the ticket (LIKE, wildcards escaped). */
+function searchWhere(q: string): SQL {
+  const p = containsPattern(q);
+  return sql`(${requests.justification} LIKE ${p} ESCAPE '\\' OR ${requests.ticketNumber} LIKE ${p} ESCAPE '\\'
+    OR EXISTS (SELECT 1 FROM ${roleDefinitions} rd WHERE rd.id = ${requests.roleId} AND rd.name LIKE ${p} ESCAPE '\\')
+    OR EXISTS (SELECT 1 FROM ${resources} sc WHERE sc.id = ${requests.scopeId} AND (sc.display_name LIKE ${p} ESCAPE '\\' OR sc.id LIKE ${p} ESCAPE '\\')))`;
+}
+
+/**
+ * The requester's own requests (self-service only: admin requests Steve made for others
+ * are his admin work), newest first, filtered and keyset-paged in SQL on the
+ * (requester, created_at, id) index. Statuses shown are derived from time by the engine
+ * (TimedOut needs no job); the status filter applies the same rule in SQL.
+ */
 export function myRequests(db: DbOrTx, userId: string, now: number, filters: MyRequestsFilters = {}) {
   const index = policyIndex(db);
-  const rows = db.select().from(requests).where(eq(requests.requesterId, userId)).orderBy(desc(requests.createdAt)).all()
-    // admin requests Steve made for others are his admin work, not "my requests" as a requester
-    .filter((r) => r.requestType.startsWith('Self'));
-  let list = views(db, index, rows, now);
-  const status = filters.status ?? 'all';
-  if (status === 'pending') list = list.filter((v) => v.status === 'PendingApproval');
-  if (status === 'past') list = list.filter((v) => v.status !== 'PendingApproval');
-  const q = filters.q?.trim().toLowerCase();
-  if (q) list = list.filter((v) => [v.roleName, v.crumbs.map((c) => c.name).join(' '), v.justification ?? '', v.status, v.ticketNumber ?? ''].join(' ').toLowerCase().includes(q));
-  const pageSize = filters.pageSize ?? 20;
-  const pages = Math.max(1, Math.ceil(list.length / pageSize));
-  const page = Math.min(Math.max(1, filters.page ?? 1), pages);
-  return { total: list.length, page, pages, pendingCount: list.filter((v) => v.status === 'PendingApproval').length, items: list.slice((page - 1) * pageSize, page * pageSize) };
+  const size = Math.min(Math.max(filters.pageSize ?? MY_REQUESTS_PAGE_SIZE, 1), 100);
+  const q = filters.q?.trim();
+  const mine = and(eq(requests.requesterId, userId), inArray(requests.requestType, [...MY_REQUEST_TYPES]));
+  const where = and(mine, filters.type ? eq(requests.requestType, filters.type) : undefined, statusWhere(filters.status ?? 'all', now), q ? searchWhere(q) : undefined);
+  const page = keysetPage(filters.seek ?? {}, size, (dir, from, limit) => {
+    const forward = dir === 'forward';
+    const past = from ? (forward ? sql`(${requests.createdAt}, ${requests.id}) < (${from[0]}, ${from[1]})` : sql`(${requests.createdAt}, ${requests.id}) > (${from[0]}, ${from[1]})`) : undefined;
+    return db.select().from(requests).where(and(where, past))
+      .orderBy(...(forward ? [desc(requests.createdAt), desc(requests.id)] : [asc(requests.createdAt), asc(requests.id)])).limit(limit).all();
+  }, (r) => [r.createdAt, r.id]);
+  const counted = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${requests} WHERE ${where} LIMIT ${MY_REQUESTS_COUNT_CAP + 1})`)?.n ?? 0;
+  const pendingCount = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${requests} WHERE ${and(mine, livePending(now))} LIMIT ${MY_REQUESTS_COUNT_CAP + 1})`)?.n ?? 0;
+  return {
+    items: views(db, index, page.rows, now),
+    next: page.next,
+    prev: page.prev,
+    /** matches of the filters, up to the cap; `more` says there are more */
+    total: Math.min(counted, MY_REQUESTS_COUNT_CAP),
+    more: counted > MY_REQUESTS_COUNT_CAP,
+    pendingCount: Math.min(pendingCount, MY_REQUESTS_COUNT_CAP),
+  };
 }
 
 export interface TimelineStep {

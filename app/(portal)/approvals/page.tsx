@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
-import { pendingApprovals } from '@/lib/approvals';
+import { approvalQueue, pendingApprovalRoles } from '@/lib/approvals/queries';
 import { PageHeader } from '@/components/ui/card';
 import { ApprovalsQueue } from '@/components/approvals/approvals-queue';
 import { ApprovalTabs } from './tabs';
@@ -9,9 +9,12 @@ import { ApprovalTabs } from './tabs';
 export const metadata: Metadata = { title: 'Approvals' };
 export const dynamic = 'force-dynamic';
 
+/** The first page of the live queue, rendered on the server; the client polls and pages from there. */
 export default async function ApprovalsPage() {
   const user = await requireUser();
-  const items = pendingApprovals(getDb(), user.id, Date.now());
+  const db = getDb();
+  const now = Date.now();
+  const page = approvalQueue(db, user.id, now);
   return (
     <div className="space-y-4">
       <PageHeader
@@ -19,7 +22,7 @@ export default async function ApprovalsPage() {
         description="Requests waiting for your decision. The first decision settles a request; you never decide your own."
         actions={<ApprovalTabs current="queue" />}
       />
-      <ApprovalsQueue initial={items} />
+      <ApprovalsQueue initial={page} roles={pendingApprovalRoles(db, user.id, now)} />
     </div>
   );
 }

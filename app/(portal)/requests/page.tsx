@@ -2,7 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
-import { myRequests, type MyRequestsFilters } from '@/lib/activation';
+import { myRequests, MY_REQUESTS_KEY_SHAPE, type MyRequestStatus, type MyRequestType } from '@/lib/activation/requests-query';
+import { decodeCursor, searchText } from '@/lib/portal/keyset';
+import { singleValues } from '../admin/_lib/search';
+import { Notice } from '@/components/ui/notice';
 import { PageHeader, EmptyState } from '@/components/ui/card';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
@@ -17,22 +20,42 @@ import { TYPE_LABEL, stateOf, whatOf } from '@/components/activation/request-lab
 export const metadata: Metadata = { title: 'My requests' };
 export const dynamic = 'force-dynamic';
 
-const STATUSES = [
+const STATUSES: { id: MyRequestStatus; label: string }[] = [
   { id: 'all', label: 'All' },
   { id: 'pending', label: 'Pending' },
   { id: 'past', label: 'Past' },
-] as const;
-
-// a repeated query parameter (?q=a&q=b) arrives as an array: only a single value counts
-const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : '');
+  { id: 'approved', label: 'Approved or done' },
+  { id: 'denied', label: 'Denied' },
+  { id: 'canceled', label: 'Canceled' },
+  { id: 'timed-out', label: 'Timed out' },
+  { id: 'failed', label: 'Failed or revoked' },
+];
+const TYPES: { id: '' | MyRequestType; label: string }[] = [
+  { id: '', label: 'Any' },
+  { id: 'SelfActivate', label: 'Activation' },
+  { id: 'SelfDeactivate', label: 'Deactivation' },
+  { id: 'SelfExtend', label: 'Extension' },
+  { id: 'SelfRenew', label: 'Renewal' },
+];
+const KEYS = ['status', 'type', 'q', 'after', 'before'] as const;
 
 export default async function MyRequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const sp = await searchParams;
-  const status = (STATUSES.find((s) => s.id === one(sp.status))?.id ?? 'all') as MyRequestsFilters['status'];
-  const q = one(sp.q).slice(0, 200);
-  const data = myRequests(getDb(), user.id, Date.now(), { status, q, page: Math.floor(Number(one(sp.page))) || 1 });
-  const href = (p: Record<string, string | number>) => `/requests?${new URLSearchParams({ status: status!, q, page: '1', ...Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])) })}`;
+  // a repeated query parameter (?q=a&q=b) arrives as an array: only the first value counts
+  const sp = singleValues(await searchParams, KEYS);
+  const status = STATUSES.find((s) => s.id === sp.status)?.id ?? 'all';
+  const type = TYPES.find((t) => t.id === sp.type)?.id || undefined;
+  const { q, cut } = searchText(sp.q);
+  const problems: string[] = [];
+  if (cut) problems.push(`Only the first ${q.length} characters of the search were used.`);
+  const token = sp.after ?? sp.before;
+  const key = token === undefined ? null : decodeCursor(token, MY_REQUESTS_KEY_SHAPE);
+  if (token !== undefined && !key) problems.push('That page link is not one of this list’s; showing the newest requests.');
+  const seek = key ? (sp.after !== undefined ? { after: key } : { before: key }) : {};
+  const data = myRequests(getDb(), user.id, Date.now(), { status, type, q, seek });
+  const href = (extra: Record<string, string>) =>
+    `/requests?${new URLSearchParams({ ...(status !== 'all' ? { status } : {}), ...(type ? { type } : {}), ...(q ? { q } : {}), ...extra })}`;
+  const filtered = Boolean(q || status !== 'all' || type);
   return (
     <div className="space-y-4">
       <AutoRefresh />
@@ -45,13 +68,23 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
           </select>
         </div>
         <div>
+          <label htmlFor="req-type" className="block text-sm font-medium">Type</label>
+          <select id="req-type" name="type" defaultValue={type ?? ''} className={inputClass}>
+            {TYPES.map((t) => <option key={t.id} value={t.id}>{t.label}</option>)}
+          </select>
+        </div>
+        <div>
           <label htmlFor="req-q" className="block text-sm font-medium">Search</label>
-          <input id="req-q" name="q" type="search" defaultValue={q} placeholder="Role, scope, justification…" className={inputClass} />
+          <input id="req-q" name="q" type="search" defaultValue={q} placeholder="Role, scope, justification, ticket…" className={inputClass} />
         </div>
         <button type="submit" className={buttonClass('secondary')}>Apply</button>
       </form>
-      {data.total === 0 ? (
-        <EmptyState>{q || status !== 'all' ? 'No request matches. Clear the filters to see all of them.' : <>You have not asked for anything yet. <Link className="underline" href="/my-roles">Activate a role from My roles</Link>.</>}</EmptyState>
+      {problems.length > 0 && <Notice tone="warning">{problems.join(' ')}</Notice>}
+      <p className="text-sm text-[var(--muted)]" aria-live="polite">
+        {data.total === 0 ? '' : `${data.more ? `More than ${data.total}` : data.total} request${data.total === 1 && !data.more ? '' : 's'}${filtered ? ' match' : ''}, newest first.`}
+      </p>
+      {data.items.length === 0 ? (
+        <EmptyState>{filtered ? 'No request matches. Clear the filters to see all of them.' : <>You have not asked for anything yet. <Link className="underline" href="/my-roles">Activate a role from My roles</Link>.</>}</EmptyState>
       ) : (
         <RoleTable caption="My requests" headers={['Request', 'Scope', 'Status', 'Approvers', 'Decision', 'Justification', 'Submitted', 'Actions']}>
           {data.items.map((r) => (
@@ -71,11 +104,10 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
           ))}
         </RoleTable>
       )}
-      {data.pages > 1 && (
+      {(data.prev || data.next) && (
         <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
-          {data.page > 1 && <Link className={buttonClass('secondary')} href={href({ page: data.page - 1 })}>Previous</Link>}
-          <span>Page {data.page} of {data.pages}</span>
-          {data.page < data.pages && <Link className={buttonClass('secondary')} href={href({ page: data.page + 1 })}>Next</Link>}
+          {data.prev && <Link className={buttonClass('secondary')} href={href({ before: data.prev })}>Previous page</Link>}
+          {data.next && <Link className={buttonClass('secondary')} href={href({ after: data.next })}>Next page</Link>}
         </nav>
       )}
     </div>

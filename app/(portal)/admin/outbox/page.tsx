@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { count, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { emailOutbox } from '@/db/schema';
 import { requireUser } from '@/lib/auth/session';
@@ -11,12 +11,15 @@ import { EmptyState, PageHeader } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { Time } from '@/components/ui/time';
-import { pageParam } from '../_lib/search';
+import { singleValues } from '../_lib/search';
+import { decodeCursor, keysetPage } from '@/lib/portal/keyset';
 
 export const metadata: Metadata = { title: 'Outbox' };
 export const dynamic = 'force-dynamic';
 
-const PAGE = 25;
+const PAGE = 50;
+/** A mail's place in the outbox, newest first: (created at, id). */
+const KEY_SHAPE = ['n', 's'] as const;
 const STATUSES = ['queued', 'outbox', 'sent', 'failed'] as const;
 type Status = (typeof STATUSES)[number];
 const LABEL: Record<Status, { text: string; state: string }> = {
@@ -27,11 +30,11 @@ const LABEL: Record<Status, { text: string; state: string }> = {
 };
 
 /**
- * Every e-mail the portal sent or would have sent. Without ELEVATE_SMTP_URL this is
- * where they stay, so the demo needs no mail server. Tenant PIM administrators only:
+ * Every e-mail the portal sent or would have sent, newest first, 50 a page (keyset-paged
+ * in SQL). Without ELEVATE_SMTP_URL this is where they stay, so the demo needs no mail server. Tenant PIM administrators only:
  * mails name people, roles and scopes across the whole tenant.
  */
-export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ page?: string | string[]; status?: string | string[] }> }) {
+export default async function OutboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const me = policyIndex(getDb()).users.get(user.id);
   if (!me?.isPimAdmin || me.disabled) {
@@ -44,16 +47,22 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
       </div>
     );
   }
-  const sp = await searchParams;
+  const sp = singleValues(await searchParams, ['status', 'after', 'before'] as const);
   const status = STATUSES.includes(sp.status as Status) ? (sp.status as Status) : undefined;
-  const asked = pageParam(sp.page);
-  const page = asked.page;
+  const token = sp.after ?? sp.before;
+  const key = token === undefined ? null : decodeCursor(token, KEY_SHAPE);
+  const problem = token !== undefined && !key ? 'That page link is not one of this list’s; showing the newest e-mails.' : null;
   const db = getDb();
-  const where = status ? eq(emailOutbox.status, status) : undefined;
-  const total = db.select({ n: count() }).from(emailOutbox).where(where).get()?.n ?? 0;
-  const rows = db.select().from(emailOutbox).where(where).orderBy(desc(emailOutbox.createdAt)).limit(PAGE).offset((page - 1) * PAGE).all();
-  const pages = Math.max(1, Math.ceil(total / PAGE));
-  const href = (p: number, s = status) => `/admin/outbox?${new URLSearchParams({ ...(s ? { status: s } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
+  // newest first on (created_at, id) or (status, created_at, id): a page reads its own rows
+  const page = keysetPage(key ? (sp.after !== undefined ? { after: key } : { before: key }) : {}, PAGE, (dir, from, limit) => {
+    const forward = dir === 'forward';
+    const past = from ? sql`(${emailOutbox.createdAt}, ${emailOutbox.id}) ${sql.raw(forward ? '<' : '>')} (${from[0]}, ${from[1]})` : undefined;
+    return db.select().from(emailOutbox).where(and(status ? eq(emailOutbox.status, status) : undefined, past))
+      .orderBy(...(forward ? [desc(emailOutbox.createdAt), desc(emailOutbox.id)] : [asc(emailOutbox.createdAt), asc(emailOutbox.id)])).limit(limit).all();
+  }, (m) => [m.createdAt, m.id]);
+  const rows = page.rows;
+  // the status links pass their own status (undefined for All); the pager keeps the current one
+  const href = (extra: Record<string, string>, s: Status | undefined = status) => `/admin/outbox?${new URLSearchParams({ ...(s ? { status: s } : {}), ...extra })}`;
   const smtp = Boolean(config().smtpUrl);
 
   return (
@@ -62,10 +71,10 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
         title="Outbox"
         description={smtp ? 'E-mails go out through the configured SMTP server; failed ones are retried and show their error here.' : 'No SMTP server is configured (ELEVATE_SMTP_URL), so e-mails stay here instead of being sent.'}
       />
-      {asked.problem && <Notice tone="warning">{asked.problem}</Notice>}
+      {problem && <Notice tone="warning">{problem}</Notice>}
       <nav aria-label="Filter by status" className="flex flex-wrap gap-2 text-sm">
         {[undefined, ...STATUSES].map((s) => (
-          <Link key={s ?? 'all'} href={href(1, s)} aria-current={s === status ? 'page' : undefined} className={buttonClass(s === status ? 'primary' : 'secondary', 'px-2 py-1')}>
+          <Link key={s ?? 'all'} href={s ? href({}, s) : '/admin/outbox'} aria-current={s === status ? 'page' : undefined} className={buttonClass(s === status ? 'primary' : 'secondary', 'px-2 py-1')}>
             {s ? LABEL[s].text : 'All'}
           </Link>
         ))}
@@ -108,19 +117,16 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
           ))}
         </ul>
       )}
-      {pages > 1 && (
+      {(page.prev || page.next) && (
         <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
-          {page > 1 && (
-            <Link className={buttonClass('secondary')} href={href(page - 1)}>
-              Previous
+          {page.prev && (
+            <Link className={buttonClass('secondary')} href={href({ before: page.prev })}>
+              Previous page
             </Link>
           )}
-          <span>
-            Page {page} of {pages} · {total} e-mails
-          </span>
-          {page < pages && (
-            <Link className={buttonClass('secondary')} href={href(page + 1)}>
-              Next
+          {page.next && (
+            <Link className={buttonClass('secondary')} href={href({ after: page.next })}>
+              Next page
             </Link>
           )}
         </nav>

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
-import { decisionHistory } from '@/lib/approvals';
+import { decisionHistory } from '@/lib/approvals/queries';
+import { decodeCursor } from '@/lib/portal/keyset';
 import { Badge, requestStateLabel } from '@/components/ui/badge';
 import { EmptyState, PageHeader } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/button';
@@ -10,27 +11,28 @@ import { Time } from '@/components/ui/time';
 import { ScopePath } from '@/components/scope/scope-path';
 import { ApprovalTabs } from '../tabs';
 import { Notice } from '@/components/ui/notice';
-import { pageParam } from '../../admin/_lib/search';
+import { singleValues } from '../../admin/_lib/search';
 
 export const metadata: Metadata = { title: 'My decisions' };
 export const dynamic = 'force-dynamic';
 
-const PAGE = 25;
+/** A decision's place in the history, newest first: (decided at, id). */
+const KEY_SHAPE = ['n', 's'] as const;
 
-export default async function HistoryPage({ searchParams }: { searchParams: Promise<{ page?: string | string[] }> }) {
+/** The approver's decisions, 50 a page, keyset-paged in SQL (Previous / Next links carry the cursor). */
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const asked = pageParam((await searchParams).page);
-  const read = (p: number) => decisionHistory(getDb(), user.id, { limit: PAGE, offset: (p - 1) * PAGE, now: Date.now() });
-  let page = asked.page;
-  let { items, total } = read(page);
-  const pages = Math.max(1, Math.ceil(total / PAGE));
-  // past the end (an old link, a typed URL): show the last page rather than an empty table
-  if (page > pages) ({ items, total } = read((page = pages)));
+  const sp = singleValues(await searchParams, ['after', 'before'] as const);
+  const token = sp.after ?? sp.before;
+  const key = token === undefined ? null : decodeCursor(token, KEY_SHAPE);
+  const problem = token !== undefined && !key ? 'That page link is not one of this list’s; showing your latest decisions.' : null;
+  const { items, next, prev, total, more } = decisionHistory(getDb(), user.id, { seek: key ? (sp.after !== undefined ? { after: key } : { before: key }) : {}, now: Date.now() });
   return (
     <div className="space-y-4">
       <PageHeader title="My decisions" description="Every request you approved or denied, newest first." actions={<ApprovalTabs current="history" />} />
-      {asked.problem && <Notice tone="warning">{asked.problem}</Notice>}
-      {total === 0 ? (
+      {problem && <Notice tone="warning">{problem}</Notice>}
+      {total > 0 && <p className="text-sm text-[var(--muted)]">{more ? `More than ${total}` : total} decision{total === 1 && !more ? '' : 's'}, newest first.</p>}
+      {items.length === 0 ? (
         <EmptyState>You have not decided any request yet. Pending requests wait in the Pending tab.</EmptyState>
       ) : (
         <div className="overflow-hidden rounded-lg border border-[var(--border)] bg-[var(--surface)]">
@@ -68,19 +70,16 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           </table>
         </div>
       )}
-      {pages > 1 && (
+      {(prev || next) && (
         <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
-          {page > 1 && (
-            <Link className={buttonClass('secondary')} href={`/approvals/history?page=${page - 1}`}>
-              Previous
+          {prev && (
+            <Link className={buttonClass('secondary')} href={`/approvals/history?before=${encodeURIComponent(prev)}`}>
+              Previous page
             </Link>
           )}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages && (
-            <Link className={buttonClass('secondary')} href={`/approvals/history?page=${page + 1}`}>
-              Next
+          {next && (
+            <Link className={buttonClass('secondary')} href={`/approvals/history?after=${encodeURIComponent(next)}`}>
+              Next page
             </Link>
           )}
         </nav>
