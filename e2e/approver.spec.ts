@@ -110,6 +110,10 @@ test.describe('approver inbox', () => {
     await avery.goto('/approvals/history');
     await expect(avery.getByRole('link', { name: 'Jen · Owner' })).toBeVisible();
     await expect(avery.getByRole('main')).toContainText('Quarter-end fix agreed');
+    // history pages by cursor: a damaged one says so and shows the latest decisions
+    await avery.goto('/approvals/history?before=not-a-cursor');
+    await expect(avery.getByText('That page link is not one of this list’s; showing your latest decisions.')).toBeVisible();
+    await expect(avery.getByRole('link', { name: 'Jen · Owner' })).toBeVisible();
   });
 
   test('Avery denies Jen\'s request for Owner on the subscription and Jen sees the reason', async ({ page, signInAs, personaPage, totp }) => {
@@ -209,9 +213,19 @@ test.describe('approver inbox', () => {
     const avery = await personaPage('avery');
     await avery.goto('/approvals');
     await expect(avery.getByRole('link', { name: 'Jen · Owner' })).toHaveCount(2);
+    // the search runs on the server (SQL) once typing pauses
     await avery.getByLabel('Search').fill('finance');
     await expect(avery.getByRole('link', { name: 'Jen · Owner' })).toHaveCount(1);
     await avery.getByLabel('Search').fill('');
+    await expect(avery.getByRole('link', { name: 'Jen · Owner' })).toHaveCount(2);
+    // one page of 50 at most: two requests need no pager
+    await expect(avery.getByRole('navigation', { name: 'Queue pages' })).toHaveCount(0);
+    // the queue API pages by cursor and refuses one that is not its own
+    const bad = await avery.request.get('/api/approvals?after=not-a-cursor');
+    expect(bad.status()).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'InvalidRequest' } });
+    const ok = await avery.request.get('/api/approvals?sort=newest');
+    expect(await ok.json()).toMatchObject({ next: null, prev: null, count: 2 });
     await avery.getByRole('checkbox', { name: `Select Jen's request for Owner on ${PATH}`, exact: true }).check();
     await avery.getByRole('checkbox', { name: `Select Jen's request for Owner on ${PATH} › finance-test` }).check();
     await avery.getByRole('button', { name: 'Approve selected' }).click();

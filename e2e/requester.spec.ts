@@ -127,6 +127,15 @@ test('Jen: finance-prod and the subscription wait for Avery; she cancels one; Av
   await confirm.getByRole('button', { name: 'Done' }).click();
   await page.goto('/requests?status=past');
   await expect(main(page).getByRole('row').filter({ hasText: 'Canceled' })).toHaveCount(1);
+  // the type filter runs in SQL: only her deactivations (from the first two tests)
+  await page.goto('/requests?type=SelfDeactivate');
+  await expect(main(page).getByLabel('Type', { exact: true })).toHaveValue('SelfDeactivate');
+  await expect(main(page).getByRole('link', { name: 'Deactivation of Owner' }).first()).toBeVisible();
+  await expect(main(page).getByRole('link', { name: 'Activation of Owner', exact: true })).toHaveCount(0);
+  // a damaged page link says so and shows the newest requests
+  await page.goto('/requests?after=not-a-cursor');
+  await expect(main(page).getByText('That page link is not one of this list’s; showing the newest requests.')).toBeVisible();
+  await expect(main(page).getByRole('row').filter({ hasText: 'finance-prod' })).toContainText('Pending approval');
 
   // the detail page draws the timeline
   await page.goto('/requests?status=pending');
@@ -144,6 +153,17 @@ test('Sam activates Contributor on finance-dev; My roles has no serious accessib
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   const dialog = await openActivate(page, 'Contributor');
+  await expect(dialog.getByRole('checkbox', { name: 'finance-dev', exact: true })).toBeChecked();
+  // the scopes below load from the server as a scope is opened (the eligible one is open)
+  await expect(dialog.getByRole('checkbox', { name: 'finance-dev-vm1', exact: true })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Hide the scopes below finance-dev' }).click();
+  await expect(dialog.getByRole('checkbox', { name: 'finance-dev-vm1', exact: true })).toHaveCount(0);
+  // search runs on the server, under the eligible scope only, and says where each match is
+  await dialog.getByLabel('Search scopes').fill('vm2');
+  const matches = dialog.getByRole('list', { name: 'Matching scopes' });
+  await expect(matches).toContainText('Tenant › Blue Widget Co › finance-dev › finance-dev-vm2');
+  await expect(matches).not.toContainText('finance-prod');
+  await dialog.getByLabel('Search scopes').fill('');
   await expect(dialog.getByRole('checkbox', { name: 'finance-dev', exact: true })).toBeChecked();
   // bad input: too long and no justification; both said on the form, nothing requested
   await dialog.getByLabel('Duration (minutes)').fill('600');

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { requireUser } from '@/lib/auth/session';
 import { getDb } from '@/db';
 import { policyIndex } from '@/lib/tenant/engine';
-import { personaOf } from '@/lib/portal/persona';
+import { personaFor } from '@/lib/portal/persona-facts';
 import { scheduleStatus, activationOptions, effectiveEnd, pathOf, type PolicyIndex } from '@/lib/policy';
 import { myRequests } from '@/lib/activation';
 import { Card, PageHeader } from '@/components/ui/card';
@@ -21,12 +21,13 @@ export default async function HomePage() {
   const user = await requireUser();
   const now = Date.now();
   const index = policyIndex(getDb());
-  const persona = personaOf(index, user.id, now);
+  const persona = personaFor(getDb(), user.id, now, index);
   // what reaches the user through a group counts too, as on My roles
   const groups = index.groupsByUser.get(user.id) ?? new Set<string>();
   const mine = [...(index.schedulesByUser.get(user.id) ?? []), ...[...groups].flatMap((g) => index.schedulesByGroup.get(g) ?? [])];
   const active = mine.filter((s) => s.kind === 'active' && scheduleStatus(s, now) === 'Active');
-  const eligibleCount = activationOptions(index, user.id, now).length;
+  // a count of eligibilities: no need to list the scopes below each (that is the activation dialog's job)
+  const eligibleCount = activationOptions(index, user.id, now, { scopeLimit: 0 }).length;
   const role = (id: string) => index.roles.get(id)?.name ?? id;
   const pending = myRequests(getDb(), user.id, now, { status: 'pending', pageSize: 5 });
   return (

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useId, useMemo, useState } from 'react';
+import { useActionState, useEffect, useId, useMemo, useState } from 'react';
 import Link from 'next/link';
 import type { EligibleRow, ScopeChoice } from '@/lib/activation/my-roles';
 import type { SubmittedLine } from '@/lib/activation/describe-result';
@@ -12,7 +12,7 @@ import { Notice } from '@/components/ui/notice';
 import { Badge } from '@/components/ui/badge';
 import { Time, formatDuration } from '@/components/ui/time';
 import { EnrolMfaForm } from '@/components/mfa/enrol-mfa-form';
-import { ScopeTree } from './scope-tree';
+import { ScopeTree, fetchScopes } from './scope-tree';
 import { DemoAuthenticator } from './demo-authenticator';
 import { ScopeSettings } from './scope-settings';
 
@@ -43,10 +43,28 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   onDone: () => void;
 }) {
   const [state, formAction, pending] = useActionState<ActionState<Result>, FormData>(activateRoles, null);
+  // scopes seen so far per eligibility (from the page, then from the tree as it loads), so
+  // what is chosen can be previewed whatever level it was picked at
+  const key = (eligibilityId: string, scopeId: string) => `${eligibilityId}|${scopeId}`;
+  const [known, setKnown] = useState<Map<string, ScopeChoice>>(() => new Map(rows.flatMap((r) => r.scopes.map((s) => [key(r.eligibilityId, s.id), s] as const))));
+  const rootOf = (r: EligibleRow) => r.scopes.find((s) => s.id === r.scopeId) ?? null;
   const [selected, setSelected] = useState<Record<string, Set<string>>>(() =>
-    Object.fromEntries(rows.map((r) => [r.eligibilityId, new Set(initialScopes?.[r.eligibilityId] ?? (r.scopes.some((s) => s.id === r.scopeId && s.outcome.kind !== 'blocked') ? [r.scopeId] : []))])),
+    Object.fromEntries(rows.map((r) => [r.eligibilityId, new Set(initialScopes?.[r.eligibilityId] ?? (rootOf(r) && rootOf(r)!.outcome.kind !== 'blocked' ? [r.scopeId] : []))])),
   );
-  const [duration, setDuration] = useState(() => String(Math.min(60, ...rows.flatMap((r) => r.scopes.map((s) => s.maxDurationMinutes)))));
+  const [duration, setDuration] = useState(() => String(Math.min(60, ...rows.flatMap((r) => (rootOf(r) ? [rootOf(r)!.maxDurationMinutes] : [])))));
+  // a scope chosen before the dialog opened ("Activate again") may lie deeper than the page's data: ask for it
+  useEffect(() => {
+    for (const [eligibilityId, ids] of Object.entries(initialScopes ?? {})) {
+      for (const scopeId of ids) {
+        if (known.has(key(eligibilityId, scopeId))) continue;
+        fetchScopes(eligibilityId, { scope: scopeId })
+          .then((p) => setKnown((m) => new Map(m).set(key(eligibilityId, scopeId), p.rows[0])))
+          .catch(() => undefined);
+      }
+    }
+    // only the scopes given when the dialog opened
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const [startMode, setStartMode] = useState<'now' | 'later'>('now');
   const [startLocal, setStartLocal] = useState(() => toLocalInput(Date.now() + 3_600_000));
   const [justification, setJustification] = useState('');
@@ -55,8 +73,11 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   const [enrolled, setEnrolled] = useState(mfaEnrolled);
 
   const chosen: { row: EligibleRow; scope: ScopeChoice }[] = useMemo(
-    () => rows.flatMap((row) => row.scopes.filter((s) => selected[row.eligibilityId]?.has(s.id)).map((scope) => ({ row, scope }))),
-    [rows, selected],
+    () => rows.flatMap((row) => [...(selected[row.eligibilityId] ?? [])].flatMap((id) => {
+      const scope = known.get(`${row.eligibilityId}|${id}`);
+      return scope ? [{ row, scope }] : [];
+    })),
+    [rows, selected, known],
   );
   const needs = {
     mfa: chosen.some((c) => c.scope.requires.mfa),
@@ -74,13 +95,15 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
     return <Outcome result={state.data} onDone={onDone} />;
   }
 
-  const toggle = (eligibilityId: string, id: string) =>
+  const toggle = (eligibilityId: string, scope: ScopeChoice) => {
+    setKnown((m) => (m.get(key(eligibilityId, scope.id)) === scope ? m : new Map(m).set(key(eligibilityId, scope.id), scope)));
     setSelected((prev) => {
       const next = new Set(prev[eligibilityId]);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
+      if (next.has(scope.id)) next.delete(scope.id);
+      else next.add(scope.id);
       return { ...prev, [eligibilityId]: next };
     });
+  };
 
   return (
     <div className="space-y-5">
@@ -99,8 +122,8 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
         {rows.map((row) => (
           <section key={row.eligibilityId} className="space-y-3 rounded-md border border-[var(--border)] p-3">
             <h3 className="font-semibold">{row.roleName} <span className="font-normal text-[var(--muted)]">eligible on {row.crumbs.map((c) => c.name).join(' › ')}</span></h3>
-            <ScopeTree label={`Scopes for ${row.roleName}: the eligible scope or any managed scope below it`} scopes={row.scopes} selected={selected[row.eligibilityId] ?? new Set()} onToggle={(id) => toggle(row.eligibilityId, id)} />
-            {row.truncated && <p className="text-xs text-[var(--muted)]">Only the first {row.scopes.length} scopes are listed. Search to find others.</p>}
+            <ScopeTree label={`Scopes for ${row.roleName}: the eligible scope or any managed scope below it`} eligibilityId={row.eligibilityId} root={rootOf(row)}
+              selected={selected[row.eligibilityId] ?? new Set()} onToggle={(scope) => toggle(row.eligibilityId, scope)} />
           </section>
         ))}
 

@@ -13,13 +13,29 @@ export function AlertList({ alerts, empty = 'No alerts. Nothing needs your atten
           <p className="text-sm font-medium"><span className="mr-2 text-xs uppercase tracking-wide">{a.severity === 'high' ? 'High' : 'Medium'}</span>{a.title}</p>
           {a.detail.length > 0 && (
             <ul className="ml-4 mt-1 list-disc text-xs text-[var(--muted)]">
-              {a.detail.slice(0, 8).map((d) => <li key={d}>{d}</li>)}
-              {a.detail.length > 8 && <li>…and {a.detail.length - 8} more</li>}
+              {a.detail.map((d, j) => <li key={j}>{d}</li>)}
+              {a.moreDetail > 0 && <li>…and {a.moreDetail} more</li>}
             </ul>
           )}
           <Link href={a.fixHref} className={buttonClass('secondary', 'mt-2 px-2 py-1 text-xs')}>{a.fixLabel}</Link>
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * "Previous page" / "Next page" under a list of alerts (worst first). Alerts are kept per
+ * tenant change, so a page number is stable until the next change.
+ */
+export function AlertPager({ page, pageSize, total, href }: { page: number; pageSize: number; total: number; href: (page: number) => string }) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (pages <= 1) return null;
+  return (
+    <nav aria-label="Alert pages" className="flex flex-wrap items-center gap-2 text-sm">
+      {page > 1 && <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={href(page - 1)}>Previous page</Link>}
+      <span className="text-[var(--muted)]">Page {Math.min(page, pages)} of {pages} ({total} alerts)</span>
+      {page < pages && <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={href(page + 1)}>Next page</Link>}
+    </nav>
   );
 }

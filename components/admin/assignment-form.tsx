@@ -27,7 +27,8 @@ const fmt = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toLocaleString(u
 
 /** Add an eligible or active assignment at a scope; the rules shown come from the scope-role settings, and the server enforces them. */
 export function AssignmentForm({ scopeId, scopeName, principals, roles, defaultRoleId, mfaFresh }: {
-  scopeId: string; scopeName: string; principals: PrincipalOption[]; roles: RoleRules[]; defaultRoleId?: string; mfaFresh: boolean;
+  /** principals the page already knows by name (optional): candidates come from the picker's server search */
+  scopeId: string; scopeName: string; principals?: PrincipalOption[]; roles: RoleRules[]; defaultRoleId?: string; mfaFresh: boolean;
 }) {
   const [state, onSubmit, pending] = useFormAction(adminAssignmentAction);
   const router = useRouter();
@@ -53,7 +54,7 @@ export function AssignmentForm({ scopeId, scopeName, principals, roles, defaultR
       <input type="hidden" name="requestType" value="AdminAssign" />
       <input type="hidden" name="scopeId" value={scopeId} />
       <ActionMessage state={state} />
-      <PrincipalPicker name="principal" label="User or group" options={principals} errors={errors?.principal ?? errors?.principalId} defaultValue={v?.principal ? String(v.principal) : undefined} />
+      <PrincipalPicker name="principal" label="User or group" scopeId={scopeId} options={principals} errors={errors?.principal ?? errors?.principalId} defaultValue={v?.principal ? String(v.principal) : undefined} />
       <div className="grid gap-3 sm:grid-cols-2">
         <div className="space-y-1">
           <label htmlFor={`${id}-role`} className="block text-sm font-medium">Role</label>

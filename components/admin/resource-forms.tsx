@@ -1,12 +1,14 @@
 'use client';
 
 import { useFormAction } from './use-form-action';
-import { useEffect, useId, useState } from 'react';
+import { useDeferredValue, useEffect, useId, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { addResourceAction, enablePimAction, importResourcesAction } from '@/app/(portal)/admin/resources/actions';
 import { Button } from '@/components/ui/button';
 import { Field, FieldErrors, inputClass } from '@/components/ui/field';
 import { ActionMessage, Notice } from '@/components/ui/notice';
+import type { ParentOptions } from '@/lib/resources/levels';
 
 export function EnablePimButton({ scopeId, name }: { scopeId: string; name: string }) {
   const [state, onSubmit, pending] = useFormAction(enablePimAction);
@@ -23,24 +25,35 @@ export function EnablePimButton({ scopeId, name }: { scopeId: string; name: stri
 
 export interface ParentOption { id: string; label: string; kind: string }
 
-const PARENT_KINDS: Record<string, string[]> = {
-  managementGroup: ['managementGroup', ''],
-  subscription: ['managementGroup', ''],
-  resourceGroup: ['subscription'],
-  resource: ['resourceGroup'],
-};
+/** The parent kinds each kind may sit under; '' is the top level. The server checks again. */
+const TOP_LEVEL: Record<string, boolean> = { managementGroup: true, subscription: true, resourceGroup: false, resource: false };
 
-/** Add one resource by hand: kind, name, parent (only parents of a fitting kind are offered). */
-export function AddResourceForm({ parents }: { parents: ParentOption[] }) {
+async function fetchParents(kind: string, q: string): Promise<ParentOptions> {
+  const res = await fetch(`/admin/resources/parents?kind=${encodeURIComponent(kind)}&q=${encodeURIComponent(q)}`, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? 'Could not load the parents.');
+  // a signed-out session is sent to the sign-in page, which is not JSON
+  if (!res.headers.get('content-type')?.includes('application/json')) throw new Error('Your session has ended. Sign in again.');
+  return res.json();
+}
+
+/**
+ * Add one resource by hand: kind, name, parent. Parents of a fitting kind where you
+ * manage PIM are looked up on the server as you type, so the form never carries the tree.
+ */
+export function AddResourceForm() {
   const [state, onSubmit, pending] = useFormAction(addResourceAction);
   const router = useRouter();
   const id = useId();
   const v = state && !state.ok ? state.values : undefined;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const [kind, setKind] = useState(String(v?.kind ?? 'subscription'));
+  const [filter, setFilter] = useState('');
+  const q = useDeferredValue(filter.trim());
   useEffect(() => { if (state?.ok) router.refresh(); }, [state, router]);
-  const fitting = parents.filter((p) => PARENT_KINDS[kind]?.includes(p.kind));
-  const topLevel = PARENT_KINDS[kind]?.includes('');
+  const parents = useQuery({ queryKey: ['resource-parents', kind, q], queryFn: () => fetchParents(kind, q), staleTime: 10_000 });
+  const fitting: ParentOption[] = parents.data?.options ?? [];
+  const topLevel = TOP_LEVEL[kind];
+  const typedParent = typeof v?.parentId === 'string' && v.parentId ? v.parentId : null;
   return (
     <form onSubmit={onSubmit} className="space-y-3">
       <ActionMessage state={state} />
@@ -57,12 +70,20 @@ export function AddResourceForm({ parents }: { parents: ParentOption[] }) {
       {kind === 'resource' && <Field label="Provider type" name="type" placeholder="Microsoft.Compute/virtualMachines" required defaultValue={v?.type ? String(v.type) : ''} errors={errors?.type} />}
       {kind === 'subscription' && <Field label="Subscription id (optional)" name="key" placeholder="generated when empty" defaultValue={v?.key ? String(v.key) : ''} errors={errors?.key} />}
       <div className="space-y-1">
+        <label htmlFor={`${id}-pq`} className="block text-sm font-medium">Filter choices</label>
+        <input id={`${id}-pq`} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Type part of a name" className={inputClass} autoComplete="off" aria-describedby={`${id}-pqh`} />
+        <p id={`${id}-pqh`} className="text-xs text-[var(--muted)]">Narrows the list below; only places where you manage PIM are offered.</p>
+      </div>
+      <div className="space-y-1">
         <label htmlFor={`${id}-p`} className="block text-sm font-medium">Parent</label>
-        <select id={`${id}-p`} name="parentId" key={kind} defaultValue={v?.parentId ? String(v.parentId) : ''} className={inputClass} aria-describedby={`${id}-ph`}>
+        <select id={`${id}-p`} name="parentId" key={kind} defaultValue={typedParent ?? ''} className={inputClass} aria-describedby={`${id}-ph`}>
           {topLevel && <option value="">None: top level, not managed until you enable PIM</option>}
+          {typedParent && !fitting.some((p) => p.id === typedParent) && <option value={typedParent}>{typedParent}</option>}
           {fitting.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
         </select>
-        <p id={`${id}-ph`} className="text-xs text-[var(--muted)]">Under a managed parent the new resource is managed at once.</p>
+        <p id={`${id}-ph`} className="text-xs text-[var(--muted)]" aria-live="polite">
+          {parents.isError ? parents.error.message : parents.isPending ? 'Loading the places you can add to…' : `${fitting.length === 0 ? 'Nothing fits here. ' : ''}${parents.data?.more ? 'More fit than are listed: type to narrow. ' : ''}Under a managed parent the new resource is managed at once.`}
+        </p>
         <FieldErrors errors={errors?.parentId} />
       </div>
       <Button type="submit" disabled={pending}>{pending ? 'Adding…' : 'Add resource'}</Button>

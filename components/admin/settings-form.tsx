@@ -1,14 +1,14 @@
 'use client';
 
 import { useFormAction } from './use-form-action';
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { saveSettingsAction } from '@/app/(portal)/admin/scope/actions';
 import type { RoleSettings } from '@/lib/policy/types';
 import { Button } from '@/components/ui/button';
-import { Field, FieldErrors, inputClass } from '@/components/ui/field';
+import { Field, FieldErrors } from '@/components/ui/field';
 import { ActionMessage } from '@/components/ui/notice';
-import type { PrincipalOption } from './principal-picker';
+import { PrincipalCombobox, optionText, type PrincipalOption } from './principal-picker';
 
 type Errors = Record<string, string[] | undefined> | undefined;
 const yes = (b: boolean) => (b ? 'yes' : 'no');
@@ -29,14 +29,22 @@ function Check({ name, label, defaultChecked, hint, typed }: { name: string; lab
   );
 }
 
+type SettingsFormProps = {
+  scopeId: string; roleId: string; roleName: string; scopeName: string; settings: RoleSettings; defaults: RoleSettings; explicit: boolean;
+  /** names of the approvers the settings hold now; other candidates come from the picker's server search */
+  approverOptions: PrincipalOption[]; childCount: number;
+};
+
 /**
  * Every setting of one (scope, role), each with its built-in default beside it. Saving
- * stores explicit values; only future requests see them.
+ * stores explicit values; only future requests see them. The approvers picked so far live
+ * outside the <form>, so a refused save keeps them; another scope-role starts afresh.
  */
-export function SettingsForm({ scopeId, roleId, roleName, scopeName, settings, defaults, explicit, approverOptions, childCount }: {
-  scopeId: string; roleId: string; roleName: string; scopeName: string; settings: RoleSettings; defaults: RoleSettings; explicit: boolean;
-  approverOptions: PrincipalOption[]; childCount: number;
-}) {
+export function SettingsForm(props: SettingsFormProps) {
+  return <SettingsFormFor key={`${props.scopeId}|${props.roleId}`} {...props} />;
+}
+
+function SettingsFormFor({ scopeId, roleId, roleName, scopeName, settings, defaults, explicit, approverOptions, childCount }: SettingsFormProps) {
   const [state, onSubmit, pending] = useFormAction(saveSettingsAction);
   const router = useRouter();
   useEffect(() => { if (state?.ok) router.refresh(); }, [state, router]);
@@ -45,9 +53,20 @@ export function SettingsForm({ scopeId, roleId, roleName, scopeName, settings, d
   const val = (name: string, stored: string) => (typed && typeof typed[name] === 'string' ? String(typed[name]) : stored);
   const s = settings;
   const d = defaults;
-  const [q, setQ] = useState('');
-  const chosen = useMemo(() => new Set(s.approvers.map((a) => `${a.type}:${a.id}`)), [s.approvers]);
-  const shown = approverOptions.filter((o) => !q || o.label.toLowerCase().includes(q.toLowerCase()) || chosen.has(o.value));
+  // every approver named or picked so far, ticked or not: unticking keeps the row so it can be ticked again
+  const fromStored = () => s.approvers.map((a) => ({ option: approverOptions.find((o) => o.value === `${a.type}:${a.id}`) ?? { value: `${a.type}:${a.id}`, label: a.id }, checked: true }));
+  const [approvers, setApprovers] = useState<{ option: PrincipalOption; checked: boolean }[]>(fromStored);
+  // once a save is stored (or someone else changed them), show the stored approvers again
+  const storedKey = s.approvers.map((a) => `${a.type}:${a.id}`).join(',');
+  const [shownFor, setShownFor] = useState(storedKey);
+  if (shownFor !== storedKey) {
+    setShownFor(storedKey);
+    setApprovers(fromStored());
+  }
+  const pick = (o: PrincipalOption | null) => {
+    if (!o) return;
+    setApprovers((list) => (list.some((x) => x.option.value === o.value) ? list.map((x) => (x.option.value === o.value ? { ...x, checked: true } : x)) : [...list, { option: o, checked: true }]));
+  };
   const n = s.notifications;
   const dn = d.notifications;
   return (
@@ -70,19 +89,22 @@ export function SettingsForm({ scopeId, roleId, roleName, scopeName, settings, d
       <fieldset className="space-y-3 rounded-md border border-[var(--border)] p-4">
         <legend className="px-1 text-sm font-semibold">Approval</legend>
         <Check typed={typed} name="approvalRequired" label="Require approval to activate" defaultChecked={s.approvalRequired} hint={`Default: ${yes(d.approvalRequired)}. With no approvers named, the tenant's PIM administrators approve.`} />
-        <div className="space-y-1">
+        <div className="space-y-2">
           <p className="text-sm font-medium" id="approvers-label">Approvers (users and groups)</p>
-          <input type="search" aria-label="Filter approvers" placeholder="Filter by name" value={q} onChange={(e) => setQ(e.target.value)} className={inputClass} />
-          <ul aria-labelledby="approvers-label" className="max-h-48 space-y-1 overflow-auto rounded-md border border-[var(--border)] p-2">
-            {shown.map((o) => (
-              <li key={o.value}>
-                <label className="inline-flex items-center gap-2 text-sm">
-                  <input type="checkbox" name="approvers" value={o.value} defaultChecked={chosen.has(o.value)} />
-                  {o.value.startsWith('Group:') ? 'Group · ' : ''}{o.label}{o.detail ? <span className="text-[var(--muted)]">({o.detail})</span> : null}
-                </label>
-              </li>
-            ))}
-          </ul>
+          {approvers.length === 0 ? <p className="text-xs text-[var(--muted)]">No approvers named: the tenant&apos;s PIM administrators approve.</p> : (
+            <ul aria-labelledby="approvers-label" className="max-h-48 space-y-1 overflow-auto rounded-md border border-[var(--border)] p-2">
+              {approvers.map(({ option: o, checked }) => (
+                <li key={o.value}>
+                  <label className="inline-flex items-center gap-2 text-sm">
+                    <input type="checkbox" name="approvers" value={o.value} checked={checked}
+                      onChange={(e) => setApprovers((list) => list.map((x) => (x.option.value === o.value ? { ...x, checked: e.target.checked } : x)))} />
+                    {optionText(o)}
+                  </label>
+                </li>
+              ))}
+            </ul>
+          )}
+          <PrincipalCombobox label="Add an approver" scopeId={scopeId} onPick={pick} clearOnPick hint="Type a name, e-mail or group name, then choose. Untick an approver to remove them." />
           <FieldErrors errors={errors?.approvers} />
         </div>
         <Field label="Approval times out after (hours)" name="approvalTimeoutHours" type="number" min={1} max={336} step={1} required defaultValue={val('approvalTimeoutHours', hours(s.approvalTimeoutMinutes))} hint={`Default ${hours(d.approvalTimeoutMinutes)} h.`} errors={errors?.approvalTimeoutMinutes ?? errors?.approvalTimeoutHours} />

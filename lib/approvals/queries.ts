@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
 import { approvalDecisions, requestApprovers, requests, type RequestRow } from '@/db/schema';
-import { underScope } from '@/db/tree';
+import { inSubtree } from '@/db/tree';
 import { canDecide, managementAccess, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { requestFact } from '@/lib/tenant/snapshot';
@@ -72,8 +72,8 @@ function filterWhere(f: ApprovalFilters): SQL[] {
   const q = f.q?.trim();
   if (q) out.push(searchWhere(q));
   if (f.roleId) out.push(eq(requests.roleId, f.roleId));
-  // at this scope or below: one structural range (db/tree.ts)
-  if (f.scopeId) out.push(underScope(requests.scopeId, f.scopeId.toLowerCase()));
+  // at this scope or below: a path-range test per pending row (db/tree.ts)
+  if (f.scopeId) out.push(inSubtree(requests.scopeId, f.scopeId.toLowerCase()));
   if (f.mfa === 'verified') out.push(isNotNull(requests.mfaVerifiedAt));
   if (f.mfa === 'not-verified') out.push(isNull(requests.mfaVerifiedAt));
   return out;

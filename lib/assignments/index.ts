@@ -12,7 +12,7 @@ import { describeAll } from '@/lib/resources/names';
 import { adminRefusal } from './errors';
 import { notifyAssignment } from './notify';
 
-export { assignmentsAt, type AssignmentView, type AssignmentFilters } from './queries';
+export { assignmentsAt, assignmentsPage, ASSIGNMENT_KEY_SHAPE, type AssignmentView, type AssignmentFilters } from './queries';
 
 export type AdminRequestType = 'AdminAssign' | 'AdminUpdate' | 'AdminRemove' | 'AdminExtend' | 'AdminRenew';
 

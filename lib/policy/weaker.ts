@@ -1,7 +1,7 @@
 import { PRIVILEGED_ROLE_IDS, ROLE_IDS } from './constants';
 import type { Reason } from './reasons';
 import { settingsAtNode } from './settings';
-import { descendantNodes, nodeOf, type PolicyIndex } from './tenant-index';
+import { descendantNodes, nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
 import { scheduleStatus } from './time';
 import type { Millis, PrincipalRef, RoleSettings, ScheduleFact } from './types';
 
@@ -17,7 +17,12 @@ const DEMANDS: (keyof RoleSettings)[] = [
   'approvalRequired', 'activationRequireMfa', 'activationRequireJustification', 'activationRequireTicket',
 ];
 
-function compare(parent: RoleSettings, child: RoleSettings, parentScopeId: string, scopeId: string, roleId: string): Reason[] {
+/**
+ * Why `child`'s settings demand less than `parent`'s (rule 9), or nothing. The one place
+ * the comparison lives: the tree marks, the settings tab's list, the alerts and the SQL
+ * filter (weakerCriteria) all follow it.
+ */
+export function compareSettings(parent: RoleSettings, child: RoleSettings, parentScopeId: string, scopeId: string, roleId: string): Reason[] {
   const out: Reason[] = [];
   for (const k of DEMANDS) {
     if (parent[k] === true && child[k] === false) {
@@ -44,10 +49,47 @@ export function weakerChildren(index: PolicyIndex, scopeId: string, roleId: stri
   const out: WeakerChild[] = [];
   for (const d of descendantNodes(node, true)) {
     const g = settingsAtNode(d, d.fact.id, roleId);
-    const reasons = compare(parent, g.settings, node.fact.id, d.fact.id, roleId);
+    const reasons = compareSettings(parent, g.settings, node.fact.id, d.fact.id, roleId);
     if (reasons.length) out.push({ scopeId: d.fact.id, roleId, explicit: g.explicit, reasons });
   }
   return out;
+}
+
+/** compareSettings(…).length > 0 without building the reasons: for walks that only count. */
+export function demandsLess(parent: RoleSettings, child: RoleSettings): boolean {
+  for (const k of DEMANDS) if (parent[k] === true && child[k] === false) return true;
+  return child.activationMaxMinutes > parent.activationMaxMinutes;
+}
+
+/**
+ * Rule 9 seen from one scope: the ways it demands less than the explicit settings of any
+ * of its ancestors (every role set there). Walks the ≤ 6 ancestors only, so a tree can
+ * mark each row it shows without visiting any subtree. Unmanaged scopes take no
+ * activations, so they are never weaker.
+ */
+export function weakerThanAncestors(node: ResourceNode): Reason[] {
+  if (!node.managed) return [];
+  const out: Reason[] = [];
+  for (let a = node.parent; a; a = a.parent) {
+    if (!a.settings) continue;
+    for (const [roleId, parent] of a.settings) {
+      out.push(...compareSettings(parent, settingsAtNode(node, node.fact.id, roleId).settings, a.fact.id, node.fact.id, roleId));
+    }
+  }
+  return out;
+}
+
+/**
+ * compareSettings as data, for a database filter: a child is weaker than `parent` exactly
+ * when one of `demands` is false on it, or its activation maximum exceeds `maxMinutes`.
+ */
+export interface WeakerCriteria {
+  demands: (keyof RoleSettings)[];
+  maxMinutes: number;
+}
+
+export function weakerCriteria(parent: RoleSettings): WeakerCriteria {
+  return { demands: DEMANDS.filter((k) => parent[k] === true), maxMinutes: parent.activationMaxMinutes };
 }
 
 export type AlertType = 'too-many-owners' | 'too-many-permanent-owners' | 'permanent-privileged-active' | 'weaker-child-settings';
@@ -60,6 +102,8 @@ export interface Alert {
   principals?: PrincipalRef[];
   schedules?: ScheduleFact[];
   weakerChildren?: WeakerChild[];
+  /** how many weaker children there are in all, when `weakerChildren` holds only the first few */
+  weakerCount?: number;
 }
 
 /** Thresholds follow Entra PIM's resource alerts. */

@@ -1,4 +1,4 @@
-import { canDecide, hasRole, ROLE_IDS, requestStatus, type PolicyIndex } from '@/lib/policy';
+import { canDecide, hasRole, MANAGEMENT_ROLE_IDS, requestStatus, type PolicyIndex, type RequestFact } from '@/lib/policy';
 
 export interface Persona {
   /** may manage PIM somewhere: tenant PIM administrator or an active Owner / User Access Administrator */
@@ -10,8 +10,9 @@ export interface Persona {
 }
 
 /**
- * Principal ids named as approvers in any explicit settings, computed once per index
- * (every portal page asks, and walking 100,000 resources per page view would not do).
+ * Principal ids named as approvers in any explicit settings, for callers without a
+ * database (personaFor asks SQL instead). Cached per index object: an index that is
+ * updated in place keeps the first answer, which is why pages should use personaFor.
  */
 const namedApprovers = new WeakMap<PolicyIndex, Set<string>>();
 function approverIds(index: PolicyIndex): Set<string> {
@@ -27,21 +28,41 @@ function approverIds(index: PolicyIndex): Set<string> {
   return ids;
 }
 
-/** What the navigation and the home page offer this user. Pure over the index. */
-export function personaOf(index: PolicyIndex, userId: string, now: number): Persona {
+/** An active Owner or User Access Administrator somewhere, directly or through a group, or a PIM administrator. */
+export function administersAnywhere(index: PolicyIndex, userId: string, now: number): boolean {
+  const user = index.users.get(userId);
+  if (!user || user.disabled) return false;
+  if (user.isPimAdmin) return true;
+  const groups = index.groupsByUser.get(userId) ?? new Set<string>();
+  return [...(index.schedulesByUser.get(userId) ?? []), ...[...groups].flatMap((g) => index.schedulesByGroup.get(g) ?? [])].some(
+    (s) => s.kind === 'active' && MANAGEMENT_ROLE_IDS.includes(s.roleId) && hasRole(index, s.principal, s.roleId, s.scopeId, now),
+  );
+}
+
+export interface PersonaFacts {
+  /** the user or one of their groups is named approver in some settings */
+  namedApprover?: boolean;
+  /** pending requests that may be this user's to decide (the engine has the last word on each) */
+  candidates?: Iterable<RequestFact>;
+}
+
+/**
+ * What the navigation and the home page offer this user. Pure over the index; `facts`
+ * (from SQL, see persona-facts.ts) spare it the walks over every setting and every
+ * pending request.
+ */
+export function personaOf(index: PolicyIndex, userId: string, now: number, facts: PersonaFacts = {}): Persona {
   const user = index.users.get(userId);
   if (!user || user.disabled) return { administers: false, approves: false, pendingApprovals: 0 };
   const groups = index.groupsByUser.get(userId) ?? new Set<string>();
-  const administers =
-    user.isPimAdmin ||
-    [...(index.schedulesByUser.get(userId) ?? []), ...[...groups].flatMap((g) => index.schedulesByGroup.get(g) ?? [])].some(
-      (s) => s.kind === 'active' && (s.roleId === ROLE_IDS.owner || s.roleId === ROLE_IDS.userAccessAdministrator) && hasRole(index, s.principal, s.roleId, s.scopeId, now),
-    );
-  const approvers = approverIds(index);
-  const named = approvers.has(userId) || [...groups].some((g) => approvers.has(g));
+  let named = facts.namedApprover;
+  if (named === undefined) {
+    const approvers = approverIds(index);
+    named = approvers.has(userId) || [...groups].some((g) => approvers.has(g));
+  }
   let pendingApprovals = 0;
-  for (const req of index.requests.values()) {
+  for (const req of facts.candidates ?? index.requests.values()) {
     if (requestStatus(req, now) === 'PendingApproval' && canDecide(index, userId, req, now).allowed) pendingApprovals++;
   }
-  return { administers, approves: user.isPimAdmin || named || pendingApprovals > 0, pendingApprovals };
+  return { administers: administersAnywhere(index, userId, now), approves: user.isPimAdmin || named || pendingApprovals > 0, pendingApprovals };
 }

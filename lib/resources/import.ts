@@ -51,7 +51,7 @@ export class ImportFormatError extends Error {}
  */
 export function planImport(
   json: string,
-  existing: Map<string, ResourceKind>,
+  existing: Pick<Map<string, ResourceKind>, 'has' | 'get'>,
   mayCreateUnder: (existingParentId: string | null) => boolean,
   pathText: (id: string) => string,
 ): { rows: Row[]; report: ImportReport } {

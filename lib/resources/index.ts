@@ -7,13 +7,16 @@ import { managementAccess, type ResourceKind } from '@/lib/policy';
 import { nodeOf } from '@/lib/policy/tenant-index';
 import { ElevateError } from '@/lib/errors';
 import { writeAudit } from '@/lib/audit/write';
-import { bumpRevision, policyIndex } from '@/lib/tenant/engine';
+import { policyIndex } from '@/lib/tenant/engine';
 import { ArmIdError, managementGroupId, parseArmId } from './arm-id';
 import { canCreateUnder, requireManagementAccess } from './access';
 import { scopePathText } from '@/lib/portal/scope-path';
 import { ImportFormatError, planImport, type ImportReport } from './import';
+import { countBelow } from './levels';
 
 export * from './tree';
+export * from './levels';
+export * from './administered';
 export type { ImportReport } from './import';
 
 type Actor = { id: string; displayName: string };
@@ -41,22 +44,11 @@ export function enablePim(db: Db, actor: Actor, scopeId: string, now: number): R
     requireManagementAccess(index, actor.id, node.fact.id, now);
     if (node.managed) throw new ElevateError('Conflict', `PIM is already enabled on ${scopePathText(index, node.fact.id)}.`);
     tx.update(resources).set({ managed: true, managedAt: now, managedBy: actor.id }).where(eq(resources.id, node.fact.id)).run();
-    const descendants = node.children.length ? countDescendants(node) : 0;
+    // the person asked for the whole subtree, so counting it is theirs to pay: one index range
+    const descendants = node.children.length ? countBelow(tx, node.fact.id) : 0;
     writeAudit(tx, { at: now, actor: who(actor), action: 'PIM enabled', scopeId: node.fact.id, details: { descendants } });
-    bumpRevision(tx);
     return tx.select().from(resources).where(eq(resources.id, node.fact.id)).get()!;
   }, { behavior: 'immediate' });
-}
-
-function countDescendants(node: { children: { children: unknown[] }[] }): number {
-  let n = 0;
-  const stack = [...node.children] as { children: unknown[] }[];
-  while (stack.length) {
-    const c = stack.pop()!;
-    n++;
-    stack.push(...(c.children as { children: unknown[] }[]));
-  }
-  return n;
 }
 
 export interface AddResourceInput {
@@ -115,7 +107,6 @@ export function addResource(db: Db, actor: Actor, input: AddResourceInput, now: 
     };
     tx.insert(resources).values(row).run();
     writeAudit(tx, { at: now, actor: who(actor), action: 'Resource added', scopeId: row.id, details: { kind: row.kind, parentId: row.parentId, source: 'manual' } });
-    bumpRevision(tx);
     return tx.select().from(resources).where(eq(resources.id, row.id)).get()!;
   }, { behavior: 'immediate' });
 }
@@ -128,7 +119,8 @@ export function addResource(db: Db, actor: Actor, input: AddResourceInput, now: 
 export function importResources(db: Db, actor: Actor, json: string, now: number): ImportReport {
   return db.transaction((tx) => {
     const index = policyIndex(tx);
-    const existing = new Map(tx.select({ id: resources.id, kind: resources.kind }).from(resources).all().map((r) => [r.id, r.kind]));
+    // the engine holds every resource: ids in the file are point lookups, not a copy of the table
+    const existing = { has: (id: string) => index.resources.has(id), get: (id: string) => index.resources.get(id)?.fact.kind };
     let plan;
     try {
       plan = planImport(json, existing, (parentId) => canCreateUnder(index, actor.id, parentId, now), (id) => scopePathText(index, id));
@@ -146,7 +138,6 @@ export function importResources(db: Db, actor: Actor, json: string, now: number)
       at: now, actor: who(actor), action: 'Resources imported',
       details: { added: plan.report.added.length, skipped: plan.report.skipped.length, ids: plan.report.added.slice(0, 200).map((a) => a.id) },
     });
-    if (plan.rows.length) bumpRevision(tx);
     return plan.report;
   }, { behavior: 'immediate' });
 }

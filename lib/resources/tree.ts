@@ -1,108 +1,144 @@
-import { scheduleStatus, weakerChildren, type Millis, type PolicyIndex, type Reason, type ResourceKind, type ResourceNode, type ScheduleFact } from '@/lib/policy';
+import 'server-only';
+import type { DbOrTx } from '@/db/client';
+import {
+  describe, managementAccess, nodeOf, scheduleStatus, weakerThanAncestors,
+  type Millis, type NameLookup, type PolicyIndex, type ResourceKind, type ResourceNode, type ScheduleFact,
+} from '@/lib/policy';
+import { scopeCrumbs, type ScopeCrumb } from '@/lib/portal/scope-path';
+import type { Page, Seek } from '@/lib/portal/keyset';
+import { nameLookup } from './names';
+import { childrenPage, searchResources, type ResourceRow, type ResourceSearch } from './levels';
 
-/** One row of the resource tree browser: what is assigned here, what flows down from above, whether settings are explicit. */
-export interface TreeNodeView {
+/**
+ * One row of the resource tree browser, ready to send to the page: what is assigned here,
+ * how much flows down from above, whether settings are explicit or weaker than above.
+ * Lists of people are cut to a few names (the count says how many), so a row's size does
+ * not grow with a busy scope.
+ */
+export interface TreeRow {
   id: string;
+  armId: string;
   name: string;
   kind: ResourceKind;
   managed: boolean;
   /** PIM was enabled on this node itself (not only inherited) */
   enabledHere: boolean;
-  depth: number;
-  /** role ids with explicit settings at this node */
+  childCount: number;
+  /** role names with explicit settings at this node */
   explicitSettings: string[];
-  direct: ScheduleFact[];
-  inherited: { schedule: ScheduleFact; fromScopeId: string }[];
-  /** why this scope demands less than an ancestor with explicit settings (rule 9) */
-  weaker: Reason[];
-  children: TreeNodeView[];
-  /** children not rendered because of the size cap */
-  hiddenChildren: number;
+  /** why this scope demands less than an ancestor's explicit settings (rule 9), in words: the first few */
+  weaker: string[];
+  /** how many such reasons there are */
+  weakerCount: number;
+  directCount: number;
+  /** "Sam: eligible Contributor", the first few */
+  direct: string[];
+  /** assignments made above that apply here too (siblings share them: see TreeLevel.inherited) */
+  inheritedCount: number;
   /** the viewer does not manage this scope: its assignments and settings are left out */
   redacted: boolean;
 }
+
+/** One level of the tree: its rows, and (once for all of them) the first few assignments they inherit. */
+export interface TreeLevel extends Page<TreeRow> {
+  /** "Jen: eligible Owner from Tenant › Blue Widget Co", the first few */
+  inherited: string[];
+}
+
+/** How many names a row (or a level) carries for its direct and inherited assignments. */
+export const ROW_NAMES = 5;
 
 const live = (s: ScheduleFact, now: Millis) => {
   const st = scheduleStatus(s, now);
   return st === 'Active' || st === 'Scheduled';
 };
 
+/** Live schedules made at exactly this scope. */
 export function directSchedules(node: ResourceNode, now: Millis): ScheduleFact[] {
   const out: ScheduleFact[] = [];
   for (const map of [node.eligible, node.active]) for (const list of map?.values() ?? []) for (const s of list) if (live(s, now)) out.push(s);
   return out;
 }
 
-/** Assignments made at ancestors, which apply here too (rule 1), with the scope they come from. */
-export function inheritedSchedules(node: ResourceNode, now: Millis) {
+/** Assignments made at `node` and its ancestors: what its children inherit (rule 1). Walks ≤ 6 ancestors. */
+function inheritedBy(node: ResourceNode | null, now: Millis): { schedule: ScheduleFact; fromScopeId: string }[] {
   const out: { schedule: ScheduleFact; fromScopeId: string }[] = [];
-  for (let p = node.parent; p; p = p.parent) for (const s of directSchedules(p, now)) out.push({ schedule: s, fromScopeId: p.fact.id });
+  for (let p = node; p; p = p.parent) for (const s of directSchedules(p, now)) out.push({ schedule: s, fromScopeId: p.fact.id });
   return out;
 }
+
+const schedText = (names: NameLookup, s: ScheduleFact) => `${names.principal(s.principal)}: ${s.kind} ${names.role(s.roleId)}`;
 
 /**
- * The tree from the roots, breadth-capped so a 100k-resource tenant still renders; search
- * reaches the rest. `canSee` says at which scopes the viewer may read who holds what
- * (management access there): elsewhere the node shows only its name and place in the tree.
+ * Tree rows for resources read from SQL (siblings, or search hits), with what the engine
+ * knows about each: point queries on the row and its ancestors only. `viewerId` sees who
+ * holds what only where they have PIM management access.
  */
-export function resourceTree(index: PolicyIndex, now: Millis, opts: { maxNodes?: number; maxChildren?: number; canSee?: (scopeId: string) => boolean } = {}): TreeNodeView[] {
-  const maxNodes = opts.maxNodes ?? 400;
-  const maxChildren = opts.maxChildren ?? 50;
-  let budget = maxNodes;
-  const weak = weakerMarks(index);
-  const build = (n: ResourceNode): TreeNodeView => {
-    budget--;
-    const kids = [...n.children].sort((a, b) => a.fact.name.localeCompare(b.fact.name));
-    const shown: TreeNodeView[] = [];
-    for (const c of kids.slice(0, maxChildren)) {
-      if (budget <= 0) break;
-      shown.push(build(c));
-    }
+export function treeRows(index: PolicyIndex, viewerId: string, rows: ResourceRow[], now: Millis): TreeRow[] {
+  const names = nameLookup(index);
+  // siblings share their ancestors: what they inherit, and whether the viewer manages there, is asked once
+  const shared = new Map<string, { inherited: ReturnType<typeof inheritedBy>; manages: boolean }>();
+  return rows.map((r) => {
+    const node = nodeOf(index, r.id);
     const base = {
-      id: n.fact.id, name: n.fact.name, kind: n.fact.kind, managed: n.managed, enabledHere: n.fact.managed, depth: n.depth,
-      children: shown, hiddenChildren: kids.length - shown.length,
+      id: r.id, armId: r.armId, name: r.name, kind: r.kind, managed: node?.managed ?? false, enabledHere: r.enabledHere,
+      childCount: node?.children.length ?? 0,
     };
-    if (opts.canSee && !opts.canSee(n.fact.id)) return { ...base, explicitSettings: [], weaker: [], direct: [], inherited: [], redacted: true };
+    const parentKey = r.parentId ?? '';
+    let up = shared.get(parentKey);
+    if (!up) {
+      const parent = node?.parent ?? null;
+      up = { inherited: inheritedBy(parent, now), manages: parent !== null && managementAccess(index, viewerId, parent.fact.id, now).allowed };
+      shared.set(parentKey, up);
+    }
+    const sees = node !== undefined && (up.manages || managementAccess(index, viewerId, node.fact.id, now).allowed);
+    if (!node || !sees) {
+      return { ...base, explicitSettings: [], weaker: [], weakerCount: 0, directCount: 0, direct: [], inheritedCount: 0, redacted: true };
+    }
+    const direct = directSchedules(node, now);
+    const weaker = weakerThanAncestors(node);
     return {
-      ...base, explicitSettings: [...(n.settings?.keys() ?? [])], weaker: weak.get(n.fact.id) ?? [],
-      direct: directSchedules(n, now), inherited: inheritedSchedules(n, now), redacted: false,
+      ...base,
+      explicitSettings: [...(node.settings?.keys() ?? [])].map((id) => names.role(id)),
+      weaker: weaker.slice(0, ROW_NAMES).map((w) => describe(w, names)),
+      weakerCount: weaker.length,
+      directCount: direct.length,
+      direct: direct.slice(0, ROW_NAMES).map((s) => schedText(names, s)),
+      inheritedCount: up.inherited.length,
+      redacted: false,
     };
+  });
+}
+
+/** One level of the tree (children of `parentId`, or the top level), a page at a time. */
+export function treeLevel(db: DbOrTx, index: PolicyIndex, viewerId: string, parentId: string | null, now: Millis, seek: Seek = {}): TreeLevel {
+  const page = childrenPage(db, parentId, seek);
+  const rows = treeRows(index, viewerId, page.rows, now);
+  const names = nameLookup(index);
+  const parent = parentId === null ? null : nodeOf(index, parentId) ?? null;
+  // said once per level, and only to a viewer who may see some row's assignments
+  const inherited = rows.some((r) => !r.redacted)
+    ? inheritedBy(parent, now).slice(0, ROW_NAMES).map((i) => `${schedText(names, i.schedule)} from ${names.scope(i.fromScopeId)}`)
+    : [];
+  return { ...page, rows, inherited };
+}
+
+/** A search hit: enough to tell which resource it is (its path) and to open it. */
+export interface SearchHit {
+  id: string;
+  armId: string;
+  name: string;
+  kind: ResourceKind;
+  managed: boolean;
+  /** root › … › the hit */
+  crumbs: ScopeCrumb[];
+}
+
+/** Search by name or ARM id, each hit with its path. */
+export function treeSearch(db: DbOrTx, index: PolicyIndex, search: ResourceSearch, seek: Seek = {}): Page<SearchHit> {
+  const page = searchResources(db, search, seek);
+  return {
+    ...page,
+    rows: page.rows.map((r) => ({ id: r.id, armId: r.armId, name: r.name, kind: r.kind, managed: nodeOf(index, r.id)?.managed ?? false, crumbs: scopeCrumbs(index, r.id) })),
   };
-  return index.roots.map(build);
-}
-
-/** Name or id contains the text (case-insensitive); at most `limit` hits. */
-export function searchResources(index: PolicyIndex, q: string, limit = 50): ResourceNode[] {
-  const needle = q.trim().toLowerCase();
-  if (!needle) return [];
-  const out: ResourceNode[] = [];
-  for (const n of index.resources.values()) {
-    if (n.fact.name.toLowerCase().includes(needle) || n.fact.id.includes(needle)) {
-      out.push(n);
-      if (out.length >= limit) break;
-    }
-  }
-  return out;
-}
-
-/** "Discover resources": management groups and subscriptions on which PIM is not enabled yet (not even from above). */
-export function discoverableResources(index: PolicyIndex): ResourceNode[] {
-  return [...index.resources.values()]
-    .filter((n) => !n.managed && (n.fact.kind === 'managementGroup' || n.fact.kind === 'subscription'))
-    .sort((a, b) => a.depth - b.depth || a.fact.name.localeCompare(b.fact.name));
-}
-
-/** Scopes weaker than an ancestor's explicit settings, from the engine (admin view: walks each such subtree once). */
-function weakerMarks(index: PolicyIndex): Map<string, Reason[]> {
-  const out = new Map<string, Reason[]>();
-  for (const n of index.resources.values()) {
-    for (const roleId of n.settings?.keys() ?? []) {
-      for (const w of weakerChildren(index, n.fact.id, roleId)) {
-        const list = out.get(w.scopeId) ?? [];
-        list.push(...w.reasons);
-        out.set(w.scopeId, list);
-      }
-    }
-  }
-  return out;
 }

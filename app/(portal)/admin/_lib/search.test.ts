@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pageParam, singleValues } from './search';
+import { encodeCursor } from '@/lib/portal/keyset';
+import { pageParam, seekParam, singleValues } from './search';
 
 describe('search params', () => {
   it('reads a page number, and says why it shows the first page otherwise', () => {
@@ -13,5 +14,17 @@ describe('search params', () => {
 
   it('takes the first of repeated keys', () => {
     expect(singleValues({ id: ['a', 'b'], q: 'x', other: 'y' }, ['id', 'q'])).toEqual({ id: 'a', q: 'x' });
+  });
+});
+
+describe('page links', () => {
+  it('reads a keyset cursor of the right shape, and says why it shows the first page otherwise', () => {
+    const good = encodeCursor(['finance-dev', '/subscriptions/x/resourcegroups/finance-dev']);
+    expect(seekParam(good, undefined, ['s', 's'])).toEqual({ seek: { after: ['finance-dev', '/subscriptions/x/resourcegroups/finance-dev'], before: null } });
+    expect(seekParam(undefined, undefined, ['s', 's'])).toEqual({ seek: {} });
+    for (const bad of ['not-a-cursor', encodeCursor([1, 'x']), encodeCursor(['a']), 'x'.repeat(5000)]) {
+      expect(seekParam(bad, undefined, ['s', 's'])).toEqual({ seek: {}, problem: 'That page link is not valid any more; showing the first page.' });
+    }
+    expect(seekParam(undefined, encodeCursor([0, 5, 'id']), ['n', 'n', 's']).seek.before).toEqual([0, 5, 'id']);
   });
 });

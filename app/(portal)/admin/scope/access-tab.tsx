@@ -1,19 +1,26 @@
 import Link from 'next/link';
 import { getDb } from '@/db';
 import { describe, managersOf, MANAGEMENT_ROLE_IDS, ROLE_IDS } from '@/lib/policy';
-import { assignmentsAt } from '@/lib/assignments';
+import { assignmentsPage } from '@/lib/assignments';
 import { scopePathText } from '@/lib/portal/scope-path';
 import { Card, EmptyState } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/button';
 import { Badge } from '@/components/ui/badge';
 import { names, type AdminContext } from '../_lib/context';
 
-/** Who may manage PIM here and why; who could, once they activate. */
+/** People listed per card; the count says how many there are. */
+const SHOWN = 50;
+
+/**
+ * Who may manage PIM here and why (the engine, walking the ≤ 6 scopes above); who could,
+ * once they activate (eligible Owner / User Access Administrator here and above, from SQL).
+ */
 export function AccessTab({ ctx, scopeId }: { ctx: AdminContext; scopeId: string }) {
   const n = names(ctx);
-  const managers = managersOf(ctx.index, scopeId, ctx.now);
-  const eligibleOnly = assignmentsAt(getDb(), scopeId, ctx.now, { tab: 'eligible' })
-    .filter((a) => MANAGEMENT_ROLE_IDS.includes(a.schedule.roleId) && a.status === 'Active');
+  const allManagers = managersOf(ctx.index, scopeId, ctx.now);
+  const managers = allManagers.slice(0, SHOWN);
+  const eligible = assignmentsPage(getDb(), scopeId, ctx.now, { tab: 'eligible', roleIds: MANAGEMENT_ROLE_IDS }, {}, SHOWN);
+  const eligibleOnly = eligible.rows.filter((a) => a.status === 'Active');
   const base = `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=assignments`;
   return (
     <div className="grid gap-6 lg:grid-cols-2">
@@ -31,6 +38,7 @@ export function AccessTab({ ctx, scopeId }: { ctx: AdminContext; scopeId: string
             ))}
           </ul>
         )}
+        {allManagers.length > managers.length && <p className="mt-2 text-sm text-[var(--muted)]">…and {allManagers.length - managers.length} more.</p>}
       </Card>
       <div className="space-y-6">
         <Card title="Eligible, must activate first">
@@ -44,6 +52,7 @@ export function AccessTab({ ctx, scopeId }: { ctx: AdminContext; scopeId: string
               ))}
             </ul>
           )}
+          {eligible.next && <p className="mt-2 text-sm"><Link className="underline" href={`${base}&tab2=eligible&role=${ROLE_IDS.owner}`}>See all eligible assignments</Link></p>}
         </Card>
         <Card title="Grant management access">
           <p className="mb-3 text-sm">Granting PIM management access is assigning Owner or User Access Administrator. Make it eligible so it is used just in time.</p>

@@ -63,5 +63,5 @@ export const saveSettingsAction = action(settingsFormSchema, (input, { user, now
   const { scopeId, roleId, applyToChildren, ...settings } = input;
   const r = saveRoleSettings(getDb(), user, { scopeId, roleId, applyToChildren, settings }, now);
   revalidatePath('/admin', 'layout');
-  return { count: r.scopeIds.length };
-}, { success: (r) => (r.count > 1 ? `Settings saved here and at ${r.count - 1} child scope${r.count === 2 ? '' : 's'}. They apply to future requests only.` : 'Settings saved. They apply to future requests only; existing assignments are unchanged.') });
+  return { children: r.children };
+}, { success: (r) => (r.children > 0 ? `Settings saved here and at ${r.children} child scope${r.children === 1 ? '' : 's'}. They apply to future requests only.` : 'Settings saved. They apply to future requests only; existing assignments are unchanged.') });

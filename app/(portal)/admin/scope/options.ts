@@ -1,16 +1,17 @@
 import 'server-only';
-import { settingsFor, type PolicyIndex } from '@/lib/policy';
+import { settingsFor, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
 import type { PrincipalOption } from '@/components/admin/principal-picker';
 import type { RoleRules } from '@/components/admin/assignment-form';
 import { getDb } from '@/db';
-import { users } from '@/db/schema';
+import { principalLabels } from '@/lib/principals';
 
-/** Enabled users (with e-mail, for search) and groups, as picker options. */
-export function principalOptions(index: PolicyIndex): PrincipalOption[] {
-  const emails = new Map(getDb().select({ id: users.id, email: users.email }).from(users).all().map((u) => [u.id, u.email]));
-  const us = [...index.users.values()].filter((u) => !u.disabled).map((u) => ({ value: `User:${u.id}`, label: u.displayName, detail: emails.get(u.id) }));
-  const gs = [...index.groups.values()].map((g) => ({ value: `Group:${g.id}`, label: g.name, detail: `${g.memberIds.length} members` }));
-  return [...us.sort((a, b) => a.label.localeCompare(b.label)), ...gs.sort((a, b) => a.label.localeCompare(b.label))];
+/**
+ * Picker options for principals a form already holds (the approvers named in settings),
+ * read by id. Candidates are never listed here: pickers search the server as people type
+ * (GET /api/principals), so a scope page costs the same with 20 users or 20,000.
+ */
+export function principalOptions(chosen: readonly PrincipalRef[] = []): PrincipalOption[] {
+  return principalLabels(getDb(), chosen);
 }
 
 /** Each role's assignment rules at this scope, from the engine's settingsFor. */

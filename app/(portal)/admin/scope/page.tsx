@@ -27,7 +27,7 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 
-const SEARCH_KEYS = ['id', 'tab', 'role', 'tab2', 'q', 'page', 'from', 'to', 'action', 'actor', 'principal'] as const;
+const SEARCH_KEYS = ['id', 'tab', 'role', 'tab2', 'q', 'page', 'from', 'to', 'action', 'actor', 'principal', 'after', 'before', 'where'] as const;
 export type ScopeSearch = Partial<Record<(typeof SEARCH_KEYS)[number], string>>;
 
 /** One scope, its tabs: Assignments, Settings (per role), Management access, Alerts, Audit. */
@@ -61,7 +61,7 @@ export default async function ScopePage({ searchParams }: { searchParams: Promis
       {tab === 'assignments' && <AssignmentsTab ctx={ctx} scopeId={scopeId} sp={sp} />}
       {tab === 'settings' && <SettingsTab ctx={ctx} scopeId={scopeId} roleId={sp.role} />}
       {tab === 'access' && <AccessTab ctx={ctx} scopeId={scopeId} />}
-      {tab === 'alerts' && <AlertsTab ctx={ctx} scopeId={scopeId} />}
+      {tab === 'alerts' && <AlertsTab ctx={ctx} scopeId={scopeId} pageRaw={sp.page} />}
       {tab === 'audit' && <ScopeAuditTab ctx={ctx} scopeId={scopeId} sp={sp} />}
     </div>
   );
