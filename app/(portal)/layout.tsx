@@ -1,8 +1,7 @@
 import { requireUser } from '@/lib/auth/session';
 import { demoUsersExist } from '@/lib/auth/demo';
 import { getDb } from '@/db';
-import { policyIndex } from '@/lib/tenant/engine';
-import { personaOf } from '@/lib/portal/persona';
+import { personaFor } from '@/lib/portal/persona-facts';
 import { AppShell } from '@/components/shell/app-shell';
 import { Providers } from '@/components/shell/providers';
 
@@ -10,7 +9,8 @@ export const dynamic = 'force-dynamic';
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const persona = personaOf(policyIndex(getDb()), user.id, Date.now());
+  // its facts from indexed SQL: nothing here walks the tenant's settings or pending requests
+  const persona = personaFor(getDb(), user.id, Date.now());
   return (
     <Providers>
       <AppShell user={{ name: user.displayName, email: user.email, isPimAdmin: user.isPimAdmin }} persona={persona} demo={demoUsersExist()}>

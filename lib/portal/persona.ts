@@ -10,20 +10,14 @@ export interface Persona {
 }
 
 /**
- * Principal ids named as approvers in any explicit settings, for callers without a
- * database (personaFor asks SQL instead). Cached per index object: an index that is
- * updated in place keeps the first answer, which is why pages should use personaFor.
+ * Principal ids named as approvers in any explicit settings: a walk over every setting,
+ * for callers without a database (tests). Pages use personaFor, which asks SQL.
  */
-const namedApprovers = new WeakMap<PolicyIndex, Set<string>>();
 function approverIds(index: PolicyIndex): Set<string> {
-  let ids = namedApprovers.get(index);
-  if (!ids) {
-    ids = new Set();
-    for (const node of index.resources.values()) {
-      if (!node.settings) continue;
-      for (const s of node.settings.values()) for (const a of s.approvers) ids.add(a.id);
-    }
-    namedApprovers.set(index, ids);
+  const ids = new Set<string>();
+  for (const node of index.resources.values()) {
+    if (!node.settings) continue;
+    for (const s of node.settings.values()) for (const a of s.approvers) ids.add(a.id);
   }
   return ids;
 }
