@@ -18,9 +18,15 @@ export interface AuditViewProps {
   /** not the newest page: offer a way back to it */
   paged: boolean;
   sp: AuditSearch;
-  /** what the Actor and Principal search boxes show (an e-mail or group name once resolved) */
+  /**
+   * what the Actor and Principal search boxes show once resolved: an e-mail or group name,
+   * or, where the viewer may not see the directory (my audit), a name (lib/audit/people)
+   */
   typed: { actor?: string; principal?: string };
-  /** a typed word matched several people: links to pick one */
+  /**
+   * a typed word matched several people: links to pick one. Only those the viewer may find,
+   * and an e-mail only where the viewer may see it (a choice's `text`).
+   */
   choices: { actor?: PersonChoice[]; principal?: PersonChoice[] };
   /** search params that could not be used, said to the viewer */
   problems?: string[];

@@ -7,6 +7,7 @@ import { decodeCursor, type Seek } from '@/lib/portal/keyset';
 import { writeAudit } from './write';
 import { auditPage, iterateAudit, type AuditFilters } from './query';
 import { resolveAuditSearch } from './search';
+import { policyIndex } from '@/lib/tenant/engine';
 
 let t: ReturnType<typeof freshDb>;
 beforeEach(() => { t = freshDb(); });
@@ -123,7 +124,111 @@ describe('resource audit on a generated tree', () => {
   });
 });
 
+describe('a large subtree with an equality filter reads a bounded window, then probes', () => {
+  beforeEach(() => generateTree());
+
+  /** One event; every field chosen by the caller, several per millisecond (ties broken by seq). */
+  type Gen = { scopeId: string; actor: 'steve' | 'avery'; principal: 'jen' | 'sam'; role: 'Owner' | 'Reader'; action: string };
+  function write(list: Gen[]) {
+    t.db.transaction((tx) => {
+      for (const e of list) {
+        writeAudit(tx, {
+          at: t.now + 3_600_000 + Math.floor(clock++ / 2), actor: { id: t.ids[e.actor], name: e.actor }, action: e.action, scopeId: e.scopeId,
+          principal: { type: 'User', id: t.ids[e.principal], name: e.principal }, role: { id: e.role, name: e.role },
+        });
+      }
+    });
+  }
+  const inS0 = (scopeId: string | null) => scopeId === '/gen/s0' || !!scopeId?.startsWith('/gen/s0/');
+  /** A small deterministic generator, so a failure reproduces. */
+  function rng(seed: number) {
+    return () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  }
+
+  /** Every page of `size` from the newest on, then back from the oldest page by `before`; both in newest-first order. */
+  function bothWays(f: AuditFilters, size: number, between: () => void = () => {}) {
+    const forward: string[] = [];
+    const pages: Seek[] = [{}];
+    let p = auditPage(t.db, f, {}, size);
+    for (;;) {
+      forward.push(...p.rows.map((e) => e.id));
+      if (!p.next) break;
+      between();
+      const seek = { after: decodeCursor(p.next, ['n', 'n'])! };
+      pages.push(seek);
+      p = auditPage(t.db, f, seek, size);
+    }
+    const backward: string[][] = [p.rows.map((e) => e.id)];
+    while (p.prev) {
+      p = auditPage(t.db, f, { before: decodeCursor(p.prev, ['n', 'n'])! }, size);
+      backward.unshift(p.rows.map((e) => e.id));
+    }
+    return { forward, backward: backward.flat(), pages: pages.length };
+  }
+
+  it('returns what an unbounded read returns, across page boundaries and the window edge, in both directions', () => {
+    const next = rng(42);
+    const vmIn = (s: number) => vm(s, Math.floor(next() * 10), Math.floor(next() * 100));
+    const steve = (scopeId: string, i: number): Gen => ({ scopeId, actor: 'steve', principal: i % 3 ? 'jen' : 'sam', role: i % 4 ? 'Owner' : 'Reader', action: i % 5 ? 'Role activated' : 'Request approved' });
+    const avery = (scopeId: string, i: number): Gen => ({ scopeId, actor: 'avery', principal: i % 2 ? 'jen' : 'sam', role: i % 3 ? 'Owner' : 'Reader', action: i % 4 ? 'Role activated' : 'Request approved' });
+    // oldest: Steve's events in s0 now and then among his events elsewhere, beyond any window
+    write(Array.from({ length: 700 }, (_, i) => steve(i % 23 === 0 ? (i % 2 ? '/gen/s0' : vmIn(0)) : vmIn(1 + (i % 2)), i)));
+    // then 2,300 of Steve's events outside s0, with Avery's in s0 between them (the probe must filter them out)
+    write(Array.from({ length: 2_450 }, (_, i) => (i % 16 === 0 ? avery(vmIn(0), i) : steve(vmIn(1 + (i % 2)), i))));
+    // newest: Steve in s0 again, among more elsewhere
+    write(Array.from({ length: 400 }, (_, i) => (i % 13 === 0 ? steve(vmIn(0), i) : i % 29 === 0 ? avery(vmIn(0), i) : steve(vmIn(2), i))));
+
+    const all = auditPage(t.db, {}, {}, 100_000).rows;
+    // each filter, what it keeps, and whether its own events outnumber the window (then pages cross its edge and probe past it)
+    const filters: [AuditFilters, (e: (typeof all)[number]) => boolean, boolean][] = [
+      [{ actorId: t.ids.steve }, (e) => e.actorId === t.ids.steve, true],
+      [{ principalId: t.ids.jen }, (e) => e.principalId === t.ids.jen, true],
+      [{ roleId: 'Owner' }, (e) => e.roleId === 'Owner', true],
+      [{ actions: ['Role activated'] }, (e) => e.action === 'Role activated', true],
+      [{ actorId: t.ids.steve, actions: ['Request approved', 'Role activated'] }, (e) => e.actorId === t.ids.steve, true],
+      [{ actorId: t.ids.steve, roleId: 'Reader' }, (e) => e.actorId === t.ids.steve && e.roleId === 'Reader', false],
+      [{ principalId: t.ids.sam, from: all[3000].at, to: all[100].at }, (e) => e.principalId === t.ids.sam && e.at >= all[3000].at && e.at < all[100].at, false],
+    ];
+    for (const [f, keep, beyond] of filters) {
+      const label = JSON.stringify(f);
+      // the unbounded reference: the whole log, filtered here
+      const expected = all.filter((e) => inS0(e.scopeId) && keep(e)).map((e) => e.id);
+      expect(expected.length, label).toBeGreaterThan(10);
+      expect(all.filter(keep).length > 2_000, label).toBe(beyond);
+      const scoped = { ...f, scopeId: '/gen/s0' };
+      for (const size of [7, 50]) {
+        const { forward, backward, pages } = bothWays(scoped, size);
+        expect(forward, `${label} by ${size}`).toEqual(expected);
+        expect(backward, `${label} back by ${size}`).toEqual(expected);
+        expect(pages, label).toBe(Math.ceil(expected.length / size));
+      }
+      expect([...iterateAudit(t.db, scoped, 13)].map((e) => e.id), label).toEqual(expected);
+    }
+
+    // newer events written between page reads never shift the pages already cursored
+    const expected = all.filter((e) => inS0(e.scopeId) && e.actorId === t.ids.steve).map((e) => e.id);
+    const { forward } = bothWays({ actorId: t.ids.steve, scopeId: '/gen/s0' }, 9, () => write([steve(vmIn(0), 1), steve(vmIn(1), 2)]));
+    expect(forward).toEqual(expected);
+  });
+
+  it('keeps the event at the window edge, reading forward and backward', () => {
+    // 2,001 events about Sam, oldest first: A and E1 in s0, 1,998 elsewhere, E2 in s0. From the newest,
+    // the 2,000th is E1; from A backward (newer), the 2,000th is E2: each window ends on an s0 event.
+    const aboutSam = (scopeId: string): Gen => ({ scopeId, actor: 'steve', principal: 'sam', role: 'Owner', action: 'Role activated' });
+    write([aboutSam(vm(0, 1, 1)), aboutSam(vm(0, 2, 2)), ...Array.from({ length: 1_998 }, (_, i) => aboutSam(vm(1, i % 10, i % 100))), aboutSam(vm(0, 3, 3))]);
+    const f = { principalId: t.ids.sam, scopeId: '/gen/s0' };
+    const [e2, e1, a] = auditPage(t.db, { principalId: t.ids.sam }, {}, 100_000).rows.filter((e) => inS0(e.scopeId));
+    expect([a, e1, e2].map((e) => e.scopeId)).toEqual([vm(0, 1, 1), vm(0, 2, 2), vm(0, 3, 3)]);
+    expect(auditPage(t.db, f, {}, 3).rows.map((e) => e.id)).toEqual([e2.id, e1.id, a.id]);
+    expect(auditPage(t.db, f, { before: [a.at, a.seq] }, 1).rows.map((e) => e.id)).toEqual([e1.id]);
+    expect(auditPage(t.db, f, { after: [e2.at, e2.seq] }, 1).rows.map((e) => e.id)).toEqual([e1.id]);
+  });
+});
+
 describe('audit filters and their values', () => {
+  /** Steve, a tenant PIM administrator, on the tenant audit: the boxes search the directory (people.test.ts) */
+  const tenantAdmin = () => ({ userId: t.ids.steve, view: {}, index: policyIndex(t.db), now: t.now });
+
   it('filters by actor, action, role, principal, dates and "mine", and offers event types from the index', () => {
     for (let i = 0; i < 60; i++) writeAudit(t.db, { at: t.now + i * 1000, actor: { id: t.ids.avery, name: 'Avery' }, action: i % 2 ? 'Request approved' : 'Role activated', principal: { type: 'User', id: t.ids.jen, name: 'Jen' }, role: { id: 'r1', name: 'Owner' }, scopeId: '/x' });
     writeAudit(t.db, { at: t.now + 70_000, actor: { id: t.ids.sam, name: 'Sam' }, action: 'Signed in' });
@@ -144,7 +249,7 @@ describe('audit filters and their values', () => {
     expect(new Set(jen).size).toBe(jen.length);
     expect(jen.length).toBeGreaterThanOrEqual(60);
 
-    const search = resolveAuditSearch(t.db, { actor: 'avery@bluewidget.test', action: 'approved', principal: 'Je' });
+    const search = resolveAuditSearch(t.db, { actor: 'avery@bluewidget.test', action: 'approved', principal: 'Je' }, tenantAdmin());
     expect(search.eventTypes).toEqual([...new Set(search.eventTypes)].sort());
     expect(search.eventTypes).toEqual(expect.arrayContaining(['Request approved', 'Role activated', 'Signed in']));
     expect(search.filters).toMatchObject({ actorId: t.ids.avery, principalId: t.ids.jen, actions: ['Request approved'] });
@@ -155,13 +260,13 @@ describe('audit filters and their values', () => {
   });
 
   it('says when a typed actor matches nobody or several, and does not filter by it', () => {
-    const none = resolveAuditSearch(t.db, { actor: 'nobody-here', action: 'no such event' });
+    const none = resolveAuditSearch(t.db, { actor: 'nobody-here', action: 'no such event' }, tenantAdmin());
     expect(none.filters.actorId).toBeUndefined();
     expect(none.filters.actions).toBeUndefined();
     expect(none.problems.join(' ')).toMatch(/No user matches the actor “nobody-here”/);
     expect(none.problems.join(' ')).toMatch(/No event type contains “no such event”/);
     // "s" starts both Steve Admin and Sam
-    const many = resolveAuditSearch(t.db, { actor: 's' });
+    const many = resolveAuditSearch(t.db, { actor: 's' }, tenantAdmin());
     expect(many.filters.actorId).toBeUndefined();
     expect(many.choices.actor?.map((c) => c.name)).toEqual(expect.arrayContaining(['Steve Admin', 'Sam']));
     expect(many.problems.join(' ')).toMatch(/Several match the actor “s”/);

@@ -68,10 +68,12 @@ function scopeCheck(path: string): SQL {
  * filters, so a page reads about its own rows:
  * - no scope: SQLite walks one (column, at) index in order (an equality filter's, or at);
  * - a small subtree: each of its resources' (scope, at) ranges;
- * - a large subtree with an equality filter: that filter's range, each event's scope checked;
- * - a large subtree alone: the WINDOW events next to the cursor are checked in time order
+ * - a large subtree: the WINDOW events next to the cursor are checked in time order
  *   (enough when the subtree's events are frequent), then the subtree's resources are
- *   probed for the rest (cheap when they are rare).
+ *   probed for the rest (cheap when they are rare). With an equality filter the window is
+ *   that filter's WINDOW events (its index range, each event's scope checked) and the
+ *   probe applies the filter; either way a page reads at most WINDOW events before it
+ *   probes, however long the filter's history.
  */
 function slice(db: DbOrTx, f: Slice, dir: Dir, from: Key | null, limit: number): AuditEvent[] {
   const start = from ? past(dir, from) : undefined;
@@ -94,12 +96,13 @@ function slice(db: DbOrTx, f: Slice, dir: Dir, from: Key | null, limit: number):
   const probed = (where: (SQL | undefined)[], n: number) => read(db, [...where, ...conditions(f, true), ...others, probe], dir, n);
   const size = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${resources} WHERE path >= ${scope.path} AND path < ${pathUpperBound(scope.path)} LIMIT ${SMALL_SUBTREE})`)?.n ?? 0;
   if (size < SMALL_SUBTREE) return probed([start], limit);
+  // The WINDOW-th event from the cursor on bounds the scan in time order: of the filter's
+  // index range when an equality filter drives the query (its events next to the cursor,
+  // each event's scope checked), else of the log (dates included either way). Past it the
+  // subtree's resources are probed, with the filters applied.
   const driven = f.actorId || f.principalId || f.roleId || f.actions?.length === 1;
-  if (driven) return read(db, [...base, scopeCheck(scope.path)], dir, limit);
-
-  // the WINDOW-th event from the cursor on (dates included) bounds the scan in time order
-  const dates = conditions({ from: f.from, to: f.to });
-  const edge = db.select({ at: auditEvents.at, seq: auditEvents.seq }).from(auditEvents).where(and(start, ...dates)).orderBy(...order(dir)).limit(1).offset(WINDOW - 1).get();
+  const bounding = driven ? conditions(f) : conditions({ from: f.from, to: f.to });
+  const edge = db.select({ at: auditEvents.at, seq: auditEvents.seq }).from(auditEvents).where(and(start, ...bounding)).orderBy(...order(dir)).limit(1).offset(WINDOW - 1).get();
   const near = read(db, [...base, edge ? upTo(dir, [edge.at, edge.seq]) : undefined, scopeCheck(scope.path)], dir, limit);
   if (near.length >= limit || !edge) return near;
   return [...near, ...probed([past(dir, [edge.at, edge.seq])], limit - near.length)];

@@ -14,7 +14,8 @@ import type { AdminContext } from './context';
  */
 export function auditViewProps(ctx: AdminContext, raw: RawSearch, fixed: Pick<AuditFilters, 'scopeId' | 'involving'>, basePath: string, baseParams: Record<string, string>, exportParams: Record<string, string>): AuditViewProps {
   const db = getDb();
-  const search = resolveAuditSearch(db, raw);
+  // the Actor and Principal boxes find what this viewer may see in this view (lib/audit/people)
+  const search = resolveAuditSearch(db, raw, { userId: ctx.user.id, view: fixed, index: ctx.index, now: ctx.now });
   const page = auditPage(db, { ...search.filters, ...fixed }, search.seek);
   const roles = [...ctx.index.roles.values()].map((r) => ({ id: r.id, name: r.name })).sort((a, b) => a.name.localeCompare(b.name));
   return {
