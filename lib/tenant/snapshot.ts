@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import * as s from '@/db/schema';
 import { assignmentFact, eligibilityFact, settingsFromRow } from '@/db/mappers';
@@ -30,31 +30,50 @@ export function keepSchedule(f: ScheduleFact, cutoff: number): boolean {
 }
 
 const resourceColumns = { id: s.resources.id, parentId: s.resources.parentId, kind: s.resources.kind, name: s.resources.displayName, managed: s.resources.managed };
+
 const userColumns = { id: s.users.id, displayName: s.users.displayName, isPimAdmin: s.users.isPimAdmin, disabled: s.users.disabled };
 
-function liveSchedules<T extends typeof s.eligibilitySchedules | typeof s.assignmentSchedules>(t: T, cutoff: number) {
-  return and(
-    or(isNull(t.revokedAt), gt(t.revokedAt, cutoff)),
-    or(isNull(t.endAt), gt(t.endAt, cutoff)),
-  );
+/*
+ * The full load reads raw rows with only the columns the engine uses (about twice as fast
+ * as mapped selects on 100k resources and 200k schedules, which is most of start-up).
+ */
+interface RawSchedule {
+  id: string; principalType: 'User' | 'Group'; principalId: string; roleId: string; scopeId: string;
+  startAt: number; endAt: number | null; revokedAt: number | null; origin: 'assigned' | 'activated' | null; linked: string | null;
+}
+const scheduleFromRaw = (r: RawSchedule, kind: 'eligible' | 'active'): ScheduleFact => ({
+  id: r.id, kind, principal: { type: r.principalType, id: r.principalId }, roleId: r.roleId, scopeId: r.scopeId,
+  startAt: r.startAt, endAt: r.endAt, revokedAt: r.revokedAt, origin: r.origin ?? 'assigned', linkedEligibilityId: r.linked,
+});
+
+function rawSchedules(db: DbOrTx, table: 'eligibility_schedules' | 'assignment_schedules', cutoff: number): RawSchedule[] {
+  const extra = table === 'assignment_schedules' ? sql`origin, linked_eligibility_id AS linked` : sql`NULL AS origin, NULL AS linked`;
+  return db.all<RawSchedule>(sql`SELECT id, principal_type AS principalType, principal_id AS principalId, role_id AS roleId,
+      scope_id AS scopeId, start_at AS startAt, end_at AS endAt, revoked_at AS revokedAt, ${extra}
+    FROM ${sql.identifier(table)}
+    WHERE (revoked_at IS NULL OR revoked_at > ${cutoff}) AND (end_at IS NULL OR end_at > ${cutoff})`);
 }
 
 export function loadSnapshot(db: DbOrTx, cutoff = historyCutoff(db)): TenantSnapshot {
-  const resources: ResourceFact[] = db.select(resourceColumns).from(s.resources).all();
+  const resources = db.all<{ id: string; parentId: string | null; kind: ResourceFact['kind']; name: string; managed: number }>(
+    sql`SELECT id, parent_id AS parentId, kind, display_name AS name, managed FROM resources`,
+  ).map((r): ResourceFact => ({ id: r.id, parentId: r.parentId, kind: r.kind, name: r.name, managed: r.managed === 1 }));
   const roles = db.select({ id: s.roleDefinitions.id, name: s.roleDefinitions.name, privileged: s.roleDefinitions.privileged }).from(s.roleDefinitions).all();
-  const users: UserFact[] = db.select(userColumns).from(s.users).all();
+  const users = db.all<{ id: string; displayName: string; isPimAdmin: number; disabled: number }>(
+    sql`SELECT id, display_name AS displayName, is_pim_admin AS isPimAdmin, disabled FROM users`,
+  ).map((u): UserFact => ({ id: u.id, displayName: u.displayName, isPimAdmin: u.isPimAdmin === 1, disabled: u.disabled === 1 }));
 
   const members = new Map<string, string[]>();
-  for (const m of db.select({ groupId: s.groupMembers.groupId, userId: s.groupMembers.userId }).from(s.groupMembers).all()) {
-    const list = members.get(m.groupId) ?? [];
-    list.push(m.userId);
-    members.set(m.groupId, list);
+  for (const m of db.all<{ groupId: string; userId: string }>(sql`SELECT group_id AS groupId, user_id AS userId FROM group_members`)) {
+    const list = members.get(m.groupId);
+    if (list) list.push(m.userId);
+    else members.set(m.groupId, [m.userId]);
   }
   const groups = db.select({ id: s.groups.id, name: s.groups.name }).from(s.groups).all().map((g) => ({ ...g, memberIds: members.get(g.id) ?? [] }));
 
   const schedules = [
-    ...db.select().from(s.eligibilitySchedules).where(liveSchedules(s.eligibilitySchedules, cutoff)).all().map(eligibilityFact),
-    ...db.select().from(s.assignmentSchedules).where(liveSchedules(s.assignmentSchedules, cutoff)).all().map(assignmentFact),
+    ...rawSchedules(db, 'eligibility_schedules', cutoff).map((r) => scheduleFromRaw(r, 'eligible')),
+    ...rawSchedules(db, 'assignment_schedules', cutoff).map((r) => scheduleFromRaw(r, 'active')),
   ];
 
   const approversBySettings = new Map<string, PrincipalRef[]>();
