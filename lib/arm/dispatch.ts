@@ -1,5 +1,6 @@
 import 'server-only';
 import { getDb } from '@/db';
+import type { Db } from '@/db/client';
 import { checkApiVersion } from './api-version';
 import { listApprovals, getApproval, listStages, getStage, reviewStage } from './approvals';
 import { authenticate } from './auth';
@@ -78,12 +79,19 @@ function pick(route: ArmRoute, method: string): Handler | null {
  * resource's handler. Every failure becomes ARM's `{error: {code, message}}`.
  */
 export async function handleArm(req: Request): Promise<Response> {
-  const now = Date.now();
+  try {
+    return await serveArm(getDb(), req, Date.now());
+  } catch (e) {
+    return armErrorResponse(toArmError(e));
+  }
+}
+
+/** handleArm over a given database and clock, so service tests drive the API end to end. */
+export async function serveArm(db: Db, req: Request, now: number): Promise<Response> {
   try {
     const url = new URL(req.url);
     const route = parseArmPath(url.pathname);
     checkApiVersion(route.collection, url.searchParams.get('api-version'));
-    const db = getDb();
     const who = authenticate(db, req.headers.get('authorization'), now);
     const ctx = createContext(db, who.user, who.mfaVerifiedAt, route, { method: req.method, url, origin: requestOrigin(url, req.headers) }, now);
     const handler = pick(route, req.method);

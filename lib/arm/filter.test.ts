@@ -16,6 +16,12 @@ describe('$filter', () => {
     expect(f.eq.get('principalid')).toBe("Tom and Jerry's");
   });
 
+  it("reads assignedTo('{userId}') beside other terms", () => {
+    const f = parseFilter("assignedTo('a-b') and atScope()", FIELDS);
+    expect(f).toMatchObject({ assignedTo: 'a-b', atScope: true, asTarget: false });
+    expect(parseFilter('asTarget()', FIELDS).assignedTo).toBeUndefined();
+  });
+
   it('treats an empty filter as none', () => {
     expect(parseFilter(null, FIELDS).asTarget).toBe(false);
     expect(parseFilter('  ', FIELDS).eq.size).toBe(0);

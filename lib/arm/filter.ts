@@ -2,13 +2,16 @@ import { badRequest } from './errors';
 
 /**
  * The `$filter` dialect PIM list endpoints accept: functions `asTarget()`, `asRequestor()`,
- * `asApprover()`, `atScope()` and comparisons `field eq 'value'`, joined with `and`.
+ * `asApprover()`, `atScope()`, `assignedTo('{userId}')` and comparisons `field eq 'value'`,
+ * joined with `and`.
  */
 export interface ArmFilter {
   asTarget: boolean;
   asRequestor: boolean;
   asApprover: boolean;
   atScope: boolean;
+  /** assignedTo('{userId}'): that user's assignments, directly or through their groups */
+  assignedTo?: string;
   /** field (lower case) → value, e.g. principalid → '…' */
   eq: Map<string, string>;
 }
@@ -17,6 +20,7 @@ export const EMPTY_FILTER: ArmFilter = Object.freeze({ asTarget: false, asReques
 
 const FUNCTIONS = { 'astarget()': 'asTarget', 'asrequestor()': 'asRequestor', 'asapprover()': 'asApprover', 'atscope()': 'atScope' } as const;
 const COMPARISON = /^([A-Za-z][A-Za-z0-9]*)\s+eq\s+'((?:[^']|'')*)'$/i;
+const ASSIGNED_TO = /^assignedTo\(\s*'((?:[^']|'')*)'\s*\)$/i;
 
 /** Splits on ` and ` outside quotes. */
 function terms(input: string): string[] {
@@ -49,9 +53,14 @@ export function parseFilter(input: string | null, allowedFields: readonly string
       f[fn] = true;
       continue;
     }
+    const assigned = ASSIGNED_TO.exec(term);
+    if (assigned) {
+      f.assignedTo = assigned[1].replace(/''/g, "'");
+      continue;
+    }
     const m = COMPARISON.exec(term);
     if (!m) {
-      throw badRequest('InvalidFilter', `$filter term "${term}" is not understood. Use asTarget(), asRequestor(), asApprover(), atScope() or field eq 'value'${allowedFields.length ? ` (fields: ${allowedFields.join(', ')})` : ''}, joined with "and".`);
+      throw badRequest('InvalidFilter', `$filter term "${term}" is not understood. Use asTarget(), asRequestor(), asApprover(), atScope(), assignedTo('{userId}') or field eq 'value'${allowedFields.length ? ` (fields: ${allowedFields.join(', ')})` : ''}, joined with "and".`);
     }
     const field = m[1].toLowerCase();
     if (!allowed.has(field)) {

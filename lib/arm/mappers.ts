@@ -94,7 +94,7 @@ export function eligibilityScheduleToArm(ctx: ArmContext, row: EligibilitySchedu
 export function assignmentScheduleToArm(ctx: ArmContext, row: AssignmentSchedule, as: 'schedule' | 'instance') {
   const { scopeArm, common } = baseSchedule(ctx, row);
   const status = scheduleArmStatus(assignmentFact(row), ctx.now);
-  const linked = row.linkedEligibilityId ? resourceId(ctx.armIdOf(scopeOfEligibility(ctx, row.linkedEligibilityId) ?? row.scopeId), 'roleEligibilitySchedules', row.linkedEligibilityId) : null;
+  const linked = row.linkedEligibilityId ? resourceId(ctx.armIdOf(ctx.eligibilityScope(row.linkedEligibilityId) ?? row.scopeId), 'roleEligibilitySchedules', row.linkedEligibilityId) : null;
   const assignmentType = row.origin === 'activated' ? 'Activated' : 'Assigned';
   if (as === 'schedule') {
     return envelope(scopeArm, 'roleAssignmentSchedules', row.id, {
@@ -111,8 +111,4 @@ export function assignmentScheduleToArm(ctx: ArmContext, row: AssignmentSchedule
     linkedRoleEligibilityScheduleId: linked,
     linkedRoleEligibilityScheduleInstanceId: linked ? linked.replace('/roleEligibilitySchedules/', '/roleEligibilityScheduleInstances/') : null,
   });
-}
-
-function scopeOfEligibility(ctx: ArmContext, eligibilityId: string): string | undefined {
-  return ctx.index().schedules.get(eligibilityId)?.scopeId;
 }

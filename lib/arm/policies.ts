@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { roleDefinitions, roleSettings, users } from '@/db/schema';
 import { settingsFor } from '@/lib/policy';
@@ -9,7 +9,7 @@ import { notFound } from './errors';
 import { parseFilter } from './filter';
 import { armJson, readBody } from './http';
 import { envelope, resourceId, roleDefinitionArmId } from './ids';
-import { page } from './paging';
+import { keysetPage, pageRequest } from './paging';
 import { roleIdFrom } from './path';
 import { applyRules, policyName, settingsToRules } from './policy-rules';
 
@@ -26,16 +26,25 @@ function scopeRef(ctx: ArmContext) {
   return { id: ctx.scope!.armId, displayName: ctx.scope!.name, type: ARM_SCOPE_TYPE[ctx.scope!.kind] };
 }
 
-function lastModified(ctx: ArmContext, roleId: string) {
-  const row = ctx.db.select({ at: roleSettings.updatedAt, by: roleSettings.updatedBy }).from(roleSettings)
-    .where(and(eq(roleSettings.scopeId, ctx.scope!.key), eq(roleSettings.roleId, roleId))).get();
-  if (!row) return { lastModifiedBy: null, lastModifiedDateTime: null };
-  const by = row.by ? ctx.db.select({ id: users.id, displayName: users.displayName, email: users.email }).from(users).where(eq(users.id, row.by)).get() : undefined;
-  return {
-    lastModifiedBy: by ? { id: by.id, displayName: by.displayName, type: 'User', email: by.email } : null,
-    lastModifiedDateTime: new Date(row.at).toISOString(),
-  };
+type LastModified = { lastModifiedBy: { id: string; displayName: string; type: 'User'; email: string } | null; lastModifiedDateTime: string | null };
+
+/** Who last changed the settings of each role at the scope (one query for a page of roles). */
+function lastModified(ctx: ArmContext, roleIds: string[]): Map<string, LastModified> {
+  const out = new Map<string, LastModified>();
+  if (roleIds.length === 0) return out;
+  const rows = ctx.db.select({ roleId: roleSettings.roleId, at: roleSettings.updatedAt, byId: users.id, byName: users.displayName, byEmail: users.email })
+    .from(roleSettings).leftJoin(users, eq(users.id, roleSettings.updatedBy))
+    .where(and(eq(roleSettings.scopeId, ctx.scope!.key), inArray(roleSettings.roleId, roleIds))).all();
+  for (const r of rows) {
+    out.set(r.roleId, {
+      lastModifiedBy: r.byId ? { id: r.byId, displayName: r.byName!, type: 'User', email: r.byEmail! } : null,
+      lastModifiedDateTime: new Date(r.at).toISOString(),
+    });
+  }
+  return out;
 }
+
+const NEVER: LastModified = { lastModifiedBy: null, lastModifiedDateTime: null };
 
 function rulesFor(ctx: ArmContext, roleId: string) {
   const index = ctx.index();
@@ -44,21 +53,21 @@ function rulesFor(ctx: ArmContext, roleId: string) {
   return { rules: settingsToRules(g.settings, nameOf), explicit: g.explicit };
 }
 
-function policyToArm(ctx: ArmContext, role: { id: string; name: string }) {
+function policyToArm(ctx: ArmContext, role: { id: string; name: string }, modified = lastModified(ctx, [role.id])) {
   const { rules, explicit } = rulesFor(ctx, role.id);
   return envelope(ctx.scope!.armId, 'roleManagementPolicies', policyName(ctx.scope!.key, role.id), {
     scope: ctx.scope!.armId,
     displayName: role.name,
     description: explicit ? `Settings of ${role.name} on ${ctx.scope!.name}` : `Default settings of ${role.name} (nothing set on ${ctx.scope!.name})`,
     isOrganizationDefault: !explicit,
-    ...lastModified(ctx, role.id),
+    ...(modified.get(role.id) ?? NEVER),
     rules,
     effectiveRules: rules,
     policyProperties: { scope: scopeRef(ctx) },
   });
 }
 
-function assignmentToArm(ctx: ArmContext, role: { id: string; name: string }) {
+function assignmentToArm(ctx: ArmContext, role: { id: string; name: string }, modified = lastModified(ctx, [role.id])) {
   const pname = policyName(ctx.scope!.key, role.id);
   const roleDefinitionId = roleDefinitionArmId(ctx.scope!.armId, role.id);
   const policyId = resourceId(ctx.scope!.armId, 'roleManagementPolicies', pname);
@@ -68,24 +77,37 @@ function assignmentToArm(ctx: ArmContext, role: { id: string; name: string }) {
     policyAssignmentProperties: {
       scope: scopeRef(ctx),
       roleDefinition: { id: roleDefinitionId, displayName: role.name, type: 'BuiltInRole' },
-      policy: { id: policyId, ...lastModified(ctx, role.id) },
+      policy: { id: policyId, ...(modified.get(role.id) ?? NEVER) },
     },
   });
 }
 
-function filteredRoles(ctx: ArmContext) {
+/**
+ * One policy per role at the scope, in role-name order: a page of roles from SQL after
+ * the cursor (name, id), with their settings from the engine and who last changed them.
+ */
+function listRolesAt(ctx: ArmContext, toArm: (role: { id: string; name: string }, modified: Map<string, LastModified>) => unknown): Response {
   const f = parseFilter(ctx.url.searchParams.get('$filter'), ['roleDefinitionId']);
   const rid = f.eq.get('roledefinitionid');
-  const only = rid === undefined ? null : roleIdFrom(rid);
-  return rolesAtScope(ctx).filter((r) => only === null || r.id === only);
+  const req = pageRequest(ctx, ['string', 'string']);
+  const conds = [
+    ...(rid === undefined ? [] : [eq(roleDefinitions.id, roleIdFrom(rid))]),
+    ...(req.after ? [sql`(${roleDefinitions.name}, ${roleDefinitions.id}) > (${req.after[0]}, ${req.after[1]})`] : []),
+  ];
+  const roles = ctx.db.select({ id: roleDefinitions.id, name: roleDefinitions.name }).from(roleDefinitions)
+    .where(conds.length ? and(...conds) : undefined).orderBy(asc(roleDefinitions.name), asc(roleDefinitions.id)).limit(req.top + 1).all();
+  return armJson(keysetPage(ctx, req, roles, (r) => [r.name, r.id], (served) => {
+    const modified = lastModified(ctx, served.map((r) => r.id));
+    return served.map((r) => toArm(r, modified));
+  }));
 }
 
 export function listPolicies(ctx: ArmContext): Response {
-  return armJson(page(filteredRoles(ctx).map((r) => policyToArm(ctx, r)), ctx.url, ctx.origin));
+  return listRolesAt(ctx, (r, m) => policyToArm(ctx, r, m));
 }
 
 export function listPolicyAssignments(ctx: ArmContext): Response {
-  return armJson(page(filteredRoles(ctx).map((r) => assignmentToArm(ctx, r)), ctx.url, ctx.origin));
+  return listRolesAt(ctx, (r, m) => assignmentToArm(ctx, r, m));
 }
 
 function roleByPolicyName(ctx: ArmContext, name: string) {

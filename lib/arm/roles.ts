@@ -1,14 +1,17 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { roleDefinitions, type RoleDefinition } from '@/db/schema';
-import { activationOptions, effectiveAccess, isAncestorOrSelf } from '@/lib/policy';
+import { pathUpperBound } from '@/db/tree';
+import { effectiveAccess, isManaged } from '@/lib/policy';
 import { ARM_SCOPE_TYPE, type ArmContext } from './context';
 import { badRequest, notFound } from './errors';
 import { parseFilter } from './filter';
 import { armJson } from './http';
 import { resourceType, roleDefinitionArmId } from './ids';
-import { page } from './paging';
+import { keysetPage, pageInMemory, pageRequest } from './paging';
 import { isGuid } from './path';
+import { outermost, rangeOn } from './tree-sql';
+import { principalIsMine, sqlValues, viewerOf } from './viewer';
 
 /** roleDefinitions (2022-04-01), eligibleChildResources and permissions: read-only views from the engine and the role table. */
 
@@ -24,14 +27,20 @@ function roleToArm(scopeArm: string, r: RoleDefinition) {
   };
 }
 
+/** Role definitions in name order, a page after the cursor (name, id); `roleName eq` and `type eq` compare case-insensitively. */
 export function listRoleDefinitions(ctx: ArmContext): Response {
   const f = parseFilter(ctx.url.searchParams.get('$filter'), ['roleName', 'type']);
-  const name = f.eq.get('rolename')?.toLowerCase();
-  const type = f.eq.get('type')?.toLowerCase();
-  const rows = ctx.db.select().from(roleDefinitions).all()
-    .filter((r) => (name === undefined || r.name.toLowerCase() === name) && (type === undefined || r.roleType.toLowerCase() === type))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  return armJson(page(rows.map((r) => roleToArm(ctx.scope?.armId ?? '', r)), ctx.url, ctx.origin));
+  const req = pageRequest(ctx, ['string', 'string']);
+  const name = f.eq.get('rolename');
+  const type = f.eq.get('type');
+  const conds = [
+    ...(name === undefined ? [] : [sql`lower(${roleDefinitions.name}) = lower(${name})`]),
+    ...(type === undefined ? [] : [sql`lower(${roleDefinitions.roleType}) = lower(${type})`]),
+    ...(req.after ? [sql`(${roleDefinitions.name}, ${roleDefinitions.id}) > (${req.after[0]}, ${req.after[1]})`] : []),
+  ];
+  const rows = ctx.db.select().from(roleDefinitions).where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(roleDefinitions.name), asc(roleDefinitions.id)).limit(req.top + 1).all();
+  return armJson(keysetPage(ctx, req, rows, (r) => [r.name, r.id], (served) => served.map((r) => roleToArm(ctx.scope?.armId ?? '', r))));
 }
 
 export function getRoleDefinition(ctx: ArmContext, name: string): Response {
@@ -41,24 +50,44 @@ export function getRoleDefinition(ctx: ArmContext, name: string): Response {
   return armJson(roleToArm(ctx.scope?.armId ?? '', row));
 }
 
-/** The managed resources below the scope where the caller could activate something (the activation scope picker). */
+/**
+ * The managed resources below the scope where the caller could activate something (the
+ * activation scope picker): everything under the scopes of their live eligibilities (an
+ * eligibility reaches every managed scope below it), strictly below the URL scope, in tree
+ * order. A page walks the path index from the cursor, range by range: it reads its own
+ * rows, however many resources the eligibilities reach.
+ */
 export function listEligibleChildResources(ctx: ArmContext): Response {
   const f = parseFilter(ctx.url.searchParams.get('$filter'), ['resourceType']);
+  const req = pageRequest(ctx, ['string']);
   const wanted = f.eq.get('resourcetype')?.toLowerCase();
-  const index = ctx.index();
-  const key = ctx.scope!.key;
-  const seen = new Map<string, { kind: string; name: string }>();
-  for (const option of activationOptions(index, ctx.user.id, ctx.now, { scopeLimit: 5000 })) {
-    for (const s of option.scopes) {
-      if (s.scopeId === key || seen.has(s.scopeId) || !isAncestorOrSelf(index, key, s.scopeId)) continue;
-      seen.set(s.scopeId, { kind: s.scope.kind, name: s.scope.name });
-    }
+  const kinds = Object.entries(ARM_SCOPE_TYPE).filter(([, t]) => wanted === undefined || t === wanted).map(([k]) => k);
+  if (kinds.length === 0) return armJson({ value: [] });
+  const v = viewerOf(ctx);
+  const reach = ctx.db.all<{ path: string }>(sql`SELECT DISTINCT r.path AS path
+      FROM eligibility_schedules t INDEXED BY arm_eligibility_principal JOIN resources r ON r.id = t.scope_id
+     WHERE ${principalIsMine('t', v)}
+       AND (t.revoked_at IS NULL OR t.revoked_at > ${ctx.now}) AND (t.start_at > ${ctx.now} OR t.end_at IS NULL OR t.end_at > ${ctx.now})`);
+  const below = ctx.scope!.path;
+  const ranges = outermost(reach.filter((e) => e.path)).flatMap((e) => {
+    if (below.startsWith(e.path)) return [{ lo: below, hi: pathUpperBound(below), self: false }];
+    if (e.path.startsWith(below)) return [{ lo: e.path, hi: pathUpperBound(e.path), self: true }];
+    return [];
+  });
+  const after = req.after?.[0] as string | undefined;
+  const rows: { id: string; armId: string; name: string; kind: string; path: string }[] = [];
+  for (const g of ranges) {
+    if (rows.length > req.top || (after !== undefined && after >= g.hi)) continue;
+    const from = after !== undefined && after >= g.lo ? sql`r.path > ${after}` : rangeOn('r', g);
+    rows.push(...ctx.db.all<(typeof rows)[number]>(sql`SELECT r.id, r.arm_id AS armId, r.display_name AS name, r.kind, r.path
+        FROM resources r INDEXED BY arm_resources_path_id
+       WHERE ${from} AND r.path < ${g.hi} AND r.kind IN (${sqlValues(kinds)})
+       ORDER BY r.path LIMIT ${req.top + 1 - rows.length}`));
   }
-  const items = [...seen]
-    .map(([id, v]) => ({ id: ctx.armIdOf(id), name: v.name, type: ARM_SCOPE_TYPE[v.kind] }))
-    .filter((r) => wanted === undefined || r.type === wanted)
-    .sort((a, b) => a.id.localeCompare(b.id));
-  return armJson(page(items, ctx.url, ctx.origin));
+  const index = ctx.index();
+  return armJson(keysetPage(ctx, req, rows, (r) => [r.path], (served) => served
+    .filter((r) => isManaged(index, r.id))
+    .map((r) => ({ id: r.armId, name: r.name, type: ARM_SCOPE_TYPE[r.kind] }))));
 }
 
 /** What the caller holds at the scope now: the permissions of every active role reaching it. */
@@ -69,5 +98,5 @@ export function listPermissions(ctx: ArmContext): Response {
     const row = ctx.db.select({ permissions: roleDefinitions.permissions }).from(roleDefinitions).where(eq(roleDefinitions.id, id)).get();
     return row ? (JSON.parse(row.permissions) as unknown[]) : [];
   });
-  return armJson(page(value, ctx.url, ctx.origin));
+  return armJson(pageInMemory(ctx, value));
 }

@@ -3,7 +3,10 @@ import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import type { AuthorizationManagementClient, RoleAssignmentScheduleRequest } from '@azure/arm-authorization';
-import { DEMO_TOTP_SECRET } from '@/db/seed/demo';
+import { isNull } from 'drizzle-orm';
+import { openDatabase } from '@/db/client';
+import { resources } from '@/db/schema';
+import { DEMO_TENANT_ID, DEMO_TOTP_SECRET } from '@/db/seed/demo';
 import { totpCode } from '@/lib/auth/totp';
 import { startServer, type TestServer } from './server';
 import { CONTRIBUTOR, OWNER, SUB, client, rg, roleDef, seedTokens, send, type Persona } from './support';
@@ -316,6 +319,47 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
       principalId: people.sam.id, roleDefinitionId: roleDef(OWNER), requestType: 'AdminAssign', justification: 'forgot the end',
     }));
     expect([noEnd.statusCode, noEnd.code]).toEqual([400, 'InvalidScheduleInfo']);
+  });
+
+  it('lists 250 eligibilities across nextLink pages, each exactly once, while rows arrive between pages', async () => {
+    // a subscription of its own under the root, so no other case's lists change
+    const subId = '7d0c3b2a-9e8f-4a1b-8c2d-3e4f5a6b7c8d';
+    const scopeArm = `/subscriptions/${subId}`;
+    const { db, sqlite } = openDatabase(server.dbFile);
+    const made: string[] = [];
+    const insert = sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at)
+      VALUES (?, 'User', ?, ?, ?, ?, ?, ?, ?)`);
+    const at = Date.now();
+    const add = (n: number, createdAt: number) => {
+      const id = crypto.randomUUID();
+      insert.run(id, [people.jen.id, people.sam.id, people.avery.id][n % 3], CONTRIBUTOR, scopeArm.toLowerCase(), at - 60_000, at + 30 * 86_400_000, createdAt, createdAt);
+      return id;
+    };
+    try {
+      const root = db.select({ id: resources.id }).from(resources).where(isNull(resources.parentId)).get()!.id;
+      db.insert(resources).values({ id: scopeArm.toLowerCase(), armId: scopeArm, tenantId: DEMO_TENANT_ID, kind: 'subscription', type: 'Microsoft.Resources/subscriptions', name: 'Paging', displayName: 'Paging', parentId: root, managed: true, createdAt: at }).run();
+      // a third of them share one creation time: the id orders the ties
+      for (let i = 0; i < 250; i++) made.push(add(i, i % 3 === 0 ? at - 1000 : at - 1000 - i));
+      const seen: string[] = [];
+      let pages = 0;
+      for await (const page of steve.roleEligibilitySchedules.listForScope(`subscriptions/${subId}`).byPage()) {
+        seen.push(...page.map((s) => s.name!));
+        pages++;
+        // newer and older rows written while the client pages: never an item twice, none of the 250 missed
+        add(pages, at + pages);
+        add(pages, at - 10_000_000 - pages);
+      }
+      expect(pages).toBeGreaterThan(100); // ELEVATE_API_PAGE_SIZE=2
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(made.every((id) => seen.includes(id))).toBe(true);
+      const instances = await all(steve.roleEligibilityScheduleInstances.listForScope(`subscriptions/${subId}`, { filter: `roleDefinitionId eq '${roleDef(CONTRIBUTOR)}'` }));
+      expect(new Set(instances.map((i) => i.name)).size).toBe(instances.length);
+      expect(made.every((id) => instances.some((i) => i.name === id))).toBe(true);
+      const garbage = await send(steve, server, 'GET', `${scopeArm}/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=2020-10-01&$skipToken=not-one-of-ours`);
+      expect([garbage.status, garbage.json.error.code]).toEqual([400, 'InvalidSkipToken']);
+    } finally {
+      sqlite.close();
+    }
   });
 
   it('the test certificate is trusted only where it is given: no certificate checks are turned off', async () => {
