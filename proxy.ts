@@ -22,4 +22,6 @@ export function proxy(req: NextRequest) {
   return NextResponse.next({ request: { headers } });
 }
 
-export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
+// API paths (ARM, /api) authenticate themselves and never redirect: skipping the proxy
+// for them saves a pass through it on every API call
+export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico|api/|subscriptions/|providers/).*)'] };

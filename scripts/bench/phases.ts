@@ -97,7 +97,7 @@ function permissionsPath(scope: string) {
 export async function startAndFirstAnswers(b: Base & { tenant: Tenant; servers: BenchServer[] }): Promise<Ctx> {
   const a = await startServer({ root: b.root, distDir: b.distDir, dataDir: b.work, dbFile: b.tenant.dbFile, name: 'a', timeoutMs: 900_000 });
   b.servers.push(a);
-  b.rows.push({ section: 'start', name: 'start to first answer (`next start` → `/api/health` 200)', n: 1, p50: a.startMs });
+  b.rows.push({ section: 'start', name: 'start to first answer (`scripts/serve.mjs` → `/api/health` 200)', n: 1, p50: a.startMs });
   b.log(`server a on ${a.url} answered after ${a.startMs.toFixed(0)} ms`);
   const ctx: Ctx = { ...b, a, cookies: { steve: '', jen: '', avery: '' }, idle: new Map() };
 

@@ -68,7 +68,7 @@ function cpuOf(pid: number): number {
   }
 }
 
-/** The pid and its descendants (next start may fork workers), from /proc. */
+/** The pid and its descendants (a server may fork workers), from /proc. */
 function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const e of fs.readdirSync('/proc')) {
@@ -104,7 +104,8 @@ export interface StartOptions {
 }
 
 /**
- * `next start` on a free loopback port, on the given database, in production mode; resolves
+ * The production server (`scripts/serve.mjs`, what `npm start` runs: one Node process) on a
+ * free loopback port, on the given database, in production mode; resolves
  * once /api/health answers 200 (the instrumentation hook has opened the database and
  * applied migrations by then). A server that exits or never answers is an error that
  * carries the end of its log.
@@ -115,10 +116,10 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
   const logFile = path.join(o.dataDir, `${o.name}.log`);
   const log = fs.openSync(logFile, 'a');
   const t0 = performance.now();
-  const child = spawn(path.join(o.root, 'node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(process.execPath, [path.join(o.root, 'scripts', 'serve.mjs')], {
     cwd: o.root,
     env: {
-      ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port),
+      ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), HOST: '127.0.0.1',
       ELEVATE_DIST_DIR: o.distDir, ELEVATE_DATA_DIR: o.dataDir, ELEVATE_DB: o.dbFile, ELEVATE_DEMO: '1',
       ELEVATE_URL: url, NEXTAUTH_URL: url,
     },
