@@ -1,7 +1,7 @@
 /**
  * HTTP benchmark of the built portal on a tenant (not a test: figures depend on the machine).
  *   npm run bench:http -- [--db FILE] [--connections 8] [--duration 10] [--ops 50] [--no-build]
- * Builds into .next-bench when needed, copies the tenant, starts `next start` on the copy on
+ * Builds into .next-bench when needed, copies the tenant, starts the production server (`scripts/serve.mjs`) on the copy on
  * 127.0.0.1, and measures: start to first answer, pages as the demo personas, ARM reads,
  * the write path (sequential), the first read after a write in another server process, a
  * mixed load, and the server's RSS. Prints one markdown table for docs/benchmarks.md;
@@ -92,7 +92,7 @@ async function main() {
       '',
       `Machine: ${facts.nproc} CPUs (${facts.cpu}), ${facts.memory}; load average (1/5/15 min) ${facts.loadStart} at start, ${facts.loadEnd} at end; Node ${facts.node}, Next ${facts.next}; commit ${facts.commit}.`,
       `Tenant: ${Object.entries(tenant.facts.counts).map(([k, v]) => `${v.toLocaleString('en')} ${k}`).join(', ')} (before the run; the run adds ${tenant.benchUsers.length} requesters and the requests it measures).`,
-      `Server RSS (process tree of \`next start\`): ${size(afterPages.now)} after every page and API read above had been visited; peak sampled ${size(afterPages.peak)} (VmHWM ${size(afterPages.hwm)}); ${size(end.now)} after the mixed load (peak ${size(end.peak)}).`,
+      `Server RSS (process tree of \`scripts/serve.mjs\`): ${size(afterPages.now)} after every page and API read above had been visited; peak sampled ${size(afterPages.peak)} (VmHWM ${size(afterPages.hwm)}); ${size(end.now)} after the mixed load (peak ${size(end.peak)}).`,
       `Reads: autocannon, ${opts.connections} connections, ${opts.duration} s each, from the same machine (the load generator shares the CPUs), measured after the writes (so the run's requesters and requests are in the tenant); size = body bytes of one uncompressed response; CPU ms/req = CPU time of the server's processes during the measurement ÷ requests (steadier than latency on a shared machine). Writes: one at a time, up to ${opts.ops} operations or ${opts.budget} s each.`,
       '',
       table(rows),
