@@ -184,6 +184,12 @@ test('Sam activates Contributor on finance-dev; My roles has no serious accessib
   await page.getByRole('tab', { name: /^Active/ }).click();
   await expect(main(page).getByRole('row').filter({ hasText: 'Contributor' })).toContainText('Activated');
   await expect(main(page).getByRole('row').filter({ hasText: 'Reader' })).toContainText('Assigned');
+  // the search runs on the server (role or scope name) and keeps the tab shown
+  await main(page).getByLabel('Search by role or scope name').fill('reader');
+  await main(page).getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page).toHaveURL(/\/my-roles\?tab=active&q=reader$/);
+  await expect(main(page).getByRole('row').filter({ hasText: 'Reader' })).toContainText('Assigned');
+  await expect(main(page).getByRole('row').filter({ hasText: 'Contributor' })).toHaveCount(0);
   await page.goto('/requests');
   await expect(main(page).getByRole('row').filter({ hasText: 'Contributor' })).toContainText('Release 2.3');
   const requestsAxe = await new AxeBuilder({ page }).analyze();

@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useId, useMemo, useState } from 'react';
 import Link from 'next/link';
-import type { EligibleRow, ScopeChoice } from '@/lib/activation/my-roles';
+import type { ActivationTarget, ScopeChoice } from '@/lib/activation/my-roles';
 import type { SubmittedLine } from '@/lib/activation/describe-result';
 import type { ActionState } from '@/lib/auth/action';
 import { activateRoles, enrolForActivation } from '@/app/(portal)/my-roles/actions';
@@ -35,7 +35,8 @@ const toLocalInput = (ms: number) => {
  * duration, justification, ticket and MFA step for all of them.
  */
 export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enrolOffer, onDone }: {
-  rows: EligibleRow[];
+  /** each eligibility with its own scope evaluated; the scopes below load from the server */
+  rows: ActivationTarget[];
   initialScopes?: Record<string, string[]>;
   mfaFresh: boolean;
   mfaEnrolled: boolean;
@@ -46,8 +47,8 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   // scopes seen so far per eligibility (from the page, then from the tree as it loads), so
   // what is chosen can be previewed whatever level it was picked at
   const key = (eligibilityId: string, scopeId: string) => `${eligibilityId}|${scopeId}`;
-  const [known, setKnown] = useState<Map<string, ScopeChoice>>(() => new Map(rows.flatMap((r) => r.scopes.map((s) => [key(r.eligibilityId, s.id), s] as const))));
-  const rootOf = (r: EligibleRow) => r.scopes.find((s) => s.id === r.scopeId) ?? null;
+  const [known, setKnown] = useState<Map<string, ScopeChoice>>(() => new Map(rows.flatMap((r) => (r.scope ? [[key(r.eligibilityId, r.scope.id), r.scope] as const] : []))));
+  const rootOf = (r: ActivationTarget) => r.scope;
   const [selected, setSelected] = useState<Record<string, Set<string>>>(() =>
     Object.fromEntries(rows.map((r) => [r.eligibilityId, new Set(initialScopes?.[r.eligibilityId] ?? (rootOf(r) && rootOf(r)!.outcome.kind !== 'blocked' ? [r.scopeId] : []))])),
   );
@@ -72,7 +73,7 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   const [ticketSystem, setTicketSystem] = useState('');
   const [enrolled, setEnrolled] = useState(mfaEnrolled);
 
-  const chosen: { row: EligibleRow; scope: ScopeChoice }[] = useMemo(
+  const chosen: { row: ActivationTarget; scope: ScopeChoice }[] = useMemo(
     () => rows.flatMap((row) => [...(selected[row.eligibilityId] ?? [])].flatMap((id) => {
       const scope = known.get(`${row.eligibilityId}|${id}`);
       return scope ? [{ row, scope }] : [];

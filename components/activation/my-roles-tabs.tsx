@@ -1,8 +1,8 @@
 'use client';
 
-import { useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import Link from 'next/link';
-import type { ActiveRow, EligibleRow, ExpiredRow, MyRoles } from '@/lib/activation/my-roles';
+import type { ActivationTarget, ActiveRow, EligibleRow, ExpiredRow, ListPage, MyRoles } from '@/lib/activation/my-roles';
 import { Button, buttonClass } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { Badge } from '@/components/ui/badge';
@@ -17,25 +17,42 @@ import { RoleTable, Row, Cell } from './role-table';
 
 export type Tab = 'eligible' | 'active' | 'expired';
 type Dialog =
-  | { type: 'activate'; rows: EligibleRow[]; initialScopes?: Record<string, string[]> }
+  | { type: 'activate'; rows: ActivationTarget[]; initialScopes?: Record<string, string[]> }
   | { type: 'self'; kind: SelfRequestKind; targetScheduleId: string; what: string }
   | null;
 
 const TITLES: Record<SelfRequestKind, string> = { SelfDeactivate: 'Deactivate role', SelfExtend: 'Extend assignment', SelfRenew: 'Renew assignment' };
-const matches = (q: string, ...parts: string[]) => !q || parts.join(' ').toLowerCase().includes(q.toLowerCase());
+const countText = (p: ListPage) => `${p.count}${p.more ? '+' : ''}`;
+/** A tab's page link: the tab, the search, and the cursor (which belongs to that tab). */
+const hrefFor = (tab: Tab, q: string, extra: Record<string, string> = {}) => `/my-roles?${new URLSearchParams({ tab, ...(q ? { q } : {}), ...extra })}`;
 
-/** My roles: Eligible / Active / Expired, multi-select activation, deactivate, extend and renew. */
+/** "Previous page" / "Next page" for one tab, kept in the URL. */
+function Pager({ tab, q, page, label }: { tab: Tab; q: string; page: ListPage; label: string }) {
+  if (!page.prev && !page.next) return null;
+  return (
+    <nav aria-label={label} className="mt-3 flex gap-2 text-sm">
+      {page.prev && <Link className={buttonClass('secondary')} href={hrefFor(tab, q, { before: page.prev })}>Previous page</Link>}
+      {page.next && <Link className={buttonClass('secondary')} href={hrefFor(tab, q, { after: page.next })}>Next page</Link>}
+    </nav>
+  );
+}
+
+/**
+ * My roles: Eligible / Active / Expired, a page of each from the server (search and paging
+ * in the URL), multi-select activation (kept across pages), deactivate, extend and renew.
+ */
 export function MyRolesTabs({ data, mfaFresh, enrolOffer, initialTab, pageProblem = null }: {
   data: MyRoles; mfaFresh: boolean; enrolOffer: EnrolOffer | null; initialTab: Tab; pageProblem?: string | null;
 }) {
   const [tab, setTab] = useState<Tab>(initialTab);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [picked, setPicked] = useState<Set<string>>(new Set());
-  const [q, setQ] = useState('');
+  // chosen rows by eligibility id, so a choice made on one page survives turning to the next
+  const [picked, setPicked] = useState<Map<string, EligibleRow>>(new Map());
+  const q = data.q;
   const tabs: { id: Tab; label: string; count: string }[] = [
-    { id: 'eligible', label: 'Eligible', count: String(data.eligible.length) },
-    { id: 'active', label: 'Active', count: String(data.active.length) },
-    { id: 'expired', label: 'Expired', count: `${data.expiredPage.count}${data.expiredPage.more ? '+' : ''}` },
+    { id: 'eligible', label: 'Eligible', count: countText(data.eligiblePage) },
+    { id: 'active', label: 'Active', count: countText(data.activePage) },
+    { id: 'expired', label: 'Expired', count: countText(data.expiredPage) },
   ];
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
   const onKey = (e: React.KeyboardEvent, i: number) => {
@@ -44,11 +61,11 @@ export function MyRolesTabs({ data, mfaFresh, enrolOffer, initialTab, pageProble
     setTab(tabs[next].id);
     refs.current[tabs[next].id]?.focus();
   };
-  const pickedRows = useMemo(() => data.eligible.filter((r) => picked.has(r.eligibilityId)), [data.eligible, picked]);
   const close = () => {
     setDialog(null);
-    setPicked(new Set());
+    setPicked(new Map());
   };
+  const what = (r: { roleName: string; crumbs: { name: string }[] }) => `${r.roleName} on ${r.crumbs.map((c) => c.name).join(' › ')}`;
 
   return (
     <div className="space-y-4">
@@ -65,31 +82,43 @@ export function MyRolesTabs({ data, mfaFresh, enrolOffer, initialTab, pageProble
       </div>
 
       <div className="flex flex-wrap items-center gap-2">
-        <label htmlFor="roles-q" className="sr-only">Filter roles</label>
-        <input id="roles-q" type="search" placeholder="Filter by role or scope…" value={q} onChange={(e) => setQ(e.target.value)} className={`${inputClass} max-w-xs`} />
+        <form method="get" action="/my-roles" role="search" className="flex flex-wrap items-center gap-2">
+          <input type="hidden" name="tab" value={tab} />
+          <label htmlFor="roles-q" className="sr-only">Search by role or scope name</label>
+          <input key={q} id="roles-q" name="q" type="search" placeholder="Search by role or scope name…" defaultValue={q} maxLength={200} className={`${inputClass} max-w-xs`} />
+          <button type="submit" className={buttonClass('secondary')}>Search</button>
+          {q && <Link className="text-sm underline" href={hrefFor(tab, '')}>Clear search</Link>}
+        </form>
         {tab === 'eligible' && picked.size > 0 && (
-          <Button onClick={() => setDialog({ type: 'activate', rows: pickedRows })}>Activate selected ({picked.size})</Button>
+          <Button onClick={() => setDialog({ type: 'activate', rows: [...picked.values()] })}>Activate selected ({picked.size})</Button>
         )}
       </div>
+      {pageProblem && <Notice tone="warning">{pageProblem}</Notice>}
 
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0}>
         {tab === 'eligible' && (
-          <Eligible rows={data.eligible.filter((r) => matches(q, r.roleName, ...r.crumbs.map((c) => c.name)))} picked={picked} setPicked={setPicked}
-            onActivate={(r) => setDialog({ type: 'activate', rows: [r] })}
-            onExtend={(r) => setDialog({ type: 'self', kind: 'SelfExtend', targetScheduleId: r.eligibilityId, what: `Eligible ${r.roleName} on ${r.crumbs.map((c) => c.name).join(' › ')}` })} />
+          <>
+            <Eligible rows={data.eligible} q={q} picked={picked} setPicked={setPicked}
+              onActivate={(r) => setDialog({ type: 'activate', rows: [r] })}
+              onExtend={(r) => setDialog({ type: 'self', kind: 'SelfExtend', targetScheduleId: r.eligibilityId, what: `Eligible ${what(r)}` })} />
+            <Pager tab="eligible" q={q} page={data.eligiblePage} label="Eligible pages" />
+          </>
         )}
         {tab === 'active' && (
-          <Active rows={data.active.filter((r) => matches(q, r.roleName, ...r.crumbs.map((c) => c.name)))}
-            onSelf={(kind, r) => setDialog({ type: 'self', kind, targetScheduleId: r.scheduleId, what: `${r.roleName} on ${r.crumbs.map((c) => c.name).join(' › ')}` })} />
+          <>
+            <Active rows={data.active} q={q} onSelf={(kind, r) => setDialog({ type: 'self', kind, targetScheduleId: r.scheduleId, what: what(r) })} />
+            <Pager tab="active" q={q} page={data.activePage} label="Active pages" />
+          </>
         )}
-        {tab === 'expired' && pageProblem && <Notice tone="warning" className="mb-2">{pageProblem}</Notice>}
         {tab === 'expired' && (
-          <Expired rows={data.expired.filter((r) => matches(q, r.roleName, ...r.crumbs.map((c) => c.name)))} page={data.expiredPage}
-            onRenew={(r) => setDialog({ type: 'self', kind: 'SelfRenew', targetScheduleId: r.scheduleId, what: `${r.roleName} on ${r.crumbs.map((c) => c.name).join(' › ')}` })}
-            onReactivate={(r) => {
-              const row = data.eligible.find((e) => e.eligibilityId === r.reactivate?.eligibilityId);
-              if (row && r.reactivate) setDialog({ type: 'activate', rows: [row], initialScopes: { [row.eligibilityId]: [r.reactivate.scopeId] } });
-            }} />
+          <>
+            <Expired rows={data.expired} q={q}
+              onRenew={(r) => setDialog({ type: 'self', kind: 'SelfRenew', targetScheduleId: r.scheduleId, what: what(r) })}
+              onReactivate={(r) => {
+                if (r.reactivate) setDialog({ type: 'activate', rows: [r.reactivate.target], initialScopes: { [r.reactivate.eligibilityId]: [r.reactivate.scopeId] } });
+              }} />
+            <Pager tab="expired" q={q} page={data.expiredPage} label="Expired pages" />
+          </>
         )}
       </div>
 
@@ -107,23 +136,30 @@ export function MyRolesTabs({ data, mfaFresh, enrolOffer, initialTab, pageProble
   );
 }
 
-function Eligible({ rows, picked, setPicked, onActivate, onExtend }: {
-  rows: EligibleRow[]; picked: Set<string>; setPicked: (s: Set<string>) => void; onActivate: (r: EligibleRow) => void; onExtend: (r: EligibleRow) => void;
+function Eligible({ rows, q, picked, setPicked, onActivate, onExtend }: {
+  rows: EligibleRow[]; q: string; picked: Map<string, EligibleRow>; setPicked: (s: Map<string, EligibleRow>) => void; onActivate: (r: EligibleRow) => void; onExtend: (r: EligibleRow) => void;
 }) {
-  if (!rows.length) return <EmptyState>You have no eligible roles. Ask an administrator of the scope to make you eligible.</EmptyState>;
-  const toggle = (id: string) => {
-    const next = new Set(picked);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
+  if (!rows.length) {
+    return <EmptyState>{q ? `No eligible role matches “${q}”.` : 'You have no eligible roles. Ask an administrator of the scope to make you eligible.'}</EmptyState>;
+  }
+  const toggle = (r: EligibleRow) => {
+    const next = new Map(picked);
+    if (next.has(r.eligibilityId)) next.delete(r.eligibilityId);
+    else next.set(r.eligibilityId, r);
     setPicked(next);
   };
   return (
     <RoleTable caption="Eligible roles" headers={['Select', 'Role', 'Scope', 'From', 'Window', 'Actions']}>
       {rows.map((r) => (
         <Row key={r.eligibilityId}>
-          <Cell label="Select"><input type="checkbox" className="size-4" aria-label={`Select ${r.roleName} on ${r.crumbs.map((c) => c.name).join(' › ')}`} checked={picked.has(r.eligibilityId)} onChange={() => toggle(r.eligibilityId)} /></Cell>
+          <Cell label="Select"><input type="checkbox" className="size-4" aria-label={`Select ${r.roleName} on ${r.crumbs.map((c) => c.name).join(' › ')}`} checked={picked.has(r.eligibilityId)} onChange={() => toggle(r)} /></Cell>
           <Cell label="Role"><span className="font-medium">{r.roleName}</span> {r.status === 'Scheduled' && <Badge state="Scheduled" />}</Cell>
-          <Cell label="Scope"><ScopePath crumbs={r.crumbs} armId={r.armId} /><p className="text-xs text-[var(--muted)]">and {Math.max(0, r.scopes.length - 1)} scope{r.scopes.length === 2 ? '' : 's'} below (inherited)</p></Cell>
+          <Cell label="Scope">
+            <ScopePath crumbs={r.crumbs} armId={r.armId} />
+            {r.scopesBelow && r.scopesBelow.count > 0 && (
+              <p className="text-xs text-[var(--muted)]">and {r.scopesBelow.count}{r.scopesBelow.more ? '+' : ''} scope{r.scopesBelow.count === 1 && !r.scopesBelow.more ? '' : 's'} below (inherited)</p>
+            )}
+          </Cell>
           <Cell label="From">{r.source.memberType === 'Direct' ? 'Direct' : `Group ${r.source.groupName}`}</Cell>
           <Cell label="Window"><Time at={r.startAt} prefix="from" /><br /><Time at={r.endAt} prefix="until" /></Cell>
           <Cell label="Actions">
@@ -138,8 +174,8 @@ function Eligible({ rows, picked, setPicked, onActivate, onExtend }: {
   );
 }
 
-function Active({ rows, onSelf }: { rows: ActiveRow[]; onSelf: (k: SelfRequestKind, r: ActiveRow) => void }) {
-  if (!rows.length) return <EmptyState>You hold no active role right now. Activate one from the Eligible tab.</EmptyState>;
+function Active({ rows, q, onSelf }: { rows: ActiveRow[]; q: string; onSelf: (k: SelfRequestKind, r: ActiveRow) => void }) {
+  if (!rows.length) return <EmptyState>{q ? `No active role matches “${q}”.` : 'You hold no active role right now. Activate one from the Eligible tab.'}</EmptyState>;
   return (
     <RoleTable caption="Active roles" headers={['Role', 'Scope', 'State', 'Until', 'How', 'Actions']}>
       {rows.map((r) => {
@@ -167,35 +203,28 @@ function Active({ rows, onSelf }: { rows: ActiveRow[]; onSelf: (k: SelfRequestKi
   );
 }
 
-/** History is paged on the server (links keep the tab); the filter box narrows the page shown. */
-function Expired({ rows, page, onRenew, onReactivate }: { rows: ExpiredRow[]; page: MyRoles['expiredPage']; onRenew: (r: ExpiredRow) => void; onReactivate: (r: ExpiredRow) => void }) {
-  const pager = (page.prev || page.next) && (
-    <nav aria-label="Expired pages" className="mt-3 flex gap-2 text-sm">
-      {page.prev && <Link className={buttonClass('secondary')} href={`/my-roles?tab=expired&before=${encodeURIComponent(page.prev)}`}>Previous page</Link>}
-      {page.next && <Link className={buttonClass('secondary')} href={`/my-roles?tab=expired&after=${encodeURIComponent(page.next)}`}>Next page</Link>}
-    </nav>
-  );
-  if (!rows.length) return <><EmptyState>Nothing ended in the last 30 days. <Link className="underline" href="/requests">See your requests</Link>.</EmptyState>{pager}</>;
+/** History is paged and searched on the server (links keep the tab and the search). */
+function Expired({ rows, q, onRenew, onReactivate }: { rows: ExpiredRow[]; q: string; onRenew: (r: ExpiredRow) => void; onReactivate: (r: ExpiredRow) => void }) {
+  if (!rows.length) {
+    return <EmptyState>{q ? `Nothing that ended in the last 30 days matches “${q}”.` : <>Nothing ended in the last 30 days. <Link className="underline" href="/requests">See your requests</Link>.</>}</EmptyState>;
+  }
   return (
-    <>
-      <RoleTable caption="Roles that ended in the last 30 days" headers={['Role', 'Scope', 'Kind', 'State', 'Ended', 'Actions']}>
-        {rows.map((r) => (
-          <Row key={r.scheduleId}>
-            <Cell label="Role"><span className="font-medium">{r.roleName}</span></Cell>
-            <Cell label="Scope"><ScopePath crumbs={r.crumbs} armId={r.armId} /></Cell>
-            <Cell label="Kind">{r.origin === 'activated' ? 'Activation' : r.kind === 'eligible' ? 'Eligible assignment' : 'Active assignment'}</Cell>
-            <Cell label="State"><Badge state={r.status} /></Cell>
-            <Cell label="Ended"><Time at={r.endedAt} /></Cell>
-            <Cell label="Actions">
-              <div className="flex flex-wrap gap-2">
-                {r.canRenew && <Button variant="secondary" onClick={() => onRenew(r)}>Renew</Button>}
-                {r.reactivate && <Button variant="secondary" onClick={() => onReactivate(r)}>Activate again</Button>}
-              </div>
-            </Cell>
-          </Row>
-        ))}
-      </RoleTable>
-      {pager}
-    </>
+    <RoleTable caption="Roles that ended in the last 30 days" headers={['Role', 'Scope', 'Kind', 'State', 'Ended', 'Actions']}>
+      {rows.map((r) => (
+        <Row key={r.scheduleId}>
+          <Cell label="Role"><span className="font-medium">{r.roleName}</span></Cell>
+          <Cell label="Scope"><ScopePath crumbs={r.crumbs} armId={r.armId} /></Cell>
+          <Cell label="Kind">{r.origin === 'activated' ? 'Activation' : r.kind === 'eligible' ? 'Eligible assignment' : 'Active assignment'}</Cell>
+          <Cell label="State"><Badge state={r.status} /></Cell>
+          <Cell label="Ended"><Time at={r.endedAt} /></Cell>
+          <Cell label="Actions">
+            <div className="flex flex-wrap gap-2">
+              {r.canRenew && <Button variant="secondary" onClick={() => onRenew(r)}>Renew</Button>}
+              {r.reactivate && <Button variant="secondary" onClick={() => onReactivate(r)}>Activate again</Button>}
+            </div>
+          </Cell>
+        </Row>
+      ))}
+    </RoleTable>
   );
 }
