@@ -4,6 +4,7 @@ import { adminAssignmentAction } from '@/app/(portal)/admin/scope/actions';
 import { Field } from '@/components/ui/field';
 import { ActionDialog } from './action-dialog';
 import { WindowFields } from './window-fields';
+import { InertButtons, useHydrated } from './hydrated';
 
 export interface RowTarget {
   scheduleId: string;
@@ -25,8 +26,17 @@ export interface RowTarget {
 
 const DAY = 86_400_000;
 
-/** Update / extend / renew / remove for one direct assignment; each states what it changes and asks why. */
+/**
+ * Update / extend / renew / remove for one direct assignment; each states what it changes
+ * and asks why. The dialogs mount after hydration (./hydrated): a page of rows sends the
+ * buttons only.
+ */
 export function AssignmentRowActions({ t }: { t: RowTarget }) {
+  const hydrated = useHydrated();
+  if (!hydrated) {
+    const labels = [...(t.live ? ['Update'] : []), ...(t.canExtend ? ['Extend'] : []), ...(t.canRenew ? ['Renew'] : [])].map((label) => ({ label }));
+    return <div className="flex flex-wrap gap-1"><InertButtons labels={[...labels, ...(t.live ? [{ label: 'Remove', variant: 'ghost' as const }] : [])]} /></div>;
+  }
   const hidden = { kind: t.kind, principal: t.principal, roleId: t.roleId, scopeId: t.scopeId, targetScheduleId: t.scheduleId };
   const what = `${t.kind} ${t.roleName} of ${t.principalName} on ${t.scopeName}`;
   const why = (errors: Record<string, string[] | undefined> | undefined, required = false) => (

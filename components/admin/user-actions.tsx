@@ -3,6 +3,7 @@
 import { useFormAction } from './use-form-action';
 import { membershipAction, resetMfaAction, resetPasswordAction, setDisabledAction } from '@/app/(portal)/admin/users/actions';
 import { useEffect, useState } from 'react';
+import { InertButtons, useHydrated } from './hydrated';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
@@ -10,21 +11,6 @@ import { ActionMessage } from '@/components/ui/notice';
 import { ActionDialog } from './action-dialog';
 import { OneTimePassword } from './create-user-form';
 import { PrincipalPicker } from './principal-picker';
-
-/**
- * A page of 50 rows, each with up to three confirm dialogs, would send some 200 KB of
- * dialog HTML that cannot be used before hydration anyway: the server and the first paint
- * get the buttons alone (inert until hydrated), the dialogs mount in the browser.
- */
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
-
-function InertButtons({ labels, variant = 'secondary' }: { labels: string[]; variant?: 'secondary' | 'ghost' }) {
-  return <>{labels.map((l) => <Button key={l} variant={variant} className="px-2 py-1 text-xs" disabled>{l}</Button>)}</>;
-}
 
 /** Disable / enable, reset password, reset MFA: each confirmed and saying what happens. */
 export function UserRowActions({ userId, name, disabled, self }: { userId: string; name: string; disabled: boolean; self: boolean }) {

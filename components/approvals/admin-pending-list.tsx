@@ -6,15 +6,16 @@ import { EmptyState } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { Time } from '@/components/ui/time';
 import { ScopePath } from '@/components/scope/scope-path';
-import type { ApprovalItem } from '@/lib/approvals/types';
 import { CancelRequestButton } from './cancel-button';
 import { MfaBadge, RequestedWindow, TimeLeft } from './request-cells';
+import { keyedCrumbs, type AdminPendingRow } from './rows';
 
 /**
- * Pending requests in the administrator's scopes. The result of a cancel is announced
- * here, above the list, because the canceled request itself leaves the list.
+ * Pending requests in the administrator's scopes (rows as ./rows slims them). The result
+ * of a cancel is announced here, above the list, because the canceled request itself
+ * leaves the list.
  */
-export function AdminPendingList({ items, filtered = false }: { items: ApprovalItem[]; filtered?: boolean }) {
+export function AdminPendingList({ items, filtered = false }: { items: AdminPendingRow[]; filtered?: boolean }) {
   const [message, setMessage] = useState<string | null>(null);
   return (
     <div className="space-y-3">
@@ -30,7 +31,7 @@ export function AdminPendingList({ items, filtered = false }: { items: ApprovalI
                   {i.requester.name} · {i.role.name}
                 </Link>
                 <div>
-                  <ScopePath crumbs={i.scope.crumbs} armId={i.scope.armId} />
+                  <ScopePath crumbs={keyedCrumbs(i.scope.crumbs)} armId={i.scope.armId} />
                 </div>
                 <p className="break-words">{i.justification || <span className="text-[var(--muted)]">no justification</span>}</p>
                 <p className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-[var(--muted)]">

@@ -8,9 +8,10 @@ import { inputClass } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
 import { Time } from '@/components/ui/time';
 import { ScopePath } from '@/components/scope/scope-path';
-import type { ApprovalFilters, ApprovalItem, ApprovalSort } from '@/lib/approvals/types';
+import type { ApprovalFilters, ApprovalSort } from '@/lib/approvals/types';
 import { DecideDialog, type PendingDecision } from './decide-dialog';
 import { MfaBadge, RequestedWindow, Ticket, TimeLeft } from './request-cells';
+import { keyedCrumbs, type QueueRow } from './rows';
 import { useApprovals, useRefreshApprovals, type QueueData } from './use-approvals';
 
 const SORTS: { value: ApprovalSort; label: string }[] = [
@@ -71,7 +72,7 @@ export function ApprovalsQueue({ initial, roles: initialRoles }: { initial: Queu
   const chosen = items.filter((i) => selected.has(i.id));
   const allChosen = items.length > 0 && chosen.length === items.length;
 
-  const open = (decision: PendingDecision['decision'], list: ApprovalItem[]) => {
+  const open = (decision: PendingDecision['decision'], list: QueueRow[]) => {
     setMessage(null);
     setDialogKey((k) => k + 1);
     setPending({ decision, items: list });
@@ -194,7 +195,7 @@ export function ApprovalsQueue({ initial, roles: initialRoles }: { initial: Queu
                       {i.requester.name} · {i.role.name}
                     </Link>
                     <div>
-                      <ScopePath crumbs={i.scope.crumbs} armId={i.scope.armId} compact />
+                      <ScopePath crumbs={keyedCrumbs(i.scope.crumbs)} armId={i.scope.armId} compact />
                     </div>
                     <div className="mt-1">
                       <MfaBadge item={i} />

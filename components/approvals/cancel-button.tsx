@@ -5,12 +5,22 @@ import { cancelPendingRequest } from '@/app/(portal)/admin/pending/actions';
 import { Button } from '@/components/ui/button';
 import { FieldErrors, inputClass } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
+import { useHydrated } from '@/components/admin/hydrated';
 
 /**
  * Taking a request away is deliberate: a confirmation dialog that names what is
- * canceled and for whom, and asks why (the requester reads it).
+ * canceled and for whom, and asks why (the requester reads it). The dialog mounts after
+ * hydration: a page of rows sends one button each.
  */
-export function CancelRequestButton({ requestId, what, onDone }: { requestId: string; what: string; onDone: (message: string) => void }) {
+export function CancelRequestButton(props: { requestId: string; what: string; onDone: (message: string) => void }) {
+  const hydrated = useHydrated();
+  if (!hydrated) {
+    return <Button variant="secondary" className="px-2 py-1" disabled aria-label={`Cancel ${props.what}`}>Cancel request</Button>;
+  }
+  return <CancelRequestDialog {...props} />;
+}
+
+function CancelRequestDialog({ requestId, what, onDone }: { requestId: string; what: string; onDone: (message: string) => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   // report success from the action itself: the canceled item leaves the list in the same render
   const [state, formAction, busy] = useActionState(async (prev: Awaited<ReturnType<typeof cancelPendingRequest>> | null, form: FormData) => {

@@ -6,11 +6,11 @@ import { Button } from '@/components/ui/button';
 import { FieldErrors, inputClass } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
 import type { ActionState } from '@/lib/auth/action';
-import type { ApprovalItem } from '@/lib/approvals/types';
+import type { QueueRow } from './rows';
 
 export interface PendingDecision {
   decision: 'Approve' | 'Deny';
-  items: ApprovalItem[];
+  items: QueueRow[];
 }
 
 /**

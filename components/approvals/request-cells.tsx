@@ -5,7 +5,7 @@ import { Countdown, Time, formatDuration } from '@/components/ui/time';
 import type { ApprovalItem } from '@/lib/approvals/types';
 
 /** The requested window: "1 h from 10:05" or "from approval, 2 h". */
-export function RequestedWindow({ item }: { item: ApprovalItem }) {
+export function RequestedWindow({ item }: { item: Pick<ApprovalItem, 'startAt' | 'endAt'> }) {
   const length = item.endAt !== null ? formatDuration(item.endAt - item.startAt) : 'permanent';
   return (
     <span>
@@ -17,16 +17,16 @@ export function RequestedWindow({ item }: { item: ApprovalItem }) {
   );
 }
 
-export function MfaBadge({ item }: { item: ApprovalItem }) {
+export function MfaBadge({ item }: { item: Pick<ApprovalItem, 'mfaVerifiedAt'> }) {
   return item.mfaVerifiedAt !== null ? <Badge state="Active">MFA verified</Badge> : <Badge>No MFA</Badge>;
 }
 
-export function TimeLeft({ item }: { item: ApprovalItem }) {
+export function TimeLeft({ item }: { item: Pick<ApprovalItem, 'approvalDeadline'> }) {
   if (item.approvalDeadline === null) return <span>no time-out</span>;
   return <Countdown until={item.approvalDeadline} label="times out" />;
 }
 
-export function Ticket({ item }: { item: ApprovalItem }) {
+export function Ticket({ item }: { item: Pick<ApprovalItem, 'ticketNumber' | 'ticketSystem'> }) {
   if (!item.ticketNumber && !item.ticketSystem) return <span className="text-[var(--muted)]">none</span>;
   return (
     <span>

@@ -1,13 +1,15 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApprovalItem } from '@/lib/approvals/types';
+import type { QueueRow } from './rows';
 
-/** One page of the queue as /api/approvals answers it. */
+/** One page of the queue: as /api/approvals answers it, or as the page slims it (./rows). */
 export interface QueueData {
-  items: ApprovalItem[];
+  items: QueueRow[];
   next: string | null;
   prev: string | null;
+  /** when the server read it (the page's first render): fresh until the next poll, so hydration does not read it again at once */
+  at?: number;
 }
 
 /** Poll often enough that a new request shows up "without a reload", cheap enough for 2 cores. */
@@ -30,7 +32,8 @@ export function useApprovals(initial: QueueData, params: string) {
     queryKey: [...approvalsKey, params],
     queryFn: () => getJson<QueueData>(`/api/approvals${params ? `?${params}` : ''}`).then((r) => ({ items: r.items, next: r.next, prev: r.prev })),
     initialData: params === '' ? initial : undefined,
-    initialDataUpdatedAt: 0,
+    initialDataUpdatedAt: params === '' ? Math.min(initial.at ?? 0, Date.now()) : undefined,
+    staleTime: APPROVALS_POLL_MS,
     // while another page or filter loads, keep showing the last one
     placeholderData: (previous) => previous,
     refetchInterval: APPROVALS_POLL_MS,

@@ -4,6 +4,7 @@ import { requireUser } from '@/lib/auth/session';
 import { approvalQueue, pendingApprovalRoles } from '@/lib/approvals/queries';
 import { PageHeader } from '@/components/ui/card';
 import { ApprovalsQueue } from '@/components/approvals/approvals-queue';
+import { queueRow } from '@/components/approvals/rows';
 import { ApprovalTabs } from './tabs';
 
 export const metadata: Metadata = { title: 'Approvals' };
@@ -22,7 +23,7 @@ export default async function ApprovalsPage() {
         description="Requests waiting for your decision. The first decision settles a request; you never decide your own."
         actions={<ApprovalTabs current="queue" />}
       />
-      <ApprovalsQueue initial={page} roles={pendingApprovalRoles(db, user.id, now)} />
+      <ApprovalsQueue initial={{ items: page.items.map(queueRow), next: page.next, prev: page.prev, at: now }} roles={pendingApprovalRoles(db, user.id, now)} />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { Notice } from '@/components/ui/notice';
 import { buttonClass } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
 import { AdminPendingList } from '@/components/approvals/admin-pending-list';
+import { adminPendingRow } from '@/components/approvals/rows';
 import { singleValues } from '../_lib/search';
 
 export const metadata: Metadata = { title: 'Pending requests' };
@@ -23,8 +24,11 @@ const SORTS: { value: ApprovalSort; label: string }[] = [
   { value: 'role', label: 'Role' },
 ];
 
+/** Rows a page: each row is a card with its scope path, window, approvers and a cancel button. */
+const PAGE_SIZE = 25;
+
 /**
- * Administrators: pending requests at scopes where they hold PIM management access, 50 a
+ * Administrators: pending requests at scopes where they hold PIM management access, 25 a
  * page, searched, sorted and keyset-paged in SQL within the subtrees they manage.
  */
 export default async function AdminPendingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -37,7 +41,7 @@ export default async function AdminPendingPage({ searchParams }: { searchParams:
   const token = sp.after ?? sp.before;
   const key = token === undefined ? null : decodeCursor(token, sortShape(sort));
   if (token !== undefined && !key) problems.push('That page link is not one of this list’s; showing the first page.');
-  const page = adminPending(getDb(), user.id, Date.now(), { q, sort, seek: key ? (sp.after !== undefined ? { after: key } : { before: key }) : {} });
+  const page = adminPending(getDb(), user.id, Date.now(), { q, sort, size: PAGE_SIZE, seek: key ? (sp.after !== undefined ? { after: key } : { before: key }) : {} });
   const href = (extra: Record<string, string>) => `/admin/pending?${new URLSearchParams({ ...(q ? { q } : {}), ...(sort !== 'deadline' ? { sort } : {}), ...extra })}`;
   return (
     <div className="space-y-4">
@@ -59,7 +63,7 @@ export default async function AdminPendingPage({ searchParams }: { searchParams:
         <button type="submit" className={buttonClass('secondary')}>Apply</button>
       </form>
       {problems.length > 0 && <Notice tone="warning">{problems.join(' ')}</Notice>}
-      <AdminPendingList items={page.items} filtered={Boolean(q)} />
+      <AdminPendingList items={page.items.map(adminPendingRow)} filtered={Boolean(q)} />
       {(page.prev || page.next) && (
         <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
           {page.prev && <Link className={buttonClass('secondary')} href={href({ before: page.prev })}>Previous page</Link>}

@@ -26,6 +26,9 @@ const LISTS = [
   { id: 'expired', label: 'Expired' },
 ] as const;
 
+/** Rows a page: each row carries its schedule's actions, so a page of 25 stays light at any tenant size. */
+const PAGE_SIZE = 25;
+
 const WHERE = [
   { id: 'here', label: 'Here and inherited' },
   { id: 'below', label: 'Here and below' },
@@ -43,7 +46,7 @@ export async function AssignmentsTab({ ctx, scopeId, sp }: { ctx: AdminContext; 
   const role = sp.role && index.roles.has(sp.role) ? sp.role : undefined;
   const { q, cut } = searchText(sp.q);
   const { seek, problem } = seekParam(sp.after, sp.before, ASSIGNMENT_KEY_SHAPE);
-  const page = assignmentsPage(db, scopeId, now, { tab: list, roleId: role, q, where }, seek);
+  const page = assignmentsPage(db, scopeId, now, { tab: list, roleId: role, q, where }, seek, PAGE_SIZE);
   const rows = page.rows;
   const session = await getSession();
   const fresh = mfaFresh(sessionMfaVerifiedAt(db, user.id, session?.sessionId ?? null), now);
