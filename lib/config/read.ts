@@ -65,6 +65,8 @@ const schema = z.object({
   ELEVATE_LOCKOUT_THRESHOLD: int('ELEVATE_LOCKOUT_THRESHOLD', 5, 1, 100),
   ELEVATE_LOCKOUT_MINUTES: int('ELEVATE_LOCKOUT_MINUTES', 15, 1, 24 * 60),
   ELEVATE_SESSION_HOURS: int('ELEVATE_SESSION_HOURS', 12, 1, 24 * 30),
+  // read by scripts/start.mjs, which starts the server with this V8 heap limit; validated here too
+  ELEVATE_HEAP_MB: int('ELEVATE_HEAP_MB', 768, 256, 65536),
 });
 
 export interface Config {
@@ -80,6 +82,8 @@ export interface Config {
   tls?: { certFile: string; keyFile: string };
   lockout: { threshold: number; minutes: number };
   sessionHours: number;
+  /** V8 old-space limit the server process is started with (scripts/start.mjs) */
+  heapMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -110,5 +114,6 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     tls: e.ELEVATE_TLS_CERT ? { certFile: e.ELEVATE_TLS_CERT, keyFile: e.ELEVATE_TLS_KEY! } : undefined,
     lockout: { threshold: e.ELEVATE_LOCKOUT_THRESHOLD, minutes: e.ELEVATE_LOCKOUT_MINUTES },
     sessionHours: e.ELEVATE_SESSION_HOURS,
+    heapMb: e.ELEVATE_HEAP_MB,
   };
 }

@@ -116,7 +116,9 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
   const logFile = path.join(o.dataDir, `${o.name}.log`);
   const log = fs.openSync(logFile, 'a');
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(o.root, 'scripts', 'serve.mjs')], {
+  // as `npm start` runs it (scripts/start.mjs): the same heap limit
+  const heapMb = process.env.ELEVATE_HEAP_MB || '768';
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, path.join(o.root, 'scripts', 'serve.mjs')], {
     cwd: o.root,
     env: {
       ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), HOST: '127.0.0.1',
