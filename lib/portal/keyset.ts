@@ -80,5 +80,7 @@ export function searchText(raw: string | undefined | null): { q: string; cut: bo
   return q.length > SEARCH_MAX ? { q: q.slice(0, SEARCH_MAX), cut: true } : { q, cut: false };
 }
 
-/** `%text%` for LIKE … ESCAPE '\': the person's % and _ are letters, not wildcards. */
-export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** `%text%` for LIKE … ESCAPE '\': a typed % or _ matches itself, not "anything". */
+export const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const containsPattern = (q: string) => `%${escapeLike(q)}%`;
+export const prefixPattern = (q: string) => `${escapeLike(q)}%`;

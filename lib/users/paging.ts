@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keysetPage as sharedKeysetPage, type Page, type Seek } from '@/lib/portal/keyset';
 
 /**
  * Keyset (seek) paging and search text for the people lists. A page reads its rows plus
@@ -8,27 +9,10 @@ import { z } from 'zod';
  */
 
 export const PAGE_SIZE = 50;
-/** Longer search text is cut (and the page says so): nobody types more, and LIKE costs grow with it. */
-export const SEARCH_MAX = 100;
+export { SEARCH_MAX, searchText, encodeCursor, type Page, type Seek } from '@/lib/portal/keyset';
 
 /** A row's place in a list's order: [sort value, id]. The id breaks ties, so the order is total. */
 export type Key = [string | number, string];
-
-export interface Page<T> {
-  rows: T[];
-  /** cursor of the next page (`after`), when there is one */
-  next: string | null;
-  /** cursor of the previous page (`before`), when there is one */
-  prev: string | null;
-}
-
-/** Where a page starts: after or before a row's key; neither is the first page. */
-export interface Seek {
-  after?: Key | null;
-  before?: Key | null;
-}
-
-export const encodeCursor = (key: Key): string => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
 const keySchemas = {
   text: z.tuple([z.string().max(1000), z.string().min(1).max(200)]),
@@ -49,41 +33,12 @@ export function decodeCursor(token: string | undefined, kind: keyof typeof keySc
   }
 }
 
-/**
- * One page: `fetch` reads at most `limit` rows from the cursor on, in list order
- * ('forward') or reversed ('backward'). A backward read that reaches the start, or a
- * forward read past the end (rows removed since the link was made), shows the first page.
- */
+/** One page (lib/portal/keyset.ts), with the people lists' two-part keys. */
 export function keysetPage<T>(seek: Seek, size: number, fetch: (dir: 'forward' | 'backward', from: Key | null, limit: number) => T[], keyOf: (row: T) => Key): Page<T> {
-  const first = (): Page<T> => {
-    const rows = fetch('forward', null, size + 1);
-    return { rows: rows.slice(0, size), next: rows.length > size ? encodeCursor(keyOf(rows[size - 1])) : null, prev: null };
-  };
-  if (seek.before) {
-    const rows = fetch('backward', seek.before, size + 1);
-    if (rows.length <= size) return first();
-    const shown = rows.slice(0, size).reverse();
-    return { rows: shown, prev: encodeCursor(keyOf(shown[0])), next: encodeCursor(keyOf(shown[shown.length - 1])) };
-  }
-  if (seek.after) {
-    const rows = fetch('forward', seek.after, size + 1);
-    if (rows.length === 0) return first();
-    const shown = rows.slice(0, size);
-    return { rows: shown, prev: encodeCursor(keyOf(shown[0])), next: rows.length > size ? encodeCursor(keyOf(shown[size - 1])) : null };
-  }
-  return first();
+  return sharedKeysetPage(seek, size, (dir, from, limit) => fetch(dir, from as Key | null, limit), keyOf);
 }
 
-/** What a person typed, trimmed and capped; `cut` says it was longer than we search for. */
-export function searchText(raw: string | undefined): { q: string; cut: boolean } {
-  const q = (raw ?? '').trim();
-  return q.length > SEARCH_MAX ? { q: q.slice(0, SEARCH_MAX), cut: true } : { q, cut: false };
-}
-
-/** `%text%` for LIKE … ESCAPE '\': a typed % or _ matches itself, not "anything". */
-export const containsPattern = (q: string) => `%${escapeLike(q)}%`;
-export const prefixPattern = (q: string) => `${escapeLike(q)}%`;
-export const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+export { containsPattern, prefixPattern, escapeLike } from '@/lib/portal/keyset';
 
 /** A count that stops at `cap` (shown as "cap+"): the page never counts the whole tenant. */
 export interface CappedCount {
