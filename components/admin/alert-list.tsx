@@ -3,13 +3,18 @@ import type { AlertView } from '@/lib/alerts';
 import { EmptyState } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/button';
 
+/** What a list entry needs: the engine's alerts and the connectors' alerts share one look. */
+type Listed = Pick<AlertView, 'severity' | 'title' | 'detail' | 'moreDetail' | 'fixHref' | 'fixLabel'> & ({ alert: AlertView['alert'] } | { key: string });
+
+const keyOf = (a: Listed, i: number) => ('key' in a ? a.key : `${a.alert.type}-${a.alert.scopeId}-${a.alert.roleId}-${i}`);
+
 /** Security alerts, each with what is behind it and a link to the fix. */
-export function AlertList({ alerts, empty = 'No alerts. Nothing needs your attention.' }: { alerts: AlertView[]; empty?: string }) {
+export function AlertList({ alerts, empty = 'No alerts. Nothing needs your attention.', label = 'Alerts' }: { alerts: Listed[]; empty?: string; label?: string }) {
   if (!alerts.length) return <EmptyState>{empty}</EmptyState>;
   return (
-    <ul className="space-y-3" aria-label="Alerts">
+    <ul className="space-y-3" aria-label={label}>
       {alerts.map((a, i) => (
-        <li key={`${a.alert.type}-${a.alert.scopeId}-${a.alert.roleId}-${i}`} className={`rounded-md border-l-4 bg-[var(--surface)] p-3 ${a.severity === 'high' ? 'border-red-600' : 'border-amber-500'}`}>
+        <li key={keyOf(a, i)} className={`rounded-md border-l-4 bg-[var(--surface)] p-3 ${a.severity === 'high' ? 'border-red-600' : 'border-amber-500'}`}>
           <p className="text-sm font-medium"><span className="mr-2 text-xs uppercase tracking-wide">{a.severity === 'high' ? 'High' : 'Medium'}</span>{a.title}</p>
           {a.detail.length > 0 && (
             <ul className="ml-4 mt-1 list-disc text-xs text-[var(--muted)]">

@@ -4,3 +4,4 @@ export * from './settings';
 export * from './schedules';
 export * from './requests';
 export * from './activity';
+export * from './connectors';

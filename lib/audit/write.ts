@@ -3,6 +3,7 @@ import { desc } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
 import type { DbOrTx } from '@/db/client';
 import { auditHash, GENESIS_HASH, type AuditContent } from './chain';
+import { recordEventsForAudit } from '@/lib/connectors/events';
 
 export interface AuditInput {
   at: number;
@@ -44,5 +45,7 @@ export function writeAudit(tx: DbOrTx, input: AuditInput): AuditContent & { hash
   };
   const hash = auditHash(prevHash, content);
   tx.insert(auditEvents).values({ ...content, prevHash, hash }).run();
+  // the webhook journal reads the same facts, in the same transaction (ADR 080)
+  recordEventsForAudit(tx, content);
   return { ...content, hash };
 }

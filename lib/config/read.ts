@@ -67,6 +67,10 @@ const schema = z.object({
   ELEVATE_SESSION_HOURS: int('ELEVATE_SESSION_HOURS', 12, 1, 24 * 30),
   // read by scripts/start.mjs, which starts the server with this V8 heap limit; validated here too
   ELEVATE_HEAP_MB: int('ELEVATE_HEAP_MB', 768, 256, 65536),
+  // connectors (ADR 080): a JSON file kept in Git, the full-reconcile period, and whether webhooks may target private addresses
+  ELEVATE_CONNECTORS_FILE: z.string().optional(),
+  ELEVATE_CONNECTORS_RECONCILE_MINUTES: int('ELEVATE_CONNECTORS_RECONCILE_MINUTES', 5, 1, 24 * 60),
+  ELEVATE_WEBHOOK_ALLOW_PRIVATE: bool('ELEVATE_WEBHOOK_ALLOW_PRIVATE', false),
 });
 
 export interface Config {
@@ -84,6 +88,7 @@ export interface Config {
   sessionHours: number;
   /** V8 old-space limit the server process is started with (scripts/start.mjs) */
   heapMb: number;
+  connectors: { file?: string; fullEveryMs: number; allowPrivateWebhooks: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -115,5 +120,10 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     lockout: { threshold: e.ELEVATE_LOCKOUT_THRESHOLD, minutes: e.ELEVATE_LOCKOUT_MINUTES },
     sessionHours: e.ELEVATE_SESSION_HOURS,
     heapMb: e.ELEVATE_HEAP_MB,
+    connectors: {
+      file: e.ELEVATE_CONNECTORS_FILE ? path.resolve(/*turbopackIgnore: true*/ e.ELEVATE_CONNECTORS_FILE) : undefined,
+      fullEveryMs: e.ELEVATE_CONNECTORS_RECONCILE_MINUTES * 60_000,
+      allowPrivateWebhooks: e.ELEVATE_WEBHOOK_ALLOW_PRIVATE,
+    },
   };
 }

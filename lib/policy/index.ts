@@ -18,3 +18,4 @@ export * from './activation';
 export * from './admin';
 export * from './weaker';
 export { blueWidgetCo, BWC } from './fixtures/blue-widget';
+export * from './connectors';

@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db';
 import { alertsFor } from '@/lib/alerts';
+import { connectorAlerts } from '@/lib/connectors/alerts';
 import { administeredScopes } from '@/lib/resources/administered';
 import { activityInAdministered, pendingInAdministered } from '@/lib/portal/admin-home';
 import { scopeCrumbs } from '@/lib/portal/scope-path';
@@ -37,6 +38,8 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
   const pending = pendingInAdministered(db, adm, now);
   const activity = activityInAdministered(db, adm, now, 14);
   const alerts = alertsFor(db, user.id, now, { offset: (page - 1) * ALERTS_PER_PAGE, limit: ALERTS_PER_PAGE });
+  // connectors are tenant-wide: their alerts are for tenant PIM administrators
+  const connector = user.isPimAdmin ? connectorAlerts(db, now) : [];
   return (
     <div className="space-y-6">
       <PageHeader title="Administration" description="What needs attention in the scopes you manage." />
@@ -47,8 +50,8 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
           <Link href="/admin/pending" className={buttonClass('secondary', 'mt-3')}>Pending requests</Link>
         </Card>
         <Card title="Alerts">
-          <p className="text-3xl font-semibold">{alerts.total}</p>
-          <p className="text-sm text-[var(--muted)]">{alerts.high} high severity.</p>
+          <p className="text-3xl font-semibold">{alerts.total + connector.length}</p>
+          <p className="text-sm text-[var(--muted)]">{alerts.high + connector.filter((a) => a.severity === 'high').length} high severity.</p>
           <Link href="#alerts" className={buttonClass('secondary', 'mt-3')}>Review alerts</Link>
         </Card>
         <Card title="Manage">
@@ -57,6 +60,7 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
             {user.isPimAdmin && <li><Link className="underline" href="/admin/users">Users and groups</Link></li>}
             {user.isPimAdmin && <li><Link className="underline" href="/admin/audit">Tenant audit</Link></li>}
             {user.isPimAdmin && <li><Link className="underline" href="/admin/outbox">Outbox</Link></li>}
+            {user.isPimAdmin && <li><Link className="underline" href="/admin/connectors">Connectors: targets and webhooks</Link></li>}
           </ul>
           {!adm.everywhere && adm.roots.length > 0 && (
             <div className="mt-3">
@@ -75,6 +79,7 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
       <section id="alerts" aria-labelledby="alerts-title" className="space-y-3">
         <h2 id="alerts-title" className="text-lg font-semibold">Alerts</h2>
         {problem && <Notice tone="warning">{problem}</Notice>}
+        {connector.length > 0 && <AlertList alerts={connector} label="Connector alerts" />}
         <AlertList alerts={alerts.items} />
         <AlertPager page={page} pageSize={ALERTS_PER_PAGE} total={alerts.total} href={(p) => `/admin?alerts=${p}#alerts`} />
       </section>
