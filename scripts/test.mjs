@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureChromium } from './ensure-chromium.mjs';
+import { ensurePostgres } from './ensure-postgres.mjs';
 
 const root = process.cwd();
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -32,7 +33,8 @@ function readJson(file) {
 const tsc = run('Type check (tsc)', bin('tsc'), ['--noEmit', '-p', '.']);
 totals.push({ suite: 'typecheck', passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1 });
 
-// 2. unit, property and service tests
+// 2. unit, property and service tests (the PostgreSQL connector tests start throwaway clusters)
+env.ELEVATE_PG_BIN = ensurePostgres();
 const vitestJson = path.join(results, 'vitest.json');
 fs.rmSync(vitestJson, { force: true });
 const vt = run('Unit and integration tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
