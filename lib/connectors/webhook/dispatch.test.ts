@@ -237,6 +237,42 @@ describe('deliverDue', () => {
     expect(rx.got).toHaveLength(1);
   });
 
+  it('refuses a host whose DNS answer turns private between the URL check and the connection (rebinding)', async () => {
+    const { rx, record, deliver, deliveries, now, db } = await setup({ allowPrivate: false });
+    const url = new URL(rx.url);
+    url.hostname = 'rebind.test';
+    db.update(s.connectors).set({ options: JSON.stringify({ url: String(url), events: ['activation.started'] }) }).where(eq(s.connectors.id, 'siem')).run();
+    const answers = [['93.184.215.14'], ['127.0.0.1']];
+    const asked: string[] = [];
+    const lookup = async (host: string) => {
+      asked.push(host);
+      return answers[Math.min(asked.length, answers.length) - 1];
+    };
+    record('activation.started:s1', 'activation.started');
+    expect(await deliver(now, { lookup })).toMatchObject({ delivered: 0, failed: 1 });
+    expect(asked).toEqual(['rebind.test', 'rebind.test']); // the check passed; the connection looked again
+    expect(rx.got).toHaveLength(0);
+    const [d] = deliveries();
+    expect(d).toMatchObject({ outcome: 'failed', statusCode: null, durationMs: expect.any(Number) });
+    expect(d.error).toMatch(/127\.0\.0\.1 \(of rebind\.test\) is loopback/);
+  });
+
+  it('still sends through an injected fetch', async () => {
+    const { rx, record, deliver, deliveries, now } = await setup();
+    const calls: Array<[string, RequestInit | undefined]> = [];
+    const fake = (async (input: string | URL | Request, init?: RequestInit) => {
+      calls.push([String(input), init]);
+      return new Response(null, { status: 301, headers: { location: 'https://elsewhere.example/' } });
+    }) as typeof fetch;
+    record('activation.started:s1', 'activation.started');
+    expect(await deliver(now, { fetch: fake })).toMatchObject({ failed: 1 });
+    expect(rx.got).toHaveLength(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0][0]).toBe(rx.url);
+    expect(calls[0][1]).toMatchObject({ method: 'POST', redirect: 'manual' });
+    expect(deliveries()[0]).toMatchObject({ statusCode: 301, error: 'HTTP 301: redirects are not followed (to https://elsewhere.example/)' });
+  });
+
   it('counts a receiver that does not answer in time as a failure', async () => {
     const { rx, record, deliver, deliveries, now } = await setup({ timeoutMs: 300 });
     rx.respond = () => 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockedRange, checkWebhookUrl, type Lookup } from './url-guard';
+import { addressRefusal, blockedRange, checkWebhookUrl, type Lookup } from './url-guard';
 
 // a fake resolver: the guard's rules are pure once the addresses are known
 const DNS: Record<string, string[]> = {
@@ -87,5 +87,14 @@ describe('blockedRange', () => {
     ['240.0.0.1', 'reserved'],
   ])('%s → %s', (address, label) => {
     expect(blockedRange(address)?.label ?? null).toBe(label);
+  });
+});
+
+describe('addressRefusal', () => {
+  it('names the address, the host it came from, the range and the switch; null when public', () => {
+    expect(addressRefusal('10.1.2.3', 'mixed.example.com')).toBe('The webhook address 10.1.2.3 (of mixed.example.com) is private (10.0.0.0/8). Set ELEVATE_WEBHOOK_ALLOW_PRIVATE=1 to allow webhooks to private networks.');
+    expect(addressRefusal('127.0.0.1', '127.0.0.1')).toMatch(/^The webhook address 127\.0\.0\.1 is loopback \(127\.0\.0\.0\/8\)\./);
+    expect(addressRefusal('nonsense', 'x.example')).toMatch(/nonsense \(of x\.example\) is not an IP address\./);
+    expect(addressRefusal('93.184.215.14', 'hooks.example.com')).toBeNull();
   });
 });
