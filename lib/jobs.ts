@@ -4,6 +4,7 @@ import { sweepTimeouts } from '@/lib/approvals/timeouts';
 import { sweepEndingSoon } from '@/lib/activation';
 import { deliverOutbox } from '@/lib/notify/deliver';
 import { pruneChangeLog } from '@/lib/tenant/engine';
+import { pruneConnectorHistory } from '@/lib/connectors/prune';
 
 const INTERVAL_MS = 60_000;
 
@@ -19,7 +20,8 @@ export function runJobsOnce(now = Date.now()) {
   const endingSoon = sweepEndingSoon(db, now);
   // old change-log rows only serve processes that slept through them; those rebuild instead
   const pruned = pruneChangeLog(db, now);
-  return { timedOut, endingSoon, pruned, delivery: deliverOutbox(db) };
+  const connectorHistory = pruneConnectorHistory(db, now);
+  return { timedOut, endingSoon, pruned, connectorHistory, delivery: deliverOutbox(db) };
 }
 
 export function startJobs() {

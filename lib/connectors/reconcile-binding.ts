@@ -31,6 +31,8 @@ export interface BindingOutcome {
   deleted: boolean;
   /** users entitled by the engine whom the connector's login rule cannot map */
   unmapped: string[];
+  /** the lease went to another process mid-run */
+  lost?: boolean;
 }
 
 const backoff = (failures: number) => Math.min(60_000, 1_000 * 2 ** Math.min(failures, 6));
@@ -57,11 +59,23 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** What the engine says the binding should grant now. */
+export function bindingDesired(db: Db, b: ConnectorBinding, now: number): DesiredState {
+  return desiredState(policyIndex(db), bindingRule(b), now);
+}
+
+/** A cheap identity of a desired state: equal fingerprints need no work in the target. */
+export function desiredFingerprint(d: DesiredState): string {
+  return d.grants.map((g) => `${g.target}\u0000${g.userId}`).join('\u0001');
+}
+
 export async function reconcileBinding(
   db: Db, c: Connector, b: ConnectorBinding, driver: TargetDriver, now: number, full: boolean,
+  opt: { desired?: DesiredState; renew?: () => boolean } = {},
 ): Promise<BindingOutcome> {
   const opts = optionsOf<PostgresOptionsStored>(c);
-  const desired = desiredState(policyIndex(db), bindingRule(b), now);
+  const desired = opt.desired ?? bindingDesired(db, b, now);
+  const renew = opt.renew ?? (() => true);
   const out: BindingOutcome = { granted: 0, revoked: 0, drift: 0, failed: 0, retryError: null, desired, deleted: false, unmapped: [] };
   const logins = loginsFor(db, opts.login, [...new Set(desired.grants.map((g) => g.userId))]);
   const applied = db.select().from(connectorGrants).where(eq(connectorGrants.bindingId, b.id)).all();
@@ -71,10 +85,18 @@ export async function reconcileBinding(
   try {
     if (full && !removed) actual = await driver.members(targets);
     const plan = planReconcile({ desired: desired.grants, logins, applied, actual, mode: b.mode });
-    for (const g of plan.grant) await grantOne(db, b, driver, g, now, applied.some((a) => a.target === g.target && a.login === g.login && a.state === 'granted'), out);
-    for (const r of plan.revoke) await revokeOne(db, b, driver, r, opts.terminateSessions, now, 'Connector revoked', out);
+    // revocations first: ending access is the more urgent half of a plan
+    for (const r of plan.revoke) {
+      if (!renew()) throw new LeaseLost();
+      await revokeOne(db, b, driver, r, opts.terminateSessions, now, 'Connector revoked', out);
+    }
+    for (const g of plan.grant) {
+      if (!renew()) throw new LeaseLost();
+      await grantOne(db, b, driver, g, now, applied.some((a) => a.target === g.target && a.login === g.login && a.state === 'granted'), out);
+    }
     if (actual) recordDrift(db, b, plan.drift, now, out);
     for (const d of plan.revokeDrift) {
+      if (!renew()) throw new LeaseLost();
       await revokeOne(db, b, driver, d, opts.terminateSessions, now, 'Access outside PIM revoked', out);
       db.update(connectorDrift).set({ resolvedAt: now, resolution: 'revoked' })
         .where(and(eq(connectorDrift.bindingId, b.id), eq(connectorDrift.target, d.target), eq(connectorDrift.login, d.login), isNull(connectorDrift.resolvedAt))).run();
@@ -88,12 +110,16 @@ export async function reconcileBinding(
     }
     out.unmapped = plan.unmapped;
   } catch (e) {
+    // another process holds the binding now: it finishes the work; record nothing here
+    if (e instanceof LeaseLost) return { ...out, lost: true };
     if (!(e instanceof TargetError) || e.retry) out.retryError = message(e);
     else out.failed++;
   }
   finish(db, c, b, now, full, out);
   return out;
 }
+
+class LeaseLost extends Error {}
 
 async function grantOne(db: Db, b: ConnectorBinding, driver: TargetDriver, g: PlannedGrant, now: number, regrant: boolean, out: BindingOutcome) {
   db.insert(connectorGrants).values({ bindingId: b.id, target: g.target, login: g.login, userId: g.userId, state: 'granting', until: g.until })
@@ -197,8 +223,11 @@ function finish(db: Db, c: Connector, b: ConnectorBinding, now: number, full: bo
     if (b.failures > 0) {
       writeAudit(tx, { at: now, actor: SYSTEM_ACTOR, action: 'Connector reconcile recovered', scopeId: b.scopeId, details: { connectorId: c.id, bindingId: b.id, after: b.failures } });
     }
+    const note = out.unmapped.length > 0
+      ? `${out.unmapped.length} ${out.unmapped.length === 1 ? 'person holds' : 'people hold'} a mapped role but ${out.unmapped.length === 1 ? 'has' : 'have'} no login under the connector's rule.`
+      : null;
     tx.update(connectorBindings).set({
-      failures: 0, failingSince: null, lastError: null, nextAttemptAt: null, lastReconcileAt: now, nextChangeAt: out.desired.nextChangeAt,
+      failures: 0, failingSince: null, lastError: note, nextAttemptAt: null, lastReconcileAt: now, nextChangeAt: out.desired.nextChangeAt,
       ...(full ? { lastFullAt: now } : {}),
     }).where(eq(connectorBindings.id, b.id)).run();
   });

@@ -68,6 +68,24 @@ describe('reconciler', () => {
     expect(t.audit('Connector revoked')).toHaveLength(1);
   });
 
+  it('a change elsewhere in the tenant costs this binding nothing', async () => {
+    const t = setup();
+    const r = t.make('A');
+    await r.runOnce();
+    const calls = t.target.calls.length;
+    const passes = t.db.get<{ at: number }>(sql`SELECT last_reconcile_at AS at FROM connector_bindings`)!.at;
+    t.advance(MIN);
+    const jen = user(t.db, t.ids.jen);
+    submitActivation(t.db, jen, { durationMinutes: 60, justification: 'Patch', eligibilityId: eligibilityOf(t.db, t.ids.jen).id, scopeIds: [RG('finance-test')], mfaCode: codeAt(t.at()) }, t.at());
+    await r.runOnce();
+    expect(t.target.calls.length).toBe(calls);
+    expect(t.db.get<{ at: number }>(sql`SELECT last_reconcile_at AS at FROM connector_bindings`)!.at).toBe(passes);
+    // while a change that reaches the bound database is carried out at once
+    t.activate();
+    await r.runOnce();
+    expect(t.target.has(WRITERS, 'sam')).toBe(true);
+  });
+
   it('revokes when the activation reaches its end, with no change in between', async () => {
     const t = setup();
     const r = t.make('A');

@@ -6,9 +6,10 @@ import { currentRevision } from '@/lib/tenant/engine';
 import { deliverDue } from './webhook/dispatch';
 import { recordActivationEnds } from './ends';
 import { acquireLease, LEASE_MS, PROCESS_HOLDER, releaseLease } from './lease';
-import { reconcileBinding, type BindingOutcome } from './reconcile-binding';
+import { bindingDesired, desiredFingerprint, reconcileBinding, type BindingOutcome } from './reconcile-binding';
 import { connectorSecret } from './store';
 import type { TargetDriver } from './types';
+import type { DesiredState } from '@/lib/policy';
 
 /**
  * The reconciler (ADR 080): one loop per process that keeps every target at its binding's
@@ -112,11 +113,20 @@ export class Reconciler {
       if (!c || this.running.has(b.id)) continue;
       const due = this.dueBinding(b, revision, now);
       if (!due) continue;
+      const seen = this.held.get(b.id);
+      const desired = bindingDesired(db, b, now);
+      const fingerprint = desiredFingerprint(desired);
+      if (due === 'revision' && seen && seen.fingerprint === fingerprint) {
+        // the tenant changed elsewhere: this binding's grants did not, so the target needs nothing
+        seen.revision = revision;
+        seen.nextChangeAt = desired.nextChangeAt;
+        continue;
+      }
       if (!acquireLease(db, `binding:${b.id}`, now, this.holder, LEASE_MS)) {
         this.held.delete(b.id);
         continue;
       }
-      this.launch(b.id, () => this.runBinding(c, b, revision, now, due === 'full'));
+      this.launch(b.id, () => this.runBinding(c, b, revision, now, due === 'full', desired, fingerprint));
     }
     const head = db.get<{ seq: number }>(sql`SELECT coalesce(max(seq), 0) AS seq FROM connector_events`)?.seq ?? 0;
     for (const c of rows) {
@@ -131,13 +141,14 @@ export class Reconciler {
     }
   }
 
-  private dueBinding(b: ConnectorBinding, revision: number, now: number): 'full' | 'change' | null {
+  /** Why the binding needs a pass now ('revision': only the tenant revision moved), or null. */
+  private dueBinding(b: ConnectorBinding, revision: number, now: number): 'full' | 'change' | 'revision' | null {
     if (b.nextAttemptAt !== null && b.nextAttemptAt > now) return null;
     const seen = this.held.get(b.id);
     if (!seen || b.lastFullAt === null || now - b.lastFullAt >= this.o.fullEveryMs) return b.removedAt === null ? 'full' : 'change';
     if (b.removedAt !== null || b.nextAttemptAt !== null) return 'change';
-    if (seen.revision !== revision) return 'change';
     if (seen.nextChangeAt !== null && now >= seen.nextChangeAt) return 'change';
+    if (seen.revision !== revision) return 'revision';
     return null;
   }
 
@@ -159,7 +170,7 @@ export class Reconciler {
     return driver;
   }
 
-  private async runBinding(c: Connector, b: ConnectorBinding, revision: number, now: number, full: boolean): Promise<void> {
+  private async runBinding(c: Connector, b: ConnectorBinding, revision: number, now: number, full: boolean, desired: DesiredState, fingerprint: string): Promise<void> {
     let driver: TargetDriver;
     try {
       driver = this.driverFor(c);
@@ -171,7 +182,18 @@ export class Reconciler {
       };
       driver = fake;
     }
-    const out: BindingOutcome = await reconcileBinding(this.o.db, c, b, driver, now, full);
+    let renewedAt = this.now();
+    const renew = () => {
+      // a long pass keeps its lease; losing it (another process took over) stops the pass
+      if (this.now() - renewedAt < LEASE_MS / 3) return true;
+      renewedAt = this.now();
+      return acquireLease(this.o.db, `binding:${b.id}`, renewedAt, this.holder, LEASE_MS);
+    };
+    const out: BindingOutcome = await reconcileBinding(this.o.db, c, b, driver, now, full, { desired, renew });
+    if (out.lost) {
+      this.held.delete(b.id);
+      return;
+    }
     if (out.deleted) {
       this.held.delete(b.id);
       releaseLease(this.o.db, `binding:${b.id}`, this.holder);
@@ -182,7 +204,8 @@ export class Reconciler {
       this.held.delete(b.id);
       return;
     }
-    this.held.set(b.id, { revision, fingerprint: '', nextChangeAt: out.desired.nextChangeAt });
+    // a grant the target refused (no such login) is retried on the next change, not skipped as "unchanged"
+    this.held.set(b.id, { revision, fingerprint: out.failed > 0 ? '' : fingerprint, nextChangeAt: out.desired.nextChangeAt });
   }
 
   private async runWebhook(c: Connector, now: number): Promise<void> {
