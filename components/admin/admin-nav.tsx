@@ -10,6 +10,7 @@ const ITEMS = [
   { href: '/admin/audit', label: 'Audit', pimAdminOnly: true },
   { href: '/admin/pending', label: 'Pending requests' },
   { href: '/admin/outbox', label: 'Outbox', pimAdminOnly: true },
+  { href: '/admin/connectors', label: 'Connectors', pimAdminOnly: true },
 ];
 
 /**

@@ -38,6 +38,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       ELEVATE_DB: path.join(dataDir, 'elevate.db'),
       ELEVATE_URL: url,
       NEXTAUTH_URL: url,
+      // specs start webhook receivers on 127.0.0.1 (e2e/admin-connectors.spec.ts)
+      ELEVATE_WEBHOOK_ALLOW_PRIVATE: '1',
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
