@@ -56,6 +56,15 @@ if (build !== 0) {
     const a = readJson(apiJson);
     totals.push({ suite: 'api', passed: a?.numPassedTests ?? 0, failed: a ? a.numFailedTests + (code !== 0 && a.numFailedTests === 0 ? 1 : 0) : 1 });
   }
+  // 4b. the connectors suite: the built server against a real PostgreSQL and a webhook receiver, when present
+  const connectorsConfig = path.join(root, 'tests', 'connectors', 'vitest.config.mts');
+  if (fs.existsSync(connectorsConfig)) {
+    const connectorsJson = path.join(results, 'connectors.json');
+    fs.rmSync(connectorsJson, { force: true });
+    const code = run('Connector tests (real PostgreSQL and webhooks)', bin('vitest'), ['run', '--config', connectorsConfig, '--reporter=default', '--reporter=json', `--outputFile.json=${connectorsJson}`]);
+    const c = readJson(connectorsJson);
+    totals.push({ suite: 'connectors', passed: c?.numPassedTests ?? 0, failed: c ? c.numFailedTests + (code !== 0 && c.numFailedTests === 0 ? 1 : 0) : 1 });
+  }
   // 5. end-to-end
   const pwJson = path.join(results, 'playwright.json');
   fs.rmSync(pwJson, { force: true });

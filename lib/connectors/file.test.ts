@@ -74,24 +74,36 @@ describe('connectors file', () => {
     ]));
   });
 
-  it('refuses a target mapped by two bindings, and an unknown field', () => {
+  it('refuses two bindings of one resource', () => {
     const t = setup();
     const b = (roles: string) => `{ "scope": "${FINANCE_DEV_DB_ARM}", "roles": ${roles} }`;
+    t.write(`{ "connectors": [ { "id": "finance-db", "type": "postgresql", "connection": "env:FINANCE_DB_URL",
+      "bindings": [
+        ${b('{ "Contributor": "writers" }')},
+        ${b('{ "Reader": "readers" }')}
+      ] } ] }`);
+    expect(problems(() => loadConnectorsFile(t.file, t.db, ENV))).toEqual(['line 4, connectors[0].bindings[1].scope: bindings[0] already binds this resource; put its roles in one binding']);
+  });
+
+  it('refuses a target mapped by two bindings, and an unknown field', () => {
+    const t = setup();
+    const rg = FINANCE_DEV_DB_ARM.split('/providers/')[0];
+    const b = (roles: string, scope = FINANCE_DEV_DB_ARM) => `{ "scope": "${scope}", "roles": ${roles} }`;
     t.write(`{ "connectors": [ { "id": "finance-db", "type": "postgresql", "connection": "env:FINANCE_DB_URL", "colour": "blue",
       "bindings": [
         ${b('{ "Contributor": "writers" }')},
-        ${b('{ "Owner": "writers" }')}
+        ${b('{ "Owner": "writers" }', rg)}
       ] } ] }`);
     expect(problems(() => loadConnectorsFile(t.file, t.db, ENV))).toEqual([expect.stringMatching(/^line 1, connectors\[0\]: Unrecognized key.*colour/)]);
     t.write(`{ "connectors": [ { "id": "finance-db", "type": "postgresql", "connection": "env:FINANCE_DB_URL",
       "bindings": [
         ${b('{ "Contributor": "writers" }')},
-        ${b('{ "Owner": "writers" }')}
+        ${b('{ "Owner": "writers" }', rg)}
       ] } ] }`);
     expect(problems(() => loadConnectorsFile(t.file, t.db, ENV))).toEqual(['line 4, connectors[0].bindings[1].roles.Owner: target writers is already mapped by bindings[0]; each target belongs to one binding']);
   });
 
-  it('applies the file: connectors and bindings appear; re-reading it changes nothing; an edit replaces the binding', () => {
+  it('applies the file: connectors and bindings appear; re-reading it changes nothing; an edit changes the binding in place', () => {
     const t = setup();
     t.write(good());
     syncConnectorsFile(t.db, loadConnectorsFile(t.file, t.db, ENV), t.now);
@@ -102,11 +114,12 @@ describe('connectors file', () => {
     expect(first[0].scopeId).toBe(FINANCE_DEV_DB_ARM.toLowerCase());
     expect(syncConnectorsFile(t.db, loadConnectorsFile(t.file, t.db, ENV), t.now + 1)).toEqual({ added: 0, removed: 0 });
     expect(t.db.select().from(s.connectorBindings).all().map((b) => b.id)).toEqual([first[0].id]);
-    t.write(good('enforce'));
+    t.write(good('enforce', '{ "Contributor": "finance_dev_writers" }'));
     syncConnectorsFile(t.db, loadConnectorsFile(t.file, t.db, ENV), t.now + 2);
+    // the same binding, now enforcing and mapping one role: no second binding races the first
     const after = t.db.select().from(s.connectorBindings).all();
-    expect(after.find((b) => b.id === first[0].id)?.removedAt).toBe(t.now + 2);
-    expect(after.filter((b) => b.removedAt === null).map((b) => b.mode)).toEqual(['enforce']);
+    expect(after.map((b) => [b.id, b.mode, b.removedAt, JSON.parse(b.roles)])).toEqual([[first[0].id, 'enforce', null, { 'b24988ac-6180-42a0-ab88-20f7382dd24c': 'finance_dev_writers' }]]);
+    expect(t.db.select().from(s.auditEvents).where(eq(s.auditEvents.action, 'Connector binding updated')).all()).toHaveLength(1);
   });
 
   it('a connector taken out of the file is removed (its grants are revoked before it goes)', () => {

@@ -5,6 +5,7 @@ import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type Par
 import type { Db, Tx } from '@/db/client';
 import { connectorBindings, connectors } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/write';
+import { ElevateError } from '@/lib/errors';
 import { connectorsFile, type ConnectorSpec } from './spec';
 import { webhookSecretProblem } from './webhook/secret';
 import { getConnector, insertBinding, markConnectorRemoved, resolveRoleKeys, resourceExists, SYSTEM_ACTOR } from './store';
@@ -13,9 +14,9 @@ import { getConnector, insertBinding, markConnectorRemoved, resolveRoleKeys, res
  * Connectors kept in Git: the file named by ELEVATE_CONNECTORS_FILE, validated at start-up
  * (a bad file stops the server with every problem, each naming its line and field) and
  * then made the truth for connectors whose source is 'file'. They show read-only in the
- * portal. A binding's id is a hash of what it says, so reordering the file changes
- * nothing, and editing a binding removes the old one (its grants are revoked) and adds
- * the new one.
+ * portal. A binding is identified by its connector and scope (one binding per resource),
+ * so reordering the file changes nothing and editing a binding's roles or mode changes it
+ * in place.
  */
 export class ConnectorsFileError extends Error {
   constructor(readonly file: string, readonly problems: string[]) {
@@ -88,7 +89,11 @@ export function loadConnectorsFile(file: string, db: Db, env: NodeJS.ProcessEnv)
     if (c.type !== 'postgresql') return;
     const targets = new Map<string, number>();
     const perBinding: Map<string, string>[] = [];
+    const scopes = new Map<string, number>();
     c.bindings.forEach((b, bi) => {
+      const prevScope = scopes.get(b.scope.toLowerCase());
+      if (prevScope !== undefined) at(['connectors', ci, 'bindings', bi, 'scope'], `bindings[${prevScope}] already binds this resource; put its roles in one binding`);
+      scopes.set(b.scope.toLowerCase(), bi);
       if (!resourceExists(db, b.scope)) at(['connectors', ci, 'bindings', bi, 'scope'], `there is no resource ${b.scope} in the tree`);
       const { ids, unknown } = resolveRoleKeys(db, Object.keys(b.roles));
       for (const k of unknown) at(['connectors', ci, 'bindings', bi, 'roles', k], `there is no role named ${k}`);
@@ -109,14 +114,20 @@ export function loadConnectorsFile(file: string, db: Db, env: NodeJS.ProcessEnv)
   return { file, specs: parsed.data.connectors, roleIds };
 }
 
-export function fileBindingId(connectorId: string, scopeId: string, mode: string, roles: Map<string, string>): string {
-  const canonical = JSON.stringify([connectorId, scopeId.toLowerCase(), mode, [...roles].sort()]);
-  return `file-${crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 24)}`;
+/** A file binding's id names its connector and scope: reordering the file or changing its roles or mode keeps it. */
+export function fileBindingId(connectorId: string, scopeId: string): string {
+  return `file-${crypto.createHash('sha256').update(JSON.stringify([connectorId, scopeId.toLowerCase()])).digest('hex').slice(0, 24)}`;
 }
 
 /** Makes the database's file-sourced connectors match the file; portal connectors are untouched. */
 export function syncConnectorsFile(db: Db, loaded: LoadedConnectors, now: number): { added: number; removed: number } {
-  return db.transaction((tx) => syncInTx(tx, loaded, now), { behavior: 'immediate' });
+  try {
+    return db.transaction((tx) => syncInTx(tx, loaded, now), { behavior: 'immediate' });
+  } catch (e) {
+    // what only the database can refuse (a target still being revoked) stops the start like any other problem
+    if (e instanceof ElevateError) throw new ConnectorsFileError(loaded.file, [e.message]);
+    throw e;
+  }
 }
 
 function syncInTx(tx: Tx, loaded: LoadedConnectors, now: number) {
@@ -153,18 +164,29 @@ function syncInTx(tx: Tx, loaded: LoadedConnectors, now: number) {
     const wanted = new Map<string, { scopeId: string; mode: 'report' | 'enforce'; roles: Map<string, string> }>();
     c.bindings.forEach((b, bi) => {
       const roles = loaded.roleIds.get(c.id)![bi];
-      wanted.set(fileBindingId(c.id, b.scope, b.mode, roles), { scopeId: b.scope, mode: b.mode, roles });
+      wanted.set(fileBindingId(c.id, b.scope), { scopeId: b.scope, mode: b.mode, roles });
     });
     const current = tx.select().from(connectorBindings).where(and(eq(connectorBindings.connectorId, c.id), isNull(connectorBindings.removedAt))).all();
+    // A binding whose scope stays is changed in place (mode, roles): the reconciler then
+    // revokes what it no longer maps and grants what it newly maps, with no moment where
+    // an old and a new binding fight over the same target.
     for (const b of current) {
-      if (wanted.has(b.id)) continue;
-      tx.update(connectorBindings).set({ removedAt: now, updatedAt: now }).where(eq(connectorBindings.id, b.id)).run();
-      writeAudit(tx, { at: now, actor: SYSTEM_ACTOR, action: 'Connector binding removed', scopeId: b.scopeId, details: { connectorId: c.id, bindingId: b.id, source: loaded.file } });
+      const w = wanted.get(b.id);
+      if (!w) {
+        tx.update(connectorBindings).set({ removedAt: now, updatedAt: now }).where(eq(connectorBindings.id, b.id)).run();
+        writeAudit(tx, { at: now, actor: SYSTEM_ACTOR, action: 'Connector binding removed', scopeId: b.scopeId, details: { connectorId: c.id, bindingId: b.id, source: loaded.file } });
+        continue;
+      }
+      const roles = JSON.stringify(Object.fromEntries(w.roles));
+      if (b.mode === w.mode && b.roles === roles) continue;
+      // a full pass soon applies the new mode and mapping to what the target holds
+      tx.update(connectorBindings).set({ mode: w.mode, roles, updatedAt: now, lastFullAt: null }).where(eq(connectorBindings.id, b.id)).run();
+      writeAudit(tx, { at: now, actor: SYSTEM_ACTOR, action: 'Connector binding updated', scopeId: b.scopeId, details: { connectorId: c.id, bindingId: b.id, mode: w.mode, roles: Object.fromEntries(w.roles), source: loaded.file } });
     }
     const have = new Set(current.map((b) => b.id));
     for (const [id, b] of wanted) {
       if (have.has(id)) continue;
-      // a removed binding with the same content may still be revoking: give the new one a fresh id
+      // a removed binding on the same scope may still be revoking: give the new one a fresh id
       const clash = tx.select({ id: connectorBindings.id }).from(connectorBindings).where(eq(connectorBindings.id, id)).get();
       const bindingId = insertBinding(tx, row, b, 'file', now, clash ? `${id}-${now}` : id);
       writeAudit(tx, {

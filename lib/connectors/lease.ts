@@ -51,3 +51,4 @@ export function releaseLease(db: DbOrTx, name: string, holder = PROCESS_HOLDER):
 export function leaseHolder(db: DbOrTx, name: string, now: number): string | null {
   return db.get<{ holder: string }>(sql`SELECT holder FROM connector_leases WHERE name = ${name} AND expires_at > ${now}`)?.holder ?? null;
 }
+

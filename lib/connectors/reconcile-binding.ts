@@ -134,7 +134,7 @@ async function grantOne(db: Db, b: ConnectorBinding, driver: TargetDriver, g: Pl
         tx.update(connectorGrants).set({ lastError: e.message }).where(and(eq(connectorGrants.bindingId, b.id), eq(connectorGrants.target, g.target), eq(connectorGrants.login, g.login))).run();
         // the same failure again is the same finding: audited once, shown on the binding until it clears
         if (row?.lastError !== e.message) audit(tx, b, now, 'Connector grant failed', g, { error: e.message }, 'Failure');
-      });
+      }, { behavior: 'immediate' });
       out.failed++;
       return;
     }
@@ -144,7 +144,7 @@ async function grantOne(db: Db, b: ConnectorBinding, driver: TargetDriver, g: Pl
     tx.update(connectorGrants).set({ state: 'granted', grantedAt: now, lastError: null })
       .where(and(eq(connectorGrants.bindingId, b.id), eq(connectorGrants.target, g.target), eq(connectorGrants.login, g.login))).run();
     audit(tx, b, now, 'Connector granted', g, { until: g.until, ...(regrant ? { reason: 'missing in the target; granted again' } : {}) });
-  });
+  }, { behavior: 'immediate' });
   out.granted++;
 }
 
@@ -160,7 +160,7 @@ async function revokeOne(db: Db, b: ConnectorBinding, driver: TargetDriver, r: T
       db.transaction((tx) => {
         tx.delete(connectorGrants).where(and(eq(connectorGrants.bindingId, b.id), eq(connectorGrants.target, r.target), eq(connectorGrants.login, r.login))).run();
         audit(tx, b, now, 'Connector revoke failed', { ...r, userId: mine?.userId ?? null }, { error: e.message }, 'Failure');
-      });
+      }, { behavior: 'immediate' });
       out.failed++;
       return;
     }
@@ -169,7 +169,7 @@ async function revokeOne(db: Db, b: ConnectorBinding, driver: TargetDriver, r: T
   db.transaction((tx) => {
     tx.delete(connectorGrants).where(and(eq(connectorGrants.bindingId, b.id), eq(connectorGrants.target, r.target), eq(connectorGrants.login, r.login))).run();
     audit(tx, b, now, action, { ...r, userId: mine?.userId ?? null }, { sessionsEnded, terminateSessions: terminate });
-  });
+  }, { behavior: 'immediate' });
   out.revoked++;
 }
 
@@ -192,7 +192,7 @@ function recordDrift(db: Db, b: ConnectorBinding, drift: TargetMember[], now: nu
           justification: null, reasons, details: { connectorId: b.connectorId, bindingId: b.id, target: d.target, login: d.login, mode: b.mode },
         },
       });
-    });
+    }, { behavior: 'immediate' });
     out.drift++;
   }
 }
@@ -230,5 +230,5 @@ function finish(db: Db, c: Connector, b: ConnectorBinding, now: number, full: bo
       failures: 0, failingSince: null, lastError: note, nextAttemptAt: null, lastReconcileAt: now, nextChangeAt: out.desired.nextChangeAt,
       ...(full ? { lastFullAt: now } : {}),
     }).where(eq(connectorBindings.id, b.id)).run();
-  });
+  }, { behavior: 'immediate' });
 }

@@ -89,10 +89,15 @@ export function getConnector(db: DbOrTx, id: string): Connector | undefined {
   return db.select().from(connectors).where(eq(connectors.id, id)).get();
 }
 
-/** Targets already mapped by another live binding of the connector: each target belongs to one binding, so drift has one owner. */
+/**
+ * Targets already mapped by another binding of the connector — including one being
+ * removed, which is still revoking: each target belongs to one binding at a time, so two
+ * bindings never grant and revoke the same membership against each other, and drift has
+ * one owner.
+ */
 export function targetsInUse(db: DbOrTx, connectorId: string, exceptBindingId?: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const b of db.select().from(connectorBindings).where(and(eq(connectorBindings.connectorId, connectorId), isNull(connectorBindings.removedAt))).all()) {
+  for (const b of db.select().from(connectorBindings).where(eq(connectorBindings.connectorId, connectorId)).all()) {
     if (b.id === exceptBindingId) continue;
     for (const t of parseRoles(b.roles).values()) out.set(t, b.id);
   }
@@ -108,7 +113,11 @@ export function insertBinding(tx: Tx, connector: Connector, b: NewBinding, sourc
   if (!resourceExists(tx, scopeId)) throw new ElevateError('InvalidRequest', `There is no resource ${b.scopeId} in the tree. Add or import it first.`, { fieldErrors: { scope: ['Unknown resource.'] } });
   const used = targetsInUse(tx, connector.id);
   for (const t of b.roles.values()) {
-    if (used.has(t)) throw new ElevateError('Conflict', `The target ${t} is already mapped by another binding of ${connector.id}; each target belongs to one binding.`, { fieldErrors: { roles: [`${t} is already mapped.`] } });
+    if (used.has(t)) {
+      const removing = tx.select({ removedAt: connectorBindings.removedAt }).from(connectorBindings).where(eq(connectorBindings.id, used.get(t)!)).get()?.removedAt != null;
+      const why = removing ? `a binding of ${connector.id} that is being removed still holds ${t} while it revokes; try again in a few seconds` : `the target ${t} is already mapped by another binding of ${connector.id}; each target belongs to one binding`;
+      throw new ElevateError('Conflict', `${why[0].toUpperCase()}${why.slice(1)}.`, { fieldErrors: { roles: [`${t} is already mapped.`] } });
+    }
   }
   tx.insert(connectorBindings).values({
     id, connectorId: connector.id, scopeId, mode: b.mode, roles: JSON.stringify(Object.fromEntries(b.roles)), source,

@@ -203,7 +203,7 @@ export async function deliverDue(db: Db, connectorId: string, now: number, opts:
     const head = nextHead(db, c, events);
     if (!head) return r;
     const a = await send(url, head, now, opts);
-    const step = db.transaction((tx) => recordAttempt(tx, c, head, a, now));
+    const step = db.transaction((tx) => recordAttempt(tx, c, head, a, now), { behavior: 'immediate' });
     if (step.outcome === 'delivered') r.delivered++;
     else if (step.outcome === 'lost') return { ...r, nextAt: now }; // someone else moved the endpoint: look again
     else {
@@ -223,7 +223,7 @@ export function resumeEndpoint(db: Db, connectorId: string, actor: WebhookActor,
       at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Webhook endpoint resumed',
       details: { connectorId, wasPaused: c.state === 'paused', pausedReason: c.pausedReason },
     });
-  });
+  }, { behavior: 'immediate' });
 }
 
 /**
@@ -249,5 +249,5 @@ export async function redeliver(db: Db, connectorId: string, deliveryId: number,
       details: { connectorId, eventId: e.id, deliveryId: row.id, redeliveryOf: deliveryId, statusCode: a.statusCode, error: a.error },
     });
     return row;
-  });
+  }, { behavior: 'immediate' });
 }
