@@ -20,7 +20,8 @@ export function ensureBuild(): string {
   return distDir;
 }
 
-function freePort(): Promise<number> {
+/** A port nobody listens on right now (shared by the API and connectors suites). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

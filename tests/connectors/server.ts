@@ -1,8 +1,7 @@
-import net from 'node:net';
 import path from 'node:path';
 import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ensureBuild } from '../api/server';
+import { ensureBuild, freePort } from '../api/server';
 
 const root = process.cwd();
 
@@ -38,16 +37,6 @@ export interface ConnectorsServer {
   restart(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The status of one GET (0 when nothing answered); no keep-alive, so a stop is not held up by the probe. */
 function get(url: string): Promise<number> {
