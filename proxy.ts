@@ -1,4 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { ArmError } from '@/lib/arm/errors';
+import { newRequestIds } from '@/lib/arm/request-id';
+import { apiLogLine, armErrorJson, armRoutePath, isBareArmPath, logPath } from '@/lib/arm/transport';
 
 /**
  * An optimistic check only: a signed-out visitor to a portal page goes to sign-in.
@@ -9,6 +12,15 @@ const PUBLIC = [/^\/sign-in/, /^\/api\//, /^\/_next\//, /^\/favicon/, /^\/provid
 
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
+  // ARM paths are case-insensitive: `/Subscriptions/…`, `/PROVIDERS/…` go to the API's
+  // routes (which authenticate themselves), never to sign-in
+  if (isBareArmPath(pathname)) return bareArmPath(req);
+  const armPath = armRoutePath(pathname);
+  if (armPath !== null) {
+    const url = req.nextUrl.clone();
+    url.pathname = armPath;
+    return NextResponse.rewrite(url);
+  }
   const headers = new Headers(req.headers);
   headers.set('x-elevate-path', pathname + search);
   if (PUBLIC.some((r) => r.test(pathname))) return NextResponse.next({ request: { headers } });
@@ -20,6 +32,15 @@ export function proxy(req: NextRequest) {
     return NextResponse.redirect(url);
   }
   return NextResponse.next({ request: { headers } });
+}
+
+/** `/subscriptions` or `/providers` alone: no route serves them, and the API answers in JSON, never with a page. */
+function bareArmPath(req: NextRequest): Response {
+  const started = performance.now();
+  const ids = newRequestIds(req.headers);
+  const res = armErrorJson(new ArmError(404, 'InvalidResourceType', `Elevate serves only Microsoft.Authorization resources; "${req.nextUrl.pathname}" is not one.`), ids, req.headers);
+  console.log(apiLogLine(req.method, logPath(req.nextUrl), res.status, performance.now() - started, ids));
+  return res;
 }
 
 // API paths (ARM, /api) authenticate themselves and never redirect: skipping the proxy

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import next from 'next';
+import { armRawErrorResponse, armRawLogLine, checkArmRawUrl } from './arm-raw-url.mjs';
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
@@ -37,8 +38,36 @@ const listener = (req, res) => {
     const path = q < 0 ? req.url : req.url.slice(0, q);
     req.url = path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : req.url.slice(q));
   }
+  // API paths Next would rewrite (dot segments), redirect (`\`, a trailing slash) or fail
+  // on (malformed percent-encoding): refused here with ARM's error, or tidied
+  if (req.url) {
+    const started = performance.now();
+    const checked = checkArmRawUrl(req.url);
+    if ('error' in checked) {
+      const out = armRawErrorResponse(checked.error, req.headers);
+      res.writeHead(out.status, out.headers).end(out.body);
+      console.log(armRawLogLine(req.method ?? '', req.url, out.status, performance.now() - started, out));
+      return;
+    }
+    req.url = checked.url;
+  }
   return handle(req, res);
 };
 const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
-server.listen(port, hostname, () => console.log(`Elevate is ready on ${scheme}://localhost:${port}`));
+// "ready" only once the server has answered its own health check: Next runs start-up
+// (configuration, migrations, the policy index, the connectors file) before it serves the
+// first request, so a bad connectors file stops the process before the line is printed.
+const probeHost = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname;
+function probe(attempt = 0) {
+  // a loopback request to this very process, carrying nothing: its certificate is not what is being checked
+  const req = (tls ? https : http).get({ host: probeHost, port, path: '/api/health', rejectUnauthorized: false, timeout: 30_000 }, (res) => {
+    res.resume();
+    if (res.statusCode === 200) console.log(`Elevate is ready on ${scheme}://localhost:${port}`);
+    else if (attempt < 50) setTimeout(() => probe(attempt + 1), 200);
+    else console.error(`Elevate started but /api/health answers ${res.statusCode}`);
+  });
+  req.on('timeout', () => req.destroy(new Error('timed out')));
+  req.on('error', (e) => (attempt < 50 ? setTimeout(() => probe(attempt + 1), 200) : console.error(`Elevate started but its health check failed: ${e.message}`)));
+}
+server.listen(port, hostname, () => probe());
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -105,6 +105,9 @@ export function cancelOwnRequest(db: Db, actor: Actor, requestId: string, now: n
     if (!row || row.requesterId !== actor.id) throw new ElevateError('NotFound', 'No such request of yours.');
     const approvers = tx.select().from(requestApprovers).where(eq(requestApprovers.requestId, requestId)).all().map((a) => ({ type: a.principalType, id: a.principalId }));
     const status = requestStatus(requestFact(row, approvers), now);
+    if (status === 'Provisioned' && !row.approvalRequired) {
+      throw new ElevateError('AlreadyDecided', 'This request needed no approval and was carried out when it was made, so there is nothing to cancel.');
+    }
     if (status !== 'PendingApproval') {
       const word = { TimedOut: 'timed out', Provisioned: 'approved and carried out', Denied: 'denied', Canceled: 'canceled', Revoked: 'revoked', Failed: 'failed' }[status] ?? status;
       throw new ElevateError('AlreadyDecided', `This request has already ${word === 'canceled' ? 'been canceled' : word === 'timed out' ? 'timed out' : `been ${word}`}, so it can no longer be canceled.`);

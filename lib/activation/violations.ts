@@ -33,6 +33,8 @@ export interface DescribedViolation {
   field: string;
   message: string;
   scopeId?: string;
+  /** the setting that demands it, when one does (the API names the policy rule that carries it) */
+  setting?: string;
 }
 
 /** Sentences that name their scope themselves; with several scopes they are said once for all of them. */
@@ -61,7 +63,7 @@ export function describeViolations(items: ScopedViolation[], names: NameLookup):
       merged.get(key)!.labels.push(label!);
       continue;
     }
-    const entry: DescribedViolation = { code: violation.code, field, scopeId: violation.scopeId, message: label ? `${label}: ${text}` : text };
+    const entry: DescribedViolation = { code: violation.code, field, scopeId: violation.scopeId, ...(violation.setting ? { setting: violation.setting } : {}), message: label ? `${label}: ${text}` : text };
     out.push(entry);
     if (key) merged.set(key, { first: entry, labels: [label!], text });
   }

@@ -4,7 +4,7 @@ import { badRequest } from './errors';
 /**
  * The api-versions each collection answers, as the issue and @azure/arm-authorization v9
  * use them: PIM resources 2020-10-01, role definitions and permissions 2022-04-01,
- * approvals 2021-01-01-preview. The shapes Elevate returns are those versions' shapes;
+ * approvals 2021-01-01-preview, classic role assignments 2022-04-01. The shapes Elevate returns are those versions' shapes;
  * close preview versions with the same shapes are accepted so existing scripts keep working.
  */
 const PIM = ['2020-10-01', '2020-10-01-preview', '2022-04-01-preview'];
@@ -21,6 +21,8 @@ const VERSIONS: Record<Collection, readonly string[]> = {
   roleDefinitions: ['2022-04-01', '2018-01-01-preview', '2015-07-01'],
   permissions: ['2022-04-01', '2018-01-01-preview', '2015-07-01'],
   roleAssignmentApprovals: ['2021-01-01-preview'],
+  // classic role assignments (read-only here): @azure/arm-authorization v9 sends 2022-04-01
+  roleAssignments: ['2022-04-01', '2020-10-01-preview', '2020-04-01-preview', '2015-07-01'],
 };
 
 export function checkApiVersion(collection: Collection, apiVersion: string | null): string {

@@ -13,6 +13,7 @@ import { getPolicy, getPolicyAssignment, listPolicies, listPolicyAssignments, pa
 import { cancelRequest, getRequest, listRequests } from './requests-read';
 import { createRequest, validateRequest } from './requests-write';
 import { getRoleDefinition, listEligibleChildResources, listPermissions, listRoleDefinitions } from './roles';
+import { getRoleAssignment, listRoleAssignments, refuseRoleAssignmentChange } from './role-assignments';
 import { getSchedule, listSchedules } from './schedules';
 
 type Handler = (ctx: ArmContext, req: Request) => Response | Promise<Response>;
@@ -70,7 +71,24 @@ function pick(route: ArmRoute, method: string): Handler | null {
       if (method === 'GET') return childName ? (ctx) => getStage(ctx, name, childName) : (ctx) => listStages(ctx, name);
       if ((method === 'PUT' || method === 'PATCH') && childName) return (ctx, req) => reviewStage(ctx, name, childName, req);
       return null;
+    case 'roleAssignments':
+      if (!plain) return null;
+      if (method === 'GET') return name ? (ctx) => getRoleAssignment(ctx, name) : listRoleAssignments;
+      // every change is a governed request: PUT and DELETE answer which request to send
+      if ((method === 'PUT' || method === 'DELETE') && name) return refuseRoleAssignmentChange;
+      return null;
   }
+}
+
+/** The methods a path supports, for the `Allow` header of a 405; null when the path is not one of ours. */
+export function allowedMethods(pathname: string): string[] | null {
+  let route: ArmRoute;
+  try {
+    route = parseArmPath(pathname);
+  } catch {
+    return null;
+  }
+  return ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'].filter((m) => pick(route, m) !== null);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { isElevateError, type ElevateError } from '@/lib/errors';
+import { policyRefusal } from './policy-refusal';
 
 /**
  * ARM's error envelope `{error: {code, message}}` with the HTTP status Azure SDKs expect.
@@ -6,7 +7,7 @@ import { isElevateError, type ElevateError } from '@/lib/errors';
  * so scripts can branch on the same codes they see from Azure.
  */
 export class ArmError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: { code: string; message: string }[]) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: { code: string; message: string; target?: string }[]) {
     super(message);
     this.name = 'ArmError';
   }
@@ -47,6 +48,11 @@ export function fromElevateError(e: ElevateError): ArmError {
   // the engine reports "you may not manage here" as a violation; ARM callers expect a 403 for it
   if (e.code === 'PolicyViolation' && codes.size > 0 && [...codes].every((c) => c === 'not-authorized')) {
     return new ArmError(403, 'AuthorizationFailed', e.message);
+  }
+  // the engine's refusals read as Azure's ("The following policy rules failed: [...]"), Elevate's reasons in details
+  if ((e.code === 'PolicyViolation' || e.code === 'MfaRequired') && violations.length > 0) {
+    const r = policyRefusal(violations);
+    return new ArmError(400, 'RoleAssignmentRequestPolicyValidationFailed', r.message, r.details);
   }
   const needsMfa = e.code === 'MfaRequired' || codes.has('mfa-required') || Boolean(e.fieldErrors?.mfaCode);
   const details = Object.entries(e.fieldErrors ?? {}).flatMap(([field, msgs]) => (msgs ?? []).map((m) => ({ code: field, message: m })));

@@ -8,6 +8,7 @@ export const COLLECTIONS = [
   'roleEligibilityScheduleInstances', 'roleAssignmentScheduleInstances',
   'roleManagementPolicies', 'roleManagementPolicyAssignments',
   'roleDefinitions', 'eligibleChildResources', 'permissions', 'roleAssignmentApprovals',
+  'roleAssignments',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 

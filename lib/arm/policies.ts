@@ -5,18 +5,51 @@ import { roleDefinitions, roleSettings, users } from '@/db/schema';
 import { settingsFor } from '@/lib/policy';
 import { getRoleSettings, saveRoleSettings } from '@/lib/settings';
 import { ARM_SCOPE_TYPE, type ArmContext } from './context';
-import { notFound } from './errors';
+import { ArmError, notFound } from './errors';
 import { parseFilter } from './filter';
 import { armJson, readBody } from './http';
 import { envelope, resourceId, roleDefinitionArmId } from './ids';
 import { keysetPage, pageRequest } from './paging';
 import { roleIdFrom } from './path';
 import { applyRules, policyName, settingsToRules } from './policy-rules';
+import { frameOfCall } from './list-terms';
+import { regionOn } from './tree-sql';
+import { principalIsMine, viewerOf } from './viewer';
 
 /**
  * roleManagementPolicies and roleManagementPolicyAssignments: one policy per (scope, role),
  * explicit or the defaults (never inherited, so effectiveRules equal rules).
  */
+
+/**
+ * Reading a scope's policies takes being able to see that scope, decided as the schedules
+ * lists decide what a caller sees (ADR 062): PIM management access there (the engine's
+ * canManage, tenant PIM administrators everywhere), or an assignment of the caller's own,
+ * directly or through a group, eligible or active, current or still to come, at the scope
+ * or above it: exactly the own rows that roleEligibilitySchedules / roleAssignmentSchedules
+ * with atScope() show there, i.e. the assignments these settings govern when they are used
+ * at this scope. Anyone else gets a 403, as Azure answers a caller without read access.
+ */
+export function canReadPolicies(ctx: ArmContext): boolean {
+  const scope = ctx.scope!;
+  if (ctx.canManage(scope.key)) return true;
+  const v = viewerOf(ctx);
+  const frame = frameOfCall(ctx);
+  const atOrAbove = sql`(r.id = ${scope.key} OR ${regionOn('r', { rowids: frame.ancestors.map((a) => a.rowid), ranges: [] })})`;
+  const live = sql`(t.revoked_at IS NULL OR t.revoked_at > ${ctx.now}) AND (t.start_at > ${ctx.now} OR t.end_at IS NULL OR t.end_at > ${ctx.now})`;
+  const mine = principalIsMine('t', v);
+  const hit = ctx.db.get<{ one: number }>(sql`SELECT 1 AS one FROM (
+      SELECT t.scope_id FROM eligibility_schedules t INDEXED BY arm_eligibility_principal WHERE ${mine} AND ${live}
+      UNION ALL
+      SELECT t.scope_id FROM assignment_schedules t INDEXED BY arm_assignment_principal WHERE ${mine} AND ${live}
+    ) x JOIN resources r ON r.id = x.scope_id WHERE ${atOrAbove} LIMIT 1`);
+  return hit !== undefined;
+}
+
+function requireReadable(ctx: ArmContext, collection: 'roleManagementPolicies' | 'roleManagementPolicyAssignments'): void {
+  if (canReadPolicies(ctx)) return;
+  throw new ArmError(403, 'AuthorizationFailed', `The client '${ctx.user.email}' with object id '${ctx.user.id}' does not have authorization to perform action 'Microsoft.Authorization/${collection}/read' over scope '${ctx.scope!.armId}'. A scope's policies are readable by those with PIM management access there and by those holding an eligible or active assignment at or above it.`);
+}
 
 function rolesAtScope(ctx: ArmContext): { id: string; name: string }[] {
   return ctx.db.select({ id: roleDefinitions.id, name: roleDefinitions.name }).from(roleDefinitions).all().sort((a, b) => a.name.localeCompare(b.name));
@@ -103,10 +136,12 @@ function listRolesAt(ctx: ArmContext, toArm: (role: { id: string; name: string }
 }
 
 export function listPolicies(ctx: ArmContext): Response {
+  requireReadable(ctx, 'roleManagementPolicies');
   return listRolesAt(ctx, (r, m) => policyToArm(ctx, r, m));
 }
 
 export function listPolicyAssignments(ctx: ArmContext): Response {
+  requireReadable(ctx, 'roleManagementPolicyAssignments');
   return listRolesAt(ctx, (r, m) => assignmentToArm(ctx, r, m));
 }
 
@@ -117,10 +152,12 @@ function roleByPolicyName(ctx: ArmContext, name: string) {
 }
 
 export function getPolicy(ctx: ArmContext, name: string): Response {
+  requireReadable(ctx, 'roleManagementPolicies');
   return armJson(policyToArm(ctx, roleByPolicyName(ctx, name)));
 }
 
 export function getPolicyAssignment(ctx: ArmContext, name: string): Response {
+  requireReadable(ctx, 'roleManagementPolicyAssignments');
   const [pname, roleId] = name.split('_');
   const role = roleByPolicyName(ctx, pname ?? '');
   if (!roleId || roleId.toLowerCase() !== role.id) throw notFound('RoleManagementPolicyAssignmentNotFound', `Role management policy assignment '${name}' was not found at ${ctx.scope!.armId}.`);

@@ -1,9 +1,12 @@
 import 'server-only';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { REQUEST_STATUSES, REQUEST_TYPES, groups, requests, resources, roleDefinitions, users, type RequestRow } from '@/db/schema';
-import { canDecide } from '@/lib/policy';
+import { canDecide, requestStatus } from '@/lib/policy';
 import { cancelOwnRequest } from '@/lib/activation/self';
-import { cancelRequestAsAdmin } from '@/lib/approvals';
+import { cancelRequestAsAdmin, decisionOf } from '@/lib/approvals';
+import { utcStamp } from '@/lib/approvals/names';
+import { loadRequestFact } from '@/lib/approvals/settled';
+import { isElevateError } from '@/lib/errors';
 import { canSee, type ArmContext } from './context';
 import { ArmError, badRequest, notFound } from './errors';
 import { parseFilter } from './filter';
@@ -116,20 +119,68 @@ export function getRequest(ctx: ArmContext, kind: RequestKind, name: string): Re
   return armJson(requestToArm(ctx, loadRequest(ctx, kind, name)), 200);
 }
 
+/** Who did it, by name (users only: requests are canceled by people). */
+const userName = (ctx: ArmContext, id: string | null) => (id ? ctx.principalInfo({ type: 'User', id }).displayName : null) ?? 'someone';
+
+/**
+ * Why a request that no longer waits for a decision cannot be canceled, each situation
+ * with its own code and the facts of this request (null while it is still pending):
+ * canceled before, provisioned at once (no approval ever asked), decided by an approver,
+ * timed out, or ended otherwise.
+ */
+export function cancelRefusal(ctx: ArmContext, row: RequestRow): ArmError | null {
+  const status = requestStatus(loadRequestFact(ctx.db, row), ctx.now);
+  if (status === 'PendingApproval') return null;
+  const what = `Request '${row.id}'`;
+  if (status === 'Canceled') {
+    return new ArmError(409, 'RoleAssignmentRequestAlreadyCanceled', `${what} was already canceled by ${userName(ctx, row.canceledBy)} at ${utcStamp(row.canceledAt ?? row.completedAt ?? row.createdAt)}. Nothing changed.`);
+  }
+  const decision = decisionOf(ctx.db, row.id);
+  if (decision) {
+    return new ArmError(409, 'ApprovalAlreadyDecided', `${what} was already ${decision.decision === 'Approve' ? 'approved' : 'denied'} by ${decision.approverName} at ${utcStamp(decision.decidedAt)}, so it can no longer be canceled.`);
+  }
+  if (status === 'Provisioned' && !row.approvalRequired) {
+    const undo = row.requestType === 'SelfActivate' ? ' To end the activation it made, send a SelfDeactivate request.'
+      : row.requestType.startsWith('Admin') && row.requestType !== 'AdminRemove' ? ' To take back what it changed, send an AdminRemove (or AdminUpdate) request.' : '';
+    return new ArmError(409, 'RoleAssignmentRequestAlreadyProvisioned', `${what} needed no approval and was provisioned when it was made (${utcStamp(row.completedAt ?? row.createdAt)}), so there is nothing to cancel.${undo}`);
+  }
+  if (status === 'TimedOut') {
+    return new ArmError(409, 'RoleAssignmentRequestTimedOut', `${what} timed out at ${utcStamp(row.approvalDeadline ?? row.completedAt ?? row.createdAt)} without a decision, so there is nothing to cancel.`);
+  }
+  return new ArmError(409, 'RoleAssignmentRequestNotPending', `${what} is ${status}, not pending, so it can no longer be canceled.`);
+}
+
+/** A service said "no longer pending" (a decision landed in between): say which situation it is now. */
+function settledMeanwhile(ctx: ArmContext, kind: RequestKind, name: string, e: unknown): unknown {
+  if (!isElevateError(e) || e.code !== 'AlreadyDecided') return e;
+  return cancelRefusal(ctx, loadRequest(ctx, kind, name)) ?? e;
+}
+
 /**
  * POST …/cancel: the requester withdraws their own pending request; an administrator of
- * the scope may cancel someone else's, with a justification in the body.
+ * the scope may cancel someone else's, with a justification in the body. 200 with the
+ * canceled request as its body (the SDK accepts 200 only).
  */
 export async function cancelRequest(ctx: ArmContext, kind: RequestKind, name: string, req: Request): Promise<Response> {
   const row = loadRequest(ctx, kind, name);
-  if (row.requesterId === ctx.user.id) {
-    cancelOwnRequest(ctx.db, ctx.user, row.id, ctx.now);
-    return armJson(undefined, 200);
+  const own = row.requesterId === ctx.user.id;
+  let justification: string | undefined;
+  if (!own) {
+    const body = await readBody(req, CancelBodySchema);
+    justification = ('properties' in body ? body.properties.justification : body.justification)?.trim();
+    if (!ctx.canManage(row.scopeId)) throw new ArmError(403, 'AuthorizationFailed', 'Only the requester, or an administrator of the scope, can cancel this request.');
   }
-  const body = await readBody(req, CancelBodySchema);
-  const justification = ('properties' in body ? body.properties.justification : body.justification)?.trim();
-  if (!ctx.canManage(row.scopeId)) throw new ArmError(403, 'AuthorizationFailed', 'Only the requester, or an administrator of the scope, can cancel this request.');
-  if (!justification) throw badRequest('JustificationRequired', 'Canceling someone else\'s request needs a justification: send {"justification": "…"}.');
-  cancelRequestAsAdmin(ctx.db, ctx.user, { requestId: row.id, justification }, ctx.now);
-  return armJson(undefined, 200);
+  const refused = cancelRefusal(ctx, row);
+  if (refused) throw refused;
+  try {
+    if (own) cancelOwnRequest(ctx.db, ctx.user, row.id, ctx.now);
+    else {
+      if (!justification) throw badRequest('JustificationRequired', 'Canceling someone else\'s request needs a justification: send {"justification": "…"}.');
+      cancelRequestAsAdmin(ctx.db, ctx.user, { requestId: row.id, justification }, ctx.now);
+    }
+  } catch (e) {
+    throw settledMeanwhile(ctx, kind, name, e);
+  }
+  const canceled = ctx.db.select().from(requests).where(eq(requests.id, row.id)).get()!;
+  return armJson(requestToArm(ctx, canceled), 200);
 }

@@ -98,7 +98,10 @@ function eligibilityFor(ctx: ArmContext, p: Parsed): string {
   const mine = [...(index.schedulesByUser.get(ctx.user.id) ?? [])];
   for (const g of index.groupsByUser.get(ctx.user.id) ?? []) mine.push(...(index.schedulesByGroup.get(g) ?? []));
   const hit = mine.find((s) => s.kind === 'eligible' && s.roleId === p.roleId && activationScopeOption(index, ctx.user.id, s.id, p.scopeId, ctx.now));
-  if (!hit) throw badRequest('RoleAssignmentRequestPolicyValidationFailed', `You have no eligible assignment of ${index.roles.get(p.roleId)?.name ?? p.roleId} that reaches ${ctx.scope!.armId}.`);
+  if (!hit) {
+    const message = `You have no eligible assignment of ${index.roles.get(p.roleId)?.name ?? p.roleId} that reaches ${ctx.scope!.armId}.`;
+    throw new ElevateError('PolicyViolation', message, { details: { violations: [{ code: 'eligibility-not-found', message }] } });
+  }
   return hit.id;
 }
 
@@ -174,7 +177,7 @@ export async function validateRequest(ctx: ArmContext, kind: RequestKind, name: 
     const r = validateAdminRequest(ctx.db, ctx.user, adminInput(ctx, p), ctx.now);
     if (!r.ok) {
       const code = r.violations.some((v) => v.code === 'not-authorized') ? 'AuthorizationFailed' : 'PolicyViolation';
-      throw new ElevateError(code, r.messages.join(' '), { details: r.violations });
+      throw new ElevateError(code, r.messages.join(' '), { details: r.violations.map((v, i) => ({ ...v, message: r.messages[i] })) });
     }
   } else if (type === 'SelfActivate') {
     const input = activationInput(ctx, p);
@@ -189,7 +192,10 @@ export async function validateRequest(ctx: ArmContext, kind: RequestKind, name: 
   } else {
     const input = selfInput(ctx, p);
     const r = evaluateSelfRequest(ctx.index(), { userId: ctx.user.id, requestType: input.requestType, targetScheduleId: input.targetScheduleId, startAt: ctx.now, endAt: 'endAt' in input ? input.endAt ?? null : null, justification: input.justification ?? null, now: ctx.now });
-    if (!r.ok) throw new ElevateError('PolicyViolation', describeAll(ctx.index(), r.violations).join(' '), { details: r.violations });
+    if (!r.ok) {
+      const messages = describeAll(ctx.index(), r.violations);
+      throw new ElevateError('PolicyViolation', messages.join(' '), { details: r.violations.map((v, i) => ({ ...v, message: messages[i] })) });
+    }
     if (type !== 'SelfDeactivate') status = 'PendingApproval';
   }
   // a request that was not made: the would-be row, so the answer has the same shape as create's

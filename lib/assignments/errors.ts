@@ -23,9 +23,11 @@ export function adminRefusal(index: PolicyIndex, violations: Violation[]): Eleva
   const fieldErrors: Record<string, string[]> = {};
   const general: string[] = [];
   const all: string[] = [];
+  const described: (Violation & { message: string })[] = [];
   for (const v of violations) {
     const text = describe(v, names);
     all.push(text + '.');
+    described.push({ ...v, message: text + '.' });
     const field = FIELD[v.code];
     if (field) (fieldErrors[field] ??= []).push(text + '.');
     else general.push(text + '.');
@@ -33,5 +35,5 @@ export function adminRefusal(index: PolicyIndex, violations: Violation[]): Eleva
   const code = violations.some((v) => v.code === 'not-authorized') ? 'AuthorizationFailed' : 'PolicyViolation';
   // the whole story in the message too: API clients and screen readers get it in one place
   const message = all.join(' ');
-  return new ElevateError(code, message, { fieldErrors, details: violations });
+  return new ElevateError(code, message, { fieldErrors, details: described });
 }

@@ -4,6 +4,7 @@ import { auditEvents } from '@/db/schema';
 import type { DbOrTx } from '@/db/client';
 import { auditHash, GENESIS_HASH, type AuditContent } from './chain';
 import { recordEventsForAudit } from '@/lib/connectors/events';
+import { withRequestIds } from '@/lib/arm/request-id';
 
 export interface AuditInput {
   at: number;
@@ -41,7 +42,8 @@ export function writeAudit(tx: DbOrTx, input: AuditInput): AuditContent & { hash
     scopeId: input.scopeId ?? null,
     requestId: input.requestId ?? null,
     justification: input.justification ?? null,
-    details: JSON.stringify(input.details ?? {}),
+    // an API call's x-ms-request-id and correlation id, so a support case traces end to end
+    details: JSON.stringify(withRequestIds(input.details)),
   };
   const hash = auditHash(prevHash, content);
   tx.insert(auditEvents).values({ ...content, prevHash, hash }).run();

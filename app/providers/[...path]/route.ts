@@ -1,9 +1,17 @@
-import { handleArm } from '@/lib/arm/dispatch';
+import { allowedMethods, handleArm } from '@/lib/arm/dispatch';
+import { armTransport } from '@/lib/arm/transport';
 
-/** Azure Resource Manager paths that start at a management group or at the tenant (/providers/…). */
+/**
+ * Azure Resource Manager paths that start at a management group or at the tenant
+ * (/providers/…), in any casing (proxy.ts sends `/PROVIDERS/…` here). armTransport adds
+ * request ids, the media-type check, `Allow` on 405s and the log line.
+ */
 export const dynamic = 'force-dynamic';
-export const GET = handleArm;
-export const PUT = handleArm;
-export const POST = handleArm;
-export const PATCH = handleArm;
-export const DELETE = handleArm;
+const serve = armTransport(handleArm, allowedMethods);
+export const GET = serve;
+export const HEAD = serve;
+export const PUT = serve;
+export const POST = serve;
+export const PATCH = serve;
+export const DELETE = serve;
+export const OPTIONS = serve;
