@@ -14,6 +14,21 @@ const csp = [
   "object-src 'none'",
 ].join('; ');
 
+/**
+ * The configured public URL's host (as lib/config reads it: ELEVATE_URL, else NEXTAUTH_URL,
+ * which scripts/serve.mjs sets before Next loads this file): behind a proxy that does not
+ * pass the host on, Next's server-action origin check accepts it as serve.mjs's check does.
+ */
+function publicHost(): string[] {
+  const url = process.env.ELEVATE_URL ?? process.env.NEXTAUTH_URL;
+  if (!url) return [];
+  try {
+    return [new URL(url).host];
+  } catch {
+    return [];
+  }
+}
+
 const config: NextConfig = {
   // Tests and parallel local runs may build into their own directory; the default is .next.
   distDir: process.env.ELEVATE_DIST_DIR || '.next',
@@ -23,8 +38,14 @@ const config: NextConfig = {
   experimental: {
     // forbidden() answers refused admin pages with a real 403 status (app/(portal)/admin/forbidden.tsx)
     authInterrupts: true,
-    // resource imports (Azure Resource Graph exports) can be several MB of JSON
-    serverActions: { bodySizeLimit: '20mb' },
+    // Body limits (ADR 091). scripts/serve.mjs answers a body over its path's limit with 413
+    // before Next reads it (lib/http/request-guard.mjs): 20 MB for the resource import's page,
+    // 1 MB everywhere else. Next's own limits are set to the largest of those so they never
+    // cut a body serve.mjs let through. proxyClientMaxBodySize: proxy.ts runs on page paths,
+    // where server actions post, and Next buffers at most this much of a body for it,
+    // silently cutting the rest (a 12 MB import failed with "Unexpected end of form").
+    serverActions: { bodySizeLimit: '20mb', allowedOrigins: publicHost() },
+    proxyClientMaxBodySize: '20mb',
   },
   reactStrictMode: true,
   typedRoutes: false,

@@ -53,11 +53,13 @@ test.describe('sign-in and the portal shell', () => {
     }
     await page.getByLabel('Password').fill('wrong-password-5');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(form.getByRole('alert')).toContainText('This account is locked');
-    // even the right password is refused while locked
+    // the lock is not announced: an unknown account must read the same (ADR 091)
+    await expect(form.getByRole('alert')).toHaveText('Wrong email or password.');
+    // the account is locked: even the right password is refused now
     await page.getByLabel('Password').fill('elevate-demo');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(form.getByRole('alert')).toContainText('This account is locked');
+    await expect(form.getByRole('alert')).toHaveText('Wrong email or password.');
+    await expect(page).toHaveURL(/\/sign-in/);
   });
 
   test('the sign-in page has no serious accessibility violations', async ({ page }) => {

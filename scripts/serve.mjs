@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import next from 'next';
 import { armRawErrorResponse, armRawLogLine, checkArmRawUrl } from './arm-raw-url.mjs';
+import { guardRequest } from '../lib/http/request-guard.mjs';
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
@@ -25,6 +26,7 @@ if (certFile) {
 }
 const scheme = tls ? 'https' : 'http';
 process.env.NEXTAUTH_URL ??= process.env.ELEVATE_URL ?? `${scheme}://localhost:${port}`;
+const publicUrl = process.env.ELEVATE_URL ?? process.env.NEXTAUTH_URL;
 
 const app = next({ dev: false, hostname: 'localhost', port });
 await app.prepare();
@@ -50,6 +52,14 @@ const listener = (req, res) => {
       return;
     }
     req.url = checked.url;
+  }
+  // a state change from another site (403) or a body over its path's limit (413), refused
+  // before Next reads it: Next would answer both with 500 (ADR 091)
+  const refused = guardRequest({ method: req.method, url: req.url, headers: req.headers, publicUrl });
+  if (refused) {
+    res.writeHead(refused.status, refused.headers).end(refused.body);
+    console.warn(`[elevate] ${req.method} ${req.url?.split('?')[0]} refused: ${refused.status} ${refused.code}`);
+    return;
   }
   return handle(req, res);
 };

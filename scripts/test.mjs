@@ -65,6 +65,15 @@ if (build !== 0) {
     const c = readJson(connectorsJson);
     totals.push({ suite: 'connectors', passed: c?.numPassedTests ?? 0, failed: c ? c.numFailedTests + (code !== 0 && c.numFailedTests === 0 ? 1 : 0) : 1 });
   }
+  // 4c. the request guards (cross-origin 403, body limits 413, sign-in answers) against the built server, when present
+  const securityConfig = path.join(root, 'tests', 'security', 'vitest.config.mts');
+  if (fs.existsSync(securityConfig)) {
+    const securityJson = path.join(results, 'security.json');
+    fs.rmSync(securityJson, { force: true });
+    const code = run('Security tests (request guards over HTTPS)', bin('vitest'), ['run', '--config', securityConfig, '--reporter=default', '--reporter=json', `--outputFile.json=${securityJson}`]);
+    const s = readJson(securityJson);
+    totals.push({ suite: 'security', passed: s?.numPassedTests ?? 0, failed: s ? s.numFailedTests + (code !== 0 && s.numFailedTests === 0 ? 1 : 0) : 1 });
+  }
   // 5. end-to-end
   const pwJson = path.join(results, 'playwright.json');
   fs.rmSync(pwJson, { force: true });

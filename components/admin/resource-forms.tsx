@@ -92,11 +92,15 @@ export function AddResourceForm() {
 }
 
 /** Import a JSON list or an Azure Resource Graph export; shows the report of what was added and skipped. */
+/** The documented import limit; the server enforces it too (413). */
+const IMPORT_LIMIT_BYTES = 20 * 2 ** 20;
+
 export function ImportForm() {
   const [state, onSubmit, pending] = useFormAction(importResourcesAction);
   const router = useRouter();
   const id = useId();
   const [json, setJson] = useState('');
+  const [tooBig, setTooBig] = useState<string | null>(null);
   useEffect(() => { if (state?.ok) router.refresh(); }, [state, router]);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const report = state?.ok ? state.data : undefined;
@@ -105,7 +109,14 @@ export function ImportForm() {
       <div className="space-y-1">
         <label htmlFor={`${id}-f`} className="block text-sm font-medium">JSON file</label>
         <input id={`${id}-f`} type="file" accept="application/json,.json" className="block text-sm"
-          onChange={async (e) => { const f = e.target.files?.[0]; setJson(f ? await f.text() : ''); }} />
+          onChange={async (e) => {
+            const f = e.target.files?.[0];
+            // the server refuses bodies over the documented limit; say so before uploading
+            const over = f && f.size > IMPORT_LIMIT_BYTES ? `${f.name} is ${(f.size / 2 ** 20).toFixed(1)} MB; an import may be at most 20 MB. Split the file.` : null;
+            setTooBig(over);
+            setJson(f && !over ? await f.text() : '');
+          }} />
+        {tooBig && <Notice tone="error">{tooBig}</Notice>}
         <p className="text-xs text-[var(--muted)]">
           A list of <code>{'{id, name, type, parentId}'}</code>, or an Azure Resource Graph export (<code>id, name, type, subscriptionId, resourceGroup</code>).
         </p>

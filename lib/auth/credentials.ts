@@ -1,19 +1,40 @@
+import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { users } from '@/db/schema';
-import { verifyPassword } from '@/lib/crypto/password';
+import { hashPassword, verifyPassword } from '@/lib/crypto/password';
 import { writeAudit } from '@/lib/audit/write';
 
 export type SignInResult =
   | { ok: true; user: { id: string; email: string; name: string; sessionVersion: number } }
-  | { ok: false; code: 'invalid' | 'locked' | 'disabled'; message: string };
+  | { ok: false; code: 'invalid' | 'disabled'; message: string };
 
-const INVALID = { ok: false, code: 'invalid', message: 'Wrong email or password.' } as const;
+/**
+ * The one answer to every failed sign-in: an unknown email, a wrong password and a locked
+ * account (even with the right password) look the same, so sign-in never tells which
+ * accounts exist or are locked (ADR 091). The lock is in the audit ("Account locked"); an
+ * administrator's password reset lifts it.
+ */
+export const SIGN_IN_FAILED = 'Wrong email or password.';
+const INVALID = { ok: false, code: 'invalid', message: SIGN_IN_FAILED } as const;
+
+/**
+ * An argon2 hash of a random secret made with the same cost as real passwords, for unknown
+ * emails: verifying against it costs what verifying a real account's password costs.
+ * Started when the module loads so the first sign-in does not pay for making it.
+ */
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= hashPassword(crypto.randomBytes(32).toString('base64url')));
+void dummy().catch(() => { dummyHash = undefined; });
+
+const isArgon2 = (h: string) => h.startsWith('$argon2');
 
 /**
  * Password sign-in with lockout: after `threshold` consecutive failures the account is
- * locked for `minutes`. A wrong password for an unknown email costs the same hash work so
- * timing does not reveal which emails exist.
+ * locked for `minutes` (and the lock audited). Every path verifies one argon2 hash, so an
+ * unknown email, a wrong password and a locked account cost the same time, and all three
+ * answer SIGN_IN_FAILED. Only the right password of a disabled account hears that it is
+ * disabled: its owner has proved who they are.
  */
 export async function checkCredentials(
   db: Db,
@@ -23,19 +44,16 @@ export async function checkCredentials(
   const email = input.email.trim().toLowerCase();
   const user = db.select().from(users).where(sql`lower(${users.email}) = ${email}`).get();
   if (!user) {
-    await verifyPassword('$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$YbQ0K1Q2b6o8Yx3Xw2c8l8m9gq3yJ0WcN1Yp3i3mT0o', input.password);
+    await verifyPassword(await dummy(), input.password);
     return INVALID;
   }
-  const locked = (until: number) => ({
-    ok: false as const,
-    code: 'locked' as const,
-    message: `This account is locked after too many failed sign-ins. Try again in ${Math.max(1, Math.ceil((until - opts.now()) / 60_000))} minute(s), or ask an administrator to reset it.`,
-  });
-  if (user.lockedUntil && user.lockedUntil > opts.now()) return locked(user.lockedUntil);
-  if (user.disabled) return { ok: false, code: 'disabled', message: 'This account is disabled. Ask an administrator to enable it.' };
-
-  const good = await verifyPassword(user.passwordHash, input.password);
+  // a stored value that is not an argon2 hash would fail at once: spend the time on the dummy
+  const hashed = isArgon2(user.passwordHash);
+  const matches = await verifyPassword(hashed ? user.passwordHash : await dummy(), input.password);
+  const good = hashed && matches;
   const now = opts.now();
+  // locked: refused whatever the password, in the same words, and not counted again
+  if (user.lockedUntil && user.lockedUntil > now) return INVALID;
   if (!good) {
     return db.transaction(
       (tx) => {
@@ -47,11 +65,12 @@ export async function checkCredentials(
           at: now, actor: { id: user.id, name: user.displayName }, action: lock ? 'Account locked' : 'Sign-in failed', outcome: 'Failure',
           principal: { type: 'User', id: user.id, name: user.displayName }, details: { failedAttempts: failed },
         });
-        return lock ? locked(lock) : INVALID;
+        return INVALID;
       },
       { behavior: 'immediate' },
     );
   }
+  if (user.disabled) return { ok: false, code: 'disabled', message: 'This account is disabled. Ask an administrator to enable it.' };
   db.transaction(
     (tx) => {
       tx.update(users).set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now }).where(eq(users.id, user.id)).run();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getDb } from '@/db';
 import { getCurrentUser } from '@/lib/auth/session';
 import { inbox, markRead } from '@/lib/activation';
+import { refuseCrossOrigin } from '@/lib/http/origin';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,6 +20,8 @@ const markSchema = z.object({ ids: z.array(z.string().min(1).max(100)).max(200).
 
 /** Marks the given notifications (or all) of the signed-in user read. */
 export async function POST(req: Request) {
+  const refused = refuseCrossOrigin(req);
+  if (refused) return refused;
   const user = await getCurrentUser();
   if (!user) return unauthenticated();
   const parsed = markSchema.safeParse(await req.json().catch(() => ({})));

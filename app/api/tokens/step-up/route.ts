@@ -3,6 +3,7 @@ import { getDb } from '@/db';
 import { authenticate } from '@/lib/arm/auth';
 import { toArmError } from '@/lib/arm/errors';
 import { armErrorResponse, armJson, readBody } from '@/lib/arm/http';
+import { refuseCrossOrigin } from '@/lib/http/origin';
 import { createStepUpToken } from '@/lib/tokens/tokens';
 import { stepUpRetryAfter } from '@/lib/tokens/throttle';
 
@@ -16,6 +17,9 @@ const Body = z.object({ code: z.string().regex(/^\s*\d{6}\s*$/, 'code must be th
  * it cannot be replayed; a step-up token cannot mint another (it would extend its own life).
  */
 export async function POST(req: Request): Promise<Response> {
+  // bearer-token callers send no Origin; a page of another site never gets this far
+  const refused = refuseCrossOrigin(req);
+  if (refused) return refused;
   const now = Date.now();
   try {
     const db = getDb();
