@@ -47,32 +47,21 @@ const build = run('Build (next build)', bin('next'), ['build']);
 if (build !== 0) {
   totals.push({ suite: 'build', passed: 0, failed: 1 });
 } else {
-  // 4. the Azure SDK suite over HTTPS (its own vitest config), when present
-  const apiConfig = path.join(root, 'tests', 'api', 'vitest.config.mts');
-  if (fs.existsSync(apiConfig)) {
-    const apiJson = path.join(results, 'api.json');
-    fs.rmSync(apiJson, { force: true });
-    const code = run('API tests (Azure SDK over HTTPS)', bin('vitest'), ['run', '--config', apiConfig, '--reporter=default', '--reporter=json', `--outputFile.json=${apiJson}`]);
-    const a = readJson(apiJson);
-    totals.push({ suite: 'api', passed: a?.numPassedTests ?? 0, failed: a ? a.numFailedTests + (code !== 0 && a.numFailedTests === 0 ? 1 : 0) : 1 });
-  }
-  // 4b. the connectors suite: the built server against a real PostgreSQL and a webhook receiver, when present
-  const connectorsConfig = path.join(root, 'tests', 'connectors', 'vitest.config.mts');
-  if (fs.existsSync(connectorsConfig)) {
-    const connectorsJson = path.join(results, 'connectors.json');
-    fs.rmSync(connectorsJson, { force: true });
-    const code = run('Connector tests (real PostgreSQL and webhooks)', bin('vitest'), ['run', '--config', connectorsConfig, '--reporter=default', '--reporter=json', `--outputFile.json=${connectorsJson}`]);
-    const c = readJson(connectorsJson);
-    totals.push({ suite: 'connectors', passed: c?.numPassedTests ?? 0, failed: c ? c.numFailedTests + (code !== 0 && c.numFailedTests === 0 ? 1 : 0) : 1 });
-  }
-  // 4c. the request guards (cross-origin 403, body limits 413, sign-in answers) against the built server, when present
-  const securityConfig = path.join(root, 'tests', 'security', 'vitest.config.mts');
-  if (fs.existsSync(securityConfig)) {
-    const securityJson = path.join(results, 'security.json');
-    fs.rmSync(securityJson, { force: true });
-    const code = run('Security tests (request guards over HTTPS)', bin('vitest'), ['run', '--config', securityConfig, '--reporter=default', '--reporter=json', `--outputFile.json=${securityJson}`]);
-    const s = readJson(securityJson);
-    totals.push({ suite: 'security', passed: s?.numPassedTests ?? 0, failed: s ? s.numFailedTests + (code !== 0 && s.numFailedTests === 0 ? 1 : 0) : 1 });
+  // 4. the suites that drive the built server, each with its own vitest config, when present:
+  // the Azure SDK over HTTPS; connectors against a real PostgreSQL and a webhook receiver;
+  // the request guards (cross-origin 403, body limits 413, sign-in answers)
+  for (const [suite, dir, label] of [
+    ['api', 'api', 'API tests (Azure SDK over HTTPS)'],
+    ['connectors', 'connectors', 'Connector tests (real PostgreSQL and webhooks)'],
+    ['security', 'security', 'Security tests (request guards over HTTPS)'],
+  ]) {
+    const config = path.join(root, 'tests', dir, 'vitest.config.mts');
+    if (!fs.existsSync(config)) continue;
+    const json = path.join(results, `${suite}.json`);
+    fs.rmSync(json, { force: true });
+    const code = run(label, bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
+    const r = readJson(json);
+    totals.push({ suite, passed: r?.numPassedTests ?? 0, failed: r ? r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0) : 1 });
   }
   // 5. end-to-end
   const pwJson = path.join(results, 'playwright.json');

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import type { AuthorizationManagementClient, RoleAssignmentScheduleRequest } from '@azure/arm-authorization';
 import { isNull } from 'drizzle-orm';
 import { openDatabase } from '@/db/client';
@@ -9,7 +8,7 @@ import { resources } from '@/db/schema';
 import { DEMO_TENANT_ID, DEMO_TOTP_SECRET } from '@/db/seed/demo';
 import { totpCode } from '@/lib/auth/totp';
 import { startServer, type TestServer } from './server';
-import { CONTRIBUTOR, OWNER, SUB, client, rg, roleDef, seedTokens, send, type Persona } from './support';
+import { CONTRIBUTOR, OWNER, SUB, all, client, restError, rg, roleDef, seedTokens, send, type Persona } from './support';
 
 /**
  * Elevate driven by the official Azure SDK (@azure/arm-authorization v9) as a black box,
@@ -25,21 +24,7 @@ let avery: AuthorizationManagementClient;
 /** Jen's MFA step-up token, minted with a TOTP code through the API */
 let jenMfa: AuthorizationManagementClient;
 
-async function restError(p: Promise<unknown>): Promise<RestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRestError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail with a RestError');
-}
 
-async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of iter) out.push(x);
-  return out;
-}
 
 const activation = (principalId: string, eligibilityId: string, duration: string, justification = 'Deploying the quarterly release'): RoleAssignmentScheduleRequest => ({
   principalId, roleDefinitionId: roleDef(OWNER), requestType: 'SelfActivate', linkedRoleEligibilityScheduleId: eligibilityId,

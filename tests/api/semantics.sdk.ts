@@ -8,7 +8,7 @@ import { resources } from '@/db/schema';
 import { DEMO_SUBSCRIPTION, DEMO_TENANT_ID, DEMO_TOTP_SECRET } from '@/db/seed/demo';
 import { totpCode } from '@/lib/auth/totp';
 import { startServer, type TestServer } from './server';
-import { CONTRIBUTOR, OWNER, SUB, SUB_ID, client, credential, rg, roleDef, seedTokens, send, type Persona } from './support';
+import { CONTRIBUTOR, OWNER, SUB, SUB_ID, all, client, credential, restError, rg, roleDef, seedTokens, send, type Persona } from './support';
 
 /**
  * The Azure-compatible API's answers where Azure scripts depend on their exact shape,
@@ -33,24 +33,10 @@ let jenOwnerEligibility: string;
 /** Jen's activation at finance-dev, provisioned at once (no approval there) */
 let devActivation: string;
 
-async function restError(p: Promise<unknown>): Promise<RestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRestError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail with a RestError');
-}
 
 /** ARM's error details as the SDK deserialised them ({code, message, target}). */
 const detailsOf = (e: RestError) => (((e.response as { parsedBody?: ErrorResponse } | undefined)?.parsedBody)?.error?.details ?? []).map((d) => ({ code: d.code, message: d.message, target: d.target }));
 
-async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of iter) out.push(x);
-  return out;
-}
 
 /** Jen's SelfActivate of Owner; `justification: null` leaves it out. */
 const activation = (eligibilityId: string, duration: string, justification: string | null = 'Deploying the quarterly release'): RoleAssignmentScheduleRequest => ({

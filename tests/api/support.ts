@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { TokenCredential } from '@azure/core-auth';
-import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, createPipelineRequest, isRestError, type PipelineResponse, type RestError } from '@azure/core-rest-pipeline';
 import { openDatabase } from '@/db/client';
 import { users } from '@/db/schema';
 import { DEMO_SUBSCRIPTION, DEMO_USERS } from '@/db/seed/demo';
@@ -64,4 +64,22 @@ export async function send(c: AuthorizationManagementClient, server: TestServer,
     json = res.bodyAsText;
   }
   return Object.assign(res, { json });
+}
+
+/** The RestError a call fails with (any other outcome fails the test). */
+export async function restError(p: Promise<unknown>): Promise<RestError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isRestError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail with a RestError');
+}
+
+/** Every item of a paged SDK list. */
+export async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of iter) out.push(x);
+  return out;
 }

@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createHttpHeaders, createPipelineRequest, isRestError, type PipelineResponse, type RestError } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { FullOperationResponse } from '@azure/core-client';
 import type { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { openDatabase } from '@/db/client';
 import { auditEvents } from '@/db/schema';
 import { DEMO_TENANT_ID } from '@/db/seed/demo';
-import { CONTRIBUTOR, OWNER, SUB, SUB_ID, client, rg, roleDef, seedTokens, type Persona } from './support';
+import { CONTRIBUTOR, OWNER, SUB, SUB_ID, all, client, restError, rg, roleDef, seedTokens, type Persona } from './support';
 import { startServer, type TestServer } from './server';
 
 /**
@@ -27,21 +27,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MG = `providers/Microsoft.Management/managementGroups/${DEMO_TENANT_ID}`;
 const SCHEDULES = '/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=2020-10-01';
 
-async function all<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of iter) out.push(x);
-  return out;
-}
 
-async function restError(p: Promise<unknown>): Promise<RestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRestError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail with a RestError');
-}
 
 /** Operation options that record every raw response the SDK receives. */
 function recording(headers: Record<string, string> = {}) {
