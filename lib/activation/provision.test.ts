@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import * as s from '@/db/schema';
@@ -93,5 +94,38 @@ describe('statuses follow time', () => {
     const notes = db.select().from(s.notifications).where(eq(s.notifications.userId, ids.jen)).all();
     expect(notes.map((n) => n.kind)).toEqual(['activation-ending']);
     expect(notes[0].title).toBe('Owner on finance-test ends soon');
+  });
+});
+
+describe('rule 4 at approval time', () => {
+  it('a SelfExtend aimed at an activation that was already waiting is Failed with the reason, never provisioned', () => {
+    const { db, ids, now, request, approve } = setup();
+    approve(request(RG('finance-prod')), now);
+    const act = db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.principalId, ids.jen)).get()!;
+    const id = crypto.randomUUID();
+    db.insert(s.requests).values({
+      id, kind: 'assignment', requestType: 'SelfExtend', status: 'PendingApproval', requesterId: ids.jen, principalType: 'User', principalId: ids.jen,
+      roleId: ROLE_IDS.owner, scopeId: RG('finance-prod'), justification: 'longer', startAt: act.startAt, endAt: now + 180 * 86_400_000,
+      approvalRequired: true, approvalDeadline: now + 86_400_000, targetScheduleId: act.id, createdAt: now, channel: 'api',
+    }).run();
+    const row = db.select().from(s.requests).where(eq(s.requests.id, id)).get()!;
+    const out = approve(row, now + MIN);
+    expect(out.status).toBe('Failed');
+    expect(out.status === 'Failed' && out.reason).toMatch(/An activation of Owner on .*finance-prod cannot be extended: activate again instead/);
+    expect(db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.id, act.id)).get()!.endAt).toBe(now + 2 * HOUR);
+  });
+
+  it('an approved SelfExtend that moves an eligibility end earlier ends its activations with it', () => {
+    const { db, ids, now, request, approve, elig } = setup();
+    approve(request(RG('finance-prod')), now);
+    const id = crypto.randomUUID();
+    db.insert(s.requests).values({
+      id, kind: 'eligibility', requestType: 'SelfExtend', status: 'PendingApproval', requesterId: ids.jen, principalType: 'User', principalId: ids.jen,
+      roleId: ROLE_IDS.owner, scopeId: elig.scopeId, justification: 'x', startAt: elig.startAt, endAt: now + HOUR,
+      approvalRequired: true, approvalDeadline: now + 86_400_000, targetScheduleId: elig.id, createdAt: now, channel: 'portal',
+    }).run();
+    const out = approve(db.select().from(s.requests).where(eq(s.requests.id, id)).get()!, now + MIN);
+    expect(out.status).toBe('Provisioned');
+    expect(db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.linkedEligibilityId, elig.id)).get()!.endAt).toBe(now + HOUR);
   });
 });

@@ -3,8 +3,9 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { assignmentSchedules, eligibilitySchedules, requests, type RequestRow } from '@/db/schema';
-import { activationScopeOption, describe, effectiveEnd, scheduleStatus, windowsOverlap, type Violation } from '@/lib/policy';
+import { activationChangeViolation, activationScopeOption, describe, effectiveEnd, scheduleStatus, windowsOverlap, type Violation } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
+import { capLinkedActivations } from '@/lib/assignments/caps';
 import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
 import { config } from '@/lib/config';
@@ -87,6 +88,9 @@ function provisionExtendRenew(tx: Tx, req: RequestRow, approvedAt: number, appro
   const target = req.targetScheduleId ? index.schedules.get(req.targetScheduleId) : undefined;
   const renew = req.requestType === 'SelfRenew';
   if (!target || target.principal.id !== req.principalId) return fail(tx, req, approvedAt, approver, describe({ code: 'target-not-found' }, names));
+  // rule 4, for requests that were waiting before activations stopped being extendable: they are never stretched
+  const fixed = activationChangeViolation(index, target, req.requestType);
+  if (fixed) return fail(tx, req, approvedAt, approver, describe(fixed, names));
   // an extension keeps the assignment alive; one removed meanwhile is not brought back by it
   if (!renew && target.revokedAt !== null && target.revokedAt <= approvedAt) {
     return fail(tx, req, approvedAt, approver, describe({ code: 'target-already-revoked', scheduleId: target.id }, names));
@@ -99,6 +103,8 @@ function provisionExtendRenew(tx: Tx, req: RequestRow, approvedAt: number, appro
       : { endAt: win.endAt, requestId: req.id, updatedAt: approvedAt })
     .where(eq(table.id, target.id))
     .run();
+  // rule 4: an eligibility's activations never outlive it, whichever way its end moved
+  if (target.kind === 'eligible') capLinkedActivations(tx, target.id, win.endAt, approvedAt);
   tx.update(requests).set({ status: 'Provisioned', completedAt: approvedAt }).where(eq(requests.id, req.id)).run();
   const role = names.role(req.roleId);
   const what = target.kind === 'eligible' ? 'eligible assignment' : 'active assignment';

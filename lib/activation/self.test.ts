@@ -115,3 +115,16 @@ describe('cancelOwnRequest', () => {
     expect(refused(() => cancelOwnRequest(db, jen, active.requestId, now)).code).toBe('AlreadyDecided');
   });
 });
+
+describe('rule 4: an activation is never extended or renewed', () => {
+  it("refuses Jen's SelfExtend of a live activation and SelfRenew of an ended one, with the engine's reason; nothing is written", () => {
+    const { db, jen, now, activate } = setup();
+    const r = activate(RG('finance-test'));
+    const before = counts(db);
+    const ext = refused(() => submitSelfRequest(db, jen, { requestType: 'SelfExtend', targetScheduleId: r.scheduleId!, durationMinutes: 180 * DAY / MIN, justification: 'Need it longer' }, now + MIN));
+    expect(ext.message).toMatch(/An activation of Owner on .*finance-test cannot be extended: activate again instead \(at most 8 h at a time there\)/);
+    const ren = refused(() => submitSelfRequest(db, jen, { requestType: 'SelfRenew', targetScheduleId: r.scheduleId!, justification: 'Again' }, now + 3 * HOUR));
+    expect(ren.message).toMatch(/cannot be renewed: activate again instead/);
+    expect(counts(db)).toEqual(before);
+  });
+});

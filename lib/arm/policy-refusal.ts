@@ -44,6 +44,11 @@ export const AZURE_RULE: Record<ViolationCode, string> = {
   'target-already-revoked': 'TargetAssignmentRule',
   'not-active-or-scheduled': 'TargetAssignmentRule',
   'not-authorized': 'AuthorizationRule',
+  // rule 4: an activation is never stretched; Azure's expiration rule is the one it would break
+  'activation-not-extendable': 'ExpirationRule',
+  // rule 10: Elevate's own, named in Azure's style
+  'self-grant': 'SeparationOfDutiesRule',
+  'weakens-own-settings': 'SeparationOfDutiesRule',
 };
 
 /** The roleManagementPolicies rule (policy-rules.ts) that carries each setting. */
@@ -92,6 +97,9 @@ const TARGET_OF_CODE: Record<ViolationCode, string> = {
   'target-already-revoked': 'properties.targetRoleAssignmentScheduleId',
   'not-active-or-scheduled': 'properties.targetRoleAssignmentScheduleId',
   'not-authorized': 'scope',
+  'activation-not-extendable': 'properties.targetRoleAssignmentScheduleId',
+  'self-grant': 'properties.principalId',
+  'weakens-own-settings': 'properties.rules',
 };
 
 export const STEP_UP_PATH = '/api/tokens/step-up';

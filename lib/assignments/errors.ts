@@ -7,6 +7,7 @@ const FIELD: Partial<Record<Violation['code'], string>> = {
   'principal-not-found': 'principalId',
   'principal-disabled': 'principalId',
   'overlapping-assignment': 'principalId',
+  'self-grant': 'principalId',
   'role-not-found': 'roleId',
   'scope-unknown': 'scopeId',
   'scope-not-managed': 'scopeId',

@@ -9,9 +9,11 @@ import { writeAudit } from '@/lib/audit/write';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { policyIndex } from '@/lib/tenant/engine';
 import { describeAll } from '@/lib/resources/names';
+import { capLinkedActivations } from './caps';
 import { adminRefusal } from './errors';
 import { notifyAssignment } from './notify';
 
+export { capLinkedActivations } from './caps';
 export { assignmentsAt, assignmentsPage, ASSIGNMENT_KEY_SHAPE, type AssignmentView, type AssignmentFilters } from './queries';
 
 export type AdminRequestType = 'AdminAssign' | 'AdminUpdate' | 'AdminRemove' | 'AdminExtend' | 'AdminRenew';
@@ -118,15 +120,7 @@ function applySchedule(tx: Tx, actor: Actor, input: AdminRequestInput, scopeId: 
     return target;
   }
   tx.update(table).set({ startAt: input.startAt, endAt: input.endAt, requestId, updatedAt: now }).where(eq(table.id, target)).run();
-  if (input.kind === 'eligible' && input.endAt !== null) capActivations(tx, target, input.endAt, now);
+  // rule 4: after shortening an eligible assignment, linked activations end no later than it does
+  if (input.kind === 'eligible') capLinkedActivations(tx, target, input.endAt, now);
   return target;
-}
-
-/** After shortening an eligible assignment, linked activations end no later than it does (rule 4). */
-function capActivations(tx: Tx, eligibilityId: string, endAt: number, now: number) {
-  const linked = tx.select().from(assignmentSchedules).where(eq(assignmentSchedules.linkedEligibilityId, eligibilityId)).all();
-  for (const a of linked) {
-    if (a.revokedAt !== null || (a.endAt !== null && a.endAt <= endAt)) continue;
-    tx.update(assignmentSchedules).set({ endAt: Math.max(endAt, a.startAt), updatedAt: now }).where(eq(assignmentSchedules.id, a.id)).run();
-  }
 }

@@ -158,6 +158,7 @@ function inWindowFor(index: PolicyIndex, s: ScheduleFact, requestType: 'AdminExt
     startAt: requestType === 'AdminExtend' ? s.startAt : now, endAt: now + DAY_MS, targetScheduleId: s.id, now,
   });
   const code = requestType === 'AdminExtend' ? 'not-in-extend-window' : 'not-in-renew-window';
-  // the engine forgets schedules that ended before the renew window: those are past renewing
-  return r.ok || !r.violations.some((v) => v.code === code || v.code === 'target-not-found');
+  // the engine forgets schedules that ended before the renew window: those are past renewing;
+  // activations are never extended or renewed (rule 4)
+  return r.ok || !r.violations.some((v) => v.code === code || v.code === 'target-not-found' || v.code === 'activation-not-extendable');
 }

@@ -331,3 +331,31 @@ export function mfaFresh(verifiedAt: Millis | null | undefined, now: Millis): bo
   return verifiedAt !== null && verifiedAt !== undefined && verifiedAt <= now + SKEW_MS
     && now - verifiedAt <= MFA_MS;
 }
+
+/** Request types that would move an existing schedule's window. */
+const WINDOW_CHANGES: ReadonlySet<string> = new Set(['AdminUpdate', 'AdminExtend', 'AdminRenew', 'SelfExtend', 'SelfRenew']);
+
+/**
+ * Rule 4, by any path: an activation is never extended, renewed or changed by an admin
+ * update — its holder activates again, within the governing maximum. Removing or
+ * deactivating it stays allowed. Eligibilities and directly assigned active assignments
+ * are not activations and are not refused here.
+ */
+export function activationChangeViolation(index: PolicyIndex, target: ScheduleFact, requestType: string): Violation | null {
+  if (target.kind !== 'active' || target.origin !== 'activated' || !WINDOW_CHANGES.has(requestType)) return null;
+  const s = (nodeOf(index, target.scopeId)?.settings?.get(target.roleId)) || DEFAULTS;
+  return {
+    code: 'activation-not-extendable', requestType, scopeId: target.scopeId, roleId: target.roleId, scheduleId: target.id,
+    setting: 'activationMaxMinutes', limit: s.activationMaxMinutes,
+  };
+}
+
+/**
+ * Rule 4 when an eligibility's window changes: the end a linked activation must take so it
+ * does not outlive an eligibility now ending at `eligibilityEnd` (null: it need not change).
+ */
+export function activationEndWithin(activation: ScheduleFact, eligibilityEnd: Millis | null): Millis | null {
+  if (eligibilityEnd === null || activation.revokedAt !== null) return null;
+  if (activation.endAt !== null && activation.endAt <= eligibilityEnd) return null;
+  return Math.max(eligibilityEnd, activation.startAt);
+}

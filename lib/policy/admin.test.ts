@@ -1,6 +1,6 @@
 import { describe as group, expect, it } from 'vitest';
 import {
-  alerts, approversOf, blueWidgetCo, buildPolicyIndex, BWC, canDecide, DAY_MS, DEFAULT_SETTINGS, effectiveAccess,
+  activationEndWithin, alerts, approversOf, describe, blueWidgetCo, buildPolicyIndex, BWC, canDecide, DAY_MS, DEFAULT_SETTINGS, effectiveAccess,
   evaluateAdminRequest, evaluateSelfRequest, hasRole, managersOf, requestStatus, ROLE_IDS, scheduleStatus,
   validateSettings, isAncestorOrSelf, descendantsOf, isManaged, settingsFor,
   type AdminRequestInput, type RequestFact, type ScheduleFact, type TenantSnapshot,
@@ -46,7 +46,7 @@ group('evaluateAdminRequest', () => {
   it('Steve may assign; Jen (eligible only) and Avery may not', () => {
     expect(codes({})).toEqual([]);
     expect(codes({ actorId: U.jen })).toEqual(['not-authorized']);
-    expect(codes({ actorId: U.avery })).toEqual(['not-authorized']);
+    expect(codes({ actorId: U.avery, principal: me(U.sam) })).toEqual(['not-authorized']);
   });
   it('principal, role and scope must exist', () => {
     expect(codes({ principal: me('ghost'), roleId: 'nope', scopeId: '/x' })).toEqual(['scope-unknown', 'not-authorized', 'principal-not-found', 'role-not-found']);
@@ -206,3 +206,61 @@ group('access, management and tree', () => {
 function managementAccess(idx: ReturnType<typeof tenant>, userId: string, scopeId: string) {
   return evaluateAdminRequest(idx, { ...assign, actorId: userId, scopeId, principal: me(U.sam), endAt: NOW + DAY_MS }).ok;
 }
+
+group('rule 4 by any path: activations are never stretched', () => {
+  const act: ScheduleFact = {
+    id: 'act', kind: 'active', principal: me(U.jen), roleId: ROLE_IDS.owner, scopeId: BWC.rg('finance-prod'), startAt: NOW - 3600_000,
+    endAt: NOW + 3600_000, revokedAt: null, origin: 'activated', linkedEligibilityId: S.jenOwnerEligible,
+  };
+  const ended = { ...act, id: 'ended', endAt: NOW - 60_000 };
+  const idx = tenant((s) => s.schedules.push(act, ended));
+  const onAct = { kind: 'active' as const, principal: me(U.jen), roleId: ROLE_IDS.owner, scopeId: BWC.rg('finance-prod'), justification: 'x', startAt: NOW + 2 * 3600_000, endAt: NOW + 180 * DAY_MS };
+
+  it.each([
+    ['AdminUpdate', 'act', ['activation-not-extendable']],
+    ['AdminExtend', 'act', ['activation-not-extendable']],
+    ['AdminRenew', 'ended', ['activation-not-extendable']],
+    ['AdminRemove', 'act', []],
+  ] as const)('%s of an activation by an administrator → %j', (requestType, target, want) => {
+    expect(codes({ ...onAct, requestType, targetScheduleId: target }, idx)).toEqual(want);
+  });
+
+  it.each([['SelfExtend', 'act'], ['SelfRenew', 'ended']] as const)('%s of an activation is refused, however it is asked', (requestType, target) => {
+    const r = evaluateSelfRequest(idx, { userId: U.jen, requestType, targetScheduleId: target, endAt: NOW + 180 * DAY_MS, justification: 'more time', now: NOW });
+    expect(!r.ok && r.violations).toEqual([{
+      code: 'activation-not-extendable', requestType, scopeId: BWC.rg('finance-prod'), roleId: ROLE_IDS.owner, scheduleId: target, setting: 'activationMaxMinutes', limit: 480,
+    }]);
+    const names = { scope: (id: string) => id.split('/').pop()!, role: () => 'Owner', principal: (p: { id: string }) => p.id };
+    expect(describe(!r.ok ? r.violations[0] : ({} as never), names)).toBe(`An activation of Owner on finance-prod cannot be ${requestType === 'SelfExtend' ? 'extended' : 'renewed'}: activate again instead (at most 8 h at a time there)`);
+  });
+
+  it('eligibilities and directly assigned active assignments are extended and renewed as before', () => {
+    const near = tenant((s) => { sched(s, S.samReaderActive).endAt = NOW + 3 * DAY_MS; });
+    expect(evaluateSelfRequest(near, { userId: U.sam, requestType: 'SelfExtend', targetScheduleId: S.samReaderActive, endAt: NOW + 60 * DAY_MS, justification: 'j', now: NOW }).ok).toBe(true);
+    expect(codes({ requestType: 'AdminExtend', kind: 'active', principal: me(U.sam), roleId: ROLE_IDS.reader, scopeId: BWC.rg('finance-dev'), targetScheduleId: S.samReaderActive, justification: 'j', endAt: NOW + 60 * DAY_MS }, near)).toEqual([]);
+  });
+
+  it('an activation takes the end of an eligibility that now ends before it (never before its own start)', () => {
+    expect(activationEndWithin(act, NOW)).toBe(NOW);
+    expect(activationEndWithin(act, NOW + 7200_000)).toBeNull();
+    expect(activationEndWithin(act, null)).toBeNull();
+    expect(activationEndWithin(act, NOW - 7200_000)).toBe(act.startAt);
+    expect(activationEndWithin({ ...act, revokedAt: NOW }, NOW - 1)).toBeNull();
+  });
+
+  it('Enablement_Admin_Assignment (MFA, justification) applies to every request that creates or changes active access', () => {
+    const mfa = tenant((s) => {
+      sched(s, S.samReaderActive).endAt = NOW + 3 * DAY_MS;
+      s.schedules.push({ ...sched(s, S.samReaderActive), id: 'sam-old', endAt: NOW - DAY_MS, startAt: NOW - 10 * DAY_MS });
+      s.settings.push({ scopeId: BWC.rg('finance-dev'), roleId: ROLE_IDS.reader, settings: { ...DEFAULT_SETTINGS, activeRequireMfa: true } });
+    });
+    const base = { kind: 'active' as const, principal: me(U.sam), roleId: ROLE_IDS.reader, scopeId: BWC.rg('finance-dev'), startAt: NOW, endAt: NOW + 20 * DAY_MS };
+    for (const [requestType, targetScheduleId] of [['AdminAssign', undefined], ['AdminUpdate', S.samReaderActive], ['AdminExtend', S.samReaderActive], ['AdminRenew', 'sam-old']] as const) {
+      const startAt = requestType === 'AdminAssign' || requestType === 'AdminRenew' ? NOW + 4 * DAY_MS : NOW;
+      const asked = { ...base, requestType, targetScheduleId, startAt };
+      expect(codes(asked, mfa), requestType).toEqual(['justification-required', 'mfa-required']);
+      expect(codes({ ...asked, justification: 'j', mfaVerifiedAt: NOW }, mfa), requestType).toEqual([]);
+    }
+    expect(codes({ ...base, requestType: 'AdminRemove', targetScheduleId: S.samReaderActive }, mfa)).toEqual([]);
+  });
+});

@@ -1,7 +1,8 @@
 import { managementAccess, managersOf } from './access';
-import { mfaFresh } from './activation';
+import { activationChangeViolation, mfaFresh } from './activation';
 import { DAY_MS, EXTEND_WINDOW_DAYS, RENEW_WINDOW_DAYS } from './constants';
 import type { Reason, Violation } from './reasons';
+import { selfGrantViolation } from './separation';
 import { settingsAtNode } from './settings';
 import { nodeOf, requestKey, type PolicyIndex } from './tenant-index';
 import { effectiveEnd, requestStatus, scheduleStatus, windowsOverlap } from './time';
@@ -86,7 +87,12 @@ function overlapViolations(index: PolicyIndex, kind: AssignmentKind, p: Principa
   return out;
 }
 
-/** Rule 7 plus the assignment settings: may the actor make this change? Collects every violation. */
+/**
+ * Rules 7, 10 and 4 plus the assignment settings: may the actor make this change? Collects
+ * every violation. The settings' Enablement_Admin_Assignment (justification, MFA) apply to
+ * every request that creates or changes active access: assign, update, extend and renew of
+ * kind 'active' (a removal grants nothing).
+ */
 export function evaluateAdminRequest(index: PolicyIndex, input: AdminRequestInput): AdminResult {
   const { requestType, kind, principal, roleId, now } = input;
   const v: Violation[] = [];
@@ -96,6 +102,8 @@ export function evaluateAdminRequest(index: PolicyIndex, input: AdminRequestInpu
   else if (!node.managed) v.push({ code: 'scope-not-managed', scopeId });
   const access = managementAccess(index, input.actorId, scopeId, now);
   if (!access.allowed) v.push({ code: 'not-authorized', scopeId, principal: { type: 'User', id: input.actorId } });
+  // rule 10: never for oneself (or one's group), PIM administrators included; removal stays allowed
+  pushIf(v, selfGrantViolation(index, { actorId: input.actorId, requestType, principal, roleId, scopeId, now }));
   if (principal.type === 'User') {
     const u = index.users.get(principal.id);
     if (!u) v.push({ code: 'principal-not-found', principal });
@@ -110,6 +118,9 @@ export function evaluateAdminRequest(index: PolicyIndex, input: AdminRequestInpu
   const needsTarget = requestType !== 'AdminAssign';
   const target = needsTarget ? targetOf(index, input.targetScheduleId, kind, principal, roleId, scopeId) : null;
   if (needsTarget && !target) v.push({ code: 'target-not-found', scheduleId: input.targetScheduleId ?? undefined });
+  // rule 4: an activation is removed, never updated, extended or renewed; its holder activates again
+  const fixed = target ? activationChangeViolation(index, target, requestType) : null;
+  pushIf(v, fixed);
 
   if (requestType === 'AdminRemove') {
     if (target && target.revokedAt !== null && target.revokedAt <= now) v.push({ code: 'target-already-revoked', scheduleId: target.id });
@@ -121,8 +132,8 @@ export function evaluateAdminRequest(index: PolicyIndex, input: AdminRequestInpu
     if (kind === 'active' && s.activeRequireMfa && !mfaFresh(input.mfaVerifiedAt, now)) {
       v.push({ code: 'mfa-required', scopeId, roleId, setting: 'activeRequireMfa', value: input.mfaVerifiedAt ?? null });
     }
-    if (target && requestType === 'AdminExtend') pushIf(v, extendViolation(target, now));
-    if (target && requestType === 'AdminRenew') pushIf(v, renewViolation(target, now));
+    if (target && !fixed && requestType === 'AdminExtend') pushIf(v, extendViolation(target, now));
+    if (target && !fixed && requestType === 'AdminRenew') pushIf(v, renewViolation(target, now));
     v.push(...overlapViolations(index, kind, principal, roleId, scopeId, input.startAt, input.endAt, target?.id ?? null, now));
   }
   if (v.length) return { ok: false, violations: v };
@@ -168,6 +179,9 @@ export function evaluateSelfRequest(index: PolicyIndex, input: SelfRequestInput)
   }
   const g = settingsAtNode(nodeOf(index, mine.scopeId), mine.scopeId, mine.roleId);
   const base = { scopeId: mine.scopeId, roleId: mine.roleId, scheduleId: mine.id };
+  // rule 4: an activation is not extended or renewed; the user activates again
+  const fixed = activationChangeViolation(index, mine, requestType);
+  if (fixed) return { ok: false, violations: [...v, fixed] };
   if (requestType === 'SelfDeactivate') {
     const st = scheduleStatus(mine, now);
     if (mine.kind !== 'active' || mine.origin !== 'activated' || (st !== 'Active' && st !== 'Scheduled')) {

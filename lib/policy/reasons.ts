@@ -36,7 +36,13 @@ export type ViolationCode =
   | 'target-already-revoked'
   | 'not-in-extend-window'
   | 'not-in-renew-window'
-  | 'not-active-or-scheduled';
+  | 'not-active-or-scheduled'
+  /** rule 4: an activation is not extended, renewed or changed by an admin update; its holder activates again */
+  | 'activation-not-extendable'
+  /** rule 10: an admin request that grants, changes, extends or renews the actor's own access (or a group's they are in) */
+  | 'self-grant'
+  /** rule 10: a settings change that weakens a scope-role where the actor holds an assignment there or above */
+  | 'weakens-own-settings';
 
 /** Why something is allowed, how it will go, or why a decision is refused. */
 export type ReasonCode =
@@ -74,7 +80,18 @@ interface Facts {
   limit?: unknown;
   /** for weaker-setting: the parent's value */
   parentValue?: unknown;
+  /** for weaker-setting: the parent scope; for weakens-own-settings on child scopes: the scope the settings are saved at */
   parentScopeId?: string;
+  /** rules 4 and 10: the request type refused (activation-not-extendable, self-grant) */
+  requestType?: string;
+  /** rule 10: where the actor's own assignment is (weakens-own-settings) */
+  heldScopeId?: string;
+  /** rule 10: the settings the change would weaken, in SEPARATION_SETTINGS order */
+  weakened?: (keyof RoleSettings)[];
+  /** rule 10: how many scopes the change would weaken (weakens-own-settings with applyToChildren) */
+  count?: number;
+  /** rule 10: who may do it instead (other managers of the scope), first few */
+  alternatives?: PrincipalRef[];
 }
 
 export interface Reason extends Facts {
@@ -111,6 +128,35 @@ const SETTING_LABEL: Partial<Record<keyof RoleSettings, string>> = {
   activationRequireTicket: 'ticket on activation',
   activationMaxMinutes: 'activation maximum',
 };
+
+const SELF_VERB: Record<string, string> = { AdminAssign: 'grant', AdminUpdate: 'change', AdminExtend: 'extend', AdminRenew: 'renew' };
+const ACTIVATION_VERB: Record<string, string> = {
+  AdminUpdate: 'changed', AdminExtend: 'extended', AdminRenew: 'renewed', SelfExtend: 'extended', SelfRenew: 'renewed',
+};
+
+/** What weakening each setting means, as the verb phrase of a refusal (rule 10). */
+const WEAKEN_PHRASE: Partial<Record<keyof RoleSettings, string>> = {
+  approvalRequired: 'turn off approval',
+  approvers: 'change who approves',
+  activationRequireMfa: 'stop requiring MFA on activation',
+  activationRequireJustification: 'stop requiring a justification on activation',
+  activationRequireTicket: 'stop requiring ticket information on activation',
+  activationMaxMinutes: 'raise the activation maximum',
+  activeRequireMfa: 'stop requiring MFA on active assignment',
+  activeRequireJustification: 'stop requiring a justification on active assignment',
+};
+
+function listOf(items: string[], joiner = 'and'): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} ${joiner} ${items[items.length - 1]}`;
+}
+
+/** "another administrator of finance-prod, such as Steve, can" — or why nobody else can (rule 10). */
+function whoElse(r: Facts, scope: string, names: NameLookup): string {
+  const others = (r.alternatives ?? []).map((a) => names.principal(a));
+  if (others.length === 0) return `nobody else has PIM management access on ${scope} yet: a tenant PIM administrator can give someone else that access`;
+  return `another administrator of ${scope}, such as ${listOf(others, 'or')}, can`;
+}
 
 /** Render one reason or violation as a sentence for people. */
 export function describe(r: Reason | Violation, names: NameLookup): string {
@@ -149,6 +195,26 @@ export function describe(r: Reason | Violation, names: NameLookup): string {
       : `Only assignments ending within ${r.limit} days can be extended`;
     case 'not-in-renew-window': return `Only assignments that ended within the last ${r.limit} days can be renewed`;
     case 'not-active-or-scheduled': return 'Only an active or scheduled activation can be deactivated';
+    case 'activation-not-extendable': {
+      const verb = ACTIVATION_VERB[r.requestType ?? ''] ?? 'extended';
+      const max = typeof r.limit === 'number' ? ` (at most ${formatMinutes(r.limit)} at a time there)` : '';
+      const instead = r.requestType?.startsWith('Self') ? 'activate again instead' : 'whoever holds it activates again instead';
+      return `An activation of ${role} on ${scope} cannot be ${verb}: ${instead}${max}`;
+    }
+    case 'self-grant': {
+      const verb = SELF_VERB[r.requestType ?? ''] ?? 'grant';
+      const whom = r.groupId ? `group ${names.principal({ type: 'Group', id: r.groupId })}, which you are a member of` : 'yourself';
+      return `You cannot ${verb} access for ${whom} (${role} on ${scope}); ${whoElse(r, scope, names)}`;
+    }
+    case 'weakens-own-settings': {
+      const held = r.heldScopeId !== undefined ? names.scope(r.heldScopeId) : scope;
+      const via = r.groupId ? ` through group ${names.principal({ type: 'Group', id: r.groupId })}` : '';
+      const what = listOf((r.weakened ?? []).map((k) => WEAKEN_PHRASE[k] ?? `weaken ${k}`));
+      const where = r.parentScopeId !== undefined ? names.scope(r.parentScopeId) : scope;
+      const target = r.count !== undefined && r.count > 1 ? `${r.count} scopes below ${where} (such as ${scope})` : scope;
+      const holds = r.value === 'eligible' ? `You are eligible for ${role} on ${held}${via}` : `You hold ${role} on ${held}${via}`;
+      return `${holds}, so you cannot ${what || 'weaken the settings'} for ${role} on ${target}; ${whoElse(r, where, names)}`;
+    }
     case 'settings-explicit': return `Settings of ${scope} govern ${role}`;
     case 'settings-default': return `${role} on ${scope} uses the default settings`;
     case 'approval-required': return `${role} on ${scope} needs approval (settings of ${scope})`;

@@ -9,6 +9,8 @@ import { ElevateError } from '@/lib/errors';
 import { writeAudit } from '@/lib/audit/write';
 import { policyIndex } from '@/lib/tenant/engine';
 import { nodeOf } from '@/lib/policy/tenant-index';
+import { evaluateSettingsChange } from '@/lib/policy/separation';
+import { adminRefusal } from '@/lib/assignments/errors';
 import { requireManagementAccess } from '@/lib/resources/access';
 import { managedBelow } from '@/lib/resources/levels';
 import { settingsDiff, settingsViolationText } from './diff';
@@ -71,7 +73,8 @@ const AUDIT_PAGE = 500;
 
 /**
  * Saves explicit settings for (scope, role), optionally also at every managed child
- * scope. Only future requests see them: requests snapshot their governing settings and
+ * scope, once the engine agrees (rule 7, and rule 10: never weaker where the actor holds
+ * the role there or above). Only future requests see them: requests snapshot their governing settings and
  * existing assignments are never touched.
  *
  * Applying to children is a change the person asked for over the whole subtree, so it
@@ -90,6 +93,7 @@ export function saveRoleSettings(db: Db, actor: Actor, input: SaveSettingsInput,
     requireManagementAccess(index, actor.id, scopeId, now);
     checkInput(index, input);
     const next: RoleSettings = { ...input.settings, approvers: [...input.settings.approvers], notifications: { ...input.settings.notifications } };
+    requireSeparation(index, actor, scopeId, input.roleId, next, !!input.applyToChildren, now);
     writeOne(tx, index, actor, scopeId, input.roleId, next, now, null);
     const children = input.applyToChildren ? writeChildren(tx, index, actor, scopeId, node.managed, input.roleId, next, now) : 0;
     return { scopeId, children };
@@ -170,5 +174,14 @@ export function addApproverInTx(tx: Tx, actor: Actor, scopeId: string, roleId: s
   requireManagementAccess(index, actor.id, scopeId, now);
   const current = settingsFor(index, scopeId, roleId).settings;
   const approvers = current.approvers.some((a) => a.type === approver.type && a.id === approver.id) ? current.approvers : [...current.approvers, approver];
-  writeOne(tx, index, actor, scopeId, roleId, { ...current, approvalRequired: true, approvers, notifications: { ...current.notifications } }, now, null);
+  const next: RoleSettings = { ...current, approvalRequired: true, approvers, notifications: { ...current.notifications } };
+  // naming a new approver where approval is already required widens who approves (rule 10)
+  requireSeparation(index, actor, scopeId, roleId, next, false, now);
+  writeOne(tx, index, actor, scopeId, roleId, next, now, null);
+}
+
+/** Rule 10: the engine refuses a change that weakens settings where the actor holds the role; nothing is written. */
+function requireSeparation(index: PolicyIndex, actor: Actor, scopeId: string, roleId: string, next: RoleSettings, applyToChildren: boolean, now: number): void {
+  const r = evaluateSettingsChange(index, { actorId: actor.id, scopeId, roleId, settings: next, applyToChildren, now });
+  if (!r.ok) throw adminRefusal(index, r.violations);
 }
