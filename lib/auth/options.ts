@@ -1,5 +1,4 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import { getDb } from '@/db';
 import { config } from '@/lib/config';
 import { getAuthSecret } from '@/lib/crypto/secrets';
 import { checkCredentials } from './credentials';
+import { checkSession, clientInfo, sessionLimits, signOutSession, startSession } from './sessions';
 
 const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(256) });
 
@@ -14,6 +14,14 @@ const credentials = z.object({ email: z.string().trim().min(1).max(320), passwor
 export function useSecureCookies(): boolean {
   const u = new URL(config().publicUrl);
   return u.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+}
+
+/** Thrown from the jwt callback for a cookie whose session has ended: next-auth then answers no session and clears the cookie. */
+class SessionEndedError extends Error {
+  constructor() {
+    super('The session has ended.');
+    this.name = 'SessionEndedError';
+  }
 }
 
 export function authOptions(): AuthOptions {
@@ -27,13 +35,17 @@ export function authOptions(): AuthOptions {
       CredentialsProvider({
         name: 'Password',
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-        async authorize(raw) {
+        async authorize(raw, req) {
           const parsed = credentials.safeParse(raw);
           if (!parsed.success) throw new Error('Enter your email and password.');
-          const result = await checkCredentials(getDb(), parsed.data, { now: Date.now, ...cfg.lockout });
+          const db = getDb();
+          const result = await checkCredentials(db, parsed.data, { now: Date.now, ...cfg.lockout });
           // next-auth passes the thrown message to the sign-in page; it never includes secrets
           if (!result.ok) throw new Error(result.message);
-          return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion };
+          // the server-side record of this sign-in (ADR 092); the session token carries its id
+          const hdrs = (req?.headers ?? {}) as Record<string, string | undefined>;
+          const sessionId = startSession(db, { id: result.user.id, displayName: result.user.name }, clientInfo((n) => hdrs[n]), Date.now());
+          return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, sessionId };
         },
       }),
     ],
@@ -42,15 +54,37 @@ export function authOptions(): AuthOptions {
         if (user) {
           token.sub = user.id;
           token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 1;
-          // next-auth gives the JWT a new jti each time it re-encodes the cookie; MFA step-ups
-          // are remembered per sign-in, so the sign-in gets its own id that stays put
-          token.sid = crypto.randomUUID();
+          // next-auth gives the JWT a new jti each time it re-encodes the cookie; the sign-in's
+          // own id stays put: it keys the session's record and its MFA step-ups
+          token.sid = (user as { sessionId?: string }).sessionId;
+          return token;
         }
+        // next-auth's own endpoints (/api/auth/session) read the cookie through here: a
+        // session that has ended answers nothing there either
+        if (!checkSession(getDb(), token, Date.now(), sessionLimits())) throw new SessionEndedError();
         return token;
       },
       session({ session, token }) {
         return { ...session, user: { ...session.user, id: token.sub } };
       },
+    },
+    events: {
+      // with the JWT strategy next-auth hands over the decoded cookie (core/routes/signout.js):
+      // its session record ends, so a copy of the cookie is worthless from now on
+      signOut({ token }) {
+        if (token) signOutSession(getDb(), token, Date.now());
+      },
+    },
+    logger: {
+      error(code, metadata) {
+        // an ended session at /api/auth/session is an answer, not a fault
+        if (metadata instanceof SessionEndedError) return;
+        console.error(`[next-auth][error][${code}]`, metadata instanceof Error ? metadata.message : metadata);
+      },
+      warn(code) {
+        console.warn(`[next-auth][warn][${code}]`);
+      },
+      debug() {},
     },
   };
 }

@@ -9,11 +9,15 @@ describe('configuration', () => {
     expect(c.dbPath.endsWith('data/elevate.db')).toBe(true);
     expect(c.publicUrl).toBe('http://localhost:3000');
     expect(c.tls).toBeUndefined();
+    expect(c.sessionHours).toBe(12);
+    expect(c.sessionIdleMinutes).toBe(60);
   });
 
   it('reads overrides', () => {
     const c = readConfig({ PORT: '8443', ELEVATE_DEMO: 'off', ELEVATE_DB: '/tmp/x.db', ELEVATE_TLS_CERT: 'c.pem', ELEVATE_TLS_KEY: 'k.pem' });
     expect(c).toMatchObject({ port: 8443, demo: false, dbPath: '/tmp/x.db', publicUrl: 'https://localhost:8443', tls: { certFile: 'c.pem', keyFile: 'k.pem' } });
+    expect(readConfig({ ELEVATE_SESSION_IDLE_MINUTES: '5' }).sessionIdleMinutes).toBe(5);
+    expect(readConfig({ ELEVATE_SESSION_IDLE_MINUTES: '1440' }).sessionIdleMinutes).toBe(1440);
   });
 
   it.each([
@@ -24,6 +28,9 @@ describe('configuration', () => {
     [{ ELEVATE_AUTH_SECRET: 'short' }, 'ELEVATE_AUTH_SECRET must be at least 32 characters'],
     [{ ELEVATE_TLS_CERT: 'c.pem' }, 'ELEVATE_TLS_CERT and ELEVATE_TLS_KEY must be set together'],
     [{ ELEVATE_LOCKOUT_THRESHOLD: '0' }, 'ELEVATE_LOCKOUT_THRESHOLD must be a whole number from 1 to 100'],
+    [{ ELEVATE_SESSION_IDLE_MINUTES: '4' }, 'ELEVATE_SESSION_IDLE_MINUTES must be a whole number from 5 to 1440, got "4"'],
+    [{ ELEVATE_SESSION_IDLE_MINUTES: '1441' }, 'ELEVATE_SESSION_IDLE_MINUTES must be a whole number from 5 to 1440'],
+    [{ ELEVATE_SESSION_IDLE_MINUTES: '30.5' }, 'ELEVATE_SESSION_IDLE_MINUTES must be a whole number from 5 to 1440'],
   ])('a bad value stops start-up naming the variable: %j', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);

@@ -65,6 +65,8 @@ const schema = z.object({
   ELEVATE_LOCKOUT_THRESHOLD: int('ELEVATE_LOCKOUT_THRESHOLD', 5, 1, 100),
   ELEVATE_LOCKOUT_MINUTES: int('ELEVATE_LOCKOUT_MINUTES', 15, 1, 24 * 60),
   ELEVATE_SESSION_HOURS: int('ELEVATE_SESSION_HOURS', 12, 1, 24 * 30),
+  // a session nobody used for this long ends (ADR 092); checked from its server-side record
+  ELEVATE_SESSION_IDLE_MINUTES: int('ELEVATE_SESSION_IDLE_MINUTES', 60, 5, 24 * 60),
   // read by scripts/start.mjs, which starts the server with this V8 heap limit; validated here too
   ELEVATE_HEAP_MB: int('ELEVATE_HEAP_MB', 768, 256, 65536),
   // connectors (ADR 080): a JSON file kept in Git, the full-reconcile period, and whether webhooks may target private addresses
@@ -85,7 +87,10 @@ export interface Config {
   mailFrom: string;
   tls?: { certFile: string; keyFile: string };
   lockout: { threshold: number; minutes: number };
+  /** absolute session lifetime, from sign-in */
   sessionHours: number;
+  /** a session not used for this long has ended */
+  sessionIdleMinutes: number;
   /** V8 old-space limit the server process is started with (scripts/start.mjs) */
   heapMb: number;
   connectors: { file?: string; fullEveryMs: number; allowPrivateWebhooks: boolean };
@@ -119,6 +124,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     tls: e.ELEVATE_TLS_CERT ? { certFile: e.ELEVATE_TLS_CERT, keyFile: e.ELEVATE_TLS_KEY! } : undefined,
     lockout: { threshold: e.ELEVATE_LOCKOUT_THRESHOLD, minutes: e.ELEVATE_LOCKOUT_MINUTES },
     sessionHours: e.ELEVATE_SESSION_HOURS,
+    sessionIdleMinutes: e.ELEVATE_SESSION_IDLE_MINUTES,
     heapMb: e.ELEVATE_HEAP_MB,
     connectors: {
       file: e.ELEVATE_CONNECTORS_FILE ? path.resolve(/*turbopackIgnore: true*/ e.ELEVATE_CONNECTORS_FILE) : undefined,

@@ -34,15 +34,23 @@ function cleanName(name: string): string {
   return trimmed;
 }
 
-/** A personal token with a required expiry of 1…365 days. */
-export function createApiToken(db: Db, actor: Actor, input: { name: string; expiresInDays: number }, now: number): IssuedToken {
+/**
+ * A personal token with a required expiry of 1…365 days, minted only with a fresh TOTP
+ * code (ADR 092): a stolen session cookie alone cannot mint a year of API access. The code
+ * is verified and burnt (never accepted twice) in the transaction that stores the token;
+ * a refused code stores nothing.
+ */
+export function createApiToken(db: Db, actor: Actor, input: { name: string; expiresInDays: number; mfaCode: string }, now: number): IssuedToken {
   const name = cleanName(input.name);
   const days = input.expiresInDays;
   if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS) {
     const msg = `A token expires after 1 to ${MAX_TOKEN_DAYS} days.`;
     throw new ElevateError('InvalidRequest', msg, { fieldErrors: { expiresInDays: [msg] } });
   }
-  return db.transaction((tx) => issue(tx, actor, { name, expiresAt: tokenExpiry(now, days), mfaVerifiedAt: null }, 'API token created', now), { behavior: 'immediate' });
+  return db.transaction((tx) => {
+    verifyMfaStepUp(tx, actor.id, input.mfaCode ?? '', now, null);
+    return issue(tx, actor, { name, expiresAt: tokenExpiry(now, days), mfaVerifiedAt: null }, 'API token created', now);
+  }, { behavior: 'immediate' });
 }
 
 /** Stores a new token's hash and audits it, inside the caller's transaction; the secret goes back once. */

@@ -12,6 +12,7 @@ import { config } from '@/lib/config';
 import { policyIndex } from '@/lib/tenant/engine';
 import { requirePimAdmin } from '@/lib/resources/access';
 import { addApproverInTx } from '@/lib/settings';
+import { endAllSessionsInTx } from '@/lib/auth/sessions';
 
 type Actor = { id: string; displayName: string };
 const who = (a: Actor) => ({ id: a.id, name: a.displayName });
@@ -88,16 +89,17 @@ function adminChange(db: Db, actor: Actor, userId: string, now: number, fn: (tx:
 }
 
 /**
- * Disabling ends every session at once (sessionVersion) and the engine grants a disabled
- * user nothing. It takes everything away, so it needs a justification (UX: taking away is
- * deliberate), which the audit keeps.
+ * Disabling ends every session at once (sessionVersion, and each session record is marked
+ * ended) and the engine grants a disabled user nothing. It takes everything away, so it
+ * needs a justification (UX: taking away is deliberate), which the audit keeps.
  */
 export function setUserDisabled(db: Db, actor: Actor, userId: string, disabled: boolean, now: number, justification?: string): User {
   if (disabled && !justification?.trim()) throw justificationMissing('Say why you disable this account.');
   return adminChange(db, actor, userId, now, (tx, u) => {
     if (u.id === actor.id && disabled) throw new ElevateError('Conflict', 'You cannot disable your own account.');
     tx.update(users).set({ disabled, sessionVersion: u.sessionVersion + 1, ...(disabled ? {} : { failedSignIns: 0, lockedUntil: null }) }).where(eq(users.id, u.id)).run();
-    return { action: disabled ? 'User disabled' : 'User enabled' };
+    if (!disabled) return { action: 'User enabled' };
+    return { action: 'User disabled', details: { sessionsEnded: endAllSessionsInTx(tx, u.id, now, actor.id, 'user-disabled') } };
   }, justification);
 }
 
@@ -111,7 +113,7 @@ export function resetPassword(db: Db, actor: Actor, userId: string, now: number,
   const passwordHash = hashPasswordSync(initialPassword);
   const user = adminChange(db, actor, userId, now, (tx, u) => {
     tx.update(users).set({ passwordHash, mustChangePassword: true, sessionVersion: u.sessionVersion + 1, failedSignIns: 0, lockedUntil: null }).where(eq(users.id, u.id)).run();
-    return { action: 'Password reset' };
+    return { action: 'Password reset', details: { sessionsEnded: endAllSessionsInTx(tx, u.id, now, actor.id, 'password-reset') } };
   });
   return { user, initialPassword };
 }
@@ -121,8 +123,26 @@ export function resetMfa(db: Db, actor: Actor, userId: string, now: number): Use
   return adminChange(db, actor, userId, now, (tx, u) => {
     tx.update(users).set({ totpSecretEnc: null, totpEnrolledAt: null, totpLastStep: null, mustEnrolMfa: true, sessionVersion: u.sessionVersion + 1 }).where(eq(users.id, u.id)).run();
     tx.delete(sessionMfa).where(eq(sessionMfa.userId, u.id)).run();
-    return { action: 'MFA reset' };
+    return { action: 'MFA reset', details: { sessionsEnded: endAllSessionsInTx(tx, u.id, now, actor.id, 'mfa-reset') } };
   });
+}
+
+/**
+ * A tenant PIM administrator ends every session of a user (a lost laptop, a suspected
+ * stolen cookie): each browser is signed out at its next request; the account, its
+ * password, MFA and API tokens stay. Deliberate, so it needs a justification; audited
+ * "Sessions ended by administrator" with the sessions that were live.
+ */
+export function endUserSessions(db: Db, actor: Actor, userId: string, now: number, justification?: string): { user: User; ended: number } {
+  if (!justification?.trim()) throw justificationMissing('Say why you end this person\'s sessions.');
+  let ended = 0;
+  const user = adminChange(db, actor, userId, now, (tx, u) => {
+    if (u.id === actor.id) throw new ElevateError('Conflict', 'End your own sessions from Profile › Sessions.');
+    const ids = endAllSessionsInTx(tx, u.id, now, actor.id, 'ended-by-admin');
+    ended = ids.length;
+    return { action: 'Sessions ended by administrator', details: { sessionsEnded: ids } };
+  }, justification);
+  return { user, ended };
 }
 
 export * from './list';

@@ -5,16 +5,22 @@ import { z } from 'zod';
 import { getDb } from '@/db';
 import { action } from '@/lib/auth/action';
 import { changePassword, changePasswordSchema } from '@/lib/auth/enrolment';
-import { reissueSession } from '@/lib/auth/session';
+import { getSession, reissueSession } from '@/lib/auth/session';
+import { endOtherSessions, endOwnSession, sessionLimits } from '@/lib/auth/sessions';
+import { ElevateError } from '@/lib/errors';
 import { MAX_TOKEN_DAYS } from '@/lib/tokens/format';
 import { createApiToken, createStepUpToken, revokeApiToken } from '@/lib/tokens/tokens';
 
 const createSchema = z.object({
   name: z.string().trim().min(1, 'Name the token so you can tell it apart later.').max(80, 'At most 80 characters.'),
   expiresInDays: z.coerce.number().int('Choose how long the token lives.').min(1).max(MAX_TOKEN_DAYS, `At most ${MAX_TOKEN_DAYS} days.`),
+  mfaCode: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.'),
 });
 
-/** The secret comes back once, in this action's result; only its hash is kept. */
+/**
+ * The secret comes back once, in this action's result; only its hash is kept. A fresh TOTP
+ * code is part of the form (ADR 092): a stolen session cookie alone cannot mint a token.
+ */
 export const createTokenAction = action(createSchema, (input, { user, now }) => {
   const issued = createApiToken(getDb(), user, input, now);
   revalidatePath('/profile');
@@ -36,6 +42,22 @@ export const revokeTokenAction = action(z.object({ tokenId: z.string().min(1) })
   revalidatePath('/profile');
   return t.name;
 }, { success: (name) => `Token "${name}" revoked. Scripts using it now get 401.` });
+
+/** Profile › Sessions › "Sign out" on another of your sessions: that browser is signed out at its next request. */
+export const endSessionAction = action(z.object({ sessionId: z.string().min(1).max(100) }), async (input, { user, now }) => {
+  const r = endOwnSession(getDb(), user, input.sessionId, now, sessionLimits());
+  revalidatePath('/profile');
+  return r;
+}, { success: (r) => (r.alreadyEnded ? `That session (${r.device}) had already ended.` : `Signed out ${r.device}. It goes to the sign-in page at its next click.`) });
+
+/** "Sign out all other sessions": every session of yours but this one ends. */
+export const endOtherSessionsAction = action(z.object({}), async (_input, { user, now }) => {
+  const session = await getSession();
+  if (!session) throw new ElevateError('Unauthenticated', 'Your session has ended. Sign in again.');
+  const n = endOtherSessions(getDb(), user, session.sessionId, now, sessionLimits());
+  revalidatePath('/profile');
+  return n;
+}, { success: (n) => (n === 0 ? 'You had no other sessions.' : `Signed out ${n} other session${n === 1 ? '' : 's'}. This one stays signed in.`) });
 
 /** Your own password; every other session of yours is signed out, this one stays. */
 export const changeMyPassword = action(changePasswordSchema, async (input, { user, now }) => {

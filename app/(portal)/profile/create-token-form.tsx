@@ -31,6 +31,12 @@ export function CreateTokenForm() {
           <FieldErrors errors={errors?.expiresInDays} />
         </div>
       </div>
+      <div className="max-w-xs">
+        <Field
+          label="Authenticator code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required
+          errors={errors?.mfaCode} hint="A current 6-digit code: a token acts as you for up to a year, so creating one asks for proof that it is you. Each code works once."
+        />
+      </div>
       <Button type="submit" disabled={pending}>{pending ? 'Creating…' : 'Create token'}</Button>
       <ActionMessage state={state} />
       {state?.ok && state.data && <IssuedToken token={state.data.token} expiresAt={state.data.expiresAt} />}

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db';
-import { requireUser } from '@/lib/auth/session';
+import { getSession, requireUser } from '@/lib/auth/session';
+import { listSessions, sessionLimits } from '@/lib/auth/sessions';
 import { config } from '@/lib/config';
 import { listApiTokens } from '@/lib/tokens/tokens';
 import { Badge } from '@/components/ui/badge';
@@ -12,6 +13,7 @@ import { Time } from '@/components/ui/time';
 import { CreateTokenForm } from './create-token-form';
 import { StepUpForm } from './step-up-form';
 import { TokenList } from './token-list';
+import { SessionList } from './session-list';
 
 export const metadata: Metadata = { title: 'Profile' };
 
@@ -21,7 +23,14 @@ export default async function ProfilePage() {
   const tokens = listApiTokens(getDb(), user.id, now).map((t) => ({
     id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt, status: t.status, stepUp: t.stepUp,
   }));
-  const base = config().publicUrl;
+  const cfg = config();
+  const base = cfg.publicUrl;
+  const current = (await getSession())?.sessionId;
+  const sessions = listSessions(getDb(), user.id, now, sessionLimits(cfg)).map((s) => ({
+    id: s.id, browser: s.browser, os: s.os, ip: s.ip, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, mfaAt: s.mfaAt, current: s.id === current,
+  }));
+  // this device first, then the most recently used
+  sessions.sort((a, b) => Number(b.current) - Number(a.current));
   return (
     <div className="space-y-6">
       <PageHeader title="Profile" description={`${user.displayName} · ${user.email}`} />
@@ -44,10 +53,14 @@ export default async function ProfilePage() {
         <ChangePasswordForm action={changeMyPassword} />
       </Card>
 
+      <Card title="Sessions">
+        <SessionList sessions={sessions} idleMinutes={cfg.sessionIdleMinutes} lifetimeHours={cfg.sessionHours} />
+      </Card>
+
       <Card title="API tokens">
         <p className="mb-4 text-sm text-[var(--muted)]">
           Scripts, pipelines and the Azure SDKs call Elevate&apos;s Azure-compatible API with a personal token. A token acts as you: it can see and do exactly what you can in the portal, nothing more.
-          Every token expires (at most after a year) and you can revoke it at any time.
+          Every token expires (at most after a year) and you can revoke it at any time. Creating one asks for a code from your authenticator app.
         </p>
         <CreateTokenForm />
         <div className="mt-6">

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import { action } from '@/lib/auth/action';
-import { createUser, resetMfa, resetPassword, setUserDisabled } from '@/lib/users';
+import { createUser, endUserSessions, resetMfa, resetPassword, setUserDisabled } from '@/lib/users';
 import { createGroup, setMembership } from '@/lib/groups';
 
 /** The delegated approver flow: account + optional approver duties, one transaction; the password is shown once. */
@@ -49,6 +49,13 @@ export const resetMfaAction = action(target, (input, { user, now }) => {
   revalidatePath('/admin/users');
   return { name: u.displayName };
 }, { success: (r) => `${r.name} will set up MFA again at next sign-in; their sessions have ended.` });
+
+/** Every session of the user ends at once (ADR 092); the account stays as it is. */
+export const endSessionsAction = action(target.extend({ justification }), (input, { user, now }) => {
+  const r = endUserSessions(getDb(), user, input.userId, now, input.justification);
+  revalidatePath('/admin/users');
+  return { name: r.user.displayName, ended: r.ended };
+}, { success: (r) => `Ended ${r.ended} session${r.ended === 1 ? '' : 's'} of ${r.name}; they must sign in again.` });
 
 export const createGroupAction = action(
   z.object({ name: z.string().trim().min(1, 'Give the group a name.').max(100), description: z.string().trim().max(500).optional() }),

@@ -13,7 +13,7 @@ vi.mock('../_lib/context', () => ({ adminContext: async () => seams.ctx }));
 vi.mock('next/navigation', () => ({ useRouter: () => ({ refresh() {} }), forbidden() { throw new Error('forbidden'); } }));
 vi.mock('./actions', () => {
   const a = async () => null;
-  return { setDisabledAction: a, resetPasswordAction: a, resetMfaAction: a, membershipAction: a, createUserAction: a, createGroupAction: a };
+  return { setDisabledAction: a, resetPasswordAction: a, resetMfaAction: a, membershipAction: a, createUserAction: a, createGroupAction: a, endSessionsAction: a };
 });
 
 describe('Admin › Users and groups', () => {

@@ -18,6 +18,8 @@ import { adminContext } from '../_lib/context';
 import { singleValues } from '../_lib/search';
 import { PARAMS, hrefWith, listParams, otherListState, readGroup, readList, type ListName, type Params } from './params';
 import { Pager } from './pager';
+import { EndSessionsButton } from './end-sessions';
+import { liveSessionCounts, sessionLimits } from '@/lib/auth/sessions';
 
 export const metadata: Metadata = { title: 'Users and groups' };
 
@@ -35,6 +37,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const u = readList(sp, 'users');
   const people = listUsersPage(db, u.view);
   const userCount = whole(people) ?? countUsers(db, u.view.q);
+  const live = liveSessionCounts(db, people.rows.map((p) => p.id), ctx.now, sessionLimits());
 
   const g = readList(sp, 'groups');
   const groupPage = listGroupsPage(db, g.view);
@@ -75,8 +78,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     {p.mustChangePassword && <p>Must change password</p>}
                     {p.mustEnrolMfa ? <p>MFA not set up yet</p> : p.mfaEnrolled ? <p>MFA set up</p> : null}
                     <p>{p.lastSignInAt ? <Time at={p.lastSignInAt} prefix="Signed in" /> : 'Never signed in'}</p>
+                    {(live.get(p.id) ?? 0) > 0 && <p>{live.get(p.id)} active session{live.get(p.id) === 1 ? '' : 's'}</p>}
                   </div>
-                  <UserRowActions userId={p.id} name={p.displayName} disabled={p.disabled} self={p.id === ctx.user.id} />
+                  <div className="flex flex-wrap gap-1">
+                    <UserRowActions userId={p.id} name={p.displayName} disabled={p.disabled} self={p.id === ctx.user.id} />
+                    {!p.disabled && p.id !== ctx.user.id && <EndSessionsButton userId={p.id} name={p.displayName} live={live.get(p.id) ?? 0} />}
+                  </div>
                 </li>
               ))}
             </ul>
