@@ -9,7 +9,10 @@ const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 const SUB = '/subscriptions/5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55';
 const PATH = 'Tenant › Blue Widget Co';
 
-type Totp = { code: (p: 'jen') => Promise<string> };
+type Totp = { code: (p: 'jen' | 'avery' | 'steve') => Promise<string> };
+
+/** A code that is not the authenticator's (the current one shifted by half the code space). */
+const wrongCode = (code: string) => String((Number(code) + 500_000) % 1_000_000).padStart(6, '0');
 
 /** Jen asks for Owner at one scope through My roles (the requester's form), MFA code when asked. */
 async function requestOwner(page: Page, totp: Totp, scope: string, justification: string) {
@@ -44,10 +47,10 @@ function requireOwnerApproval(dataDir: string, group: string, approverEmails: st
     db.transaction(() => {
       db.prepare(
         `INSERT INTO role_settings (id, scope_id, role_id, activation_max_minutes, activation_require_mfa, activation_require_justification,
-           activation_require_ticket, approval_required, approval_timeout_minutes, approver_justification_required, eligible_permanent_allowed,
+           activation_require_ticket, approval_required, approval_timeout_minutes, approver_justification_required, approval_require_mfa, eligible_permanent_allowed,
            eligible_max_days, active_permanent_allowed, active_max_days, active_require_mfa, active_require_justification, notifications, updated_at, updated_by)
          SELECT ?, ?, role_id, activation_max_minutes, activation_require_mfa, activation_require_justification, activation_require_ticket, 1,
-           approval_timeout_minutes, approver_justification_required, eligible_permanent_allowed, eligible_max_days, active_permanent_allowed,
+           approval_timeout_minutes, approver_justification_required, approval_require_mfa, eligible_permanent_allowed, eligible_max_days, active_permanent_allowed,
            active_max_days, active_require_mfa, active_require_justification, notifications, updated_at, updated_by
          FROM role_settings WHERE scope_id = ? AND role_id = ?`,
       ).run(id, scope, template, OWNER);
@@ -65,7 +68,7 @@ function requireOwnerApproval(dataDir: string, group: string, approverEmails: st
 const requestIdFrom = async (link: ReturnType<Page['getByRole']>) => ((await link.getAttribute('href')) ?? '').split('/').pop()!;
 
 test.describe('approver inbox', () => {
-  test('Avery sees Jen\'s request appear without reloading, approves it, and Jen\'s Owner on finance-prod is active', async ({ page, signInAs, personaPage, totp }) => {
+  test('Avery sees Jen\'s request appear without reloading, approves it with MFA (a wrong code is refused), and Jen\'s Owner on finance-prod is active', async ({ page, signInAs, personaPage, totp }) => {
     const avery = await personaPage('avery');
     await avery.goto('/approvals');
     await expect(avery.getByText('No request waits for your decision')).toBeVisible();
@@ -92,9 +95,22 @@ test.describe('approver inbox', () => {
     await expect(second.getByRole('main')).toContainText('Avery is a named approver');
     await expect(second.getByRole('main')).toContainText(/Eligible\s*Owner/);
 
+    // Owner requires MFA to approve (its default), and the detail said so before the click
+    await expect(second.getByRole('main')).toContainText("Approving needs the approver's MFA: Owner on Tenant › Blue Widget Co › finance-prod requires MFA to approve");
     await row.getByRole('button', { name: `Approve Jen's request for Owner on ${PATH} › finance-prod` }).click();
     const dialog = avery.getByRole('dialog');
     await dialog.getByLabel('Justification').fill('Quarter-end fix agreed');
+    await expect(dialog.getByLabel('MFA code')).toHaveAttribute('required', '');
+    await expect(dialog.getByRole('complementary', { name: 'Demo authenticator' })).toBeVisible();
+    // a wrong code: refused, nothing decided, the dialog says why at the code
+    await dialog.getByLabel('MFA code').fill(wrongCode(await totp.code('avery')));
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(dialog.getByText('That code is not right. Check the time on your device and enter the current code.')).toBeVisible();
+    await expect(dialog.getByLabel('MFA code')).toHaveAttribute('aria-invalid', 'true');
+    await expect(link).toBeVisible();
+    // the right one
+    await expect(dialog.getByLabel('Justification')).toHaveValue('Quarter-end fix agreed');
+    await dialog.getByLabel('MFA code').fill(await totp.code('avery'));
     await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
     await expect(avery.getByRole('main').getByRole('status').filter({ hasText: 'Approved the request.' })).toBeVisible();
     await expect(avery.getByText('No request waits for your decision')).toBeVisible();
@@ -166,6 +182,8 @@ test.describe('approver inbox', () => {
     await link.click();
     await expect(steve.getByRole('main')).toContainText('Steve Admin approves as PIM administrator (no approvers named)');
     await steve.getByLabel(/^Justification/).fill('PIM admin approves');
+    // finance-dev's Owner settings were copied from finance-prod's: MFA to approve
+    await steve.getByLabel('MFA code').fill(await totp.code('steve'));
     await steve.getByRole('button', { name: 'Approve' }).click();
     await expect(steve.getByRole('main')).toContainText(/Already approved by Steve Admin|Approved\s*by Steve Admin/);
 
@@ -232,6 +250,9 @@ test.describe('approver inbox', () => {
     const dialog = avery.getByRole('dialog');
     await expect(dialog.getByRole('heading')).toHaveText('Approve 2 requests?');
     await dialog.getByLabel('Justification').fill('Both covered by CHG-42');
+    // one code for the batch
+    await expect(dialog.getByLabel('MFA code')).toHaveCount(1);
+    await dialog.getByLabel('MFA code').fill(await totp.code('avery'));
     await dialog.getByRole('button', { name: 'Approve 2 requests' }).click();
     await expect(avery.getByRole('main').getByRole('status').filter({ hasText: 'Approved 2 requests.' })).toBeVisible();
     await expect(avery.getByText('No request waits for your decision')).toBeVisible();

@@ -109,6 +109,8 @@ function SettingsFormFor({ scopeId, roleId, roleName, scopeName, settings, defau
         </div>
         <Field label="Approval times out after (hours)" name="approvalTimeoutHours" type="number" min={1} max={336} step={1} required defaultValue={val('approvalTimeoutHours', hours(s.approvalTimeoutMinutes))} hint={`Default ${hours(d.approvalTimeoutMinutes)} h.`} errors={errors?.approvalTimeoutMinutes ?? errors?.approvalTimeoutHours} />
         <Check typed={typed} name="approverJustificationRequired" label="Approvers must justify their decision" defaultChecked={s.approverJustificationRequired} hint={`Default: ${yes(d.approverJustificationRequired)}`} />
+        <Check typed={typed} name="approvalRequireMfa" label="Require MFA to approve" defaultChecked={s.approvalRequireMfa}
+          hint={`Approvers confirm a code from their authenticator app to approve (one code for a batch; a step-up token over the API). Default for ${roleName}: ${yes(d.approvalRequireMfa)} (yes for Owner and User Access Administrator, no for other roles).`} />
       </fieldset>
 
       <fieldset className="space-y-3 rounded-md border border-[var(--border)] p-4">

@@ -9,7 +9,8 @@ import { Notice } from '@/components/ui/notice';
 import { Time } from '@/components/ui/time';
 import { ScopePath } from '@/components/scope/scope-path';
 import type { ApprovalFilters, ApprovalSort } from '@/lib/approvals/types';
-import { DecideDialog, type PendingDecision } from './decide-dialog';
+import { MFA_FRESHNESS_MINUTES } from '@/lib/policy/constants';
+import { DecideDialog, type DecideDone, type PendingDecision } from './decide-dialog';
 import { MfaBadge, RequestedWindow, Ticket, TimeLeft } from './request-cells';
 import { keyedCrumbs, type QueueRow } from './rows';
 import { useApprovals, useRefreshApprovals, type QueueData } from './use-approvals';
@@ -39,7 +40,12 @@ function queryString(f: ApprovalFilters, cursor: { after?: string; before?: stri
  * filter and search run on the server (SQL), 50 requests a page with Previous / Next;
  * select several and approve or deny them together. Rows collapse to cards on a phone.
  */
-export function ApprovalsQueue({ initial, roles: initialRoles }: { initial: QueueData; roles: { id: string; name: string }[] }) {
+export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: initialMfaAt = null }: {
+  initial: QueueData;
+  roles: { id: string; name: string }[];
+  /** when this session last proved MFA (rule 11: approvals that require MFA ask for no code within the window) */
+  mfaVerifiedAt?: number | null;
+}) {
   const [filters, setFilters] = useState<ApprovalFilters>({ sort: 'oldest' });
   // the search box answers as one types, but asks the server once typing pauses
   const [typed, setTyped] = useState('');
@@ -59,6 +65,9 @@ export function ApprovalsQueue({ initial, roles: initialRoles }: { initial: Queu
   const [pending, setPending] = useState<PendingDecision | null>(null);
   const [dialogKey, setDialogKey] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
+  const [mfaAt, setMfaAt] = useState<number | null>(initialMfaAt);
+  // a half-minute's margin, so a decision sent now still lands inside the window
+  const mfaFresh = mfaAt !== null && Date.now() < mfaAt + MFA_FRESHNESS_MINUTES * 60_000 - 30_000;
 
   const items = data.items;
   const filtered = Boolean(filters.q?.trim() || filters.roleId || filters.mfa);
@@ -85,10 +94,11 @@ export function ApprovalsQueue({ initial, roles: initialRoles }: { initial: Queu
       return next;
     });
   const onDone = useCallback(
-    (msg: string) => {
+    (done: DecideDone) => {
       setPending(null);
       setSelected(new Set());
-      setMessage(msg);
+      setMessage(done.message);
+      if (done.mfaVerifiedAt !== null) setMfaAt(done.mfaVerifiedAt);
       void refresh();
     },
     [refresh],
@@ -240,7 +250,7 @@ export function ApprovalsQueue({ initial, roles: initialRoles }: { initial: Queu
           {data.next && <Button variant="secondary" onClick={() => turn({ after: data.next! })}>Next page</Button>}
         </nav>
       )}
-      <DecideDialog key={dialogKey} pending={pending} onClose={() => setPending(null)} onDone={onDone} />
+      <DecideDialog key={dialogKey} pending={pending} mfaFresh={mfaFresh} onClose={() => setPending(null)} onDone={onDone} />
     </div>
   );
 }

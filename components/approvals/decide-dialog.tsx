@@ -3,8 +3,9 @@
 import { useActionState, useEffect, useId, useRef } from 'react';
 import { decideRequests } from '@/app/(portal)/approvals/actions';
 import { Button } from '@/components/ui/button';
-import { FieldErrors, inputClass } from '@/components/ui/field';
+import { Field, FieldErrors, inputClass } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
+import { DemoAuthenticator } from '@/components/activation/demo-authenticator';
 import type { ActionState } from '@/lib/auth/action';
 import type { QueueRow } from './rows';
 
@@ -13,12 +14,26 @@ export interface PendingDecision {
   items: QueueRow[];
 }
 
+/** What a successful decision answers: the summary, and this session's MFA moment after it. */
+export interface DecideDone {
+  message: string;
+  mfaVerifiedAt: number | null;
+}
+
 /**
- * Confirms one or several decisions with the approver's justification. A native
- * <dialog> opened with showModal(): it traps focus, closes on Escape and returns focus
- * to the button that opened it.
+ * Confirms one or several decisions with the approver's justification, and, when an
+ * approval's settings require MFA to approve and this session has no fresh MFA moment, one
+ * code from the authenticator app for the whole batch (rule 11). A native <dialog> opened
+ * with showModal(): it traps focus, closes on Escape and returns focus to the button that
+ * opened it.
  */
-export function DecideDialog({ pending, onClose, onDone }: { pending: PendingDecision | null; onClose: () => void; onDone: (message: string) => void }) {
+export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
+  pending: PendingDecision | null;
+  /** this session proved MFA recently enough that no code is asked */
+  mfaFresh: boolean;
+  onClose: () => void;
+  onDone: (done: DecideDone) => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
   const titleId = useId();
@@ -38,7 +53,8 @@ export function DecideDialog({ pending, onClose, onDone }: { pending: PendingDec
   useEffect(() => {
     if (state && state !== handled.current && state.ok) {
       handled.current = state;
-      onDone(state.message);
+      const data = state.data as { mfaVerifiedAt?: number | null } | undefined;
+      onDone({ message: state.message, mfaVerifiedAt: data?.mfaVerifiedAt ?? null });
     }
   }, [state, onDone]);
 
@@ -51,6 +67,9 @@ export function DecideDialog({ pending, onClose, onDone }: { pending: PendingDec
   const needsWhy = pending?.items.some((i) => i.justificationRequired) ?? false;
   const verb = approve ? 'Approve' : 'Deny';
   const errors = state && !state.ok && state !== handled.current ? state : null;
+  const mfaCount = approve ? pending?.items.filter((i) => i.mfaToApprove).length ?? 0 : 0;
+  const needsMfa = mfaCount > 0;
+  const askCode = needsMfa && (!mfaFresh || !!errors?.fieldErrors?.mfaCode);
 
   return (
     <dialog
@@ -95,6 +114,15 @@ export function DecideDialog({ pending, onClose, onDone }: { pending: PendingDec
             />
             <FieldErrors id={`${whyId}-error`} errors={errors?.fieldErrors?.justification} />
           </div>
+          {askCode && (
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field label="MFA code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" required
+                errors={errors?.fieldErrors?.mfaCode}
+                hint={`The 6-digit code from your authenticator app: approving ${n === 1 ? 'this request' : mfaCount === n ? 'these requests' : `${mfaCount} of these requests`} requires MFA. One code covers ${n === 1 ? 'this decision' : 'all of them'}.`} />
+              <DemoAuthenticator />
+            </div>
+          )}
+          {needsMfa && !askCode && <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed.</p>}
           <div aria-live="polite">{errors && !errors.fieldErrors && <Notice tone="error">{errors.message}</Notice>}</div>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={close}>

@@ -4,13 +4,25 @@ import { useActionState, useEffect, useId } from 'react';
 import { useRouter } from 'next/navigation';
 import { decideRequests } from '@/app/(portal)/approvals/actions';
 import { Button } from '@/components/ui/button';
-import { FieldErrors, inputClass } from '@/components/ui/field';
+import { Field, FieldErrors, inputClass } from '@/components/ui/field';
 import { ActionMessage } from '@/components/ui/notice';
+import { DemoAuthenticator } from '@/components/activation/demo-authenticator';
 import type { ActionState } from '@/lib/auth/action';
 import { useRefreshApprovals } from './use-approvals';
 
-/** Approve or deny one request from its detail page; the result (or "already approved by …") is announced. */
-export function DecideForm({ requestId, justificationRequired }: { requestId: string; justificationRequired: boolean }) {
+/**
+ * Approve or deny one request from its detail page; the result (or "already approved by …")
+ * is announced. When approving needs MFA (rule 11) and this session has no fresh MFA moment,
+ * it asks for a code; denying never needs one.
+ */
+export function DecideForm({ requestId, justificationRequired, mfaToApprove = false, mfaFresh = false }: {
+  requestId: string;
+  justificationRequired: boolean;
+  /** the request's settings require MFA to approve */
+  mfaToApprove?: boolean;
+  /** this session proved MFA recently enough that no code is asked */
+  mfaFresh?: boolean;
+}) {
   const [state, formAction, busy] = useActionState(decideRequests, null);
   const router = useRouter();
   const refresh = useRefreshApprovals();
@@ -22,6 +34,8 @@ export function DecideForm({ requestId, justificationRequired }: { requestId: st
     }
   }, [state, router, refresh]);
   const errors = state && !state.ok ? state.fieldErrors?.justification : undefined;
+  const codeErrors = state && !state.ok ? state.fieldErrors?.mfaCode : undefined;
+  const askCode = mfaToApprove && (!mfaFresh || !!codeErrors);
   return (
     <form action={formAction} className="space-y-3">
       <input type="hidden" name="requestId" value={requestId} />
@@ -45,6 +59,14 @@ export function DecideForm({ requestId, justificationRequired }: { requestId: st
         </p>
         <FieldErrors id={`${id}-error`} errors={errors} />
       </div>
+      {askCode && (
+        <div className="space-y-3">
+          <Field label="MFA code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" errors={codeErrors}
+            hint="To approve: the 6-digit code from your authenticator app (the settings of this role require MFA to approve). Not needed to deny." />
+          <DemoAuthenticator />
+        </div>
+      )}
+      {mfaToApprove && !askCode && <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed to approve.</p>}
       <div className="flex flex-wrap gap-2">
         <Button type="submit" name="decision" value="Approve" disabled={busy}>
           Approve
@@ -53,7 +75,7 @@ export function DecideForm({ requestId, justificationRequired }: { requestId: st
           Deny
         </Button>
       </div>
-      <ActionMessage state={state && !errors ? state : null} />
+      <ActionMessage state={state && !errors && !codeErrors ? state : null} />
     </form>
   );
 }

@@ -28,6 +28,8 @@ export interface QueueRow {
   createdAt: number;
   approvalDeadline: number | null;
   justificationRequired: boolean;
+  /** approving asks for a fresh MFA code */
+  mfaToApprove: boolean;
 }
 
 /** A row of an administrator's pending requests (with the approvers, without the ticket). */
@@ -51,6 +53,7 @@ export const queueRow = (i: ApprovalItem): QueueRow => ({
   id: i.id, requester: { name: i.requester.name }, role: { id: i.role.id, name: i.role.name }, scope: scopeOf(i),
   startAt: i.startAt, endAt: i.endAt, justification: i.justification, ticketNumber: i.ticketNumber, ticketSystem: i.ticketSystem,
   mfaVerifiedAt: i.mfaVerifiedAt, createdAt: i.createdAt, approvalDeadline: i.approvalDeadline, justificationRequired: i.justificationRequired,
+  mfaToApprove: i.mfaToApprove,
 });
 
 export const adminPendingRow = (i: ApprovalItem): AdminPendingRow => ({

@@ -5,3 +5,4 @@ export * from './schedules';
 export * from './requests';
 export * from './activity';
 export * from './connectors';
+export * from './sessions';

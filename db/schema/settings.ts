@@ -19,6 +19,8 @@ export const roleSettings = sqliteTable(
     approvalRequired: integer('approval_required', { mode: 'boolean' }).notNull(),
     approvalTimeoutMinutes: integer('approval_timeout_minutes').notNull(),
     approverJustificationRequired: integer('approver_justification_required', { mode: 'boolean' }).notNull(),
+    /** rule 11: approving needs the approver's fresh MFA moment (0010; rows from before got their role's default) */
+    approvalRequireMfa: integer('approval_require_mfa', { mode: 'boolean' }).notNull().default(false),
     eligiblePermanentAllowed: integer('eligible_permanent_allowed', { mode: 'boolean' }).notNull(),
     eligibleMaxDays: integer('eligible_max_days').notNull(),
     activePermanentAllowed: integer('active_permanent_allowed', { mode: 'boolean' }).notNull(),

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { DEFAULT_SETTINGS } from '@/lib/policy';
+import { defaultSettingsFor } from '@/lib/policy';
 import { hashPasswordSync } from '@/lib/crypto/password';
 import { seal } from '@/lib/crypto/seal';
 import { writeAudit } from '@/lib/audit/write';
@@ -108,7 +108,8 @@ export function seedDemoTenant(db: Db, now: number, totpKey: Buffer) {
         tx.insert(s.requests)
           .values({ id: requestId, kind, requestType: 'AdminAssign', status: 'Provisioned', requesterId: ids.steve, principalType: 'User', principalId: ids[who], roleId, scopeId, justification, startAt: now, endAt, targetScheduleId: scheduleId, createdAt: now, completedAt: now })
           .run();
-        const row = { id: scheduleId, principalType: 'User' as const, principalId: ids[who], roleId, scopeId, startAt: now, endAt, createdAt: now, createdBy: ids.steve, requestId, updatedAt: now };
+        const row = { id: scheduleId, principalType: 'User' as const, principalId: ids[who], roleId, scopeId, startAt: now, endAt, createdAt: now, createdBy: who === 'steve' ? null : ids.steve, requestId, updatedAt: now };
+        // Steve's own standing access comes with the tenant (no creator), not from Steve: rule 10's alert stays quiet on the demo
         if (kind === 'eligibility') tx.insert(s.eligibilitySchedules).values(row).run();
         else tx.insert(s.assignmentSchedules).values({ ...row, origin: 'assigned' }).run();
         writeAudit(tx, {
@@ -126,7 +127,7 @@ export function seedDemoTenant(db: Db, now: number, totpKey: Buffer) {
       for (const scopeId of [sub, groups['finance-prod']]) {
         const settingsId = crypto.randomUUID();
         tx.insert(s.roleSettings)
-          .values({ id: settingsId, scopeId, roleId: OWNER, ...settingsToRow({ ...DEFAULT_SETTINGS, approvalRequired: true }), updatedAt: now, updatedBy: ids.steve })
+          .values({ id: settingsId, scopeId, roleId: OWNER, ...settingsToRow({ ...defaultSettingsFor(OWNER), approvalRequired: true }), updatedAt: now, updatedBy: ids.steve })
           .run();
         tx.insert(s.roleSettingApprovers).values({ settingsId, principalType: 'User', principalId: ids.avery }).run();
         writeAudit(tx, { at: now, actor: steve, action: 'Role settings updated', role: { id: OWNER, name: 'Owner' }, scopeId, details: { approvalRequired: true, approvers: [DEMO_USERS.avery.email] } });

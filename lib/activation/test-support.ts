@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import * as s from '@/db/schema';
 import { DEMO_SUBSCRIPTION, DEMO_TOTP_SECRET } from '@/db/seed/demo';
-import { ROLE_IDS, DEFAULT_SETTINGS, type RoleSettings } from '@/lib/policy';
+import { ROLE_IDS, defaultSettingsFor, type RoleSettings } from '@/lib/policy';
 import { settingsToRow } from '@/db/mappers';
 import { totpCode } from '@/lib/auth/totp';
 import { isElevateError, type ElevateError } from '@/lib/errors';
@@ -42,7 +42,7 @@ export function setSettings(db: Db, scopeId: string, roleId: string, patch: Part
   db.transaction((tx) => {
     const existing = tx.select().from(s.roleSettings).where(and(eq(s.roleSettings.scopeId, scopeId), eq(s.roleSettings.roleId, roleId))).get();
     if (existing) tx.delete(s.roleSettings).where(eq(s.roleSettings.id, existing.id)).run();
-    tx.insert(s.roleSettings).values({ id: crypto.randomUUID(), scopeId, roleId, ...settingsToRow({ ...DEFAULT_SETTINGS, ...patch }), updatedAt: now }).run();
+    tx.insert(s.roleSettings).values({ id: crypto.randomUUID(), scopeId, roleId, ...settingsToRow({ ...defaultSettingsFor(roleId), ...patch }), updatedAt: now }).run();
   });
 }
 

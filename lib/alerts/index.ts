@@ -5,7 +5,10 @@ import type { DbOrTx } from '@/db/client';
 import {
   describe, isAncestorOrSelf, managementAccess, nodeOf, MAX_OWNERS_PER_SCOPE, MAX_PERMANENT_OWNERS_PER_SCOPE, type Alert, type PolicyIndex,
 } from '@/lib/policy';
-import { ALERT_SEVERITY, localAlertsAt, orderedAlerts, scanAlerts, scanValidUntil, type AlertScan } from '@/lib/policy/alerts-scan';
+import {
+  ALERT_SEVERITY, localAlertsAt, orderedAlerts, scanAlerts, scanValidUntil, selfMadeAlerts, type AlertScan, type SelfMadeCandidate,
+} from '@/lib/policy/alerts-scan';
+import { fmtUtc } from '@/lib/activation/format';
 import { currentRevision, policyIndex } from '@/lib/tenant/engine';
 import { nameLookup } from '@/lib/resources/names';
 import { administeredScopes, isAdministered } from '@/lib/resources/administered';
@@ -44,6 +47,21 @@ function view(index: PolicyIndex, a: Alert): AlertView {
       return { alert: a, severity, title: `${principals.length} permanent owners on ${where} (more than ${MAX_PERMANENT_OWNERS_PER_SCOPE})`, detail: named, moreDetail: rest, fixHref: scopeHref(a.scopeId, 'assignments', `&role=${a.roleId}`), fixLabel: 'Make them time-bound' };
     case 'permanent-privileged-active':
       return { alert: a, severity, title: `${role} held as a permanent active assignment on ${where}`, detail: named.map((p) => `${p}: consider making them eligible instead`), moreDetail: rest, fixHref: scopeHref(a.scopeId, 'assignments', `&tab2=active&role=${a.roleId}`), fixLabel: 'Review active assignments' };
+    case 'self-made-assignment': {
+      const made = a.selfMade ?? [];
+      const lines = made.slice(0, DETAIL_NAMES).map((m) => {
+        const creator = names.principal({ type: 'User', id: m.createdBy });
+        const whom = m.principal.type === 'User' ? 'for themselves' : `for group ${names.principal(m.principal)}, which they are a member of`;
+        const until = m.endAt === null ? 'permanent' : `until ${fmtUtc(m.endAt)}`;
+        return `${creator} made an ${m.kind} ${role} assignment ${whom} (${until})`;
+      });
+      return {
+        alert: a, severity, title: `${role} on ${where}: ${made.length === 1 ? 'an assignment an administrator made' : `${made.length} assignments administrators made`} for themselves`,
+        detail: lines, moreDetail: Math.max(0, made.length - lines.length),
+        fixHref: scopeHref(a.scopeId, 'assignments', `&tab2=${made.some((m) => m.kind === 'eligible') ? 'eligible' : 'active'}&role=${a.roleId}`),
+        fixLabel: made.length === 1 ? 'Review the assignment' : 'Review the assignments',
+      };
+    }
     case 'weaker-child-settings': {
       const shown = (a.weakerChildren ?? []).slice(0, DETAIL_NAMES);
       return {
@@ -72,35 +90,154 @@ interface Kept {
   builtAt: number;
   validUntil: number;
   scan: AlertScan;
+  self: SelfKept;
   ordered: Alert[] | null;
+}
+
+/**
+ * The self-made-assignment alerts, kept beside the scan: their candidates come from SQL
+ * (partial indexes of 0010), a whole read only when nothing is kept, then per change: a
+ * changed schedule is read again by its id, a group whose members changed has its
+ * schedules read again by group. The engine confirms each (selfMadeAlerts).
+ */
+interface SelfKept {
+  candidates: Map<string, SelfMadeCandidate>;
+  alerts: Alert[];
+  /** the alerts hold until then: an assignment behind one ends */
+  until: number;
 }
 const cache = ((globalThis as unknown as { __elevateAlerts?: { kept: Kept | null } }).__elevateAlerts ??= { kept: null });
 
 /** What keeping the alerts cost: tests check that views reuse them and changes patch them. */
-export const alertStats = { scans: 0, patches: 0 };
+export const alertStats = { scans: 0, patches: 0, selfReads: 0, selfPatches: 0 };
 
 /** More logged changes than this since the kept revision and a scan is cheaper than patching. */
 const PATCH_AT_MOST = 5000;
 
-type Changes = { kind: 'none' } | { kind: 'scan' } | { kind: 'scopes'; scopeIds: Set<string> };
+/**
+ * What changed since `since`, from the change log: which scopes' local alerts to look at
+ * again (or "scan"), and which schedules and groups the self-made alerts read again (or
+ * "read them all", when the log no longer covers what was kept).
+ */
+interface Changes {
+  local: { kind: 'none' } | { kind: 'scan' } | { kind: 'scopes'; scopeIds: Set<string> };
+  self: { kind: 'none' } | { kind: 'read' } | { kind: 'patch'; scheduleIds: Set<string>; groupIds: Set<string> };
+}
 
-/** What changed since `since`, from the change log: which scopes' local alerts to look at again, or "scan". */
 function changesSince(db: DbOrTx, index: PolicyIndex, since: number, revision: number): Changes {
-  if (revision === since) return { kind: 'none' };
+  if (revision === since) return { local: { kind: 'none' }, self: { kind: 'none' } };
   const first = db.get<{ m: number | null }>(sql`SELECT min(seq) AS m FROM change_log`)?.m ?? null;
-  if (first === null || first > since + 1) return { kind: 'scan' }; // pruned past what was kept
+  // pruned past what was kept
+  if (first === null || first > since + 1) return { local: { kind: 'scan' }, self: { kind: 'read' } };
   const rows = db.all<{ entity: string; entityId: string }>(sql`SELECT entity, entity_id AS entityId FROM change_log WHERE seq > ${since} AND seq <= ${revision} ORDER BY seq LIMIT ${PATCH_AT_MOST + 1}`);
-  if (rows.length > PATCH_AT_MOST) return { kind: 'scan' };
+  if (rows.length > PATCH_AT_MOST) return { local: { kind: 'scan' }, self: { kind: 'read' } };
   const scopeIds = new Set<string>();
+  const scheduleIds = new Set<string>();
+  const groupIds = new Set<string>();
+  let scan = false;
   for (const r of rows) {
-    if (r.entity === 'resource' || r.entity === 'settings' || r.entity === 'role') return { kind: 'scan' };
-    if (r.entity !== 'schedule') continue; // requests, users and groups raise no alert
-    const scopeId = index.schedules.get(r.entityId)?.scopeId
-      ?? db.get<{ s: string }>(sql`SELECT scope_id AS s FROM eligibility_schedules WHERE id = ${r.entityId} UNION ALL SELECT scope_id FROM assignment_schedules WHERE id = ${r.entityId}`)?.s;
-    if (scopeId === undefined) return { kind: 'scan' };
-    scopeIds.add(scopeId);
+    if (r.entity === 'resource' || r.entity === 'settings' || r.entity === 'role') scan = true;
+    else if (r.entity === 'group') groupIds.add(r.entityId); // memberships: who a group's self-made assignments belong to
+    else if (r.entity === 'schedule') {
+      scheduleIds.add(r.entityId);
+      if (scan) continue;
+      const scopeId = index.schedules.get(r.entityId)?.scopeId
+        ?? db.get<{ s: string }>(sql`SELECT scope_id AS s FROM eligibility_schedules WHERE id = ${r.entityId} UNION ALL SELECT scope_id FROM assignment_schedules WHERE id = ${r.entityId}`)?.s;
+      if (scopeId === undefined) scan = true;
+      else scopeIds.add(scopeId);
+    } // requests and users raise no alert
   }
-  return { kind: 'scopes', scopeIds };
+  return {
+    local: scan ? { kind: 'scan' } : scopeIds.size ? { kind: 'scopes', scopeIds } : { kind: 'none' },
+    self: scheduleIds.size || groupIds.size ? { kind: 'patch', scheduleIds, groupIds } : { kind: 'none' },
+  };
+}
+
+type CandidateRow = {
+  id: string; kind: 'eligible' | 'active'; principalType: 'User' | 'Group'; principalId: string; roleId: string; scopeId: string;
+  createdBy: string; startAt: number; endAt: number | null; revokedAt: number | null; origin: 'assigned' | 'activated';
+};
+
+const toCandidate = (r: CandidateRow): SelfMadeCandidate => ({
+  id: r.id, kind: r.kind, principal: { type: r.principalType, id: r.principalId }, roleId: r.roleId, scopeId: r.scopeId,
+  startAt: r.startAt, endAt: r.endAt, revokedAt: r.revokedAt, origin: r.origin, linkedEligibilityId: null, createdBy: r.createdBy,
+});
+
+const COLS = (kind: 'eligible' | 'active', origin: string) => sql.raw(
+  `s.id AS id, '${kind}' AS kind, s.principal_type AS principalType, s.principal_id AS principalId, s.role_id AS roleId, s.scope_id AS scopeId,
+   s.created_by AS createdBy, s.start_at AS startAt, s.end_at AS endAt, s.revoked_at AS revokedAt, ${origin} AS origin`,
+);
+const NOT_ENDED = (now: number) => sql`s.revoked_at IS NULL AND (s.end_at IS NULL OR s.end_at > ${now})`;
+
+/**
+ * Every candidate, from the partial indexes of migration 0010: a user's own assignments
+ * (created_by = principal_id, activations excluded), and the schedules of groups whose
+ * creator is a member now. Reads the rows that are candidates, never the schedule tables.
+ */
+function readCandidates(db: DbOrTx, now: number): Map<string, SelfMadeCandidate> {
+  const rows = db.all<CandidateRow>(sql`
+    SELECT ${COLS('eligible', "'assigned'")} FROM eligibility_schedules s INDEXED BY eligibility_self_made
+     WHERE s.created_by = s.principal_id AND s.principal_type = 'User' AND ${NOT_ENDED(now)}
+    UNION ALL
+    SELECT ${COLS('active', 's.origin')} FROM assignment_schedules s INDEXED BY assignment_self_made
+     WHERE s.created_by = s.principal_id AND s.origin = 'assigned' AND s.principal_type = 'User' AND ${NOT_ENDED(now)}
+    UNION ALL
+    SELECT ${COLS('eligible', "'assigned'")} FROM eligibility_schedules s INDEXED BY eligibility_group_creator
+      JOIN group_members gm ON gm.group_id = s.principal_id AND gm.user_id = s.created_by
+     WHERE s.principal_type = 'Group' AND ${NOT_ENDED(now)}
+    UNION ALL
+    SELECT ${COLS('active', 's.origin')} FROM assignment_schedules s INDEXED BY assignment_group_creator
+      JOIN group_members gm ON gm.group_id = s.principal_id AND gm.user_id = s.created_by
+     WHERE s.principal_type = 'Group' AND s.origin = 'assigned' AND ${NOT_ENDED(now)}`);
+  alertStats.selfReads++;
+  return new Map(rows.map((r) => [r.id, toCandidate(r)]));
+}
+
+/** A candidate row, if the schedule still is one (primary-key reads). */
+function readCandidate(db: DbOrTx, id: string, now: number): SelfMadeCandidate | undefined {
+  const row = db.get<CandidateRow>(sql`
+    SELECT ${COLS('eligible', "'assigned'")} FROM eligibility_schedules s WHERE s.id = ${id} AND s.created_by IS NOT NULL AND ${NOT_ENDED(now)}
+    UNION ALL
+    SELECT ${COLS('active', 's.origin')} FROM assignment_schedules s WHERE s.id = ${id} AND s.origin = 'assigned' AND s.created_by IS NOT NULL AND ${NOT_ENDED(now)}`);
+  if (!row) return undefined;
+  if (row.principalType === 'User') return row.createdBy === row.principalId ? toCandidate(row) : undefined;
+  const member = db.get(sql`SELECT 1 AS x FROM group_members WHERE group_id = ${row.principalId} AND user_id = ${row.createdBy}`);
+  return member ? toCandidate(row) : undefined;
+}
+
+/** A group's candidates: its schedules whose creator is a member now (by group, over the partial indexes). */
+function readGroupCandidates(db: DbOrTx, groupId: string, now: number): SelfMadeCandidate[] {
+  return db.all<CandidateRow>(sql`
+    SELECT ${COLS('eligible', "'assigned'")} FROM eligibility_schedules s INDEXED BY eligibility_group_creator
+      JOIN group_members gm ON gm.group_id = s.principal_id AND gm.user_id = s.created_by
+     WHERE s.principal_type = 'Group' AND s.principal_id = ${groupId} AND ${NOT_ENDED(now)}
+    UNION ALL
+    SELECT ${COLS('active', 's.origin')} FROM assignment_schedules s INDEXED BY assignment_group_creator
+      JOIN group_members gm ON gm.group_id = s.principal_id AND gm.user_id = s.created_by
+     WHERE s.principal_type = 'Group' AND s.principal_id = ${groupId} AND s.origin = 'assigned' AND ${NOT_ENDED(now)}`).map(toCandidate);
+}
+
+function keepSelf(index: PolicyIndex, candidates: Map<string, SelfMadeCandidate>, now: number): SelfKept {
+  const { alerts, until } = selfMadeAlerts(index, candidates.values(), now);
+  return { candidates, alerts, until };
+}
+
+/** The self-made alerts after the logged changes: only the schedules and groups that changed are read again. */
+function patchSelf(db: DbOrTx, index: PolicyIndex, kept: SelfKept, changes: Changes['self'], now: number): SelfKept {
+  if (changes.kind === 'read') return keepSelf(index, readCandidates(db, now), now);
+  if (changes.kind === 'none') return now >= kept.until ? keepSelf(index, kept.candidates, now) : kept;
+  const candidates = new Map(kept.candidates);
+  for (const id of changes.scheduleIds) {
+    const c = readCandidate(db, id, now);
+    if (c) candidates.set(id, c);
+    else candidates.delete(id);
+  }
+  for (const groupId of changes.groupIds) {
+    for (const [id, c] of candidates) if (c.principal.type === 'Group' && c.principal.id === groupId) candidates.delete(id);
+    for (const c of readGroupCandidates(db, groupId, now)) candidates.set(c.id, c);
+  }
+  alertStats.selfPatches++;
+  return keepSelf(index, candidates, now);
 }
 
 function patch(scan: AlertScan, index: PolicyIndex, scopeIds: Iterable<string>, now: number): void {
@@ -121,25 +258,31 @@ export function alertScan(db: DbOrTx, now: number): { index: PolicyIndex; alerts
   if (!kept || kept.root !== root || now < kept.builtAt || inTx) kept = null;
   if (kept) {
     const changes = changesSince(db, index, kept.revision, revision);
-    if (changes.kind === 'scan') kept = null;
-    else {
+    // kept apart: settings, resource and role changes scan the tenant but leave these alone
+    const self = patchSelf(db, index, kept.self, changes.self, now);
+    const selfChanged = self !== kept.self;
+    if (changes.local.kind === 'scan') {
+      const scan = scanAlerts(index, now);
+      alertStats.scans++;
+      kept = { root, revision, builtAt: now, validUntil: scanValidUntil(scan), scan, self, ordered: null };
+    } else {
       // a copy: a view still holding the old list keeps a consistent one
       const scan: AlertScan = { local: new Map(kept.scan.local), weaker: kept.scan.weaker };
-      const touched = new Set(changes.kind === 'scopes' ? changes.scopeIds : []);
+      const touched = new Set(changes.local.kind === 'scopes' ? changes.local.scopeIds : []);
       // alerts whose schedules have ended since: only those scopes can have changed with time
       if (now >= kept.validUntil) for (const [id, l] of scan.local) if (l.until <= now) touched.add(id);
       if (touched.size) {
         patch(scan, index, touched, now);
-        kept = { root, revision, builtAt: kept.builtAt, validUntil: scanValidUntil(scan), scan, ordered: null };
-      } else kept = { ...kept, revision };
+        kept = { root, revision, builtAt: kept.builtAt, validUntil: scanValidUntil(scan), scan, self, ordered: null };
+      } else kept = { ...kept, revision, self, ordered: selfChanged ? null : kept.ordered };
     }
   }
   if (!kept) {
     const scan = scanAlerts(index, now);
     alertStats.scans++;
-    kept = { root, revision, builtAt: now, validUntil: scanValidUntil(scan), scan, ordered: null };
+    kept = { root, revision, builtAt: now, validUntil: scanValidUntil(scan), scan, self: keepSelf(index, readCandidates(db, now), now), ordered: null };
   }
-  kept.ordered ??= orderedAlerts(kept.scan);
+  kept.ordered ??= orderedAlerts(kept.scan, kept.self.alerts);
   if (!inTx) cache.kept = kept;
   return { index, alerts: kept.ordered };
 }

@@ -39,7 +39,8 @@ describe('concurrent decisions', () => {
       await new Promise((r) => setImmediate(r));
       const decision = (i + offset) % 2 === 0 ? 'Approve' : 'Deny';
       try {
-        const r = decide(connections[i % 2], i % 3 === 0 ? steve : avery, { requestId: req.id, decision, justification: `call ${i}` }, now + 60_000 + i);
+        // Owner requires MFA to approve: each approver holds a fresh MFA moment (as a step-up token gives it)
+        const r = decide(connections[i % 2], i % 3 === 0 ? steve : avery, { requestId: req.id, decision, justification: `call ${i}` }, now + 60_000 + i, { mfaVerifiedAt: now });
         return { ok: true as const, decision: r.decision.decision };
       } catch (e) {
         if (isElevateError(e)) return { ok: false as const, code: e.code, message: e.message };

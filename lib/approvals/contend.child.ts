@@ -20,7 +20,7 @@ async function main() {
   for (const i of args.calls) {
     const decision = i % 2 === 0 ? 'Approve' : 'Deny';
     try {
-      const r = decide(db, approvers[i % approvers.length], { requestId: args.requestId, decision, justification: `process call ${i}` }, args.now + i, { publicUrl: 'http://localhost' });
+      const r = decide(db, approvers[i % approvers.length], { requestId: args.requestId, decision, justification: `process call ${i}` }, args.now + i, { publicUrl: 'http://localhost', mfaVerifiedAt: args.now });
       out.push({ i, ok: true, decision: r.decision.decision, pid: process.pid });
     } catch (e) {
       out.push(isElevateError(e) ? { i, ok: false, code: e.code, message: e.message } : { i, ok: false, code: 'Crash', message: String(e) });

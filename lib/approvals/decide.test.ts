@@ -13,6 +13,9 @@ afterEach(async () => {
   env?.close();
 });
 
+/** Owner requires MFA to approve (its default): the approver's MFA moment, as a step-up token or a code just confirmed gives it */
+const mfa = (at: number) => ({ mfaVerifiedAt: at });
+
 const activeOwner = (db: typeof env.db, userId: string, scopeId: string) =>
   db.select().from(s.assignmentSchedules).where(and(eq(s.assignmentSchedules.principalId, userId), eq(s.assignmentSchedules.scopeId, scopeId))).all();
 
@@ -24,7 +27,7 @@ describe('decide', () => {
     expect(pendingApprovals(db, ids.avery, now + MIN).map((i) => i.id)).toEqual([req.id]);
 
     const approvedAt = now + 10 * MIN;
-    const { request, decision } = decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'Quarter-end fix agreed' }, approvedAt);
+    const { request, decision } = decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'Quarter-end fix agreed' }, approvedAt, mfa(approvedAt));
     expect(request.status).toBe('Provisioned');
     expect(decision).toMatchObject({ approverId: ids.avery, decision: 'Approve', justification: 'Quarter-end fix agreed', decidedAt: approvedAt });
     const [schedule] = activeOwner(db, ids.jen, rg('finance-prod'));
@@ -40,7 +43,7 @@ describe('decide', () => {
     env = freshDb();
     const { db, ids, now } = env;
     const req = submitActivation(db, ids.jen, rg('finance-prod'), now, { startAt: now + 3 * 60 * MIN, durationMinutes: 60 });
-    decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'ok' }, now + 5 * MIN);
+    decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'ok' }, now + 5 * MIN, mfa(now + 5 * MIN));
     expect(activeOwner(db, ids.jen, rg('finance-prod'))[0]).toMatchObject({ startAt: now + 3 * 60 * MIN, endAt: now + 4 * 60 * MIN });
   });
 
@@ -63,7 +66,7 @@ describe('decide', () => {
     const { db, ids, now } = env;
     const req = submitActivation(db, ids.jen, rg('finance-prod'), now);
     const at = Date.UTC(2026, 10, 27, 10, 4);
-    decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'ok' }, at);
+    decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'ok' }, at, mfa(at));
     const e = refusal(() => decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Deny', justification: 'double click' }, at + 1000));
     expect(e.code).toBe('AlreadyDecided');
     expect(e.message).toBe('Already approved by Avery at 27 Nov 2026 10:04 UTC');
@@ -75,7 +78,7 @@ describe('decide', () => {
     const { db, ids, now } = env;
     const req = submitActivation(db, ids.jen, rg('finance-prod'), now);
     db.insert(s.approvalDecisions).values({ id: 'other', requestId: req.id, approverId: ids.steve, decision: 'Deny', justification: 'x', decidedAt: now }).run();
-    const e = refusal(() => decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'ok' }, now + MIN));
+    const e = refusal(() => decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'ok' }, now + MIN, mfa(now + MIN)));
     expect(e.code).toBe('AlreadyDecided');
     expect(e.message).toMatch(/^Already denied by Steve Admin at /);
     expect(activeOwner(db, ids.jen, rg('finance-prod'))).toEqual([]);
@@ -92,7 +95,7 @@ describe('decide', () => {
 
     setOwnerApproval(db, SUB, [ids.avery], { approverJustificationRequired: false });
     const lax = submitActivation(db, ids.jen, SUB, now);
-    expect(decide(db, userRow(db, ids.avery), { requestId: lax.id, decision: 'Approve' }, now + MIN).request.status).toBe('Provisioned');
+    expect(decide(db, userRow(db, ids.avery), { requestId: lax.id, decision: 'Approve' }, now + MIN, mfa(now)).request.status).toBe('Provisioned');
   });
 
   it('Jen cannot decide her own request even when she is a named approver', () => {
@@ -122,7 +125,7 @@ describe('decide', () => {
     const d = requestDetail(db, ids.steve, req.id, now)!;
     expect(d.approvalReasons).toContain('Steve Admin approves as PIM administrator (no approvers named)');
     expect(d.item.approverNames).toEqual(['Tenant PIM administrators (Steve Admin)']);
-    expect(decide(db, userRow(db, ids.steve), { requestId: req.id, decision: 'Approve', justification: 'PIM admin ok' }, now + MIN).request.status).toBe('Provisioned');
+    expect(decide(db, userRow(db, ids.steve), { requestId: req.id, decision: 'Approve', justification: 'PIM admin ok' }, now + MIN, mfa(now + MIN)).request.status).toBe('Provisioned');
   });
 
   it('someone who is not an approver is refused and nothing is written', () => {
@@ -140,7 +143,7 @@ describe('decide', () => {
     const a = submitActivation(db, ids.jen, SUB, now);
     const b = submitActivation(db, ids.jen, rg('finance-prod'), now);
     decide(db, userRow(db, ids.avery), { requestId: a.id, decision: 'Deny', justification: 'not now' }, now + MIN);
-    const results = decideMany(db, userRow(db, ids.avery), { requestIds: [a.id, b.id], decision: 'Approve', justification: 'batch' }, now + 2 * MIN);
+    const results = decideMany(db, userRow(db, ids.avery), { requestIds: [a.id, b.id], decision: 'Approve', justification: 'batch' }, now + 2 * MIN, mfa(now + 2 * MIN));
     expect(results).toEqual([
       { requestId: a.id, ok: false, code: 'AlreadyDecided', message: expect.stringMatching(/^Already denied by Avery at /) },
       { requestId: b.id, ok: true, message: 'Approved', status: 'Provisioned' },

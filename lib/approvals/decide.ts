@@ -3,8 +3,9 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { approvalDecisions, requests, type ApprovalDecision, type RequestRow, type User } from '@/db/schema';
-import { canDecide, describe, resolveApprovers, type PolicyIndex } from '@/lib/policy';
+import { canDecide, describe, resolveApprovers, type Decision, type NameLookup, type PolicyIndex } from '@/lib/policy';
 import { ElevateError, isElevateError } from '@/lib/errors';
+import { sessionMfaVerifiedAt, verifyMfaStepUp } from '@/lib/auth/mfa';
 import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
 import { scheduleDelivery } from '@/lib/notify/deliver';
@@ -19,11 +20,20 @@ export interface DecideInput {
   requestId: string;
   decision: DecisionKind;
   justification?: string;
+  /**
+   * The approver's 6-digit TOTP code, confirming this decision when its settings require MFA
+   * to approve (rule 11). Verified (and burnt) only when the decision needs it.
+   */
+  mfaCode?: string;
 }
 export interface DecideOptions {
   channel?: 'portal' | 'api';
   /** absolute base for links in e-mails; defaults to config().publicUrl */
   publicUrl?: string;
+  /** the portal session deciding: its MFA step-up counts as the approver's MFA moment, and a code verified here marks it */
+  sessionId?: string | null;
+  /** an MFA moment the caller already holds: the API step-up token's, or the one code of a batch */
+  mfaVerifiedAt?: number | null;
 }
 export interface DecideResult {
   request: RequestRow;
@@ -45,7 +55,7 @@ export function decide(db: Db, approver: User, input: DecideInput, now: number, 
   const publicUrl = opts.publicUrl ?? config().publicUrl;
   let result: DecideResult;
   try {
-    result = db.transaction((tx) => decideInTx(tx, approver, input, now, opts.channel ?? 'portal', publicUrl), { behavior: 'immediate' });
+    result = db.transaction((tx) => decideInTx(tx, approver, input, now, opts, publicUrl), { behavior: 'immediate' });
   } catch (e) {
     if (isUniqueViolation(e)) {
       const row = loadRow(db, input.requestId);
@@ -57,7 +67,23 @@ export function decide(db: Db, approver: User, input: DecideInput, now: number, 
   return result;
 }
 
-function decideInTx(tx: Tx, approver: User, input: DecideInput, now: number, channel: 'portal' | 'api', publicUrl: string): DecideResult {
+const clean = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
+const latest = (a: number | null | undefined, b: number | null | undefined) => (a == null ? b ?? null : b == null ? a : Math.max(a, b));
+
+/** The approver's MFA moment before any code of this call: the caller's (step-up token, batch) or this session's step-up, whichever is later. */
+function mfaMoment(db: Db | Tx, approverId: string, opts: DecideOptions): number | null {
+  return latest(opts.mfaVerifiedAt, sessionMfaVerifiedAt(db, approverId, opts.sessionId ?? null));
+}
+
+/** Rule 11's refusal: MfaRequired with the engine's violation described (ARM reads it as Azure's MfaRule plus how to step up). */
+function mfaRefusal(verdict: Decision, names: NameLookup): ElevateError {
+  const described = verdict.violations.map((v) => ({ ...v, message: describe(v, names) }));
+  const message = described.map((v) => v.message).join('. ');
+  return new ElevateError('MfaRequired', message, { fieldErrors: { mfaCode: [message] }, details: described });
+}
+
+function decideInTx(tx: Tx, approver: User, input: DecideInput, now: number, opts: DecideOptions, publicUrl: string): DecideResult {
+  const channel = opts.channel ?? 'portal';
   const row = loadRow(tx, input.requestId);
   if (!row) throw new ElevateError('NotFound', 'No such request');
   const index = policyIndex(tx);
@@ -66,8 +92,10 @@ function decideInTx(tx: Tx, approver: User, input: DecideInput, now: number, cha
   if (status !== 'PendingApproval') throw new ElevateError('AlreadyDecided', settledMessage(tx, row, status));
 
   const names = nameLookup(index);
-  const verdict = canDecide(index, approver.id, fact, now);
-  if (!verdict.allowed) {
+  let mfaAt = mfaMoment(tx, approver.id, opts);
+  let verdict = canDecide(index, approver.id, fact, now, { decision: input.decision, mfaVerifiedAt: mfaAt });
+  // who may decide first; the MFA step (rule 11) comes last, so a code is never spent on a decision refused for another reason
+  if (!verdict.allowed && verdict.violations.length === 0) {
     throw new ElevateError('AuthorizationFailed', verdict.reasons.map((r) => describe(r, names)).join('. '), { details: verdict.reasons });
   }
   const justification = input.justification?.trim() || null;
@@ -75,6 +103,13 @@ function decideInTx(tx: Tx, approver: User, input: DecideInput, now: number, cha
     const msg = `A justification is required to ${input.decision === 'Approve' ? 'approve' : 'deny'} ${names.role(row.roleId)} on ${names.scope(row.scopeId)}`;
     throw new ElevateError('InvalidRequest', msg, { fieldErrors: { justification: [msg] } });
   }
+  const code = clean(input.mfaCode);
+  if (!verdict.allowed && code) {
+    // the code is this decision's MFA moment, burnt with it; if the decision rolls back, the code stays unused
+    mfaAt = verifyMfaStepUp(tx, approver.id, code, now, opts.sessionId ?? null);
+    verdict = canDecide(index, approver.id, fact, now, { decision: input.decision, mfaVerifiedAt: mfaAt });
+  }
+  if (!verdict.allowed) throw mfaRefusal(verdict, names);
 
   const decision: ApprovalDecision = {
     id: crypto.randomUUID(), requestId: row.id, approverId: approver.id, decision: input.decision, justification, decidedAt: now,
@@ -91,7 +126,10 @@ function decideInTx(tx: Tx, approver: User, input: DecideInput, now: number, cha
     at: now, actor, action: input.decision === 'Approve' ? 'Request approved' : 'Request denied',
     principal: { type: row.principalType, id: row.principalId, name: names.principal({ type: row.principalType, id: row.principalId }) },
     role: { id: row.roleId, name: names.role(row.roleId) }, scopeId: row.scopeId, requestId: row.id, justification,
-    details: { decision: input.decision, channel, requestType: row.requestType, reasons: verdict.reasons },
+    details: {
+      decision: input.decision, channel, requestType: row.requestType, reasons: verdict.reasons,
+      ...(verdict.mfaRequired && input.decision === 'Approve' ? { approverMfaVerifiedAt: mfaAt } : {}),
+    },
   });
   tellPeople(tx, index, settled, decision, approver, now, publicUrl);
   return { request: settled, decision };
@@ -147,13 +185,36 @@ export interface DecideManyResult {
   status?: RequestRow['status'];
 }
 
-/** Bulk decisions: each request settles in its own transaction, so one refusal never blocks the rest. */
+/** Would approving any of these requests go through but for an MFA moment that `mfaAt` does not give (rule 11)? */
+function batchNeedsMfa(db: Db, approver: User, requestIds: string[], input: { decision: DecisionKind; justification?: string }, mfaAt: number | null, now: number): boolean {
+  if (input.decision !== 'Approve') return false;
+  const index = policyIndex(db);
+  const justified = !!input.justification?.trim();
+  return requestIds.some((id) => {
+    const row = loadRow(db, id);
+    if (!row || (!justified && snapshotSettings(row).approverJustificationRequired)) return false;
+    return canDecide(index, approver.id, loadRequestFact(db, row), now, { decision: input.decision, mfaVerifiedAt: mfaAt }).violations.length > 0;
+  });
+}
+
+/**
+ * Bulk decisions: each request settles in its own transaction, so one refusal never blocks
+ * the rest. One MFA moment covers the batch (rule 11): a code given with it is verified once,
+ * before the first decision, when any of them needs it; a wrong code refuses the whole batch
+ * (InvalidMfaCode) and decides nothing.
+ */
 export function decideMany(
-  db: Db, approver: User, input: { requestIds: string[]; decision: DecisionKind; justification?: string }, now: number, opts: DecideOptions = {},
+  db: Db, approver: User, input: { requestIds: string[]; decision: DecisionKind; justification?: string; mfaCode?: string }, now: number, opts: DecideOptions = {},
 ): DecideManyResult[] {
-  return [...new Set(input.requestIds)].map((requestId) => {
+  const ids = [...new Set(input.requestIds)];
+  let mfaVerifiedAt = mfaMoment(db, approver.id, opts);
+  const code = clean(input.mfaCode);
+  if (code && batchNeedsMfa(db, approver, ids, input, mfaVerifiedAt, now)) {
+    mfaVerifiedAt = db.transaction((tx) => verifyMfaStepUp(tx, approver.id, code, now, opts.sessionId ?? null), { behavior: 'immediate' });
+  }
+  return ids.map((requestId) => {
     try {
-      const r = decide(db, approver, { requestId, decision: input.decision, justification: input.justification }, now, opts);
+      const r = decide(db, approver, { requestId, decision: input.decision, justification: input.justification }, now, { ...opts, mfaVerifiedAt });
       return { requestId, ok: true, message: input.decision === 'Approve' ? 'Approved' : 'Denied', status: r.request.status };
     } catch (e) {
       if (isElevateError(e)) return { requestId, ok: false, code: e.code, message: e.message };

@@ -84,7 +84,11 @@ export function requestDetail(db: Db, viewerId: string, requestId: string, now: 
 
   return {
     item,
-    approvalReasons: approvalReasons.map((r) => describe(r, names)),
+    approvalReasons: [
+      ...approvalReasons.map((r) => describe(r, names)),
+      // rule 11: said before the click, not after a refusal
+      ...(item.mfaToApprove ? [`Approving needs the approver's MFA: ${names.role(row.roleId)} on ${names.scope(row.scopeId)} requires MFA to approve`] : []),
+    ],
     canDecide: verdict.allowed,
     decideReasons: verdict.reasons.map((r) => describe(r, names)),
     settled: item.status === 'PendingApproval' ? null : settledMessage(db, row, item.status as never),

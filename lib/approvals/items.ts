@@ -2,11 +2,11 @@ import 'server-only';
 import { inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { requestApprovers, resources, users, type RequestRow } from '@/db/schema';
-import { requestStatus, resolveApprovers, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
+import { decisionNeedsMfa, requestStatus, resolveApprovers, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
 import { requestFact } from '@/lib/tenant/snapshot';
 import { scopeCrumbs, scopePathText } from '@/lib/portal/scope-path';
 import { nameLookup } from './names';
-import { snapshotSettings } from './settled';
+import { snapshotSettings, withCapturedSettings } from './settled';
 import type { ApprovalItem } from './types';
 
 /** Turns request rows into what people read, with a handful of batched lookups (no per-row queries). */
@@ -37,7 +37,7 @@ export function toItems(db: DbOrTx, index: PolicyIndex, rows: RequestRow[], now:
       .map((r) => [r.id, r.armId]),
   );
   return rows.map((r) => {
-    const fact = requestFact(r, approvers.get(r.id) ?? []);
+    const fact = withCapturedSettings(requestFact(r, approvers.get(r.id) ?? []), r);
     const resolved = resolveApprovers(index, fact.approvers, r.requesterId);
     const requester = people.get(r.requesterId);
     const snap = snapshotSettings(r);
@@ -60,6 +60,7 @@ export function toItems(db: DbOrTx, index: PolicyIndex, rows: RequestRow[], now:
       createdAt: r.createdAt,
       approvalDeadline: r.approvalDeadline,
       justificationRequired: snap.approverJustificationRequired,
+      mfaToApprove: decisionNeedsMfa(index, fact),
       approverNames: byAdmins ? [`Tenant PIM administrators (${resolved.refs.map(names.principal).join(', ') || 'none'})`] : resolved.refs.map(names.principal),
       channel: r.channel,
     };

@@ -6,14 +6,20 @@ import { DEFAULT_SETTINGS, requestStatus, type PrincipalRef, type RequestFact, t
 import { requestFact } from '@/lib/tenant/snapshot';
 import { utcStamp } from './names';
 
-/** The request with its approvers as the engine sees it. */
+/** The request with its approvers, and the settings it captured that its decision depends on, as the engine sees it. */
 export function loadRequestFact(db: DbOrTx, row: RequestRow): RequestFact {
   const approvers: PrincipalRef[] = db
     .select({ type: requestApprovers.principalType, id: requestApprovers.principalId })
     .from(requestApprovers)
     .where(eq(requestApprovers.requestId, row.id))
     .all();
-  return requestFact(row, approvers);
+  return withCapturedSettings(requestFact(row, approvers), row);
+}
+
+/** "Require MFA to approve" as the request captured it at submission (absent from snapshots older than the setting: the engine then reads the current settings). */
+export function withCapturedSettings(fact: RequestFact, row: RequestRow): RequestFact {
+  const mfa = snapshotSettings(row).approvalRequireMfa;
+  return mfa === undefined ? fact : { ...fact, approvalRequireMfa: mfa };
 }
 
 export function decisionOf(db: DbOrTx, requestId: string): (ApprovalDecision & { approverName: string }) | undefined {
@@ -61,12 +67,15 @@ export function settledMessage(db: DbOrTx, row: RequestRow, status: RequestStatu
  * requester's service); later edits change future requests only. `byPimAdmins` is true
  * when the settings named no approver, so the tenant PIM administrators decide.
  */
-export function snapshotSettings(row: RequestRow): { approverJustificationRequired: boolean; byPimAdmins: boolean } {
+export function snapshotSettings(row: RequestRow): { approverJustificationRequired: boolean; byPimAdmins: boolean; approvalRequireMfa?: boolean } {
   try {
     const parsed = row.settingsSnapshot ? (JSON.parse(row.settingsSnapshot) as Record<string, unknown>) : null;
     const s = (parsed && typeof parsed.settings === 'object' ? parsed.settings : parsed) as Record<string, unknown> | null;
     if (s && typeof s.approverJustificationRequired === 'boolean') {
-      return { approverJustificationRequired: s.approverJustificationRequired, byPimAdmins: Array.isArray(s.approvers) && s.approvers.length === 0 };
+      return {
+        approverJustificationRequired: s.approverJustificationRequired, byPimAdmins: Array.isArray(s.approvers) && s.approvers.length === 0,
+        ...(typeof s.approvalRequireMfa === 'boolean' ? { approvalRequireMfa: s.approvalRequireMfa } : {}),
+      };
     }
   } catch {
     // an unreadable snapshot falls back to the safe default below

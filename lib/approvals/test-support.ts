@@ -4,7 +4,7 @@ import type { Db } from '@/db/client';
 import * as s from '@/db/schema';
 import { DEMO_SUBSCRIPTION } from '@/db/seed/demo';
 import { OWNER } from '@/db/builtin-roles';
-import { DEFAULT_SETTINGS } from '@/lib/policy';
+import { defaultSettingsFor } from '@/lib/policy';
 import { submitActivation as submitRequesterActivation } from '@/lib/activation';
 import { settingsToRow } from '@/db/mappers';
 
@@ -37,14 +37,16 @@ export function submitActivation(
   return db.select().from(s.requests).where(eq(s.requests.id, req.requestId)).get()!;
 }
 
-/** Replace the Owner settings at a scope: approval on/off, named approvers, approver justification. */
-export function setOwnerApproval(db: Db, scopeId: string, approverIds: string[], opts: { approverJustificationRequired?: boolean; timeoutMinutes?: number } = {}) {
+/** Replace the Owner settings at a scope: approval on, named approvers, approver justification, MFA to approve (Owner's default: on). */
+export function setOwnerApproval(db: Db, scopeId: string, approverIds: string[], opts: { approverJustificationRequired?: boolean; timeoutMinutes?: number; approvalRequireMfa?: boolean } = {}) {
+  const defaults = defaultSettingsFor(OWNER);
   db.transaction((tx) => {
     const existing = tx.select().from(s.roleSettings).where(and(eq(s.roleSettings.scopeId, scopeId), eq(s.roleSettings.roleId, OWNER))).get();
     const values = settingsToRow({
-      ...DEFAULT_SETTINGS, approvalRequired: true,
+      ...defaults, approvalRequired: true,
       approverJustificationRequired: opts.approverJustificationRequired ?? true,
-      approvalTimeoutMinutes: opts.timeoutMinutes ?? DEFAULT_SETTINGS.approvalTimeoutMinutes,
+      approvalTimeoutMinutes: opts.timeoutMinutes ?? defaults.approvalTimeoutMinutes,
+      approvalRequireMfa: opts.approvalRequireMfa ?? defaults.approvalRequireMfa,
     });
     let id = existing?.id;
     if (existing) tx.update(s.roleSettings).set(values).where(eq(s.roleSettings.id, existing.id)).run();

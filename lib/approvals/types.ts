@@ -24,6 +24,8 @@ export interface ApprovalItem {
   approvalDeadline: number | null;
   /** the settings captured at submission ask the approver to justify the decision */
   justificationRequired: boolean;
+  /** approving asks the approver for a fresh MFA code (its settings require MFA to approve; rule 11) */
+  mfaToApprove: boolean;
   /** named approvers (or the PIM administrators) as people read them */
   approverNames: string[];
   channel: 'portal' | 'api';

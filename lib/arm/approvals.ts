@@ -142,14 +142,19 @@ const Review = z.object({
 });
 const ReviewBody = z.union([z.object({ properties: Review }), Review], { message: 'send {"reviewResult": "Approve" | "Deny", "justification": "…"}, with or without a "properties" wrapper' });
 
-/** PUT or PATCH a stage: the decision goes through the same approvals service as the portal. */
+/**
+ * PUT or PATCH a stage: the decision goes through the same approvals service as the portal.
+ * An approval whose settings require MFA to approve takes its MFA moment from the bearer
+ * token: a step-up token (ADR 060); with a personal token it is refused as Azure's MfaRule,
+ * the details saying how to step up.
+ */
 export async function reviewStage(ctx: ArmContext, id: string, stageId: string, req: Request): Promise<Response> {
   checkStage(id, stageId);
   const { row } = loadApproval(ctx, id);
   const body = await readBody(req, ReviewBody);
   const review = 'properties' in body ? body.properties : body;
   if (!review) throw badRequest('InvalidRequestContent', 'reviewResult is required.');
-  decide(ctx.db, ctx.user, { requestId: row.id, decision: review.reviewResult, justification: review.justification ?? undefined }, ctx.now, { channel: 'api' });
+  decide(ctx.db, ctx.user, { requestId: row.id, decision: review.reviewResult, justification: review.justification ?? undefined }, ctx.now, { channel: 'api', mfaVerifiedAt: ctx.mfaVerifiedAt });
   const after = loadApproval(ctx, id);
   return armJson(stageToArm(ctx, after.b, after.row));
 }

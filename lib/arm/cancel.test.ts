@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '@/db/schema';
-import { createApiToken } from '@/lib/tokens/tokens';
+import { mintToken } from '@/lib/tokens/test-support';
 import { deliveryIdle } from '@/lib/notify/deliver';
 import { freshDb } from '@/tests/support/db';
 import { apiCall, buildScenario, rg, SCOPES, type Scenario } from './lists.scenario';
@@ -37,7 +37,7 @@ describe('cancel outcomes', () => {
   it('a request whose approval window has passed timed out: nothing to cancel', async () => {
     // a token that outlives the 24 h approval window (the scenario's last one day)
     const jen = s.t.db.select().from(users).where(eq(users.id, s.t.ids.jen)).get()!;
-    const token = createApiToken(s.t.db, jen, { name: 'cancel test', expiresInDays: 7 }, s.t.now).token;
+    const token = mintToken(s.t.db, jen, { name: 'cancel test', expiresInDays: 7 }, s.t.now);
     const r = await apiCall(s.t, token, 'POST', cancel(SCOPES.sub, pending), undefined, s.t.now + 3 * 86_400_000);
     expect([r.status, r.json.error.code]).toEqual([409, 'RoleAssignmentRequestTimedOut']);
     expect(r.json.error.message).toMatch(/timed out at .* UTC without a decision/);

@@ -132,9 +132,9 @@ describe('API lists on a generated tenant', () => {
     const manager = t.sqlite.prepare(`SELECT a.principal_id AS id FROM assignment_schedules a JOIN resources r ON r.id = a.scope_id
       WHERE a.principal_type = 'User' AND a.role_id = ? AND r.kind = 'resourceGroup' AND a.start_at <= ? AND (a.end_at IS NULL OR a.end_at > ?) AND a.revoked_at IS NULL LIMIT 1`).get(ROLE_IDS.owner, t.now, t.now) as { id: string };
     expect(manager).toBeTruthy();
-    const { createApiToken } = await import('@/lib/tokens/tokens');
+    const { mintToken } = await import('@/lib/tokens/test-support');
     const user = t.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, manager.id) }).sync()!;
-    const managerToken = createApiToken(t.db, user, { name: 'scale test', expiresInDays: 1 }, t.now).token;
+    const managerToken = mintToken(t.db, user, { name: 'scale test', expiresInDays: 1 }, t.now);
     const subOfManager = (t.sqlite.prepare(`SELECT p.id FROM assignment_schedules a JOIN resources r ON r.id = a.scope_id JOIN resources p ON p.id = r.parent_id
       WHERE a.principal_id = ? AND a.role_id = ? AND r.kind = 'resourceGroup' LIMIT 1`).get(manager.id, ROLE_IDS.owner) as { id: string }).id;
     const cases: [string, string, string][] = [
@@ -159,9 +159,9 @@ describe('API lists on a generated tenant', () => {
     const owner = t.sqlite.prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, origin)
       VALUES (?, 'User', ?, ?, ?, ?, NULL, ?, ?, 'assigned')`);
     grown.leaves.slice(0, 1200).forEach((leaf, i) => owner.run(`22222222-0000-4000-8000-${String(i).padStart(12, '0')}`, userId, ROLE_IDS.owner, leaf, t.now - 1, t.now - 1, t.now - 1));
-    const { createApiToken } = await import('@/lib/tokens/tokens');
+    const { mintToken } = await import('@/lib/tokens/test-support');
     const user = t.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, userId) }).sync()!;
-    const token = createApiToken(t.db, user, { name: 'scale test', expiresInDays: 1 }, t.now).token;
+    const token = mintToken(t.db, user, { name: 'scale test', expiresInDays: 1 }, t.now);
     for (const plan of [null, 'order', 'scope'] as const) {
       planOverride.region = plan;
       for (const view of ['schedule', 'instance'] as const) {
@@ -197,8 +197,8 @@ describe('API lists on a generated tenant', () => {
     });
     const idx = policyIndex(t.db);
     const decides = (userId: string, r: Record<string, string | number | null>) => canDecide(idx, userId, fact(r), t.now).allowed;
-    const { createApiToken } = await import('@/lib/tokens/tokens');
-    const tokenOf = (userId: string) => createApiToken(t.db, t.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, userId) }).sync()!, { name: 'scale', expiresInDays: 1 }, t.now).token;
+    const { mintToken } = await import('@/lib/tokens/test-support');
+    const tokenOf = (userId: string) => mintToken(t.db, t.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, userId) }).sync()!, { name: 'scale', expiresInDays: 1 }, t.now);
     for (const [label, userId, token] of [['steve', t.ids.steve, tokens.steve], ['avery', t.ids.avery, tokens.avery], ['group member', member, tokenOf(member)]] as const) {
       const asApprover = await allPages(t, token, list(ROOT, 'roleAssignmentScheduleRequests', '&$filter=asApprover()&$top=40'));
       expect(new Set(asApprover.items.map((i) => i.name)), `${label} asApprover()`).toEqual(new Set(rows.filter((r) => r.kind === 'assignment' && decides(userId, r)).map((r) => r.id)));

@@ -4,7 +4,8 @@ import { users } from '@/db/schema';
 import { DEMO_SUBSCRIPTION, DEMO_TENANT_ID, DEMO_TOTP_SECRET } from '@/db/seed/demo';
 import { totpCode } from '@/lib/auth/totp';
 import { createGroup, setMembership } from '@/lib/groups';
-import { createApiToken, createStepUpToken } from '@/lib/tokens/tokens';
+import { createStepUpToken } from '@/lib/tokens/tokens';
+import { mintToken } from '@/lib/tokens/test-support';
 import { managementGroupId } from '@/lib/resources/arm-id';
 import type { freshDb } from '@/tests/support/db';
 import { serveArm } from './dispatch';
@@ -50,7 +51,7 @@ export function tokensFor(t: Fresh): Record<Persona, string> {
   const out = {} as Record<Persona, string>;
   for (const p of PERSONAS) {
     const user = t.db.select().from(users).where(eq(users.id, t.ids[p])).get()!;
-    out[p] = createApiToken(t.db, user, { name: 'lists test', expiresInDays: 1 }, t.now).token;
+    out[p] = mintToken(t.db, user, { name: 'lists test', expiresInDays: 1 }, t.now);
   }
   return out;
 }
@@ -84,7 +85,8 @@ export async function buildScenario(t: Fresh): Promise<Scenario> {
   await put(jen, rg('finance-test'), 'roleAssignmentScheduleRequests', activate(OWNER, 'PT1H'));
   const prod = await put(jen, SCOPES.prod, 'roleAssignmentScheduleRequests', activate(OWNER, 'PT2H'));
   await put(jen, SCOPES.sub, 'roleAssignmentScheduleRequests', activate(OWNER, 'PT1H'));
-  const review = await call('avery', 'PUT', `/providers/Microsoft.Authorization/roleAssignmentApprovals/${prod.name}/stages/${prod.name}?api-version=2021-01-01-preview`, { reviewResult: 'Approve', justification: 'Scenario' });
+  // Owner on finance-prod requires MFA to approve (Owner's default): Avery approves with a step-up token
+  const review = await apiCall(t, stepUp('avery'), 'PUT', `/providers/Microsoft.Authorization/roleAssignmentApprovals/${prod.name}/stages/${prod.name}?api-version=2021-01-01-preview`, { reviewResult: 'Approve', justification: 'Scenario' });
   if (review.status !== 200) throw new Error(`approval failed: ${JSON.stringify(review.json)}`);
   const sam = stepUp('sam');
   await put(sam, vm('finance-dev', 1), 'roleAssignmentScheduleRequests', { principalId: t.ids.sam, roleDefinitionId: roleDef(CONTRIBUTOR), requestType: 'SelfActivate', scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } }, justification: 'Scenario' });

@@ -13,6 +13,12 @@ describe("the engine's violations in Azure's words", () => {
     expect(AZURE_RULE['justification-required']).toBe('JustificationRule');
     expect(AZURE_RULE['ticket-required']).toBe('TicketingRule');
     expect(AZURE_RULE['no-approver']).toBe('ApprovalRule');
+    // rule 11: an approval without the approver's MFA reads as Azure's MFA rule, so the step-up detail follows it
+    expect(AZURE_RULE['approval-mfa-required']).toBe('MfaRule');
+    expect(policyRefusal([{ code: 'approval-mfa-required', setting: 'approvalRequireMfa', message: 'm' }]).details).toEqual([
+      { code: 'MfaRule', message: 'm', target: 'Approval_EndUser_Assignment' }, STEP_UP_DETAIL,
+    ]);
+    expect(AZURE_RULE['self-membership']).toBe('SeparationOfDutiesRule');
     for (const c of ['eligibility-not-found', 'not-eligible-at-scope', 'eligibility-expired', 'eligibility-revoked', 'eligibility-not-started', 'scope-not-managed'] as const) {
       expect(AZURE_RULE[c], c).toBe('EligibilityRule');
     }

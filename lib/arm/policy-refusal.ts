@@ -49,6 +49,9 @@ export const AZURE_RULE: Record<ViolationCode, string> = {
   // rule 10: Elevate's own, named in Azure's style
   'self-grant': 'SeparationOfDutiesRule',
   'weakens-own-settings': 'SeparationOfDutiesRule',
+  'self-membership': 'SeparationOfDutiesRule',
+  // rule 11: an approval without the approver's fresh MFA moment reads as Azure's MFA rule (and gets the step-up detail)
+  'approval-mfa-required': 'MfaRule',
 };
 
 /** The roleManagementPolicies rule (policy-rules.ts) that carries each setting. */
@@ -58,6 +61,7 @@ const POLICY_RULE_OF_SETTING: Partial<Record<keyof RoleSettings, string>> = {
   activationRequireJustification: 'Enablement_EndUser_Assignment',
   activationRequireTicket: 'Enablement_EndUser_Assignment',
   approvalRequired: 'Approval_EndUser_Assignment',
+  approvalRequireMfa: 'Approval_EndUser_Assignment',
   eligiblePermanentAllowed: 'Expiration_Admin_Eligibility',
   eligibleMaxDays: 'Expiration_Admin_Eligibility',
   activePermanentAllowed: 'Expiration_Admin_Assignment',
@@ -100,6 +104,8 @@ const TARGET_OF_CODE: Record<ViolationCode, string> = {
   'activation-not-extendable': 'properties.targetRoleAssignmentScheduleId',
   'self-grant': 'properties.principalId',
   'weakens-own-settings': 'properties.rules',
+  'self-membership': 'members',
+  'approval-mfa-required': 'Authorization',
 };
 
 export const STEP_UP_PATH = '/api/tokens/step-up';

@@ -23,6 +23,17 @@ describe('role settings ⇄ ARM policy rules', () => {
     expect(applyRules(DEFAULT_SETTINGS, settingsToRules(s, names) as Record<string, unknown>[])).toEqual(s);
   });
 
+  it('carries "require MFA to approve" as isApproverMfaRequired on the approval rule, both ways', () => {
+    const owner: RoleSettings = { ...DEFAULT_SETTINGS, approvalRequireMfa: true };
+    expect(byId(settingsToRules(owner, names), 'Approval_EndUser_Assignment').setting.isApproverMfaRequired).toBe(true);
+    expect(byId(settingsToRules(DEFAULT_SETTINGS, names), 'Approval_EndUser_Assignment').setting.isApproverMfaRequired).toBe(false);
+    expect(applyRules(owner, [{ id: 'Approval_EndUser_Assignment', setting: { isApproverMfaRequired: false } }])).toEqual(DEFAULT_SETTINGS);
+    expect(applyRules(DEFAULT_SETTINGS, settingsToRules(owner, names) as Record<string, unknown>[])).toEqual(owner);
+    // left out, it keeps its value (Azure's own scripts never send it)
+    expect(applyRules(owner, [{ id: 'Approval_EndUser_Assignment', setting: { isApprovalRequired: true } }]).approvalRequireMfa).toBe(true);
+    expect(() => applyRules(owner, [{ id: 'Approval_EndUser_Assignment', setting: { isApproverMfaRequired: 'yes' } }])).toThrow(/isApproverMfaRequired must be true or false/);
+  });
+
   it('applies only the rules given', () => {
     const next = applyRules(DEFAULT_SETTINGS, [
       { id: 'expiration_enduser_assignment', maximumDuration: 'PT4H' },

@@ -43,6 +43,8 @@ export function settingsToRules(s: RoleSettings, nameOf: NameOf) {
       id: 'Approval_EndUser_Assignment', ruleType: 'RoleManagementPolicyApprovalRule', target: target('EndUser', 'Assignment'),
       setting: {
         isApprovalRequired: s.approvalRequired, isApprovalRequiredForExtension: false, isRequestorJustificationRequired: s.activationRequireJustification,
+        // Elevate's own, beside Azure's fields: approving needs the approver's fresh MFA moment (rule 11)
+        isApproverMfaRequired: s.approvalRequireMfa,
         approvalMode: 'SingleStage',
         approvalStages: [{
           approvalStageTimeOutInDays: s.approvalTimeoutMinutes / 1440, isApproverJustificationRequired: s.approverJustificationRequired,
@@ -145,6 +147,8 @@ function applyApproval(s: RoleSettings, setting: unknown, id: string) {
   const st = setting as Record<string, unknown>;
   const required = bool(st, 'isApprovalRequired', id);
   if (required !== undefined) s.approvalRequired = required;
+  const mfa = bool(st, 'isApproverMfaRequired', id);
+  if (mfa !== undefined) s.approvalRequireMfa = mfa;
   if (st.approvalMode !== undefined && st.approvalMode !== null && st.approvalMode !== 'SingleStage') {
     throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: Elevate approves in a single stage; approvalMode must be SingleStage.`);
   }

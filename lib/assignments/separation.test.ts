@@ -4,7 +4,7 @@ import { freshDb } from '@/tests/support/db';
 import { deliveryIdle } from '@/lib/notify/deliver';
 import { DEMO_SUBSCRIPTION } from '@/db/seed/demo';
 import * as s from '@/db/schema';
-import { DEFAULT_SETTINGS, ROLE_IDS } from '@/lib/policy';
+import { DEFAULT_SETTINGS, defaultSettingsFor, ROLE_IDS } from '@/lib/policy';
 import { submitActivation } from '@/lib/activation/submit';
 import { decide } from '@/lib/approvals/decide';
 import { isElevateError, type ElevateError } from '@/lib/errors';
@@ -40,7 +40,7 @@ beforeEach(() => {
   const elig = t.db.select().from(s.eligibilitySchedules).where(and(eq(s.eligibilitySchedules.principalId, t.ids.jen), eq(s.eligibilitySchedules.roleId, ROLE_IDS.owner))).get()!;
   const ask = (scope: string, minutes: number) => submitActivation(t.db, jen, { eligibilityId: elig.id, scopeIds: [scope], durationMinutes: minutes, justification: 'Quarter close', mfaVerifiedAt: t.now }, t.now).requests[0];
   const pending = ask(rg('finance-prod'), 120);
-  decide(t.db, user(t.ids.avery), { requestId: pending.requestId, decision: 'Approve', justification: 'ok' }, t.now);
+  decide(t.db, user(t.ids.avery), { requestId: pending.requestId, decision: 'Approve', justification: 'ok' }, t.now, { mfaVerifiedAt: t.now });
   ask(rg('finance-test'), 60);
   prodActivation = t.db.select().from(s.assignmentSchedules).where(and(eq(s.assignmentSchedules.principalId, t.ids.jen), eq(s.assignmentSchedules.scopeId, rg('finance-prod')))).get()!.id;
 });
@@ -122,13 +122,13 @@ describe('saveRoleSettings: rule 10', () => {
   });
 
   it('applying weaker settings to child scopes is refused where the actor holds the role', () => {
-    const e = refused(() => saveRoleSettings(t.db, user(t.ids.steve), { scopeId: sub, roleId: ROLE_IDS.userAccessAdministrator, applyToChildren: true, settings: { ...DEFAULT_SETTINGS, activationRequireJustification: false } }, t.now));
+    const e = refused(() => saveRoleSettings(t.db, user(t.ids.steve), { scopeId: sub, roleId: ROLE_IDS.userAccessAdministrator, applyToChildren: true, settings: { ...defaultSettingsFor(ROLE_IDS.userAccessAdministrator), activationRequireJustification: false } }, t.now));
     expect(e.message).toMatch(/You hold User Access Administrator on .*Blue Widget Co, so you cannot stop requiring a justification on activation for User Access Administrator on Tenant › Blue Widget Co; nobody else/);
     expect(e.message).toMatch(/on 9 scopes below .*Blue Widget Co/);
   });
 
   it('naming a new approver where approval is required, when the actor holds the role, is refused', () => {
-    saveRoleSettings(t.db, user(t.ids.steve), { scopeId: sub, roleId: ROLE_IDS.userAccessAdministrator, settings: { ...DEFAULT_SETTINGS, approvalRequired: true, approvers: [{ type: 'User', id: t.ids.avery }] } }, t.now);
+    saveRoleSettings(t.db, user(t.ids.steve), { scopeId: sub, roleId: ROLE_IDS.userAccessAdministrator, settings: { ...defaultSettingsFor(ROLE_IDS.userAccessAdministrator), approvalRequired: true, approvers: [{ type: 'User', id: t.ids.avery }] } }, t.now);
     const e = refused(() => t.db.transaction((tx) => addApproverInTx(tx, user(t.ids.steve), sub, ROLE_IDS.userAccessAdministrator, { type: 'User', id: t.ids.sam }, t.now)));
     expect(e.message).toMatch(/so you cannot change who approves for User Access Administrator/);
     // on Owner, which Steve does not hold, he names whom he likes

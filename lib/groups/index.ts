@@ -8,6 +8,8 @@ import { writeAudit } from '@/lib/audit/write';
 import { policyIndex } from '@/lib/tenant/engine';
 import { requirePimAdmin } from '@/lib/resources/access';
 import { justificationMissing } from '@/lib/users';
+import { selfMembershipViolation } from '@/lib/policy/separation';
+import { adminRefusal } from '@/lib/assignments/errors';
 
 type Actor = { id: string; displayName: string };
 const who = (a: Actor) => ({ id: a.id, name: a.displayName });
@@ -30,19 +32,24 @@ export function createGroup(db: Db, actor: Actor, input: { name: string; descrip
 
 /**
  * Membership changes what members hold at once (a group's members receive its
- * assignments); removing someone takes that away, so it needs a justification.
+ * assignments); removing someone takes that away, so it needs a justification. Rule 10:
+ * nobody adds themselves to a group that holds an eligible or active assignment (the
+ * engine's selfMembershipViolation); removing oneself stays allowed.
  */
 export function setMembership(db: Db, actor: Actor, input: { groupId: string; userId: string; member: boolean; justification?: string }, now: number): void {
   const justification = input.justification?.trim() || null;
   if (!input.member && !justification) throw justificationMissing('Say why you remove this member.');
   db.transaction((tx: Tx) => {
-    requirePimAdmin(policyIndex(tx), actor.id);
+    const index = policyIndex(tx);
+    requirePimAdmin(index, actor.id);
     // primary-key reads: the cost of a membership change never depends on the group's size
     const group = tx.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.id, input.groupId)).get();
     const user = tx.select({ id: users.id, displayName: users.displayName }).from(users).where(eq(users.id, input.userId)).get();
     if (!group || !user) throw new ElevateError('NotFound', 'That group or user does not exist.');
     const isMember = !!tx.select({ g: groupMembers.groupId }).from(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, user.id))).get();
     if (isMember === input.member) throw new ElevateError('Conflict', `${user.displayName} is ${isMember ? 'already' : 'not'} a member of ${group.name}.`);
+    const refused = selfMembershipViolation(index, { actorId: actor.id, groupId: group.id, userId: user.id, member: input.member, now });
+    if (refused) throw adminRefusal(index, [refused]);
     if (input.member) tx.insert(groupMembers).values({ groupId: group.id, userId: user.id, addedAt: now }).run();
     else tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, user.id))).run();
     writeAudit(tx, {

@@ -2,7 +2,7 @@ import { resolveApprovers } from './approval';
 import { CLOCK_SKEW_MINUTES, DEFAULT_SETTINGS, MFA_FRESHNESS_MINUTES, MINUTE_MS, MIN_ACTIVATION_MINUTES } from './constants';
 import type { EligibilityEntry, PrincipalEntry } from './grants';
 import type { Reason, Violation } from './reasons';
-import { settingsAtNode } from './settings';
+import { defaultSettingsFor, settingsAtNode } from './settings';
 import { descendantNodes, isNodeUnder, nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
 import { effectiveEnd, requestStatus, scheduleStatus, windowsOverlap, type ScheduleStatus } from './time';
 import type { Millis, PrincipalRef, ResourceFact, RoleSettings, ScheduleFact } from './types';
@@ -267,7 +267,7 @@ export function evaluateActivation(index: PolicyIndex, input: ActivationInput): 
 
   // settingsAtNode without the wrapper object: exact (scope, role) or the defaults
   const explicitSettings = node?.settings?.get(roleId);
-  const s = explicitSettings || DEFAULTS;
+  const s = explicitSettings || defaultSettingsFor(roleId);
   const d = input.durationMinutes;
   if (!Number.isFinite(d) || d < MIN_MINUTES) {
     v.push({ code: 'duration-under-minimum', value: d, limit: MIN_MINUTES });

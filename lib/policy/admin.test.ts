@@ -179,7 +179,7 @@ group('access, management and tree', () => {
     expect(descendantsOf(idx, BWC.subscription, { managedOnly: true })).toHaveLength(9);
     expect(isManaged(idx, BWC.vm('finance-dev', 1))).toBe(true);
     expect(settingsFor(idx, BWC.subscription, ROLE_IDS.owner).explicit).toBe(true);
-    expect(settingsFor(idx, BWC.rg('finance-dev'), ROLE_IDS.owner)).toMatchObject({ explicit: false, settings: DEFAULT_SETTINGS });
+    expect(settingsFor(idx, BWC.rg('finance-dev'), ROLE_IDS.owner)).toMatchObject({ explicit: false, settings: { ...DEFAULT_SETTINGS, approvalRequireMfa: true } });
   });
   it('validateSettings ranges', () => {
     expect(validateSettings(DEFAULT_SETTINGS)).toEqual([]);

@@ -3,8 +3,9 @@ import { nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
 import { effectiveEnd, scheduleStatus } from './time';
 import type { Millis, PrincipalRef, RoleSettings, ScheduleFact } from './types';
 import {
-  compareSettings, demandsLess, MAX_OWNERS_PER_SCOPE, MAX_PERMANENT_OWNERS_PER_SCOPE, type Alert, type AlertType, type WeakerChild,
+  compareSettings, demandsLess, MAX_OWNERS_PER_SCOPE, MAX_PERMANENT_OWNERS_PER_SCOPE, type Alert, type AlertType, type SelfMadeAssignment, type WeakerChild,
 } from './weaker';
+import { principalIsUser } from './separation';
 
 export type AlertSeverity = 'high' | 'medium';
 
@@ -14,6 +15,8 @@ export const ALERT_SEVERITY: Record<AlertType, AlertSeverity> = {
   'too-many-permanent-owners': 'high',
   'permanent-privileged-active': 'high',
   'weaker-child-settings': 'medium',
+  // rule 10 broken by data from before it: standing access someone granted themselves
+  'self-made-assignment': 'high',
 };
 
 /** How many weaker children an alert keeps as examples; `weakerCount` says how many there are. */
@@ -161,11 +164,47 @@ export function scanValidUntil(scan: AlertScan): Millis {
 }
 
 /**
- * Every alert of a scan, worst first (high, then medium), each severity in scope id order
- * (ARM ids are paths, so a subtree's alerts sit together): the order views page through.
+ * A schedule whose creator may have made it for themselves, as SQL finds it (the creator is
+ * its principal, or its principal is a group the creator is a member of).
  */
-export function orderedAlerts(scan: AlertScan): Alert[] {
-  const all = [...[...scan.local.values()].flatMap((l) => l.alerts), ...scan.weaker];
+export interface SelfMadeCandidate extends ScheduleFact {
+  createdBy: string;
+}
+
+/**
+ * The 'self-made-assignment' alerts (rule 10 for data written before it existed): live
+ * eligible and active assignments whose creator is their principal, or a member of the group
+ * that is their principal. Membership is the group's membership now (the engine keeps no
+ * history of it), which stands in for "at the time". Activations are their holder's own
+ * doing and never count. One alert per (scope, role), and until when they hold: only an
+ * assignment behind one ending changes them with time.
+ */
+export function selfMadeAlerts(index: PolicyIndex, candidates: Iterable<SelfMadeCandidate>, now: Millis): { alerts: Alert[]; until: Millis } {
+  const by = new Map<string, Alert>();
+  let until = Infinity;
+  for (const c of candidates) {
+    if (c.origin === 'activated' || !live(c, now) || principalIsUser(index, c.principal, c.createdBy) === null) continue;
+    const key = `${c.scopeId}\u0000${c.roleId}`;
+    let a = by.get(key);
+    if (!a) by.set(key, (a = { type: 'self-made-assignment', scopeId: c.scopeId, roleId: c.roleId, principals: [], selfMade: [] }));
+    const entry: SelfMadeAssignment = { scheduleId: c.id, kind: c.kind, principal: c.principal, createdBy: c.createdBy, endAt: effectiveEnd(c) };
+    a.selfMade!.push(entry);
+    if (!a.principals!.some((p) => p.type === c.principal.type && p.id === c.principal.id)) a.principals!.push(c.principal);
+    const end = effectiveEnd(c);
+    if (end !== null && end > now && end < until) until = end;
+  }
+  const alerts = [...by.values()];
+  for (const a of alerts) a.selfMade!.sort((x, y) => (x.scheduleId < y.scheduleId ? -1 : x.scheduleId > y.scheduleId ? 1 : 0));
+  return { alerts, until };
+}
+
+/**
+ * Every alert of a scan (and any kept beside it, such as selfMadeAlerts), worst first (high,
+ * then medium), each severity in scope id order (ARM ids are paths, so a subtree's alerts
+ * sit together): the order views page through.
+ */
+export function orderedAlerts(scan: AlertScan, more: readonly Alert[] = []): Alert[] {
+  const all = [...[...scan.local.values()].flatMap((l) => l.alerts), ...scan.weaker, ...more];
   const rank = (a: Alert) => (ALERT_SEVERITY[a.type] === 'high' ? 0 : 1);
   return all.sort((a, b) => rank(a) - rank(b) || (a.scopeId < b.scopeId ? -1 : a.scopeId > b.scopeId ? 1 : 0) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0) || (a.roleId < b.roleId ? -1 : a.roleId > b.roleId ? 1 : 0));
 }

@@ -1,5 +1,7 @@
 import { managementAccess } from './access';
-import type { Reason } from './reasons';
+import { CLOCK_SKEW_MINUTES, MFA_FRESHNESS_MINUTES, MINUTE_MS } from './constants';
+import type { Reason, Violation } from './reasons';
+import { settingsFor } from './settings';
 import type { PolicyIndex } from './tenant-index';
 import { effectiveEnd, requestStatus } from './time';
 import type { Millis, PrincipalRef, RequestFact, RoleSettings } from './types';
@@ -54,15 +56,55 @@ export function approversOf(index: PolicyIndex, source: RequestFact | RoleSettin
 
 export interface Decision {
   allowed: boolean;
-  /** when allowed: why this user may decide; when not: every reason why not */
+  /** when allowed: why this user may decide; when not: every reason why not (or, when only MFA is missing, why they may decide once they prove it) */
   reasons: Reason[];
+  /** what the decision lacks besides who may decide: `approval-mfa-required` (rule 11), only checked with a proof */
+  violations: Violation[];
+  /** approving this request needs a fresh MFA moment (its settings require MFA to approve) */
+  mfaRequired: boolean;
+}
+
+/**
+ * What an approver brings to a decision (rule 11). The MFA moment is the latest of: a code
+ * confirmed with this decision (or once for a batch of them), this session's step-up, or
+ * the API step-up token's verification.
+ */
+export interface DecisionProof {
+  decision: 'Approve' | 'Deny';
+  /** when the approver last proved MFA; null = never (or not in this session) */
+  mfaVerifiedAt: Millis | null;
+  /** how long an MFA moment counts: the step-up window, MFA_FRESHNESS_MINUTES unless said */
+  stepUpMinutes?: number;
+}
+
+/**
+ * Rule 11: does approving `req` need the approver's fresh MFA moment? The setting as captured
+ * at submission (the request's settings snapshot) when known; else the current settings of
+ * the request's (scope, role), whose built-in default is on for Owner and User Access
+ * Administrator (defaultSettingsFor).
+ */
+export function decisionNeedsMfa(index: PolicyIndex, req: RequestFact): boolean {
+  return req.approvalRequireMfa ?? settingsFor(index, req.scopeId, req.roleId).settings.approvalRequireMfa;
+}
+
+/** An MFA moment counts inside the window before now (a moment in the future, beyond clock skew, is not trusted). */
+export function mfaWithin(verifiedAt: Millis | null | undefined, now: Millis, windowMinutes: number): boolean {
+  return verifiedAt !== null && verifiedAt !== undefined && verifiedAt <= now + CLOCK_SKEW_MINUTES * MINUTE_MS
+    && now - verifiedAt <= windowMinutes * MINUTE_MS;
 }
 
 /** Self extend/renew go to the scope's administrators rather than the role's approvers. */
 const ADMIN_APPROVED: ReadonlySet<string> = new Set(['SelfExtend', 'SelfRenew']);
 
-/** May `userId` approve or deny `req` now? First decision settles it (rule 6): only pending requests qualify. */
-export function canDecide(index: PolicyIndex, userId: string, req: RequestFact, now: Millis): Decision {
+/**
+ * May `userId` approve or deny `req` now? First decision settles it (rule 6): only pending
+ * requests qualify. Without `proof` this answers "is this person an approver of it" (queues,
+ * lists, the detail page), and `mfaRequired` says whether approving will ask for MFA. With a
+ * proof it decides the decision itself: an approval whose settings require MFA to approve
+ * needs an MFA moment inside the step-up window (rule 11), else `approval-mfa-required`.
+ * A denial takes nothing away from anyone and never needs MFA.
+ */
+export function canDecide(index: PolicyIndex, userId: string, req: RequestFact, now: Millis, proof?: DecisionProof): Decision {
   const denied: Reason[] = [];
   const user = index.users.get(userId);
   if (!user) denied.push({ code: 'request-unknown-principal', principal: { type: 'User', id: userId } });
@@ -87,7 +129,19 @@ export function canDecide(index: PolicyIndex, userId: string, req: RequestFact, 
     }
   }
   if (grants.length === 0 && user && !user.disabled) denied.push({ code: 'not-an-approver', requestId: req.id });
-  return denied.length ? { allowed: false, reasons: denied } : { allowed: true, reasons: grants };
+  const mfaRequired = decisionNeedsMfa(index, req);
+  if (denied.length) return { allowed: false, reasons: denied, violations: [], mfaRequired };
+  if (proof && proof.decision === 'Approve' && mfaRequired) {
+    const window = proof.stepUpMinutes ?? MFA_FRESHNESS_MINUTES;
+    if (!mfaWithin(proof.mfaVerifiedAt, now, window)) {
+      const v: Violation = {
+        code: 'approval-mfa-required', requestId: req.id, scopeId: req.scopeId, roleId: req.roleId, setting: 'approvalRequireMfa',
+        value: proof.mfaVerifiedAt, limit: window,
+      };
+      return { allowed: false, reasons: grants, violations: [v], mfaRequired };
+    }
+  }
+  return { allowed: true, reasons: grants, violations: [], mfaRequired };
 }
 
 /**

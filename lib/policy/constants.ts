@@ -55,6 +55,8 @@ export const DEFAULT_SETTINGS: RoleSettings = Object.freeze({
   approvers: Object.freeze([]) as unknown as RoleSettings['approvers'],
   approvalTimeoutMinutes: 1440,
   approverJustificationRequired: true,
+  // off here; on in the defaults of Owner and User Access Administrator (DEFAULT_SETTINGS_APPROVAL_MFA)
+  approvalRequireMfa: false,
   eligiblePermanentAllowed: false,
   eligibleMaxDays: 365,
   activePermanentAllowed: false,
@@ -72,3 +74,12 @@ export const DEFAULT_SETTINGS: RoleSettings = Object.freeze({
     additionalRecipients: Object.freeze([]) as unknown as string[],
   }),
 }) as RoleSettings;
+
+/**
+ * Roles whose built-in defaults require MFA to approve: approving them hands out PIM
+ * management access (Owner, User Access Administrator). Every other role's default is off.
+ */
+export const APPROVAL_MFA_DEFAULT_ROLE_IDS: readonly string[] = MANAGEMENT_ROLE_IDS;
+
+/** DEFAULT_SETTINGS of the APPROVAL_MFA_DEFAULT_ROLE_IDS: the same, with MFA required to approve. Frozen. */
+export const DEFAULT_SETTINGS_APPROVAL_MFA: RoleSettings = Object.freeze({ ...DEFAULT_SETTINGS, approvalRequireMfa: true }) as RoleSettings;

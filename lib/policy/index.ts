@@ -11,7 +11,7 @@ export {
   requestKey, type PolicyIndex, type ResourceNode,
 } from './tenant-index';
 export * as indexOps from './index-ops';
-export { settingsFor, settingsAtNode, validateSettings, type GoverningSettings, type SettingsViolation } from './settings';
+export { defaultSettingsFor, settingsFor, settingsAtNode, validateSettings, type GoverningSettings, type SettingsViolation } from './settings';
 export * from './access';
 export * from './approval';
 export * from './activation';

@@ -42,7 +42,11 @@ export type ViolationCode =
   /** rule 10: an admin request that grants, changes, extends or renews the actor's own access (or a group's they are in) */
   | 'self-grant'
   /** rule 10: a settings change that weakens a scope-role where the actor holds an assignment there or above */
-  | 'weakens-own-settings';
+  | 'weakens-own-settings'
+  /** rule 10: adding oneself to a group that holds an eligible or active assignment (its access would be one's own) */
+  | 'self-membership'
+  /** rule 11: approving a request whose settings require MFA to approve, without a fresh MFA moment */
+  | 'approval-mfa-required';
 
 /** Why something is allowed, how it will go, or why a decision is refused. */
 export type ReasonCode =
@@ -123,6 +127,7 @@ function fmtValue(setting: keyof RoleSettings | undefined, v: unknown): string {
 
 const SETTING_LABEL: Partial<Record<keyof RoleSettings, string>> = {
   approvalRequired: 'approval',
+  approvalRequireMfa: 'MFA to approve',
   activationRequireMfa: 'MFA on activation',
   activationRequireJustification: 'justification on activation',
   activationRequireTicket: 'ticket on activation',
@@ -138,6 +143,7 @@ const ACTIVATION_VERB: Record<string, string> = {
 const WEAKEN_PHRASE: Partial<Record<keyof RoleSettings, string>> = {
   approvalRequired: 'turn off approval',
   approvers: 'change who approves',
+  approvalRequireMfa: 'stop requiring MFA to approve',
   activationRequireMfa: 'stop requiring MFA on activation',
   activationRequireJustification: 'stop requiring a justification on activation',
   activationRequireTicket: 'stop requiring ticket information on activation',
@@ -215,6 +221,16 @@ export function describe(r: Reason | Violation, names: NameLookup): string {
       const holds = r.value === 'eligible' ? `You are eligible for ${role} on ${held}${via}` : `You hold ${role} on ${held}${via}`;
       return `${holds}, so you cannot ${what || 'weaken the settings'} for ${role} on ${target}; ${whoElse(r, where, names)}`;
     }
+    case 'self-membership': {
+      const group = names.principal({ type: 'Group', id: r.groupId ?? '' });
+      const more = r.count !== undefined && r.count > 1 ? ` and ${r.count - 1} more assignment${r.count === 2 ? '' : 's'}` : '';
+      const kind = r.value === 'active' ? 'active' : 'eligible';
+      const others = (r.alternatives ?? []).map((a) => names.principal(a));
+      const instead = others.length ? `another PIM administrator, such as ${listOf(others, 'or')}, can add you` : 'only another PIM administrator can add you, and there is none yet';
+      return `You cannot add yourself to group ${group}: it holds ${kind} ${role} on ${scope}${more}, which would become your own access; ${instead}`;
+    }
+    case 'approval-mfa-required':
+      return `${role} on ${scope} requires MFA to approve: confirm with a code from your authenticator app (MFA counts for ${r.limit ?? 10} minutes)`;
     case 'settings-explicit': return `Settings of ${scope} govern ${role}`;
     case 'settings-default': return `${role} on ${scope} uses the default settings`;
     case 'approval-required': return `${role} on ${scope} needs approval (settings of ${scope})`;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe as group, expect, it } from 'vitest';
 import {
-  activationEndWithin, blueWidgetCo, buildPolicyIndex, BWC, DAY_MS, DEFAULT_SETTINGS, describe, effectiveEnd, evaluateActivation,
+  activationEndWithin, blueWidgetCo, buildPolicyIndex, BWC, DAY_MS, DEFAULT_SETTINGS, defaultSettingsFor, describe, effectiveEnd, evaluateActivation,
   evaluateAdminRequest, evaluateSelfRequest, MINUTE_MS, ROLE_IDS, settingsFor,
   type AdminRequestInput, type AdminRequestType, type Millis, type NameLookup, type PrincipalRef, type RoleSettings, type ScheduleFact,
   type TenantSnapshot, type Violation,
@@ -87,7 +87,8 @@ group('rule 10: no admin request for oneself', () => {
   });
 });
 
-const approval: RoleSettings = { ...DEFAULT_SETTINGS, approvalRequired: true, approvers: [me(U.avery)] };
+const OWNER_DEFAULTS = defaultSettingsFor(ROLE_IDS.owner);
+const approval: RoleSettings = { ...OWNER_DEFAULTS, approvalRequired: true, approvers: [me(U.avery)] };
 const change = (input: Partial<SettingsChangeInput>, idx = tenant()) => {
   const r = evaluateSettingsChange(idx, { actorId: U.jen, scopeId: prod, roleId: ROLE_IDS.owner, settings: approval, now: NOW, ...input });
   return r.ok ? [] : r.violations;
@@ -119,7 +120,7 @@ group('rule 10: no weakening of settings where one holds the role', () => {
   });
 
   it('Steve (PIM administrator, User Access Administrator on the subscription) cannot weaken User Access Administrator below it; Owner is his to change', () => {
-    const v = change({ actorId: U.steve, roleId: ROLE_IDS.userAccessAdministrator, scopeId: BWC.rg('finance-dev'), settings: { ...DEFAULT_SETTINGS, activationRequireMfa: false } }, buildPolicyIndex(blueWidgetCo(NOW)));
+    const v = change({ actorId: U.steve, roleId: ROLE_IDS.userAccessAdministrator, scopeId: BWC.rg('finance-dev'), settings: { ...defaultSettingsFor(ROLE_IDS.userAccessAdministrator), activationRequireMfa: false } }, buildPolicyIndex(blueWidgetCo(NOW)));
     expect(v).toMatchObject([{ code: 'weakens-own-settings', value: 'active', weakened: ['activationRequireMfa'], alternatives: [] }]);
     expect(describe(v[0], names)).toMatch(/^You hold User Access Administrator on .*, so you cannot stop requiring MFA on activation for User Access Administrator on finance-dev; nobody else has PIM management access on finance-dev yet/);
     expect(codes(change({ actorId: U.steve, settings: { ...approval, approvalRequired: false } }))).toEqual([]);
@@ -129,7 +130,7 @@ group('rule 10: no weakening of settings where one holds the role', () => {
     const samUaa: ScheduleFact = { ...activation('sam-uaa', BWC.subscription, 8), principal: me(U.sam), roleId: ROLE_IDS.userAccessAdministrator, origin: 'assigned', linkedEligibilityId: null };
     const opsOwner: ScheduleFact = { ...activation('ops-owner', BWC.rg('finance-test'), 0), kind: 'eligible', principal: OPS, origin: 'assigned', linkedEligibilityId: null, endAt: NOW + 30 * DAY_MS };
     const idx = tenant((s) => s.schedules.push(samUaa, opsOwner));
-    const weak = { ...DEFAULT_SETTINGS, activationRequireJustification: false };
+    const weak = { ...OWNER_DEFAULTS, activationRequireJustification: false };
     expect(change({ actorId: U.sam, scopeId: BWC.rg('finance-test'), settings: weak }, idx)).toMatchObject([{ code: 'weakens-own-settings', groupId: OPS.id, heldScopeId: BWC.rg('finance-test') }]);
     // saved on the subscription, where Sam holds no Owner: fine alone, refused when written down to finance-test and its VMs
     expect(codes(change({ actorId: U.sam, scopeId: BWC.subscription, settings: { ...approval, activationRequireJustification: false } }, idx))).toEqual([]);

@@ -85,9 +85,41 @@ export function selfGrantViolation(index: PolicyIndex, input: SelfGrantInput): V
   return { code: 'self-grant', requestType, scopeId, roleId, principal, ...(via ? { groupId: via } : {}), alternatives: others };
 }
 
+export interface MembershipChangeInput {
+  actorId: string;
+  groupId: string;
+  userId: string;
+  /** true = add the user to the group, false = remove them */
+  member: boolean;
+  now: Millis;
+}
+
+/**
+ * Rule 10 for group membership ("directly or through a group they belong to"): a group's
+ * members receive what it is assigned, so adding oneself to a group that holds a live
+ * (active or scheduled) eligible or active assignment would grant oneself that access.
+ * Refused whatever the assignment (any role, any scope), PIM administrators included.
+ * Removing oneself, and adding someone else, stay allowed. The refusal names the first
+ * assignment, how many there are, and other PIM administrators (who manage groups) who can.
+ */
+export function selfMembershipViolation(index: PolicyIndex, input: MembershipChangeInput): Violation | null {
+  const { actorId, groupId, userId, member, now } = input;
+  if (!member || userId !== actorId) return null;
+  const held = (index.schedulesByGroup.get(groupId) ?? []).filter((s) => live(s, now));
+  if (held.length === 0) return null;
+  // the first to show: an active one before an eligible one, then the nearest the root
+  const depth = (s: ScheduleFact) => nodeOf(index, s.scopeId)?.depth ?? 0;
+  const first = [...held].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'active' ? -1 : 1) || depth(a) - depth(b) || (a.id < b.id ? -1 : 1))[0];
+  const others = index.pimAdmins.filter((u) => u.id !== actorId).slice(0, MAX_ALTERNATIVES).map((u) => ({ type: 'User' as const, id: u.id }));
+  return {
+    code: 'self-membership', groupId, principal: { type: 'User', id: userId }, scopeId: first.scopeId, roleId: first.roleId,
+    scheduleId: first.id, value: first.kind, count: held.length, alternatives: others,
+  };
+}
+
 /** The settings rule 10 protects, in the order a refusal lists them. */
 export const SEPARATION_SETTINGS: readonly (keyof RoleSettings)[] = [
-  'approvalRequired', 'approvers', 'activationRequireMfa', 'activationRequireJustification', 'activationRequireTicket',
+  'approvalRequired', 'approvers', 'approvalRequireMfa', 'activationRequireMfa', 'activationRequireJustification', 'activationRequireTicket',
   'activationMaxMinutes', 'activeRequireMfa', 'activeRequireJustification',
 ];
 

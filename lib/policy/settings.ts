@@ -1,6 +1,6 @@
 import {
-  ACTIVATION_MAX_LIMIT_MINUTES, ACTIVATION_MIN_LIMIT_MINUTES, APPROVAL_TIMEOUT_MAX_MINUTES,
-  ASSIGNMENT_MAX_DAYS_LIMIT, DEFAULT_SETTINGS,
+  ACTIVATION_MAX_LIMIT_MINUTES, ACTIVATION_MIN_LIMIT_MINUTES, APPROVAL_MFA_DEFAULT_ROLE_IDS, APPROVAL_TIMEOUT_MAX_MINUTES,
+  ASSIGNMENT_MAX_DAYS_LIMIT, DEFAULT_SETTINGS, DEFAULT_SETTINGS_APPROVAL_MFA,
 } from './constants';
 import { nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
 import type { RoleSettings } from './types';
@@ -11,6 +11,15 @@ export interface GoverningSettings {
   explicit: boolean;
   scopeId: string;
   roleId: string;
+}
+
+/**
+ * The built-in defaults of a role (DESIGN.md's settings table): the same for every role but
+ * one setting, "require MFA to approve", which is on for Owner and User Access
+ * Administrator and off for the others. Frozen: copy before editing.
+ */
+export function defaultSettingsFor(roleId: string): RoleSettings {
+  return APPROVAL_MFA_DEFAULT_ROLE_IDS.includes(roleId) ? DEFAULT_SETTINGS_APPROVAL_MFA : DEFAULT_SETTINGS;
 }
 
 /**
@@ -26,7 +35,7 @@ export function settingsAtNode(node: ResourceNode | undefined, scopeId: string, 
   const s = node?.settings?.get(roleId);
   return s
     ? { settings: s, explicit: true, scopeId: node!.fact.id, roleId }
-    : { settings: DEFAULT_SETTINGS, explicit: false, scopeId: node?.fact.id ?? scopeId, roleId };
+    : { settings: defaultSettingsFor(roleId), explicit: false, scopeId: node?.fact.id ?? scopeId, roleId };
 }
 
 export interface SettingsViolation {
@@ -53,7 +62,7 @@ export function validateSettings(s: RoleSettings): SettingsViolation[] {
   intRange(out, s, 'activeMaxDays', 1, ASSIGNMENT_MAX_DAYS_LIMIT);
   const bools: (keyof RoleSettings)[] = [
     'activationRequireMfa', 'activationRequireJustification', 'activationRequireTicket',
-    'approvalRequired', 'approverJustificationRequired', 'eligiblePermanentAllowed',
+    'approvalRequired', 'approverJustificationRequired', 'approvalRequireMfa', 'eligiblePermanentAllowed',
     'activePermanentAllowed', 'activeRequireMfa', 'activeRequireJustification',
   ];
   for (const k of bools) if (typeof s[k] !== 'boolean') out.push({ setting: k, code: 'invalid', value: s[k] });

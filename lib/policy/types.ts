@@ -97,6 +97,12 @@ export interface RoleSettings {
   /** stage timeout */
   approvalTimeoutMinutes: number;
   approverJustificationRequired: boolean;
+  /**
+   * Elevate's own (ARM: `isApproverMfaRequired` on Approval_EndUser_Assignment): an approval
+   * needs the approver's fresh MFA moment (rule 11). The built-in default depends on the
+   * role: on for Owner and User Access Administrator, off for the others (defaultSettingsFor).
+   */
+  approvalRequireMfa: boolean;
   /** Expiration_Admin_Eligibility */
   eligiblePermanentAllowed: boolean;
   eligibleMaxDays: number;
@@ -160,6 +166,12 @@ export interface RequestFact {
   linkedEligibilityId: string | null;
   /** schedule this request changes (update, extend, renew, remove, deactivate) */
   targetScheduleId: string | null;
+  /**
+   * "Require MFA to approve" as captured at submission (the request's settings snapshot);
+   * absent when not known (a request from before the setting existed): the current settings
+   * of its (scope, role) decide then (decisionNeedsMfa).
+   */
+  approvalRequireMfa?: boolean;
 }
 
 export interface TenantSnapshot {

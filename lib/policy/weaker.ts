@@ -92,7 +92,17 @@ export function weakerCriteria(parent: RoleSettings): WeakerCriteria {
   return { demands: DEMANDS.filter((k) => parent[k] === true), maxMinutes: parent.activationMaxMinutes };
 }
 
-export type AlertType = 'too-many-owners' | 'too-many-permanent-owners' | 'permanent-privileged-active' | 'weaker-child-settings';
+export type AlertType = 'too-many-owners' | 'too-many-permanent-owners' | 'permanent-privileged-active' | 'weaker-child-settings' | 'self-made-assignment';
+
+/** One assignment an administrator made for themselves (or for a group they are in): a 'self-made-assignment' alert's evidence. */
+export interface SelfMadeAssignment {
+  scheduleId: string;
+  kind: 'eligible' | 'active';
+  principal: PrincipalRef;
+  /** who made it: the schedule's creator */
+  createdBy: string;
+  endAt: Millis | null;
+}
 
 export interface Alert {
   type: AlertType;
@@ -104,6 +114,8 @@ export interface Alert {
   weakerChildren?: WeakerChild[];
   /** how many weaker children there are in all, when `weakerChildren` holds only the first few */
   weakerCount?: number;
+  /** self-made-assignment: the assignments behind it (rule 10's data from before rule 10) */
+  selfMade?: SelfMadeAssignment[];
 }
 
 /** Thresholds follow Entra PIM's resource alerts. */

@@ -40,7 +40,7 @@ export function addSchedules(t: T, list: ScheduleFact[]): void {
 
 export function addSettings(t: T, list: SettingsFact[]): void {
   const cols = ['activation_max_minutes', 'activation_require_mfa', 'activation_require_justification', 'activation_require_ticket', 'approval_required',
-    'approval_timeout_minutes', 'approver_justification_required', 'eligible_permanent_allowed', 'eligible_max_days', 'active_permanent_allowed',
+    'approval_timeout_minutes', 'approver_justification_required', 'approval_require_mfa', 'eligible_permanent_allowed', 'eligible_max_days', 'active_permanent_allowed',
     'active_max_days', 'active_require_mfa', 'active_require_justification', 'notifications'];
   const insert = t.sqlite.prepare(`INSERT INTO role_settings (id, scope_id, role_id, ${cols.join(', ')}, updated_at) VALUES (?, ?, ?, ${cols.map(() => '?').join(', ')}, ?)`);
   const approver = t.sqlite.prepare('INSERT OR IGNORE INTO role_setting_approvers (settings_id, principal_type, principal_id) VALUES (?, ?, ?)');

@@ -154,7 +154,13 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
     const approval = queue.json.value.find((a: { name: string }) => a.name === prodRequestName);
     expect(approval.properties.stages[0].properties).toMatchObject({ status: 'InProgress', reviewResult: 'NotReviewed', assignedToMe: true });
     const stageId = approval.properties.stages[0].id;
-    const review = await send(avery, server, 'PUT', `${stageId}?api-version=2021-01-01-preview`, { properties: { reviewResult: 'Approve', justification: 'Release window agreed' } });
+    // Owner requires MFA to approve (its default): with her personal token Avery is told to step up, in Azure's words
+    const plain = await send(avery, server, 'PUT', `${stageId}?api-version=2021-01-01-preview`, { properties: { reviewResult: 'Approve', justification: 'Release window agreed' } });
+    expect([plain.status, plain.json.error.message]).toEqual([400, 'The following policy rules failed: ["MfaRule"]']);
+    expect(plain.json.error.details.map((d: { code: string }) => d.code)).toEqual(['MfaRule', 'StepUpTokenRequired']);
+    const stepUp = await send(avery, server, 'POST', '/api/tokens/step-up', { code: totpCode(DEMO_TOTP_SECRET, Date.now()) });
+    expect(stepUp.status).toBe(201);
+    const review = await send(client(server, stepUp.json.token), server, 'PUT', `${stageId}?api-version=2021-01-01-preview`, { properties: { reviewResult: 'Approve', justification: 'Release window agreed' } });
     expect(review.status).toBe(200);
     expect(review.json.properties).toMatchObject({ status: 'Completed', reviewResult: 'Approve', justification: 'Release window agreed' });
     const again = await send(avery, server, 'PATCH', `${stageId}?api-version=2021-01-01-preview`, { reviewResult: 'Deny', justification: 'too late' });

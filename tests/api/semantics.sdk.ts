@@ -181,7 +181,10 @@ describe('cancel', () => {
 
   it('a request an approver decided says who decided', async () => {
     const pending = await jenMfa.roleAssignmentScheduleRequests.create(rg('finance-prod'), crypto.randomUUID(), activation(jenOwnerEligibility, 'PT2H'));
-    const stage = await send(avery, server, 'PUT', `/providers/Microsoft.Authorization/roleAssignmentApprovals/${pending.name}/stages/${pending.name}?api-version=2021-01-01-preview`, { properties: { reviewResult: 'Approve', justification: 'Release window agreed' } });
+    // Owner requires MFA to approve: Avery approves with a step-up token
+    const stepUp = await send(avery, server, 'POST', '/api/tokens/step-up', { code: totpCode(DEMO_TOTP_SECRET, Date.now()) });
+    expect(stepUp.status).toBe(201);
+    const stage = await send(client(server, stepUp.json.token), server, 'PUT', `/providers/Microsoft.Authorization/roleAssignmentApprovals/${pending.name}/stages/${pending.name}?api-version=2021-01-01-preview`, { properties: { reviewResult: 'Approve', justification: 'Release window agreed' } });
     expect(stage.status).toBe(200);
     const err = await restError(jen.roleAssignmentScheduleRequests.cancel(rg('finance-prod'), pending.name!));
     expect([err.statusCode, err.code]).toEqual([409, 'ApprovalAlreadyDecided']);

@@ -5,7 +5,7 @@ import { createHttpHeaders, createPipelineRequest, isRestError, type PipelineRes
 import { openDatabase } from '@/db/client';
 import { users } from '@/db/schema';
 import { DEMO_SUBSCRIPTION, DEMO_USERS } from '@/db/seed/demo';
-import { createApiToken } from '@/lib/tokens/tokens';
+import { mintToken } from '@/lib/tokens/test-support';
 import type { TestServer } from './server';
 
 export type Persona = keyof typeof DEMO_USERS;
@@ -27,7 +27,8 @@ export function seedTokens(server: TestServer): Record<Persona, { id: string; to
     const out = {} as Record<Persona, { id: string; token: string }>;
     for (const [key, u] of Object.entries(DEMO_USERS) as [Persona, { email: string }][]) {
       const user = db.select().from(users).where(sql`lower(${users.email}) = ${u.email}`).get()!;
-      out[key] = { id: user.id, token: createApiToken(db, user, { name: 'sdk suite', expiresInDays: 1 }, Date.now()).token };
+      // as the Profile page mints it: with a code (ADR 092), one that leaves the current code unused for the suite's step-ups
+      out[key] = { id: user.id, token: mintToken(db, user, { name: 'sdk suite', expiresInDays: 1 }, Date.now()) };
     }
     return out;
   } finally {

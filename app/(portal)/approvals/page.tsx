@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db';
-import { requireUser } from '@/lib/auth/session';
+import { getSession, requireUser } from '@/lib/auth/session';
+import { sessionMfaVerifiedAt } from '@/lib/auth/mfa';
 import { approvalQueue, pendingApprovalRoles } from '@/lib/approvals/queries';
 import { PageHeader } from '@/components/ui/card';
 import { ApprovalsQueue } from '@/components/approvals/approvals-queue';
@@ -16,6 +17,7 @@ export default async function ApprovalsPage() {
   const db = getDb();
   const now = Date.now();
   const page = approvalQueue(db, user.id, now);
+  const mfaVerifiedAt = sessionMfaVerifiedAt(db, user.id, (await getSession())?.sessionId ?? null);
   return (
     <div className="space-y-4">
       <PageHeader
@@ -23,7 +25,7 @@ export default async function ApprovalsPage() {
         description="Requests waiting for your decision. The first decision settles a request; you never decide your own."
         actions={<ApprovalTabs current="queue" />}
       />
-      <ApprovalsQueue initial={{ items: page.items.map(queueRow), next: page.next, prev: page.prev, at: now }} roles={pendingApprovalRoles(db, user.id, now)} />
+      <ApprovalsQueue initial={{ items: page.items.map(queueRow), next: page.next, prev: page.prev, at: now }} roles={pendingApprovalRoles(db, user.id, now)} mfaVerifiedAt={mfaVerifiedAt} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { getDb } from '@/db';
-import { DEFAULT_SETTINGS, describe, nodeOf, settingsFor } from '@/lib/policy';
+import { defaultSettingsFor, describe, nodeOf, settingsFor } from '@/lib/policy';
 import { weakerChildrenSql } from '@/lib/settings/weaker';
 import { countBelow } from '@/lib/resources/levels';
 import { scopePathText } from '@/lib/portal/scope-path';
@@ -57,7 +57,7 @@ export function SettingsTab({ ctx, scopeId, roleId }: { ctx: AdminContext; scope
         )}
         <Card title={`${role.name} settings`}>
           <SettingsForm scopeId={scopeId} roleId={role.id} roleName={role.name} scopeName={scopePathText(index, scopeId)}
-            settings={g.settings} defaults={DEFAULT_SETTINGS} explicit={g.explicit} approverOptions={principalOptions(g.settings.approvers)} childCount={childCount} />
+            settings={g.settings} defaults={defaultSettingsFor(role.id)} explicit={g.explicit} approverOptions={principalOptions(g.settings.approvers)} childCount={childCount} />
         </Card>
       </div>
     </div>

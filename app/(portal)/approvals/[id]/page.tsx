@@ -2,8 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
-import { requireUser } from '@/lib/auth/session';
+import { getSession, requireUser } from '@/lib/auth/session';
+import { sessionMfaVerifiedAt } from '@/lib/auth/mfa';
 import { requestDetail } from '@/lib/approvals';
+import { MFA_FRESHNESS_MINUTES, mfaWithin } from '@/lib/policy';
 import { Badge, requestStateLabel } from '@/components/ui/badge';
 import { Card, PageHeader } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
@@ -27,8 +29,12 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 export default async function ApprovalDetailPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const { id } = await params;
-  const d = requestDetail(getDb(), user.id, id, Date.now());
+  const db = getDb();
+  const now = Date.now();
+  const d = requestDetail(db, user.id, id, now);
   if (!d) notFound();
+  // rule 11: this session's MFA moment covers an approval for a while; a half-minute's margin for the time it takes to click
+  const mfaFresh = mfaWithin(sessionMfaVerifiedAt(db, user.id, (await getSession())?.sessionId ?? null), now + 30_000, MFA_FRESHNESS_MINUTES);
   const { item } = d;
   const pending = item.status === 'PendingApproval';
   return (
@@ -86,7 +92,7 @@ export default async function ApprovalDetailPage({ params }: { params: Promise<{
                 {d.decision.justification && <p>“{d.decision.justification}”</p>}
               </div>
             ) : pending && d.canDecide ? (
-              <DecideForm requestId={item.id} justificationRequired={item.justificationRequired} />
+              <DecideForm requestId={item.id} justificationRequired={item.justificationRequired} mfaToApprove={item.mfaToApprove} mfaFresh={mfaFresh} />
             ) : pending ? (
               <Notice tone="info" title="You cannot decide this request">
                 <ul className="list-disc pl-5">
