@@ -105,7 +105,12 @@ export async function reconcileBinding(
       // drift that is no longer in the target (removed by hand, or now granted by Elevate) is closed
       const still = new Set(plan.drift.map((d) => `${d.target}\u0000${d.login}`));
       for (const open of db.select().from(connectorDrift).where(and(eq(connectorDrift.bindingId, b.id), isNull(connectorDrift.resolvedAt))).all()) {
-        if (!still.has(`${open.target}\u0000${open.login}`)) db.update(connectorDrift).set({ resolvedAt: now, resolution: 'gone' }).where(eq(connectorDrift.id, open.id)).run();
+        if (still.has(`${open.target}\u0000${open.login}`)) continue;
+        // a closed finding is audited like an opened one, in the same transaction as the close
+        db.transaction((tx) => {
+          tx.update(connectorDrift).set({ resolvedAt: now, resolution: 'gone' }).where(eq(connectorDrift.id, open.id)).run();
+          audit(tx, b, now, 'Access outside PIM no longer found', open, { firstSeen: open.firstSeen });
+        }, { behavior: 'immediate' });
       }
     }
     out.unmapped = plan.unmapped;

@@ -144,6 +144,19 @@ describe('reconciler', () => {
     expect(t.db.select().from(s.connectorDrift).get()).toMatchObject({ resolution: 'revoked' });
   });
 
+  it('drift removed by hand in the target is closed at the next full pass, and the close is audited', async () => {
+    const t = setup();
+    const r = t.make('A');
+    t.target.members_.get(WRITERS)!.add('mallory');
+    await r.runOnce();
+    expect(t.db.select().from(s.connectorDrift).get()).toMatchObject({ resolvedAt: null });
+    t.target.members_.get(WRITERS)!.delete('mallory');
+    t.advance(6 * MIN);
+    await r.runOnce();
+    expect(t.db.select().from(s.connectorDrift).get()).toMatchObject({ resolution: 'gone', resolvedAt: t.at() });
+    expect(t.audit('Access outside PIM no longer found').map((e) => JSON.parse(e.details).login)).toEqual(['mallory']);
+  });
+
   it('an unreachable target backs off, shows the error, and catches up when it returns', async () => {
     const t = setup();
     const r = t.make('A');
