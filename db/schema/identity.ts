@@ -3,12 +3,20 @@ import { integer, sqliteTable, text, primaryKey, index, uniqueIndex } from 'driz
 
 /** Times are UTC epoch milliseconds in integer columns; booleans are 0/1. */
 
+export const MFA_METHODS = ['totp', 'idp', 'either'] as const;
+export type MfaMethod = (typeof MFA_METHODS)[number];
+/** where a user's or group's identity is managed (0011): created in Elevate, provisioned by SCIM, or by a first single sign-on */
+export const IDENTITY_SOURCES = ['local', 'scim', 'oidc'] as const;
+export type IdentitySource = (typeof IDENTITY_SOURCES)[number];
+
 export const tenants = sqliteTable('tenants', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   /** id of the tenant root management group */
   rootResourceId: text('root_resource_id'),
   createdAt: integer('created_at').notNull(),
+  /** how activation and approval MFA is satisfied: an authenticator code, the identity provider, or either (0011) */
+  mfaMethod: text('mfa_method', { enum: MFA_METHODS }).notNull().default('totp'),
 });
 
 export const users = sqliteTable(
@@ -18,7 +26,7 @@ export const users = sqliteTable(
     tenantId: text('tenant_id').notNull().references(() => tenants.id),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
-    /** argon2id PHC string */
+    /** argon2id PHC string; empty for a person with no local password (signs in through the provider) */
     passwordHash: text('password_hash').notNull(),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
@@ -39,8 +47,25 @@ export const users = sqliteTable(
     lastSignInAt: integer('last_sign_in_at'),
     createdAt: integer('created_at').notNull(),
     createdBy: text('created_by'),
+    source: text('source', { enum: IDENTITY_SOURCES }).notNull().default('local'),
+    /** the provider's issuer and subject: a single sign-on is matched by these, never by e-mail alone */
+    oidcIssuer: text('oidc_issuer'),
+    oidcSub: text('oidc_sub'),
+    /** SCIM externalId, and the SCIM attributes kept as sent (JSON) */
+    externalId: text('external_id'),
+    scimAttributes: text('scim_attributes'),
+    /** may sign in with a password even when ELEVATE_PASSWORD_SIGNIN=0 */
+    breakGlass: integer('break_glass', { mode: 'boolean' }).notNull().default(false),
+    /** SCIM meta.version and meta.lastModified */
+    version: integer('version').notNull().default(1),
+    updatedAt: integer('updated_at'),
   },
-  (t) => [uniqueIndex('users_email_nocase').on(sql`lower(${t.email})`), index('users_tenant').on(t.tenantId)],
+  (t) => [
+    uniqueIndex('users_email_nocase').on(sql`lower(${t.email})`),
+    index('users_tenant').on(t.tenantId),
+    uniqueIndex('users_oidc_subject').on(t.oidcIssuer, t.oidcSub).where(sql`${t.oidcSub} IS NOT NULL`),
+    index('users_external_id').on(t.tenantId, t.externalId).where(sql`${t.externalId} IS NOT NULL`),
+  ],
 );
 
 export const groups = sqliteTable(
@@ -51,8 +76,17 @@ export const groups = sqliteTable(
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     createdAt: integer('created_at').notNull(),
+    source: text('source', { enum: IDENTITY_SOURCES }).notNull().default('local'),
+    /** SCIM externalId */
+    externalId: text('external_id'),
+    /** SCIM meta.version and meta.lastModified */
+    version: integer('version').notNull().default(1),
+    updatedAt: integer('updated_at'),
   },
-  (t) => [uniqueIndex('groups_name_nocase').on(t.tenantId, sql`lower(${t.name})`)],
+  (t) => [
+    uniqueIndex('groups_name_nocase').on(t.tenantId, sql`lower(${t.name})`),
+    index('groups_external_id').on(t.tenantId, t.externalId).where(sql`${t.externalId} IS NOT NULL`),
+  ],
 );
 
 export const groupMembers = sqliteTable(
@@ -83,6 +117,8 @@ export const sessionMfa = sqliteTable(
     sessionId: text('session_id').primaryKey(),
     userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
     verifiedAt: integer('verified_at').notNull(),
+    /** how the MFA was proven: an authenticator code, the code that finished enrolment, or the identity provider (0011) */
+    method: text('method', { enum: ['totp', 'enrolment', 'idp'] }).notNull().default('totp'),
   },
   (t) => [index('session_mfa_user').on(t.userId)],
 );

@@ -6,3 +6,5 @@ export * from './requests';
 export * from './activity';
 export * from './connectors';
 export * from './sessions';
+export * from './scim';
+export * from './oidc';

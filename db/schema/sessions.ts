@@ -26,6 +26,8 @@ export const sessions = sqliteTable(
     /** who ended it: the user, or the administrator who ended or disabled them */
     endedBy: text('ended_by').references(() => users.id, { onDelete: 'set null' }),
     endReason: text('end_reason', { enum: SESSION_END_REASONS }),
+    /** how the session signed in (0011) */
+    authMethod: text('auth_method', { enum: ['password', 'oidc'] }).notNull().default('password'),
   },
   (t) => [index('sessions_user').on(t.userId, t.endedAt)],
 );

@@ -73,6 +73,20 @@ const schema = z.object({
   ELEVATE_CONNECTORS_FILE: z.string().optional(),
   ELEVATE_CONNECTORS_RECONCILE_MINUTES: int('ELEVATE_CONNECTORS_RECONCILE_MINUTES', 5, 1, 24 * 60),
   ELEVATE_WEBHOOK_ALLOW_PRIVATE: bool('ELEVATE_WEBHOOK_ALLOW_PRIVATE', false),
+  // single sign-on through the organisation's OpenID Connect provider (issue 13, ADR 100)
+  // kept exactly as given: the issuer must match the provider's `iss` character for character
+  ELEVATE_OIDC_ISSUER: z.string().optional(),
+  ELEVATE_OIDC_CLIENT_ID: z.string().min(1, 'ELEVATE_OIDC_CLIENT_ID must not be empty').optional(),
+  ELEVATE_OIDC_CLIENT_SECRET: z.string().min(1, 'ELEVATE_OIDC_CLIENT_SECRET must not be empty').optional(),
+  ELEVATE_OIDC_NAME: z.string().trim().min(1).max(60, 'ELEVATE_OIDC_NAME must be at most 60 characters').optional(),
+  ELEVATE_OIDC_SCOPES: z
+    .string()
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'ELEVATE_OIDC_SCOPES must be scope names separated by single spaces')
+    .optional(),
+  ELEVATE_OIDC_GROUPS_CLAIM: z.string().trim().min(1).max(100).optional(),
+  ELEVATE_OIDC_ADMIN_GROUPS: z.string().optional(),
+  ELEVATE_OIDC_MFA_ACR: z.string().trim().min(1).optional(),
+  ELEVATE_PASSWORD_SIGNIN: bool('ELEVATE_PASSWORD_SIGNIN', true),
 });
 
 export interface Config {
@@ -94,6 +108,24 @@ export interface Config {
   /** V8 old-space limit the server process is started with (scripts/start.mjs) */
   heapMb: number;
   connectors: { file?: string; fullEveryMs: number; allowPrivateWebhooks: boolean };
+  /** the organisation's OpenID Connect provider, when configured (all of issuer, client id and secret) */
+  oidc?: OidcConfig;
+  /** false: password sign-in is hidden and refused except for break-glass accounts */
+  passwordSignIn: boolean;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** the sign-in button's label */
+  name: string;
+  scopes: string;
+  groupsClaim: string;
+  /** group ids or names (compared without case) whose members are tenant PIM administrators */
+  adminGroups: string[];
+  /** acr_values asked for at an MFA step-up, and accepted in the returned acr */
+  mfaAcr?: string;
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +141,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(e.ELEVATE_TLS_CERT) !== Boolean(e.ELEVATE_TLS_KEY)) {
     throw new ConfigError('Elevate cannot start: invalid configuration\n  - ELEVATE_TLS_CERT and ELEVATE_TLS_KEY must be set together (PEM file paths)');
   }
+  const oidc = readOidc(e);
   const dataDir = path.resolve(/*turbopackIgnore: true*/ e.ELEVATE_DATA_DIR ?? './data');
   const scheme = e.ELEVATE_TLS_CERT ? 'https' : 'http';
   return {
@@ -131,5 +164,45 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       fullEveryMs: e.ELEVATE_CONNECTORS_RECONCILE_MINUTES * 60_000,
       allowPrivateWebhooks: e.ELEVATE_WEBHOOK_ALLOW_PRIVATE,
     },
+    oidc,
+    passwordSignIn: e.ELEVATE_PASSWORD_SIGNIN,
+  };
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function invalid(line: string): ConfigError {
+  return new ConfigError(`Elevate cannot start: invalid configuration\n  - ${line}`);
+}
+
+/** The provider is all-or-nothing: half a configuration is an error, not a silently missing button. */
+function readOidc(e: z.infer<typeof schema>): OidcConfig | undefined {
+  const set = [e.ELEVATE_OIDC_ISSUER, e.ELEVATE_OIDC_CLIENT_ID, e.ELEVATE_OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (set === 0) {
+    if (!e.ELEVATE_PASSWORD_SIGNIN) throw invalid('ELEVATE_PASSWORD_SIGNIN=0 needs single sign-on (ELEVATE_OIDC_ISSUER, ELEVATE_OIDC_CLIENT_ID, ELEVATE_OIDC_CLIENT_SECRET)');
+    return undefined;
+  }
+  if (set < 3) throw invalid('ELEVATE_OIDC_ISSUER, ELEVATE_OIDC_CLIENT_ID and ELEVATE_OIDC_CLIENT_SECRET must be set together');
+  let issuer: URL;
+  try {
+    issuer = new URL(e.ELEVATE_OIDC_ISSUER!);
+  } catch {
+    throw invalid(`ELEVATE_OIDC_ISSUER must be an absolute URL, got "${e.ELEVATE_OIDC_ISSUER}"`);
+  }
+  // tokens and codes travel to the issuer: plain http only where nobody else can listen
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname))) {
+    throw invalid(`ELEVATE_OIDC_ISSUER must be an https URL (http only on a loopback address), got "${e.ELEVATE_OIDC_ISSUER}"`);
+  }
+  const scopes = e.ELEVATE_OIDC_SCOPES ?? 'openid email profile';
+  if (!scopes.split(' ').includes('openid')) throw invalid(`ELEVATE_OIDC_SCOPES must include openid, got "${scopes}"`);
+  return {
+    issuer: e.ELEVATE_OIDC_ISSUER!,
+    clientId: e.ELEVATE_OIDC_CLIENT_ID!,
+    clientSecret: e.ELEVATE_OIDC_CLIENT_SECRET!,
+    name: e.ELEVATE_OIDC_NAME ?? 'Single sign-on',
+    scopes,
+    groupsClaim: e.ELEVATE_OIDC_GROUPS_CLAIM ?? 'groups',
+    adminGroups: (e.ELEVATE_OIDC_ADMIN_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean),
+    mfaAcr: e.ELEVATE_OIDC_MFA_ACR,
   };
 }
