@@ -176,7 +176,8 @@ export async function writes(ctx: Ctx): Promise<void> {
     rows.push({ section: S, name: 'MFA step-up (Jen: TOTP code → step-up token)', n: 0, note: `failed: ${e instanceof Error ? e.message : e}` });
   }
 
-  const avery = tokenOf(ctx, f.personas.avery);
+  // approving Owner needs the approver's MFA (rule 11): a step-up token stands for Avery's code, as for the requesters
+  const avery = mintTokens(tenant.dbFile, [f.personas.avery], true).get(f.personas.avery)!;
   // keep a full bulk batch when there are enough pending requests; the single approvals take the rest
   const single = pendingIds.slice(0, Math.min(opts.ops, Math.max(1, pendingIds.length - BULK)));
   log(`approve ×${single.length} (Avery, roleAssignmentApprovals stage PUT)`);
@@ -199,7 +200,8 @@ export async function writes(ctx: Ctx): Promise<void> {
     const name = `bulk approval of ${bulk.length} (Avery, portal server action decideRequests, one POST)`;
     try {
       const [r, cpu] = await withCpu(a, () => callFormAction(a.url, '/approvals', id, ctx.cookies.avery, [
-        ...bulk.map((x) => ['requestId', x] as [string, string]), ['decision', 'Approve'], ['justification', 'HTTP benchmark'],
+        // Avery's one TOTP code for the batch (her session has not stepped up yet; rule 11)
+        ...bulk.map((x) => ['requestId', x] as [string, string]), ['decision', 'Approve'], ['justification', 'HTTP benchmark'], ['mfaCode', DEMO_TOTP.generate()],
       ], Math.max(budget, 600_000)));
       const confirmed = r.status === 200 && r.text.includes(`Approved ${bulk.length === 1 ? 'the request' : `${bulk.length} requests`}`);
       rows.push({ section: S, name, n: 1, p50: r.ms, size: r.bytes, cpu, note: confirmed ? `${(r.ms / bulk.length).toFixed(1)} ms per request` : `not confirmed (status ${r.status}): ${r.text.slice(0, 200)}` });

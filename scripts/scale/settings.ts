@@ -1,5 +1,6 @@
 import { OWNER, CONTRIBUTOR, READER, USER_ACCESS_ADMINISTRATOR } from '@/db/builtin-roles';
 import type { RoleSettings } from '@/lib/policy/types';
+import { defaultSettingsFor } from '@/lib/policy/settings';
 import { audit, DAY, DEFAULT, type Ctx, type Principal } from './model';
 import type { ResourceRow } from './tree';
 
@@ -49,7 +50,9 @@ export function generateSettings(ctx: Ctx, count: number, approverPool: string[]
       if (r.chance(0.1)) approvers.push({ type: 'User', id: avery });
     }
     const settings: RoleSettings = {
+      // the role's own defaults first: approving Owner and User Access Administrator asks for MFA (rule 11)
       ...DEFAULT,
+      approvalRequireMfa: defaultSettingsFor(roleId).approvalRequireMfa,
       activationMaxMinutes: r.pick(high ? [60, 120, 240, 480] : [60, 120, 240, 480, 480, 720, 1440]),
       activationRequireMfa: r.chance(0.9),
       activationRequireTicket: r.chance(privileged ? 0.3 : 0.05),

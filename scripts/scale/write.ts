@@ -165,8 +165,8 @@ export function sqlSink(sqlite: Database.Database): Sink {
   const settings = sqlite.prepare(
     `INSERT INTO role_settings (id, scope_id, role_id, activation_max_minutes, activation_require_mfa, activation_require_justification, activation_require_ticket,
        approval_required, approval_timeout_minutes, approver_justification_required, eligible_permanent_allowed, eligible_max_days, active_permanent_allowed,
-       active_max_days, active_require_mfa, active_require_justification, notifications, updated_at, updated_by)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       active_max_days, active_require_mfa, active_require_justification, notifications, updated_at, updated_by, approval_require_mfa)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const settingApprover = sqlite.prepare('INSERT INTO role_setting_approvers (settings_id, principal_type, principal_id) VALUES (?, ?, ?)');
   const cols = 'id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, created_by, request_id, updated_at, revoked_at, revoked_by';
@@ -189,6 +189,7 @@ export function sqlSink(sqlite: Database.Database): Sink {
         row.id, row.scopeId, row.roleId, s.activationMaxMinutes, b(s.activationRequireMfa), b(s.activationRequireJustification), b(s.activationRequireTicket),
         b(s.approvalRequired), s.approvalTimeoutMinutes, b(s.approverJustificationRequired), b(s.eligiblePermanentAllowed), s.eligibleMaxDays,
         b(s.activePermanentAllowed), s.activeMaxDays, b(s.activeRequireMfa), b(s.activeRequireJustification), JSON.stringify(s.notifications), row.updatedAt, row.updatedBy,
+        b(s.approvalRequireMfa),
       );
     },
     settingApprover: (settingsId, p) => void settingApprover.run(settingsId, p.type, p.id),
