@@ -129,7 +129,11 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
   for (let i = 0; i < eligibleCount; i++) {
     const stage = stageOf(r.next(), [[0.58, 'live'], [0.7, 'permanent'], [0.73, 'future'], [0.88, 'expired'], [1, 'revoked']]);
     let p = principal(), roleId = role(), at = scope();
-    for (let k = 0; k < 5 && held.has(heldKey(0, p, roleId, at)); k++) (p = principal(), roleId = role(), at = scope());
+    for (let k = 0; k < 5 && held.has(heldKey(0, p, roleId, at)); k++) {
+      p = principal();
+      roleId = role();
+      at = scope();
+    }
     held.add(heldKey(0, p, roleId, at));
     const g = governing(ctx, at.id, roleId);
     const w = adminWindow(stage, g.settings.eligibleMaxDays);
@@ -252,7 +256,11 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
       // no eligibility could give one (tiny tenants): an admin's active assignment instead, so the total holds
     }
     let p = principal(), roleId = role(), at = scope();
-    for (let k = 0; k < 5 && held.has(heldKey(1, p, roleId, at)); k++) (p = principal(), roleId = role(), at = scope());
+    for (let k = 0; k < 5 && held.has(heldKey(1, p, roleId, at)); k++) {
+      p = principal();
+      roleId = role();
+      at = scope();
+    }
     held.add(heldKey(1, p, roleId, at));
     const g = governing(ctx, at.id, roleId);
     const w = adminWindow(stage.startsWith('activated') ? 'expired' : stage, g.settings.activeMaxDays);
