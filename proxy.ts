@@ -8,7 +8,7 @@ import { apiLogLine, armErrorJson, armRoutePath, isBareArmPath, logPath } from '
  * Pages, server actions and route handlers each verify the session themselves.
  * It also passes the requested path on, so a page can send people back after sign-in.
  */
-const PUBLIC = [/^\/sign-in/, /^\/api\//, /^\/_next\//, /^\/favicon/, /^\/providers\//, /^\/subscriptions\//, /^\/robots\.txt$/];
+const PUBLIC = [/^\/sign-in/, /^\/link-account$/, /^\/api\//, /^\/_next\//, /^\/favicon/, /^\/icons\//, /^\/manifest\.webmanifest$/, /^\/providers\//, /^\/subscriptions\//, /^\/robots\.txt$/];
 
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
@@ -43,6 +43,6 @@ function bareArmPath(req: NextRequest): Response {
   return res;
 }
 
-// API paths (ARM, /api) authenticate themselves and never redirect: skipping the proxy
+// API paths (ARM, /api, SCIM) authenticate themselves and never redirect: skipping the proxy
 // for them saves a pass through it on every API call
-export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico|api/|subscriptions/|providers/).*)'] };
+export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico|api/|subscriptions/|providers/|scim/).*)'] };

@@ -20,7 +20,7 @@ export function getDb(): Db {
     const cfg = config();
     const { db } = openDatabase(cfg.dbPath);
     if (cfg.demo) seedDemoTenant(db, Date.now(), getEncryptionKey());
-    else ensureTenant(db, Date.now());
+    else ensureTenant(db, Date.now(), cfg.adminEmail);
     holder.db = db;
   }
   return holder.db;

@@ -11,6 +11,7 @@ const ITEMS = [
   { href: '/admin/pending', label: 'Pending requests' },
   { href: '/admin/outbox', label: 'Outbox', pimAdminOnly: true },
   { href: '/admin/connectors', label: 'Connectors', pimAdminOnly: true },
+  { href: '/admin/settings', label: 'Settings', pimAdminOnly: true },
 ];
 
 /**

@@ -23,3 +23,12 @@ CREATE TABLE `oidc_link_requests` (
   `created_at` integer NOT NULL,
   `expires_at` integer NOT NULL
 );
+--> statement-breakpoint
+-- Group memberships a single sign-on gave from the groups claim: the next sign-in takes away
+-- those the claim no longer names, and never a membership an administrator or SCIM made.
+CREATE TABLE `oidc_group_memberships` (
+  `user_id` text NOT NULL REFERENCES `users`(`id`) ON DELETE CASCADE,
+  `group_id` text NOT NULL REFERENCES `groups`(`id`) ON DELETE CASCADE,
+  `added_at` integer NOT NULL,
+  PRIMARY KEY (`user_id`, `group_id`)
+);

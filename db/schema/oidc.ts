@@ -1,5 +1,5 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { users } from './identity';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { groups, users } from './identity';
 
 /**
  * An MFA step-up through the identity provider (db/migrations/0013_oidc.sql): asked for by one
@@ -30,6 +30,17 @@ export const oidcLinkRequests = sqliteTable('oidc_link_requests', {
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
 });
+
+/** Memberships a single sign-on added from the groups claim (0013): only these are taken away when the claim stops naming them. */
+export const oidcGroupMemberships = sqliteTable(
+  'oidc_group_memberships',
+  {
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    groupId: text('group_id').notNull().references(() => groups.id, { onDelete: 'cascade' }),
+    addedAt: integer('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] })],
+);
 
 export type IdpStepUp = typeof idpStepUps.$inferSelect;
 export type OidcLinkRequest = typeof oidcLinkRequests.$inferSelect;

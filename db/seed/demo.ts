@@ -43,12 +43,12 @@ function baseTenant(tx: Tx, now: number, name: string): { rootId: string } {
 const isEmpty = (db: Db) => !db.select({ id: s.tenants.id }).from(s.tenants).limit(1).get();
 
 /**
- * Without the demo: a tenant with an initial administrator whose one-time password is
- * printed once to the server log and must be changed at first sign-in.
+ * Without the demo: a tenant with an initial administrator (`email`: config().adminEmail,
+ * ELEVATE_ADMIN_EMAIL) whose one-time password is printed once to the server log and must be
+ * changed at first sign-in.
  */
-export function ensureTenant(db: Db, now: number, env: Record<string, string | undefined> = process.env) {
+export function ensureTenant(db: Db, now: number, email: string) {
   if (!isEmpty(db)) return;
-  const email = env.ELEVATE_ADMIN_EMAIL ?? 'admin@elevate.local';
   const password = crypto.randomBytes(12).toString('base64url');
   db.transaction(
     (tx) => {

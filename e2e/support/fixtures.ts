@@ -1,6 +1,6 @@
 import { test as base, expect, type Page, type BrowserContext } from '@playwright/test';
 import { TOTP, Secret } from 'otpauth';
-import { startServer, type TestServer } from './server';
+import { startServer, type ServerEnv, type TestServer } from './server';
 
 export const PERSONAS = {
   steve: { email: 'steve@bluewidget.test', name: 'Steve Admin' },
@@ -16,10 +16,10 @@ const totpFor = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Sec
 /** One server per spec file: a worker runs files one after another, so the previous file's server is stopped first. */
 class ServerPool {
   private current: { file: string; server: Promise<TestServer>; usedSteps: Map<string, number> } | null = null;
-  async for(file: string) {
+  async for(file: string, env: ServerEnv = {}) {
     if (this.current?.file !== file) {
       if (this.current) await (await this.current.server).stop();
-      this.current = { file, server: startServer(), usedSteps: new Map() };
+      this.current = { file, server: startServer(env), usedSteps: new Map() };
     }
     return { server: await this.current.server, usedSteps: this.current.usedSteps };
   }
@@ -33,11 +33,13 @@ export async function signInAs(page: Page, persona: Persona, password = DEMO_PAS
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(PERSONAS[persona].email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: `Hello, ${PERSONAS[persona].name}` })).toBeVisible();
 }
 
 interface Fixtures {
+  /** extra server environment for a spec file (`test.use({ serverEnv })`); other specs get none */
+  serverEnv: ServerEnv;
   app: TestServer;
   signInAs: (page: Page, persona: Persona) => Promise<void>;
   personaPage: (persona: Persona) => Promise<Page>;
@@ -53,8 +55,9 @@ export const test = base.extend<Fixtures, { pool: ServerPool }>({
     },
     { scope: 'worker' },
   ],
-  app: async ({ pool }, use, testInfo) => {
-    await use((await pool.for(testInfo.file)).server);
+  serverEnv: [{}, { option: true }],
+  app: async ({ pool, serverEnv }, use, testInfo) => {
+    await use((await pool.for(testInfo.file, serverEnv)).server);
   },
   baseURL: async ({ app }, use) => {
     await use(app.url);

@@ -23,10 +23,15 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the built portal (scripts/serve.mjs) on a free port with a fresh data directory and demo database. */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
+/** Extra variables for the server, or a function that gets them once the server's address is known (e.g. starts a provider for it). */
+export type ServerEnv = Record<string, string> | ((url: string) => Promise<{ env: Record<string, string>; stop?: () => Promise<void> }>);
+
+export async function startServer(extra: ServerEnv = {}): Promise<TestServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'elevate-e2e-'));
   const url = `http://localhost:${port}`;
+  const side = typeof extra === 'function' ? await extra(url) : { env: extra };
+  const extraEnv = side.env;
   const child: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs'], {
     cwd: process.cwd(),
     env: {
@@ -71,6 +76,6 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-      }),
+      }).then(() => side.stop?.()),
   };
 }

@@ -17,6 +17,7 @@ export type SignInResult =
  */
 export const SIGN_IN_FAILED = 'Wrong email or password.';
 const INVALID = { ok: false, code: 'invalid', message: SIGN_IN_FAILED } as const;
+export const PASSWORD_SIGN_IN_OFF = 'Password sign-in is turned off here. Use single sign-on.';
 
 /**
  * An argon2 hash of a random secret made with the same cost as real passwords, for unknown
@@ -39,7 +40,7 @@ const isArgon2 = (h: string) => h.startsWith('$argon2');
 export async function checkCredentials(
   db: Db,
   input: { email: string; password: string },
-  opts: { now: () => number; threshold: number; minutes: number },
+  opts: { now: () => number; threshold: number; minutes: number; passwordSignIn?: boolean },
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   const user = db.select().from(users).where(sql`lower(${users.email}) = ${email}`).get();
@@ -71,6 +72,9 @@ export async function checkCredentials(
     );
   }
   if (user.disabled) return { ok: false, code: 'disabled', message: 'This account is disabled. Ask an administrator to enable it.' };
+  // ELEVATE_PASSWORD_SIGNIN=0 (ADR 100): only break-glass accounts still sign in with a password;
+  // said only to someone who knows the password, like "disabled"
+  if (opts.passwordSignIn === false && !user.breakGlass) return { ok: false, code: 'invalid', message: PASSWORD_SIGN_IN_OFF };
   db.transaction(
     (tx) => {
       tx.update(users).set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now }).where(eq(users.id, user.id)).run();

@@ -4,7 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import type { Db } from '@/db/client';
-import { users, type User } from '@/db/schema';
+import { sessionMfa, users, type User } from '@/db/schema';
 import { ElevateError } from '@/lib/errors';
 import { seal, unseal } from '@/lib/crypto/seal';
 import { getEncryptionKey } from '@/lib/crypto/secrets';
@@ -39,7 +39,7 @@ const ALREADY_ENROLLED = 'You already have an authenticator app. To replace it, 
  * enrolled device here would let a stolen password or session swap in the attacker's
  * app and pass every later MFA step-up.
  */
-export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>, now: number, db: Db = getDb()) {
+export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>, now: number, db: Db = getDb(), sessionId: string | null = null) {
   if (user.totpSecretEnc) throw new ElevateError('AuthorizationFailed', ALREADY_ENROLLED);
   let secret: string;
   try {
@@ -59,6 +59,12 @@ export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>
         .where(and(eq(users.id, user.id), isNull(users.totpSecretEnc)))
         .run().changes;
       if (changed === 0) throw new ElevateError('AuthorizationFailed', ALREADY_ENROLLED);
+      // the code that proved the new authenticator is an MFA moment like any step-up (issue 15):
+      // the first activation right after enrolling does not wait for the next code
+      if (sessionId) {
+        tx.insert(sessionMfa).values({ sessionId, userId: user.id, verifiedAt: now, method: 'enrolment' })
+          .onConflictDoUpdate({ target: sessionMfa.sessionId, set: { verifiedAt: now, method: 'enrolment' } }).run();
+      }
       writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'MFA enrolled', principal: { type: 'User', id: user.id, name: user.displayName } });
     },
     { behavior: 'immediate' },

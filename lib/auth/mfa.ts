@@ -7,7 +7,10 @@ import { unseal } from '@/lib/crypto/seal';
 import { getEncryptionKey } from '@/lib/crypto/secrets';
 import { writeAudit } from '@/lib/audit/write';
 import { clearStepUpFailures, recordStepUpFailure, stepUpRetryAfter } from '@/lib/tokens/throttle';
+import { config } from '@/lib/config';
+import { acceptsTotp } from '@/lib/policy/idp-mfa';
 import { checkTotp, TOTP_MESSAGES } from './totp';
+import { tenantMfaMethod } from './oidc/mfa-method';
 
 /**
  * MFA step-up inside the caller's transaction: verifies the 6-digit code, records its
@@ -22,6 +25,12 @@ import { checkTotp, TOTP_MESSAGES } from './totp';
 export function verifyMfaStepUp(tx: DbOrTx, userId: string, code: string, now: number, sessionId: string | null): number {
   const user = tx.select().from(users).where(eq(users.id, userId)).get();
   if (!user) throw new ElevateError('Unauthenticated', 'Sign in again.');
+  // Admin › Settings may say the provider's MFA only (ADR 101): a code is then no proof here
+  if (!acceptsTotp(tenantMfaMethod(tx, user.tenantId))) {
+    const provider = config().oidc?.name ?? 'the identity provider';
+    const msg = `This organisation accepts MFA from ${provider} only: use "Verify with ${provider}".`;
+    throw new ElevateError('MfaRequired', msg, { fieldErrors: { mfaCode: [msg] } });
+  }
   if (!user.totpSecretEnc) throw new ElevateError('MfaRequired', TOTP_MESSAGES.notEnrolled, { fieldErrors: { mfaCode: [TOTP_MESSAGES.notEnrolled] } });
   const wait = stepUpRetryAfter(userId, now);
   if (wait > 0) {
@@ -36,7 +45,8 @@ export function verifyMfaStepUp(tx: DbOrTx, userId: string, code: string, now: n
   clearStepUpFailures(userId);
   tx.update(users).set({ totpLastStep: result.step }).where(eq(users.id, userId)).run();
   if (sessionId) {
-    tx.insert(sessionMfa).values({ sessionId, userId, verifiedAt: now }).onConflictDoUpdate({ target: sessionMfa.sessionId, set: { verifiedAt: now } }).run();
+    tx.insert(sessionMfa).values({ sessionId, userId, verifiedAt: now, method: 'totp' })
+      .onConflictDoUpdate({ target: sessionMfa.sessionId, set: { verifiedAt: now, method: 'totp' } }).run();
   }
   writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'MFA verified', principal: { type: 'User', id: user.id, name: user.displayName } });
   return now;

@@ -6,6 +6,8 @@ import { getDb } from '@/db';
 import { config } from '@/lib/config';
 import { getAuthSecret } from '@/lib/crypto/secrets';
 import { checkCredentials } from './credentials';
+import { oidcSignInCallback } from './oidc/callback';
+import { OIDC_PROVIDER_ID, oidcProvider } from './oidc/provider';
 import { checkSession, clientInfo, sessionLimits, signOutSession, startSession } from './sessions';
 
 const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(256) });
@@ -32,6 +34,8 @@ export function authOptions(): AuthOptions {
     useSecureCookies: useSecureCookies(),
     pages: { signIn: '/sign-in', error: '/sign-in' },
     providers: [
+      // single sign-on (ADR 100), only when ELEVATE_OIDC_ISSUER is set
+      ...(cfg.oidc ? [oidcProvider(cfg.oidc)] : []),
       CredentialsProvider({
         name: 'Password',
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
@@ -39,7 +43,7 @@ export function authOptions(): AuthOptions {
           const parsed = credentials.safeParse(raw);
           if (!parsed.success) throw new Error('Enter your email and password.');
           const db = getDb();
-          const result = await checkCredentials(db, parsed.data, { now: Date.now, ...cfg.lockout });
+          const result = await checkCredentials(db, parsed.data, { now: Date.now, ...cfg.lockout, passwordSignIn: cfg.passwordSignIn });
           // next-auth passes the thrown message to the sign-in page; it never includes secrets
           if (!result.ok) throw new Error(result.message);
           // the server-side record of this sign-in (ADR 092); the session token carries its id
@@ -50,9 +54,16 @@ export function authOptions(): AuthOptions {
       }),
     ],
     callbacks: {
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        return oidcSignInCallback(user, account, profile);
+      },
       jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
+          // the sealed ID token of a single sign-on, for the provider's logout (id_token_hint)
+          const idt = (user as { idTokenSealed?: string }).idTokenSealed;
+          if (idt) token.idt = idt;
           token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 1;
           // next-auth gives the JWT a new jti each time it re-encodes the cookie; the sign-in's
           // own id stays put: it keys the session's record and its MFA step-ups

@@ -104,21 +104,29 @@ export function checkSession(db: DbOrTx, claim: SessionClaim, now: number, limit
 }
 
 /** A new sign-in's record, audited with where it came from; returns the id the session token carries. */
-export function startSession(db: Db, user: Pick<User, 'id' | 'displayName'>, client: ClientInfo, now: number): string {
-  return db.transaction((tx) => {
-    const id = crypto.randomUUID();
-    tx.insert(sessions).values({ id, userId: user.id, createdAt: now, lastSeenAt: now, ip: client.ip, userAgent: client.userAgent }).run();
-    // housekeeping: this user's records that have been dead for months
-    const old = tx.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.lastSeenAt, now - SESSION_RETENTION_MS)));
-    tx.delete(sessionMfa).where(inArray(sessionMfa.sessionId, old)).run();
-    tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.lastSeenAt, now - SESSION_RETENTION_MS))).run();
-    writeAudit(tx, {
-      at: now, actor: { id: user.id, name: user.displayName }, action: 'Session started',
-      principal: { type: 'User', id: user.id, name: user.displayName },
-      details: { sessionId: id, ip: client.ip, device: describeUserAgent(client.userAgent).label },
-    });
-    return id;
-  }, { behavior: 'immediate' });
+type AuthMethod = SessionRecord['authMethod'];
+
+export function startSession(db: Db, user: Pick<User, 'id' | 'displayName'>, client: ClientInfo, now: number, authMethod: AuthMethod = 'password'): string {
+  return db.transaction((tx) => startSessionInTx(tx, user, client, now, authMethod), { behavior: 'immediate' });
+}
+
+/** startSession inside the caller's transaction (a single sign-on writes the user, its groups and the session at once). */
+export function startSessionInTx(tx: Tx, user: Pick<User, 'id' | 'displayName'>, client: ClientInfo, now: number, authMethod: AuthMethod = 'password'): string {
+  const id = crypto.randomUUID();
+  tx.insert(sessions).values({ id, userId: user.id, createdAt: now, lastSeenAt: now, ip: client.ip, userAgent: client.userAgent, authMethod }).run();
+  // housekeeping: this user's records that have been dead for months
+  const old = tx.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.lastSeenAt, now - SESSION_RETENTION_MS)));
+  tx.delete(sessionMfa).where(inArray(sessionMfa.sessionId, old)).run();
+  tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.lastSeenAt, now - SESSION_RETENTION_MS))).run();
+  writeAudit(tx, {
+    at: now, actor: { id: user.id, name: user.displayName }, action: 'Session started',
+    principal: { type: 'User', id: user.id, name: user.displayName },
+    details: {
+      sessionId: id, ip: client.ip, device: describeUserAgent(client.userAgent).label,
+      ...(authMethod === 'oidc' ? { method: 'single sign-on' } : {}),
+    },
+  });
+  return id;
 }
 
 type Actor = Pick<User, 'id' | 'displayName'>;

@@ -20,6 +20,8 @@ export interface GroupListRow {
   name: string;
   description: string;
   members: CappedCount;
+  /** 'scim': provisioned, its name and provisioned members owned by the identity provider */
+  source: 'local' | 'scim' | 'oidc';
 }
 
 /** `SELECT count(*)` of a group's members that stops after `cap` + 1 index entries. */
@@ -42,7 +44,9 @@ function groupSeek(dir: 'forward' | 'backward', from: Key | null): SQL | undefin
 export function listGroupsPage(db: DbOrTx, opts: { q?: string; seek?: Seek; size?: number } = {}): Page<GroupListRow> {
   const q = opts.q ?? '';
   const page = keysetPage(opts.seek ?? {}, opts.size ?? PAGE_SIZE, (dir, from, limit) =>
-    db.select({ id: groups.id, name: groups.name, description: groups.description, members: cappedMembers(MEMBER_COUNT_CAP) })
+    db.select({
+      id: groups.id, name: groups.name, description: groups.description, source: groups.source, members: cappedMembers(MEMBER_COUNT_CAP),
+    })
       .from(groups).where(and(groupMatches(q), groupSeek(dir, from)))
       .orderBy(...(dir === 'forward' ? [sql`${groups.name} COLLATE NOCASE ASC`, sql`${groups.id} ASC`] : [sql`${groups.name} COLLATE NOCASE DESC`, sql`${groups.id} DESC`]))
       .limit(limit).all(),
@@ -57,7 +61,8 @@ export function countGroups(db: DbOrTx, q = ''): CappedCount {
 
 /** One group with its member count (up to COUNT_CAP), or null when it does not exist. */
 export function getGroupSummary(db: DbOrTx, groupId: string): GroupListRow | null {
-  const g = db.select({ id: groups.id, name: groups.name, description: groups.description, members: cappedMembers(COUNT_CAP) })
+  const g = db
+    .select({ id: groups.id, name: groups.name, description: groups.description, source: groups.source, members: cappedMembers(COUNT_CAP) })
     .from(groups).where(eq(groups.id, groupId)).get();
   return g ? { ...g, members: capped(g.members, COUNT_CAP) } : null;
 }

@@ -16,6 +16,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The ARM-shaped API authenticates with bearer tokens and answers in ARM's words: not guarded here. */
 const ARM_PATH = /^\/(subscriptions|providers)(\/|$)/i;
+/** SCIM (ADR 102): bearer-token machines with no cookies, so no origin check; body limits apply, refused in SCIM's words. */
+const SCIM_PATH = /^\/scim(\/|$)/i;
 
 export function isStateChanging(method) {
   return !SAFE_METHODS.has(String(method ?? 'GET').toUpperCase());
@@ -86,6 +88,11 @@ export function bodyLimitFor(rawUrl) {
 const mb = (bytes) => `${(bytes / MB).toFixed(bytes % MB === 0 ? 0 : 1)} MB`;
 
 function refusal(status, code, message, api) {
+  if (api === 'scim') {
+    const body = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail: message });
+    const headers = { 'Content-Type': 'application/scim+json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
+    return { status, code, headers, body };
+  }
   const body = api ? JSON.stringify({ error: { code, message } }) : message;
   return {
     status,
@@ -107,8 +114,8 @@ export function guardRequest({ method, url, headers, publicUrl }) {
   if (!isStateChanging(method)) return null;
   const path = pathOf(url || '/');
   if (ARM_PATH.test(path)) return null;
-  const api = path === '/api' || path.startsWith('/api/');
-  const problem = crossOriginProblem({ headers, publicUrl });
+  const api = SCIM_PATH.test(path) ? 'scim' : path === '/api' || path.startsWith('/api/');
+  const problem = api === 'scim' ? null : crossOriginProblem({ headers, publicUrl });
   if (problem) return refusal(403, 'CrossOriginRequest', problem, api);
   const { limit, what } = bodyLimitFor(path);
   const length = header(headers, 'content-length');

@@ -7,6 +7,8 @@ import { ElevateError } from '@/lib/errors';
 import { hashToken } from '@/lib/crypto/seal';
 import { writeAudit } from '@/lib/audit/write';
 import { verifyMfaStepUp } from '@/lib/auth/mfa';
+import { requireFreshIdpMfa } from '@/lib/auth/oidc/step-up';
+import { config } from '@/lib/config';
 import { generateToken, MAX_TOKEN_DAYS, STEP_UP_TOKEN_MS, TOKEN_PATTERN, tokenExpiry } from './format';
 
 type Actor = Pick<User, 'id' | 'displayName'>;
@@ -40,7 +42,9 @@ function cleanName(name: string): string {
  * is verified and burnt (never accepted twice) in the transaction that stores the token;
  * a refused code stores nothing.
  */
-export function createApiToken(db: Db, actor: Actor, input: { name: string; expiresInDays: number; mfaCode: string }, now: number): IssuedToken {
+export function createApiToken(
+  db: Db, actor: Actor, input: { name: string; expiresInDays: number; mfaCode?: string }, now: number, sessionId: string | null = null,
+): IssuedToken {
   const name = cleanName(input.name);
   const days = input.expiresInDays;
   if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS) {
@@ -48,7 +52,9 @@ export function createApiToken(db: Db, actor: Actor, input: { name: string; expi
     throw new ElevateError('InvalidRequest', msg, { fieldErrors: { expiresInDays: [msg] } });
   }
   return db.transaction((tx) => {
-    verifyMfaStepUp(tx, actor.id, input.mfaCode ?? '', now, null);
+    // no code: this session's fresh MFA from the identity provider stands in for it (ADR 101)
+    if (!input.mfaCode && sessionId && config().oidc) requireFreshIdpMfa(tx, actor.id, sessionId, now, config().oidc!.name);
+    else verifyMfaStepUp(tx, actor.id, input.mfaCode ?? '', now, null);
     return issue(tx, actor, { name, expiresAt: tokenExpiry(now, days), mfaVerifiedAt: null }, 'API token created', now);
   }, { behavior: 'immediate' });
 }
@@ -70,10 +76,12 @@ function issue(tx: Tx, actor: Actor, t: { name: string; expiresAt: number; mfaVe
  * burnt, so it cannot be replayed) in the same transaction that stores the token, and the
  * token carries the verification time that MFA-gated activations check for freshness.
  */
-export function createStepUpToken(db: Db, actor: Actor, input: { code: string; name?: string }, now: number): IssuedToken {
+export function createStepUpToken(db: Db, actor: Actor, input: { code?: string; name?: string }, now: number, sessionId: string | null = null): IssuedToken {
   const name = cleanName(input.name?.trim() || 'MFA step-up');
   return db.transaction((tx) => {
-    const verifiedAt = verifyMfaStepUp(tx, actor.id, input.code, now, null);
+    const verifiedAt = !input.code && sessionId && config().oidc
+      ? requireFreshIdpMfa(tx, actor.id, sessionId, now, config().oidc!.name)
+      : verifyMfaStepUp(tx, actor.id, input.code ?? '', now, null);
     return issue(tx, actor, { name, expiresAt: verifiedAt + STEP_UP_TOKEN_MS, mfaVerifiedAt: verifiedAt }, 'API step-up token created', now);
   }, { behavior: 'immediate' });
 }

@@ -20,6 +20,14 @@ export interface UserListRow {
   mustEnrolMfa: boolean;
   mfaEnrolled: boolean;
   lastSignInAt: number | null;
+  /** where the identity is managed: 'scim' users are provisioned, their name and e-mail owned by the identity provider */
+  source: 'local' | 'scim' | 'oidc';
+  /** may sign in with a password when ELEVATE_PASSWORD_SIGNIN=0 (ADR 100) */
+  breakGlass: boolean;
+  /** linked to a single sign-on subject (ADR 100) */
+  ssoLinked: boolean;
+  /** has a local password (people created by a first single sign-on have none) */
+  hasPassword: boolean;
   /** the first few groups the user is in (no secrets, no whole membership lists) */
   groups: { id: string; name: string }[];
   /** in more groups than `groups` names */
@@ -63,14 +71,16 @@ export function listUsersPage(db: DbOrTx, opts: { q?: string; seek?: Seek; size?
     db.select({
       id: users.id, email: users.email, displayName: users.displayName, disabled: users.disabled, isPimAdmin: users.isPimAdmin,
       mustChangePassword: users.mustChangePassword, mustEnrolMfa: users.mustEnrolMfa, totpEnrolledAt: users.totpEnrolledAt, lastSignInAt: users.lastSignInAt,
-      groups: firstGroups,
+      source: users.source, groups: firstGroups, breakGlass: users.breakGlass,
+      ssoLinked: sql<number>`${users.oidcSub} IS NOT NULL`, hasPassword: sql<number>`${users.passwordHash} <> ''`,
     }).from(users).where(and(userMatches(q), userSeek(dir, from))).orderBy(...userOrder(dir)).limit(limit).all(),
   (u) => [u.displayName, u.id]);
   return {
     ...page,
-    rows: page.rows.map(({ totpEnrolledAt, groups: json, ...u }) => {
+    rows: page.rows.map(({ totpEnrolledAt, groups: json, ssoLinked, hasPassword, ...u }) => {
       const gs = (JSON.parse(json) as [string, string][]).map(([id, name]) => ({ id, name }));
-      return { ...u, mfaEnrolled: totpEnrolledAt !== null, groups: gs.slice(0, GROUPS_SHOWN), moreGroups: gs.length > GROUPS_SHOWN };
+      return { ...u, ssoLinked: Boolean(ssoLinked), hasPassword: Boolean(hasPassword), mfaEnrolled: totpEnrolledAt !== null,
+        groups: gs.slice(0, GROUPS_SHOWN), moreGroups: gs.length > GROUPS_SHOWN };
     }),
   };
 }

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { action } from '@/lib/auth/action';
 import { changePassword, changePasswordSchema } from '@/lib/auth/enrolment';
 import { getSession, reissueSession } from '@/lib/auth/session';
@@ -14,25 +14,26 @@ import { createApiToken, createStepUpToken, revokeApiToken } from '@/lib/tokens/
 const createSchema = z.object({
   name: z.string().trim().min(1, 'Name the token so you can tell it apart later.').max(80, 'At most 80 characters.'),
   expiresInDays: z.coerce.number().int('Choose how long the token lives.').min(1).max(MAX_TOKEN_DAYS, `At most ${MAX_TOKEN_DAYS} days.`),
-  mfaCode: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.'),
+  // empty when the session verified with the identity provider a moment ago (ADR 101)
+  mfaCode: z.string().trim().regex(/^(\d{6})?$/, 'Enter the 6-digit code from your authenticator app.').optional(),
 });
 
 /**
  * The secret comes back once, in this action's result; only its hash is kept. A fresh TOTP
  * code is part of the form (ADR 092): a stolen session cookie alone cannot mint a token.
  */
-export const createTokenAction = action(createSchema, (input, { user, now }) => {
-  const issued = createApiToken(getDb(), user, input, now);
+export const createTokenAction = action(createSchema, async (input, { user, now }) => {
+  const issued = createApiToken(getDb(), user, input, now, (await getSession())?.sessionId ?? null);
   revalidatePath('/profile');
   return { token: issued.token, name: issued.summary.name, expiresAt: issued.summary.expiresAt };
 }, { success: (r) => `Token "${r.name}" created. Copy it now: it is not shown again.` });
 
 const stepUpSchema = z.object({
-  mfaCode: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.'),
+  mfaCode: z.string().trim().regex(/^(\d{6})?$/, 'Enter the 6-digit code from your authenticator app.').optional(),
 });
 
-export const createStepUpTokenAction = action(stepUpSchema, (input, { user, now }) => {
-  const issued = createStepUpToken(getDb(), user, { code: input.mfaCode }, now);
+export const createStepUpTokenAction = action(stepUpSchema, async (input, { user, now }) => {
+  const issued = createStepUpToken(getDb(), user, { code: input.mfaCode }, now, (await getSession())?.sessionId ?? null);
   revalidatePath('/profile');
   return { token: issued.token, name: issued.summary.name, expiresAt: issued.summary.expiresAt };
 }, { success: () => 'MFA verified. Copy the step-up token now: it works for 10 minutes and is not shown again.' });

@@ -6,6 +6,7 @@ import { Field, inputClass, FieldErrors } from '@/components/ui/field';
 import { ActionMessage } from '@/components/ui/notice';
 import { createTokenAction } from './actions';
 import { IssuedToken } from './issued-token';
+import { IdpStepUpButton, useMfaOptions } from '@/components/mfa/idp-step-up';
 
 const LIFETIMES = [
   { days: 7, label: '7 days' },
@@ -19,6 +20,8 @@ export function CreateTokenForm() {
   const [state, formAction, pending] = useActionState(createTokenAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
+  // the tenant's MFA method (ADR 101): a code, or a fresh verification with the identity provider
+  const mfaOptions = useMfaOptions();
   return (
     <form action={formAction} className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-start">
@@ -31,12 +34,14 @@ export function CreateTokenForm() {
           <FieldErrors errors={errors?.expiresInDays} />
         </div>
       </div>
-      <div className="max-w-xs">
+      {mfaOptions?.idp && <IdpStepUpButton options={mfaOptions} intent="before creating a token (it counts for 5 minutes)" />}
+      {(mfaOptions?.totp ?? true) && <div className="max-w-xs">
         <Field
-          label="Authenticator code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required
+          label="Authenticator code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required={!mfaOptions?.idp}
           errors={errors?.mfaCode} hint="A current 6-digit code: a token acts as you for up to a year, so creating one asks for proof that it is you. Each code works once."
         />
-      </div>
+      </div>}
+      {mfaOptions && !mfaOptions.totp && <FieldErrors errors={errors?.mfaCode} />}
       <Button type="submit" disabled={pending}>{pending ? 'Creating…' : 'Create token'}</Button>
       <ActionMessage state={state} />
       {state?.ok && state.data && <IssuedToken token={state.data.token} expiresAt={state.data.expiresAt} />}
