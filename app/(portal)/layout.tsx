@@ -1,6 +1,6 @@
 import { requireUser } from '@/lib/auth/session';
 import { demoUsersExist } from '@/lib/auth/demo';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { personaFor } from '@/lib/portal/persona-facts';
 import { AppShell } from '@/components/shell/app-shell';
 import { Providers } from '@/components/shell/providers';
@@ -13,7 +13,7 @@ export default async function PortalLayout({ children }: { children: React.React
   const persona = personaFor(getDb(), user.id, Date.now());
   return (
     <Providers>
-      <AppShell user={{ name: user.displayName, email: user.email, isPimAdmin: user.isPimAdmin }} persona={persona} demo={demoUsersExist()}>
+      <AppShell user={{ name: user.displayName, email: user.email }} persona={persona} demo={demoUsersExist()}>
         {children}
       </AppShell>
     </Providers>

@@ -11,7 +11,7 @@ export function AppShell({
   demo,
   children,
 }: {
-  user: { name: string; email: string; isPimAdmin: boolean };
+  user: { name: string; email: string };
   persona: Persona;
   demo: boolean;
   children: React.ReactNode;
@@ -19,6 +19,7 @@ export function AppShell({
   const items: NavItem[] = [
     { href: '/', label: 'Home' },
     { href: '/my-roles', label: 'My roles' },
+    { href: '/my-access', label: 'My access' },
     { href: '/requests', label: 'Requests' },
     ...(persona.approves ? [{ href: '/approvals', label: 'Approvals', count: persona.pendingApprovals, countKey: 'approvals' as const }] : []),
     ...(persona.administers ? [{ href: '/admin', label: 'Admin' }] : []),

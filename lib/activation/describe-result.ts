@@ -1,7 +1,8 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
 import { policyIndex } from '@/lib/tenant/engine';
-import { namesFor, scopeName } from './names';
+import { nameLookup } from '@/lib/resources/names';
+import { scopeName } from './names';
 import type { ActivationSubmission } from './submit';
 
 export interface SubmittedLine {
@@ -19,7 +20,7 @@ export interface SubmittedLine {
 /** A submission as people read it: per scope, active until when or waiting for whom. */
 export function describeSubmission(db: DbOrTx, s: ActivationSubmission): { summary: string; lines: SubmittedLine[] } {
   const index = policyIndex(db);
-  const names = namesFor(index);
+  const names = nameLookup(index);
   const lines = s.requests.map((r) => ({
     requestId: r.requestId, status: r.status, role: names.role(r.roleId), scope: scopeName(index, r.scopeId), scopePath: names.scope(r.scopeId),
     startAt: r.startAt, endAt: r.endAt, approvers: r.approverUserIds.map((id) => names.principal({ type: 'User', id })), approvalDeadline: r.approvalDeadline,

@@ -13,4 +13,3 @@ export { sweepEndingSoon, ENDING_SOON_MINUTES } from './sweep';
 export { myRoles, ROLES_PAGE_SIZE, type MyRoles, type MyRolesOpts, type EligibleRow, type ActiveRow, type ExpiredRow, type ActivationTarget, type ScopeChoice } from './my-roles';
 export { myRequests, requestDetail, type RequestView, type MyRequestsFilters, type TimelineStep } from './requests-query';
 export { inbox, markRead, type InboxItem } from './inbox';
-export { approvedActivationWindow, approvedRenewWindow } from './window';

@@ -6,12 +6,12 @@ import { assignmentFact, eligibilityFact } from '@/db/mappers';
 import { subtreeRange } from '@/db/tree';
 import { containsPattern, keysetPage, type Key, type Page, type Seek } from '@/lib/portal/keyset';
 import {
-  activationScopeOption, describe, effectiveEnd, evaluateSelfRequest, nodeOf, scheduleStatus, DAY_MS, RENEW_WINDOW_DAYS,
+  activationScopeOption, describe, effectiveEnd, evaluateSelfRequest, nodeOf, scheduleStatus, schedulesReaching, DAY_MS, RENEW_WINDOW_DAYS,
   type ActivationOutcomePreview, type ActivationScopeOption, type NameLookup, type PolicyIndex, type ScheduleFact,
 } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { scopeCrumbs, type ScopeCrumb } from '@/lib/portal/scope-path';
-import { namesFor } from './names';
+import { nameLookup } from '@/lib/resources/names';
 
 export interface ScopeChoice {
   id: string;
@@ -172,7 +172,7 @@ function offers(index: PolicyIndex, userId: string, type: 'SelfExtend' | 'SelfRe
 export function myRoles(db: DbOrTx, user: { id: string; totpSecretEnc?: string | null }, now: number, opts: MyRolesOpts = {}): MyRoles {
   const index = policyIndex(db);
   const q = (opts.q ?? '').trim();
-  const names = namesFor(index);
+  const names = nameLookup(index);
   const eligible = eligibleRoles(db, index, names, user.id, now, opts.eligible ?? {}, q);
   const active = activeRoles(index, names, user.id, now, opts.active ?? {}, q);
   const history = expiredRoles(db, index, user.id, now, opts.expired ?? {}, EXPIRED_PAGE_SIZE, q);
@@ -232,17 +232,11 @@ const listPage = (page: Page<unknown>, n: number): ListPage => ({ next: page.nex
 
 /** The live schedules of one kind reaching the user: their own, and their groups'. */
 function reaching(index: PolicyIndex, userId: string, kind: ScheduleFact['kind'], now: number): ScheduleFact[] {
-  const out: ScheduleFact[] = [];
-  const add = (list: ScheduleFact[] | undefined) => {
-    for (const s of list ?? []) {
-      if (s.kind !== kind) continue;
-      const st = scheduleStatus(s, now);
-      if (st === 'Active' || st === 'Scheduled') out.push(s);
-    }
-  };
-  add(index.schedulesByUser.get(userId));
-  for (const g of index.groupsByUser.get(userId) ?? []) add(index.schedulesByGroup.get(g));
-  return out;
+  return schedulesReaching(index, userId).filter((s) => {
+    if (s.kind !== kind) return false;
+    const st = scheduleStatus(s, now);
+    return st === 'Active' || st === 'Scheduled';
+  });
 }
 
 /** Lower-cased names, once per call: many schedules share a role or a scope. */
@@ -355,7 +349,7 @@ const endedAt = (t: typeof eligibilitySchedules | typeof assignmentSchedules) =>
  */
 export function expiredRoles(db: DbOrTx, index: PolicyIndex, userId: string, now: number, seek: Seek, size = EXPIRED_PAGE_SIZE, q = ''): { rows: ExpiredRow[]; page: ListPage } {
   const since = now - RENEW_WINDOW_DAYS * DAY_MS;
-  const names = namesFor(index);
+  const names = nameLookup(index);
   const pattern = containsPattern(q);
   const where = (t: typeof eligibilitySchedules | typeof assignmentSchedules) => and(
     eq(t.principalType, 'User'), eq(t.principalId, userId),

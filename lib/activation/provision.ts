@@ -3,16 +3,17 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { assignmentSchedules, eligibilitySchedules, requests, type RequestRow } from '@/db/schema';
-import { activationChangeViolation, activationScopeOption, describe, effectiveEnd, scheduleStatus, windowsOverlap, type Violation } from '@/lib/policy';
+import { describe, evaluateApprovedActivation, evaluateApprovedChange, settingsFor } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { capLinkedActivations } from '@/lib/assignments/caps';
 import { writeAudit } from '@/lib/audit/write';
 import { notify } from '@/lib/notify/notify';
 import { config } from '@/lib/config';
 import { ElevateError } from '@/lib/errors';
-import { namesFor, scopeName } from './names';
-import { approvedActivationWindow, approvedRenewWindow } from './window';
-import { fmtUtc } from './format';
+import { nameLookup } from '@/lib/resources/names';
+import { scopeName } from './names';
+import { announceActivation } from './announce';
+import { utcStamp } from '@/lib/notify/utc';
 
 export type ProvisionResult =
   | { status: 'Provisioned'; scheduleId: string; startAt: number; endAt: number | null }
@@ -24,10 +25,12 @@ export type ProvisionResult =
  * - SelfActivate: creates the activation, starting at approval (or the requested start,
  *   if later), lasting the requested duration, never past the eligibility's end;
  * - SelfExtend: moves the target schedule's end to the requested end;
- * - SelfRenew: gives the target schedule a new window starting at approval.
+ * - SelfRenew: creates a new schedule starting at approval, of the length asked for; the
+ *   ended one stays in history as it was (ADR 110), as an admin renewal does.
  * When the world changed while the request waited (eligibility removed, user left the
  * group, target removed, an overlapping assignment appeared) the request is marked
- * Failed with the engine's reason instead of granting something no longer allowed.
+ * Failed with the engine's reason instead of granting something no longer allowed. The engine
+ * decides all of it (evaluateApprovedActivation, evaluateApprovedChange); this only writes.
  * Audits, notifies the requester and bumps the tenant revision.
  */
 export function provisionApprovedRequest(
@@ -40,24 +43,14 @@ export function provisionApprovedRequest(
 
 function provisionActivation(tx: Tx, req: RequestRow, approvedAt: number, approver: { id: string; name: string }): ProvisionResult {
   const index = policyIndex(tx);
-  const names = namesFor(index);
-  const elig = req.linkedEligibilityId ? index.schedules.get(req.linkedEligibilityId) : undefined;
-  const option = req.linkedEligibilityId ? activationScopeOption(index, req.requesterId, req.linkedEligibilityId, req.scopeId, approvedAt) : null;
-  if (!elig || !option) {
-    const st = elig ? scheduleStatus(elig, approvedAt) : null;
-    const v: Violation = st === 'Revoked' ? { code: 'eligibility-revoked', roleId: req.roleId, scheduleId: elig!.id }
-      : st === 'Expired' ? { code: 'eligibility-expired', roleId: req.roleId, scheduleId: elig!.id }
-      : { code: 'not-eligible-at-scope', roleId: req.roleId, scopeId: req.scopeId };
-    return fail(tx, req, approvedAt, approver, describe(v, names));
-  }
-  const win = approvedActivationWindow(req.startAt, req.durationMinutes ?? 0, approvedAt, elig);
-  if (win.endAt <= win.startAt) return fail(tx, req, approvedAt, approver, describe({ code: 'eligibility-expired', roleId: req.roleId, scheduleId: elig.id }, names));
-  // rule 5 can be broken by an admin assignment made while the request waited
-  const clash = (index.schedulesByUser.get(req.principalId) ?? []).find(
-    (s) => s.kind === 'active' && s.roleId === req.roleId && s.scopeId === req.scopeId && !(s.revokedAt !== null && s.revokedAt <= approvedAt)
-      && windowsOverlap(s.startAt, effectiveEnd(s), win.startAt, win.endAt),
-  );
-  if (clash) return fail(tx, req, approvedAt, approver, describe({ code: 'overlapping-activation', roleId: req.roleId, scopeId: req.scopeId, scheduleId: clash.id }, names));
+  const names = nameLookup(index);
+  // the engine decides whether it can still be granted, and the window (rules 4, 5, 6)
+  const verdict = evaluateApprovedActivation(index, {
+    requestId: req.id, requesterId: req.requesterId, roleId: req.roleId, scopeId: req.scopeId, eligibilityId: req.linkedEligibilityId,
+    requestedStart: req.startAt, durationMinutes: req.durationMinutes ?? 0, approvedAt,
+  });
+  if (!verdict.ok) return fail(tx, req, approvedAt, approver, describe(verdict.violation, names));
+  const { eligibility: elig, ...win } = verdict;
 
   const scheduleId = crypto.randomUUID();
   tx.insert(assignmentSchedules).values({
@@ -74,52 +67,64 @@ function provisionActivation(tx: Tx, req: RequestRow, approvedAt: number, approv
     scopeId: req.scopeId, requestId: req.id, justification: req.justification,
     details: { startAt: win.startAt, endAt: win.endAt, cappedAtEligibilityEnd: win.capped, approvedBy: approver.id, scheduleId },
   });
+  // the approval note is the requester's news of the activation: e-mailed as "Requester: activation" says
+  const notices = announceActivation(tx, index, settingsFor(index, req.scopeId, req.roleId).settings, {
+    requester: { id: req.requesterId, name: requester?.displayName ?? req.requesterId }, roleId: req.roleId, scopeId: req.scopeId,
+    startAt: win.startAt, endAt: win.endAt, requestId: req.id,
+  }, approvedAt, { requesterTold: true });
   notify(tx, {
-    userIds: [req.requesterId], kind: 'request-approved', requestId: req.id, link: `/requests/${req.id}`,
+    userIds: [req.requesterId], kind: 'request-approved', requestId: req.id, link: `/requests/${req.id}`, email: notices.requesterEmail,
     title: `Approved: ${role} on ${scopeName(index, req.scopeId)}`,
-    body: `${approver.name} approved your activation of ${role} on ${names.scope(req.scopeId)}. It is active from ${fmtUtc(win.startAt)} until ${fmtUtc(win.endAt)}.`,
+    body: `${approver.name} approved your activation of ${role} on ${names.scope(req.scopeId)}. It is active from ${utcStamp(win.startAt)} until ${utcStamp(win.endAt)}.`,
   }, approvedAt, config().publicUrl);
   return { status: 'Provisioned', scheduleId, startAt: win.startAt, endAt: win.endAt };
 }
 
 function provisionExtendRenew(tx: Tx, req: RequestRow, approvedAt: number, approver: { id: string; name: string }): ProvisionResult {
   const index = policyIndex(tx);
-  const names = namesFor(index);
-  const target = req.targetScheduleId ? index.schedules.get(req.targetScheduleId) : undefined;
+  const names = nameLookup(index);
   const renew = req.requestType === 'SelfRenew';
-  if (!target || target.principal.id !== req.principalId) return fail(tx, req, approvedAt, approver, describe({ code: 'target-not-found' }, names));
-  // rule 4, for requests that were waiting before activations stopped being extendable: they are never stretched
-  const fixed = activationChangeViolation(index, target, req.requestType);
-  if (fixed) return fail(tx, req, approvedAt, approver, describe(fixed, names));
-  // an extension keeps the assignment alive; one removed meanwhile is not brought back by it
-  if (!renew && target.revokedAt !== null && target.revokedAt <= approvedAt) {
-    return fail(tx, req, approvedAt, approver, describe({ code: 'target-already-revoked', scheduleId: target.id }, names));
-  }
-  const win = renew ? approvedRenewWindow(req.startAt, req.endAt, approvedAt) : { startAt: target.startAt, endAt: req.endAt };
+  const verdict = evaluateApprovedChange(index, {
+    requestType: renew ? 'SelfRenew' : 'SelfExtend', principalId: req.principalId, targetScheduleId: req.targetScheduleId,
+    requestedStart: req.startAt, requestedEnd: req.endAt, approvedAt,
+  });
+  if (!verdict.ok) return fail(tx, req, approvedAt, approver, describe(verdict.violation, names));
+  const { target } = verdict;
+  const win = { startAt: verdict.startAt, endAt: verdict.endAt };
   const table = target.kind === 'eligible' ? eligibilitySchedules : assignmentSchedules;
-  tx.update(table)
-    .set(renew
-      ? { startAt: win.startAt, endAt: win.endAt, revokedAt: null, revokedBy: null, requestId: req.id, updatedAt: approvedAt }
-      : { endAt: win.endAt, requestId: req.id, updatedAt: approvedAt })
-    .where(eq(table.id, target.id))
-    .run();
-  // rule 4: an eligibility's activations never outlive it, whichever way its end moved
-  if (target.kind === 'eligible') capLinkedActivations(tx, target.id, win.endAt, approvedAt);
-  tx.update(requests).set({ status: 'Provisioned', completedAt: approvedAt }).where(eq(requests.id, req.id)).run();
+  let scheduleId = target.id;
+  if (verdict.createsSchedule) {
+    // ADR 110: a renewal is a new assignment; the ended one stays in history as it was
+    scheduleId = crypto.randomUUID();
+    const row = {
+      id: scheduleId, principalType: target.principal.type, principalId: target.principal.id, roleId: target.roleId, scopeId: target.scopeId,
+      startAt: win.startAt, endAt: win.endAt, createdAt: approvedAt, createdBy: req.requesterId, requestId: req.id, updatedAt: approvedAt,
+    };
+    if (target.kind === 'eligible') tx.insert(eligibilitySchedules).values(row).run();
+    else tx.insert(assignmentSchedules).values({ ...row, origin: 'assigned' }).run();
+  } else {
+    tx.update(table).set({ endAt: win.endAt, requestId: req.id, updatedAt: approvedAt }).where(eq(table.id, target.id)).run();
+    // rule 4: an eligibility's activations never outlive it
+    if (target.kind === 'eligible') capLinkedActivations(tx, target.id, { endAt: win.endAt }, approvedAt);
+  }
+  tx.update(requests).set({ status: 'Provisioned', targetScheduleId: scheduleId, completedAt: approvedAt }).where(eq(requests.id, req.id)).run();
   const role = names.role(req.roleId);
   const what = target.kind === 'eligible' ? 'eligible assignment' : 'active assignment';
   writeAudit(tx, {
     at: approvedAt, actor: approver, action: renew ? `Self renew of ${what} provisioned` : `Self extend of ${what} provisioned`,
     principal: { type: 'User', id: req.principalId, name: index.users.get(req.principalId)?.displayName }, role: { id: req.roleId, name: role },
     scopeId: req.scopeId, requestId: req.id, justification: req.justification,
-    details: { scheduleId: target.id, before: { startAt: target.startAt, endAt: target.endAt, revokedAt: target.revokedAt }, after: win, approvedBy: approver.id },
+    details: {
+      scheduleId, ...(renew ? { renewedScheduleId: target.id } : {}),
+      before: { startAt: target.startAt, endAt: target.endAt, revokedAt: target.revokedAt }, after: win, approvedBy: approver.id,
+    },
   });
   notify(tx, {
     userIds: [req.requesterId], kind: 'request-approved', requestId: req.id, link: `/requests/${req.id}`,
     title: `Approved: ${renew ? 'renewal' : 'extension'} of ${role} on ${scopeName(index, req.scopeId)}`,
-    body: `${approver.name} approved your request. Your ${what} of ${role} on ${names.scope(req.scopeId)} now ends ${win.endAt === null ? 'never (permanent)' : fmtUtc(win.endAt)}.`,
+    body: `${approver.name} approved your request. Your ${what} of ${role} on ${names.scope(req.scopeId)} now ends ${win.endAt === null ? 'never (permanent)' : utcStamp(win.endAt)}.`,
   }, approvedAt, config().publicUrl);
-  return { status: 'Provisioned', scheduleId: target.id, startAt: win.startAt, endAt: win.endAt };
+  return { status: 'Provisioned', scheduleId, startAt: win.startAt, endAt: win.endAt };
 }
 
 function fail(tx: Tx, req: RequestRow, at: number, approver: { id: string; name: string }, reason: string): ProvisionResult {

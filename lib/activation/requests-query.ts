@@ -4,14 +4,14 @@ import type { DbOrTx } from '@/db/client';
 import { approvalDecisions, assignmentSchedules, requestApprovers, requests, resources, roleDefinitions, users, type RequestRow } from '@/db/schema';
 import { containsPattern, keysetPage, type Seek } from '@/lib/portal/keyset';
 import {
-  canDecide, effectiveEnd, managementAccess, requestStatus, resolveApprovers, type PolicyIndex, type PrincipalRef, type RequestStatus,
+  canDecide, canViewRequest, effectiveEnd, requestStatus, resolveApprovers, type PolicyIndex, type PrincipalRef, type RequestStatus,
 } from '@/lib/policy';
 import { assignmentFact } from '@/db/mappers';
 import { policyIndex } from '@/lib/tenant/engine';
 import { requestFact } from '@/lib/tenant/snapshot';
 import { scopeCrumbs, type ScopeCrumb } from '@/lib/portal/scope-path';
 import { ElevateError } from '@/lib/errors';
-import { namesFor } from './names';
+import { nameLookup } from '@/lib/resources/names';
 
 export interface RequestView {
   id: string;
@@ -68,7 +68,7 @@ export const MY_REQUESTS_COUNT_CAP = 1000;
 function views(db: DbOrTx, index: PolicyIndex, rows: RequestRow[], now: number): RequestView[] {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const names = namesFor(index);
+  const names = nameLookup(index);
   const approvers = new Map<string, PrincipalRef[]>();
   for (const a of db.select().from(requestApprovers).where(inArray(requestApprovers.requestId, ids)).all()) {
     const list = approvers.get(a.requestId) ?? [];
@@ -168,8 +168,8 @@ export interface TimelineStep {
 }
 
 /**
- * One request for its detail page. Visible to its requester, to whoever may decide it,
- * and to those with PIM management access at its scope (the engine decides each).
+ * One request for its detail page, for those the engine's canViewRequest lets see it (its
+ * requester and principal, its approvers, the administrators of its scope).
  */
 export function requestDetail(db: DbOrTx, viewerId: string, requestId: string, now: number): { request: RequestView; timeline: TimelineStep[]; canCancel: boolean; canDecide: boolean } {
   const index = policyIndex(db);
@@ -178,10 +178,10 @@ export function requestDetail(db: DbOrTx, viewerId: string, requestId: string, n
   const [view] = views(db, index, [row], now);
   const approverRefs = db.select().from(requestApprovers).where(eq(requestApprovers.requestId, requestId)).all().map((a) => ({ type: a.principalType, id: a.principalId }) as PrincipalRef);
   const fact = requestFact(row, approverRefs);
+  const decided = db.select({ by: approvalDecisions.approverId }).from(approvalDecisions).where(eq(approvalDecisions.requestId, requestId)).get();
+  // the engine decides who may look (canViewRequest); a stranger gets Not found, not "forbidden"
+  if (!canViewRequest(index, viewerId, fact, now, { decidedBy: decided?.by ?? null })) throw new ElevateError('NotFound', 'No such request.');
   const decide = canDecide(index, viewerId, fact, now).allowed;
-  const named = approverRefs.some((a) => (a.type === 'User' ? a.id === viewerId : index.groupsByUser.get(viewerId)?.has(a.id)));
-  const mayView = row.requesterId === viewerId || row.principalId === viewerId || decide || named || managementAccess(index, viewerId, row.scopeId, now).allowed;
-  if (!mayView) throw new ElevateError('NotFound', 'No such request.');
   const schedule = row.targetScheduleId ? db.select().from(assignmentSchedules).where(eq(assignmentSchedules.id, row.targetScheduleId)).get() : undefined;
   return { request: view, timeline: timelineOf(view, schedule ? assignmentFact(schedule) : null, now), canCancel: row.requesterId === viewerId && view.status === 'PendingApproval', canDecide: decide };
 }

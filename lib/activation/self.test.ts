@@ -75,7 +75,7 @@ describe('SelfExtend and SelfRenew', () => {
     expect(hasRole(policyIndex(db), { type: 'User', id: ids.sam }, ROLE_IDS.reader, RG('finance-dev'), now + 45 * DAY)).toBe(true);
   });
 
-  it('renew: only within 30 days after the end; approval gives a new window starting at approval', () => {
+  it('renew: only within 30 days after the end; approval creates a new assignment from approval, the ended one kept as history (ADR 110)', () => {
     const { db, sam, ids, now, samReader } = setup();
     const ended = now + 30 * DAY;
     expect(refused(() => submitSelfRequest(db, sam, { requestType: 'SelfRenew', targetScheduleId: samReader.id, justification: 'x' }, ended - DAY)).message).toMatch(/ended within the last 30 days/);
@@ -85,8 +85,15 @@ describe('SelfExtend and SelfRenew', () => {
     expect(res.status).toBe('PendingApproval');
     const row = db.select().from(s.requests).where(eq(s.requests.id, res.requestId)).get()!;
     const approvedAt = t + 5 * HOUR;
-    db.transaction((tx) => provisionApprovedRequest(tx, row, approvedAt, { id: ids.steve, name: 'Steve Admin' }));
-    expect(db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.id, samReader.id)).get()).toMatchObject({ startAt: approvedAt, endAt: approvedAt + 10 * DAY, revokedAt: null });
+    const out = db.transaction((tx) => provisionApprovedRequest(tx, row, approvedAt, { id: ids.steve, name: 'Steve Admin' }));
+    expect(out.status === 'Provisioned' && out.scheduleId).not.toBe(samReader.id);
+    const renewed = out.status === 'Provisioned' ? out.scheduleId : '';
+    expect(db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.id, renewed)).get())
+      .toMatchObject({ startAt: approvedAt, endAt: approvedAt + 10 * DAY, revokedAt: null, origin: 'assigned', requestId: row.id });
+    // the old window stays visible as it was
+    expect(db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.id, samReader.id)).get())
+      .toMatchObject({ startAt: samReader.startAt, endAt: samReader.endAt, revokedAt: null });
+    expect(db.select().from(s.requests).where(eq(s.requests.id, row.id)).get()).toMatchObject({ status: 'Provisioned', targetScheduleId: renewed });
     expect(hasRole(policyIndex(db), { type: 'User', id: ids.sam }, ROLE_IDS.reader, RG('finance-dev'), approvedAt + MIN)).toBe(true);
   });
 

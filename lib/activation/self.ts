@@ -3,9 +3,7 @@ import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assignmentSchedules, requestApprovers, requests, type User } from '@/db/schema';
-import {
-  DAY_MS, MINUTE_MS, evaluateSelfRequest, requestStatus, settingsFor,
-} from '@/lib/policy';
+import { MINUTE_MS, evaluateSelfRequest, requestStatus, selfChangeWindow } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { requestFact } from '@/lib/tenant/snapshot';
 import { writeAudit } from '@/lib/audit/write';
@@ -13,9 +11,10 @@ import { notify } from '@/lib/notify/notify';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
 import { ElevateError } from '@/lib/errors';
-import { namesFor, scopeName } from './names';
+import { nameLookup } from '@/lib/resources/names';
+import { scopeName } from './names';
 import { describeViolations, refusal } from './violations';
-import { fmtUtc } from './format';
+import { utcStamp } from '@/lib/notify/utc';
 
 type Actor = Pick<User, 'id' | 'displayName'>;
 
@@ -47,17 +46,14 @@ const clean = (s: string | undefined) => (s === undefined || s.trim() === '' ? u
 export function submitSelfRequest(db: Db, actor: Actor, input: SelfRequestInput, now: number, opts: { channel?: 'portal' | 'api'; requestId?: string } = {}): SelfRequestResultRow {
   const result = db.transaction((tx): SelfRequestResultRow => {
     const index = policyIndex(tx);
-    const names = namesFor(index);
+    const names = nameLookup(index);
     const target = index.schedules.get(input.targetScheduleId);
     const justification = clean(input.justification) ?? null;
     const deactivate = input.requestType === 'SelfDeactivate';
-    let startAt = now;
-    let endAt: number | null = null;
-    if (!deactivate && target) {
-      const s = settingsFor(index, target.scopeId, target.roleId).settings;
-      const maxDays = target.kind === 'eligible' ? s.eligibleMaxDays : s.activeMaxDays;
-      endAt = input.endAt !== undefined ? input.endAt : input.durationMinutes !== undefined ? now + input.durationMinutes * MINUTE_MS : now + maxDays * DAY_MS;
-    }
+    // the window asked for, the engine's default when none is named (selfChangeWindow)
+    const { startAt, endAt } = !deactivate && target
+      ? selfChangeWindow(index, target, { endAt: input.endAt, durationMinutes: input.durationMinutes }, now)
+      : { startAt: now, endAt: null };
     const verdict = evaluateSelfRequest(index, { userId: actor.id, requestType: input.requestType, targetScheduleId: input.targetScheduleId, startAt, endAt, justification, now });
     const violations = verdict.ok ? [] : verdict.violations;
     if (violations.length || !verdict.ok || !target) {
@@ -90,7 +86,7 @@ export function submitSelfRequest(db: Db, actor: Actor, input: SelfRequestInput,
     notify(tx, {
       userIds: verdict.approverUserIds, kind: 'approval-requested', requestId, link: `/approvals/${requestId}`,
       title: `${actor.displayName} asks to ${verb} ${role} on ${scopeName(index, target.scopeId)}`,
-      body: `${actor.displayName} asks to ${verb} their ${target.kind} assignment of ${role} on ${names.scope(target.scopeId)} until ${endAt === null ? 'permanent' : fmtUtc(endAt)}.\nJustification: ${justification ?? '(none)'}\nDecide before ${fmtUtc(deadline)}.`,
+      body: `${actor.displayName} asks to ${verb} their ${target.kind} assignment of ${role} on ${names.scope(target.scopeId)} until ${endAt === null ? 'permanent' : utcStamp(endAt)}.\nJustification: ${justification ?? '(none)'}\nDecide before ${utcStamp(deadline)}.`,
     }, now, config().publicUrl);
     return { requestId, status: 'PendingApproval' as const, approverUserIds: verdict.approverUserIds, approvalDeadline: deadline };
   }, { behavior: 'immediate' });

@@ -10,9 +10,11 @@ import { notify } from '@/lib/notify/notify';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
 import { ElevateError, isElevateError, type FieldErrors } from '@/lib/errors';
-import { namesFor, scopeName } from './names';
+import { nameLookup } from '@/lib/resources/names';
+import { scopeName } from './names';
+import { announceActivation } from './announce';
 import { describeViolations, refusal, type DescribedViolation, type ScopedViolation } from './violations';
-import { fmtUtc } from './format';
+import { utcStamp } from '@/lib/notify/utc';
 
 type Actor = Pick<User, 'id' | 'displayName'>;
 
@@ -107,7 +109,7 @@ function evaluateAll(index: PolicyIndex, actorId: string, items: ActivationItem[
 
 function scoped(index: PolicyIndex, evals: ScopeEvaluation[], skip: (v: Violation) => boolean): ScopedViolation[] {
   const several = evals.length > 1;
-  const names = namesFor(index);
+  const names = nameLookup(index);
   const out: ScopedViolation[] = [];
   for (const e of evals) {
     if (e.result.ok) continue;
@@ -123,7 +125,7 @@ export function validateActivations(db: DbOrTx, actor: Pick<User, 'id'>, items: 
   const index = policyIndex(db);
   const mfaAt = shared.mfaVerifiedAt ?? sessionMfaVerifiedAt(db, actor.id, shared.sessionId ?? null);
   const evaluations = evaluateAll(index, actor.id, items, shared, mfaAt, now);
-  const violations = describeViolations(scoped(index, evaluations, () => false), namesFor(index));
+  const violations = describeViolations(scoped(index, evaluations, () => false), nameLookup(index));
   return { ok: evaluations.length > 0 && violations.length === 0, evaluations, violations };
 }
 
@@ -148,7 +150,7 @@ export function submitActivations(db: Db, actor: Actor, items: ActivationItem[],
   if (!pairs(items).length) throw new ElevateError('InvalidRequest', 'Choose at least one scope to activate.', { fieldErrors: { scopeIds: ['Choose at least one scope.'] } });
   const submission = db.transaction((tx): ActivationSubmission => {
     const index = policyIndex(tx);
-    const names = namesFor(index);
+    const names = nameLookup(index);
     let mfaAt = shared.mfaVerifiedAt ?? sessionMfaVerifiedAt(tx, actor.id, shared.sessionId ?? null);
     let evals = evaluateAll(index, actor.id, items, shared, mfaAt, now);
     const needsMfa = evals.some((e) => !e.result.ok && e.result.violations.some((v) => v.code === 'mfa-required'));
@@ -175,7 +177,8 @@ export function submitActivations(db: Db, actor: Actor, items: ActivationItem[],
     const out = evals.map((e) => writeRequest(tx, index, actor, e, shared, batchId, mfaAt, now, opts.channel ?? 'portal', chosenId));
     return { batchId, requests: out, mfaVerifiedAt: mfaAt };
   }, { behavior: 'immediate' });
-  if (submission.requests.some((r) => r.status === 'PendingApproval')) scheduleDelivery(db);
+  // approvers are asked, and activations announced (activationNotices), by e-mail once committed
+  if (submission.requests.length) scheduleDelivery(db);
   return submission;
 }
 
@@ -183,7 +186,7 @@ function writeRequest(tx: Tx, index: PolicyIndex, actor: Actor, e: ScopeEvaluati
   if (!e.result.ok) throw new Error('unreachable: refused evaluations are never written');
   const { outcome, settings, explicit } = e.result;
   const roleId = e.roleId!;
-  const names = namesFor(index);
+  const names = nameLookup(index);
   const requestId = chosenId ?? crypto.randomUUID();
   const active = outcome.kind === 'active';
   const scheduleId = active ? crypto.randomUUID() : null;
@@ -206,6 +209,9 @@ function writeRequest(tx: Tx, index: PolicyIndex, actor: Actor, e: ScopeEvaluati
       createdAt: now, createdBy: actor.id, requestId, updatedAt: now, origin: 'activated', linkedEligibilityId: e.eligibilityId,
     }).run();
     writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Role activated', ...base, details: { startAt: outcome.startAt, endAt: outcome.endAt, scheduleId, batchId, channel, ticketNumber: clean(shared.ticketNumber) ?? null } });
+    announceActivation(tx, index, settings, {
+      requester: { id: actor.id, name: actor.displayName }, roleId, scopeId: e.scopeId, startAt: outcome.startAt, endAt: outcome.endAt, requestId,
+    }, now);
     return { requestId, eligibilityId: e.eligibilityId, roleId, scopeId: e.scopeId, status: 'Provisioned', startAt: outcome.startAt, endAt: outcome.endAt, scheduleId, approverUserIds: [], approvalDeadline: null };
   }
   for (const a of outcome.approvers) tx.insert(requestApprovers).values({ requestId, principalType: a.type, principalId: a.id }).onConflictDoNothing().run();
@@ -213,7 +219,7 @@ function writeRequest(tx: Tx, index: PolicyIndex, actor: Actor, e: ScopeEvaluati
   notify(tx, {
     userIds: outcome.approverUserIds, kind: 'approval-requested', requestId, link: `/approvals/${requestId}`,
     title: `${actor.displayName} asks for ${role} on ${scopeName(index, e.scopeId)}`,
-    body: `${actor.displayName} asks to activate ${role} on ${names.scope(e.scopeId)} for ${duration} minutes.\nJustification: ${clean(shared.justification) ?? '(none)'}\nDecide before ${fmtUtc(deadline!)}.`,
+    body: `${actor.displayName} asks to activate ${role} on ${names.scope(e.scopeId)} for ${duration} minutes.\nJustification: ${clean(shared.justification) ?? '(none)'}\nDecide before ${utcStamp(deadline!)}.`,
     email: settings.notifications.approverOnActivation,
   }, now, config().publicUrl);
   return { requestId, eligibilityId: e.eligibilityId, roleId, scopeId: e.scopeId, status: 'PendingApproval', startAt: outcome.startAt, endAt: outcome.endAt, scheduleId: null, approverUserIds: outcome.approverUserIds, approvalDeadline: deadline };

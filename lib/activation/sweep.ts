@@ -8,8 +8,9 @@ import { policyIndex } from '@/lib/tenant/engine';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { notify } from '@/lib/notify/notify';
 import { config } from '@/lib/config';
-import { namesFor, scopeName } from './names';
-import { fmtUtc } from './format';
+import { nameLookup } from '@/lib/resources/names';
+import { scopeName } from './names';
+import { utcStamp } from '@/lib/notify/utc';
 
 /** How long before its end an activation's holder is warned. */
 export const ENDING_SOON_MINUTES = 15;
@@ -26,7 +27,7 @@ export function sweepEndingSoon(db: Db, now: number): number {
       .all();
     if (!rows.length) return 0;
     const index = policyIndex(tx);
-    const names = namesFor(index);
+    const names = nameLookup(index);
     let sent = 0;
     for (const row of rows) {
       if (scheduleStatus(assignmentFact(row), now) !== 'Active' || !row.requestId) continue;
@@ -37,7 +38,7 @@ export function sweepEndingSoon(db: Db, now: number): number {
       notify(tx, {
         userIds: [row.principalId], kind: 'activation-ending', requestId: row.requestId, link: '/my-roles?tab=active',
         title: `${role} on ${scopeName(index, row.scopeId)} ends soon`,
-        body: `Your activation of ${role} on ${names.scope(row.scopeId)} ends at ${fmtUtc(row.endAt!)}. Activate again if you still need it.`,
+        body: `Your activation of ${role} on ${names.scope(row.scopeId)} ends at ${utcStamp(row.endAt!)}. Activate again if you still need it.`,
       }, now, config().publicUrl);
       sent++;
     }

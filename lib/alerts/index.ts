@@ -8,7 +8,7 @@ import {
 import {
   ALERT_SEVERITY, localAlertsAt, orderedAlerts, scanAlerts, scanValidUntil, selfMadeAlerts, type AlertScan, type SelfMadeCandidate,
 } from '@/lib/policy/alerts-scan';
-import { fmtUtc } from '@/lib/activation/format';
+import { utcStamp } from '@/lib/notify/utc';
 import { currentRevision, policyIndex } from '@/lib/tenant/engine';
 import { nameLookup } from '@/lib/resources/names';
 import { administeredScopes, isAdministered } from '@/lib/resources/administered';
@@ -52,7 +52,7 @@ function view(index: PolicyIndex, a: Alert): AlertView {
       const lines = made.slice(0, DETAIL_NAMES).map((m) => {
         const creator = names.principal({ type: 'User', id: m.createdBy });
         const whom = m.principal.type === 'User' ? 'for themselves' : `for group ${names.principal(m.principal)}, which they are a member of`;
-        const until = m.endAt === null ? 'permanent' : `until ${fmtUtc(m.endAt)}`;
+        const until = m.endAt === null ? 'permanent' : `until ${utcStamp(m.endAt)}`;
         return `${creator} made an ${m.kind} ${role} assignment ${whom} (${until})`;
       });
       return {

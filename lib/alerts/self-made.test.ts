@@ -64,7 +64,7 @@ describe('assignments admins made for themselves', () => {
     const ops = selfMade().find((a) => a.alert.scopeId === prod)!;
     expect(ops.alert.roleId).toBe(ROLE_IDS.owner);
     expect(ops.title).toBe('Owner on Tenant › Blue Widget Co › finance-prod: an assignment an administrator made for themselves');
-    expect(ops.detail).toEqual(['Jen made an eligible Owner assignment for group Finance ops, which they are a member of (until 2026-11-29 09:00 UTC)']);
+    expect(ops.detail).toEqual(['Jen made an eligible Owner assignment for group Finance ops, which they are a member of (until 29 Nov 2026 09:00 UTC)']);
     expect(ops.fixHref).toContain('tab=assignments&tab2=eligible');
     expect([alertStats.selfReads, alertStats.selfPatches]).toEqual([reads, patches + 1]);
     // more views read what is kept
@@ -86,8 +86,8 @@ describe('assignments admins made for themselves', () => {
     const owners = selfMade().find((a) => a.alert.scopeId === prod)!;
     expect(owners.title).toMatch(/: 2 assignments administrators made for themselves$/);
     expect(owners.detail).toEqual([
-      'Avery made an eligible Owner assignment for themselves (until 2026-11-28 09:00 UTC)',
-      'Sam made an active Owner assignment for themselves (until 2026-12-27 09:00 UTC)',
+      'Avery made an eligible Owner assignment for themselves (until 28 Nov 2026 09:00 UTC)',
+      'Sam made an active Owner assignment for themselves (until 27 Dec 2026 09:00 UTC)',
     ]);
     // Steve removes Sam's: the change log names the schedule, which is read again
     submitAdminRequest(t.db, steve, { requestType: 'AdminRemove', kind: 'active', principal: { type: 'User', id: t.ids.sam }, roleId: ROLE_IDS.owner, scopeId: prod, startAt: t.now, endAt: t.now, justification: 'Made for himself', targetScheduleId: 'sam-owner' }, t.now);

@@ -9,7 +9,7 @@ import { notify } from '@/lib/notify/notify';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
 import { policyIndex } from '@/lib/tenant/engine';
-import { nameLookup } from './names';
+import { nameLookup } from '@/lib/resources/names';
 import { derivedStatus, loadRequestFact, settledMessage } from './settled';
 
 /**

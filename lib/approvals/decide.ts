@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { approvalDecisions, requests, type ApprovalDecision, type RequestRow, type User } from '@/db/schema';
-import { canDecide, describe, resolveApprovers, type Decision, type NameLookup, type PolicyIndex } from '@/lib/policy';
+import { canDecide, decisionJustificationViolation, describe, resolveApprovers, type Decision, type NameLookup, type PolicyIndex } from '@/lib/policy';
 import { ElevateError, isElevateError } from '@/lib/errors';
 import { sessionMfaVerifiedAt, verifyMfaStepUp } from '@/lib/auth/mfa';
 import { writeAudit } from '@/lib/audit/write';
@@ -12,8 +12,9 @@ import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
 import { policyIndex } from '@/lib/tenant/engine';
 import { provisionApprovedRequest } from '@/lib/activation/provision';
-import { nameLookup, utcStamp } from './names';
-import { derivedStatus, loadRequestFact, settledMessage, snapshotSettings } from './settled';
+import { nameLookup } from '@/lib/resources/names';
+import { utcStamp } from '@/lib/notify/utc';
+import { derivedStatus, loadRequestFact, settledMessage } from './settled';
 
 export type DecisionKind = 'Approve' | 'Deny';
 export interface DecideInput {
@@ -99,8 +100,9 @@ function decideInTx(tx: Tx, approver: User, input: DecideInput, now: number, opt
     throw new ElevateError('AuthorizationFailed', verdict.reasons.map((r) => describe(r, names)).join('. '), { details: verdict.reasons });
   }
   const justification = input.justification?.trim() || null;
-  if (!justification && snapshotSettings(row).approverJustificationRequired) {
-    const msg = `A justification is required to ${input.decision === 'Approve' ? 'approve' : 'deny'} ${names.role(row.roleId)} on ${names.scope(row.scopeId)}`;
+  const unjustified = decisionJustificationViolation(fact, input.decision, justification);
+  if (unjustified) {
+    const msg = describe(unjustified, names);
     throw new ElevateError('InvalidRequest', msg, { fieldErrors: { justification: [msg] } });
   }
   const code = clean(input.mfaCode);
@@ -189,11 +191,11 @@ export interface DecideManyResult {
 function batchNeedsMfa(db: Db, approver: User, requestIds: string[], input: { decision: DecisionKind; justification?: string }, mfaAt: number | null, now: number): boolean {
   if (input.decision !== 'Approve') return false;
   const index = policyIndex(db);
-  const justified = !!input.justification?.trim();
   return requestIds.some((id) => {
     const row = loadRow(db, id);
-    if (!row || (!justified && snapshotSettings(row).approverJustificationRequired)) return false;
-    return canDecide(index, approver.id, loadRequestFact(db, row), now, { decision: input.decision, mfaVerifiedAt: mfaAt }).violations.length > 0;
+    const fact = row ? loadRequestFact(db, row) : null;
+    if (!fact || decisionJustificationViolation(fact, input.decision, input.justification)) return false;
+    return canDecide(index, approver.id, fact, now, { decision: input.decision, mfaVerifiedAt: mfaAt }).violations.length > 0;
   });
 }
 

@@ -3,12 +3,12 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { requests } from '@/db/schema';
 import {
-  canDecide, describe, effectiveAccess, managementAccess, resolveApprovers, settingsFor, type Reason,
+  canDecide, canViewRequest, describe, effectiveAccess, isTenantPimAdmin, managementAccess, resolveApprovers, settingsFor, type Reason,
 } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { scopePathText } from '@/lib/portal/scope-path';
 import { toItems } from './items';
-import { nameLookup } from './names';
+import { nameLookup } from '@/lib/resources/names';
 import { decisionOf, loadRequestFact, settledMessage, snapshotSettings } from './settled';
 import type { ApprovalItem } from './types';
 
@@ -49,12 +49,10 @@ export function requestDetail(db: Db, viewerId: string, requestId: string, now: 
   const names = nameLookup(index);
   const fact = loadRequestFact(db, row);
   const decision = decisionOf(db, row.id);
+  // the engine decides who may look (canViewRequest): the requester too, to read why they cannot decide it
+  if (!canViewRequest(index, viewerId, fact, now, { decidedBy: decision?.approverId ?? null })) return null;
   const verdict = canDecide(index, viewerId, fact, now);
-  const approver = resolveApprovers(index, fact.approvers, row.requesterId).userIds.includes(viewerId) || verdict.allowed;
   const manages = managementAccess(index, viewerId, row.scopeId, now).allowed;
-  // the requester may look (and read why they cannot decide it themselves)
-  const requester = viewerId === row.requesterId || (row.principalType === 'User' && viewerId === row.principalId);
-  if (!approver && !manages && !requester && decision?.approverId !== viewerId) return null;
 
   const [item] = toItems(db, index, [row], now);
   const governing = settingsFor(index, row.scopeId, row.roleId);
@@ -65,7 +63,7 @@ export function requestDetail(db: Db, viewerId: string, requestId: string, now: 
   if (fact.approvers.length === 0 || resolveApprovers(index, fact.approvers, row.requesterId).pimAdmins || snapshotSettings(row).byPimAdmins) {
     // no approver named in the settings: the tenant PIM administrators decide (DESIGN.md)
     approvalReasons.push(
-      index.users.get(viewerId)?.isPimAdmin
+      isTenantPimAdmin(index, viewerId)
         ? { code: 'pim-admin-approver', principal: { type: 'User', id: viewerId } }
         : { code: 'goes-to-admin-approval', requestId: row.id },
     );

@@ -2,10 +2,10 @@ import 'server-only';
 import { inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { requestApprovers, resources, users, type RequestRow } from '@/db/schema';
-import { decisionNeedsMfa, requestStatus, resolveApprovers, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
+import { decisionJustificationViolation, decisionNeedsMfa, requestStatus, resolveApprovers, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
 import { requestFact } from '@/lib/tenant/snapshot';
 import { scopeCrumbs, scopePathText } from '@/lib/portal/scope-path';
-import { nameLookup } from './names';
+import { nameLookup } from '@/lib/resources/names';
 import { snapshotSettings, withCapturedSettings } from './settled';
 import type { ApprovalItem } from './types';
 
@@ -59,7 +59,8 @@ export function toItems(db: DbOrTx, index: PolicyIndex, rows: RequestRow[], now:
       mfaVerifiedAt: r.mfaVerifiedAt,
       createdAt: r.createdAt,
       approvalDeadline: r.approvalDeadline,
-      justificationRequired: snap.approverJustificationRequired,
+      // the engine's answer for a decision without words: asked before the form is shown
+      justificationRequired: decisionJustificationViolation(fact, 'Approve', null) !== null,
       mfaToApprove: decisionNeedsMfa(index, fact),
       approverNames: byAdmins ? [`Tenant PIM administrators (${resolved.refs.map(names.principal).join(', ') || 'none'})`] : resolved.refs.map(names.principal),
       channel: r.channel,

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'd
 import type { Db, DbOrTx } from '@/db/client';
 import { approvalDecisions, requestApprovers, requests, type RequestRow } from '@/db/schema';
 import { inSubtree } from '@/db/tree';
-import { canDecide, managementAccess, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
+import { canDecide, isTenantPimAdmin, managementAccess, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { requestFact } from '@/lib/tenant/snapshot';
 import { containsPattern, keysetPage, type Key, type Seek } from '@/lib/portal/keyset';
@@ -42,12 +42,13 @@ const adminApproved = sql`${requests.requestType} IN ('SelfExtend', 'SelfRenew')
 function decidableBy(db: DbOrTx, index: PolicyIndex, userId: string, now: number): SQL | null {
   const user = index.users.get(userId);
   if (!user || user.disabled) return null;
+  const pimAdmin = isTenantPimAdmin(index, userId);
   const named = sql`EXISTS (SELECT 1 FROM ${requestApprovers} ra WHERE ra.request_id = ${requests.id} AND (
       (ra.principal_type = 'User' AND ra.principal_id = ${userId})
       OR (ra.principal_type = 'Group' AND ra.principal_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ${userId}))))`;
   const adm = administeredScopes(db, index, userId, now);
   const manages = withinAdministered(sql`${requests.scopeId}`, adm) ?? sql`1`;
-  const byAdmin = user.isPimAdmin
+  const byAdmin = pimAdmin
     ? sql`(${noApprovers} AND (NOT ${adminApproved} OR ${manages}))`
     : sql`(${noApprovers} AND ${adminApproved} AND ${manages})`;
   return sql`(${live(now)} AND ${requests.requesterId} <> ${userId}

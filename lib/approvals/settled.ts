@@ -4,7 +4,7 @@ import type { DbOrTx } from '@/db/client';
 import { approvalDecisions, requestApprovers, users, type ApprovalDecision, type RequestRow } from '@/db/schema';
 import { DEFAULT_SETTINGS, requestStatus, type PrincipalRef, type RequestFact, type RequestStatus } from '@/lib/policy';
 import { requestFact } from '@/lib/tenant/snapshot';
-import { utcStamp } from './names';
+import { utcStamp } from '@/lib/notify/utc';
 
 /** The request with its approvers, and the settings it captured that its decision depends on, as the engine sees it. */
 export function loadRequestFact(db: DbOrTx, row: RequestRow): RequestFact {
@@ -16,10 +16,15 @@ export function loadRequestFact(db: DbOrTx, row: RequestRow): RequestFact {
   return withCapturedSettings(requestFact(row, approvers), row);
 }
 
-/** "Require MFA to approve" as the request captured it at submission (absent from snapshots older than the setting: the engine then reads the current settings). */
+/**
+ * "Require MFA to approve" and "approver must justify" as the request captured them at submission (MFA absent from
+ * snapshots older than the setting: the engine then reads the current settings).
+ */
 export function withCapturedSettings(fact: RequestFact, row: RequestRow): RequestFact {
-  const mfa = snapshotSettings(row).approvalRequireMfa;
-  return mfa === undefined ? fact : { ...fact, approvalRequireMfa: mfa };
+  const snap = snapshotSettings(row);
+  const out: RequestFact = { ...fact, approverJustificationRequired: snap.approverJustificationRequired };
+  if (snap.approvalRequireMfa !== undefined) out.approvalRequireMfa = snap.approvalRequireMfa;
+  return out;
 }
 
 export function decisionOf(db: DbOrTx, requestId: string): (ApprovalDecision & { approverName: string }) | undefined {

@@ -8,7 +8,8 @@ import { notify } from '@/lib/notify/notify';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { config } from '@/lib/config';
 import { policyIndex } from '@/lib/tenant/engine';
-import { nameLookup, utcStamp } from './names';
+import { nameLookup } from '@/lib/resources/names';
+import { utcStamp } from '@/lib/notify/utc';
 import { loadRequestFact } from './settled';
 
 const SYSTEM = { id: null, name: 'Elevate' };

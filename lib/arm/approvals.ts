@@ -3,7 +3,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { approvalDecisions, requestApprovers, requests, users, type RequestRow } from '@/db/schema';
 import { pathUpperBound } from '@/db/tree';
-import { canDecide, requestStatus, type PrincipalRef, type RequestFact } from '@/lib/policy';
+import { canDecide, canViewRequest, requestStatus, type PrincipalRef, type RequestFact } from '@/lib/policy';
 import { decide } from '@/lib/approvals';
 import { requestFact } from '@/lib/tenant/snapshot';
 import type { ArmContext } from './context';
@@ -48,11 +48,9 @@ function assignedToMe(ctx: ArmContext, b: Bundle, row: RequestRow): boolean {
   return canDecide(ctx.index(), ctx.user.id, b.facts.get(row.id)!, ctx.now).allowed;
 }
 
-/** Approvers (named or able to decide), the deciding approver, the requester and the scope's administrators may read an approval. */
+/** Who may read an approval is the engine's canViewRequest, as for the request itself in the portal. */
 function canRead(ctx: ArmContext, b: Bundle, row: RequestRow): boolean {
-  if (row.requesterId === ctx.user.id || assignedToMe(ctx, b, row) || ctx.canManage(row.scopeId)) return true;
-  if (b.facts.get(row.id)!.approvers.some((a) => a.id === ctx.user.id)) return true;
-  return b.decisions.get(row.id)?.approverId === ctx.user.id;
+  return canViewRequest(ctx.index(), ctx.user.id, b.facts.get(row.id)!, ctx.now, { decidedBy: b.decisions.get(row.id)?.approverId ?? null });
 }
 
 const STAGE_STATUS = { PendingApproval: 'InProgress', TimedOut: 'Expired' } as Record<string, string>;

@@ -121,11 +121,11 @@ export function isMe(ctx: ArmContext, p: PrincipalRef): boolean {
 }
 
 /**
- * Reading follows the portal: your own assignments and requests, and everything at
- * scopes where you have PIM management access (as the scope pages show it).
+ * Reading schedules follows the portal: your own assignments, and everything at scopes where
+ * you have PIM management access (as the scope pages show it). Requests: canViewRequest.
  */
-export function canSee(ctx: ArmContext, item: { principal: PrincipalRef; scopeId: string; requesterId?: string }): boolean {
-  return isMe(ctx, item.principal) || item.requesterId === ctx.user.id || ctx.canManage(item.scopeId);
+export function canSee(ctx: ArmContext, item: { principal: PrincipalRef; scopeId: string }): boolean {
+  return isMe(ctx, item.principal) || ctx.canManage(item.scopeId);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPageSize, pageInMemory, pageRequest, requestOrigin } from './paging';
 import { encodeSkipToken } from './skip-token';
+import { readConfig } from '@/lib/config/read';
 
 const call = (q: string, scope = '/subscriptions/s') => ({
   url: new URL(`http://internal:3000${scope}/providers/Microsoft.Authorization/permissions?${q}`),
@@ -62,9 +63,9 @@ describe('paging', () => {
     expect(requestOrigin(new URL('https://a/x'), new Headers({ host: 'b:1' }))).toBe('https://b:1');
   });
 
-  it('defaults to 100 per page unless configured within bounds', () => {
-    expect(defaultPageSize({})).toBe(100);
-    expect(defaultPageSize({ ELEVATE_API_PAGE_SIZE: '2' })).toBe(2);
-    expect(defaultPageSize({ ELEVATE_API_PAGE_SIZE: '0' })).toBe(100);
+  it('defaults to 100 per page unless configured; a value out of bounds stops start-up with its name', () => {
+    expect(defaultPageSize(readConfig({}))).toBe(100);
+    expect(defaultPageSize(readConfig({ ELEVATE_API_PAGE_SIZE: '2' }))).toBe(2);
+    expect(() => readConfig({ ELEVATE_API_PAGE_SIZE: '0' })).toThrow(/ELEVATE_API_PAGE_SIZE must be a whole number from 1 to 1000/);
   });
 });

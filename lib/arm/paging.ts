@@ -1,15 +1,16 @@
+import { config, type Config } from '@/lib/config';
 import { badRequest } from './errors';
 import { decodeSkipToken, encodeSkipToken, listFingerprint, type SortKey } from './skip-token';
 
 export const MAX_PAGE_SIZE = 1000;
 
 /**
- * Items per page when the caller gives no `$top`: 100, or ELEVATE_API_PAGE_SIZE (1…1000),
- * which the SDK suite lowers so the client's own paging is exercised.
+ * Items per page when the caller gives no `$top`: ELEVATE_API_PAGE_SIZE (default 100, 1…1000,
+ * validated at start-up with the rest of the configuration), which the SDK suite lowers so the
+ * client's own paging is exercised.
  */
-export function defaultPageSize(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.ELEVATE_API_PAGE_SIZE);
-  return Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : 100;
+export function defaultPageSize(cfg: Pick<Config, 'apiPageSize'> = config()): number {
+  return Math.min(cfg.apiPageSize, MAX_PAGE_SIZE);
 }
 
 /**

@@ -52,6 +52,7 @@ export const AZURE_RULE: Record<ViolationCode, string> = {
   'self-membership': 'SeparationOfDutiesRule',
   // rule 11: an approval without the approver's fresh MFA moment reads as Azure's MFA rule (and gets the step-up detail)
   'approval-mfa-required': 'MfaRule',
+  'approver-justification-required': 'JustificationRule',
 };
 
 /** The roleManagementPolicies rule (policy-rules.ts) that carries each setting. */
@@ -106,6 +107,7 @@ const TARGET_OF_CODE: Record<ViolationCode, string> = {
   'weakens-own-settings': 'properties.rules',
   'self-membership': 'members',
   'approval-mfa-required': 'Authorization',
+  'approver-justification-required': 'properties.justification',
 };
 
 export const STEP_UP_PATH = '/api/tokens/step-up';

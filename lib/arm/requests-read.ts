@@ -1,13 +1,14 @@
 import 'server-only';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { REQUEST_STATUSES, REQUEST_TYPES, groups, requests, resources, roleDefinitions, users, type RequestRow } from '@/db/schema';
-import { canDecide, requestStatus } from '@/lib/policy';
+import { canDecide, canViewRequest, requestStatus } from '@/lib/policy';
+import { requestFact } from '@/lib/tenant/snapshot';
 import { cancelOwnRequest } from '@/lib/activation/self';
 import { cancelRequestAsAdmin, decisionOf } from '@/lib/approvals';
-import { utcStamp } from '@/lib/approvals/names';
+import { utcStamp } from '@/lib/notify/utc';
 import { loadRequestFact } from '@/lib/approvals/settled';
 import { isElevateError } from '@/lib/errors';
-import { canSee, type ArmContext } from './context';
+import type { ArmContext } from './context';
 import { ArmError, badRequest, notFound } from './errors';
 import { parseFilter } from './filter';
 import { armJson, readBody } from './http';
@@ -29,6 +30,16 @@ const LABEL: Record<RequestKind, string> = { eligibility: 'RoleEligibilitySchedu
 function canDecideRow(ctx: ArmContext, row: RequestRow): boolean {
   const fact = ctx.index().requests.get(row.id);
   return fact !== undefined && canDecide(ctx.index(), ctx.user.id, fact, ctx.now).allowed;
+}
+
+/**
+ * The engine's canViewRequest on a row of a page: the index holds every pending request with
+ * its approvers; a settled one is read without them (no query per row), which only drops the
+ * "named approver" path that the SQL of the page already chose rows by.
+ */
+function canViewRow(ctx: ArmContext, row: RequestRow): boolean {
+  const fact = ctx.index().requests.get(row.id) ?? requestFact(row, []);
+  return canViewRequest(ctx.index(), ctx.user.id, fact, ctx.now);
 }
 
 const canonical = (values: readonly string[], given: string) => values.find((v) => v.toLowerCase() === given.toLowerCase());
@@ -83,7 +94,7 @@ export function listRequests(ctx: ArmContext, kind: RequestKind): Response {
     // the engine's word on each row served: SQL already kept only these
     .filter((row) => {
       if (f.asApprover) return canDecideRow(ctx, row);
-      return canSee(ctx, { principal: { type: row.principalType, id: row.principalId }, scopeId: row.scopeId, requesterId: row.requesterId }) || canDecideRow(ctx, row);
+      return canViewRow(ctx, row);
     })
     .map((row) => requestToArm(ctx, row))), 200);
 }
@@ -110,7 +121,7 @@ export function loadRequest(ctx: ArmContext, kind: RequestKind, name: string): R
   const row = ctx.db.select().from(requests).where(and(eq(requests.id, name.toLowerCase()), eq(requests.kind, kind))).get()
     ?? ctx.db.select().from(requests).where(and(eq(requests.id, name), eq(requests.kind, kind))).get();
   const visible = row && row.scopeId === ctx.scope?.key
-    && (canSee(ctx, { principal: { type: row.principalType, id: row.principalId }, scopeId: row.scopeId, requesterId: row.requesterId }) || canDecideRow(ctx, row));
+    && canViewRequest(ctx.index(), ctx.user.id, loadRequestFact(ctx.db, row), ctx.now, { decidedBy: decisionOf(ctx.db, row.id)?.approverId ?? null });
   if (!row || !visible) throw notFound(`${LABEL[kind]}NotFound`, `${LABEL[kind]} '${name}' was not found at ${ctx.scope?.armId ?? 'this scope'}.`);
   return row;
 }

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { assignmentSchedules, eligibilitySchedules, requests, type RequestRow } from '@/db/schema';
 import {
-  activationScopeOption, evaluateSelfRequest, scheduleStatus, type PrincipalRef, type ScheduleFact,
+  activationScopeOption, evaluateSelfRequest, scheduleStatus, schedulesReaching, type PrincipalRef, type ScheduleFact,
 } from '@/lib/policy';
 import { assignmentFact, eligibilityFact } from '@/db/mappers';
 import { submitAdminRequest, validateAdminRequest, type AdminRequestInput } from '@/lib/assignments';
@@ -95,9 +95,7 @@ function adminInput(ctx: ArmContext, p: Parsed): AdminRequestInput {
 function eligibilityFor(ctx: ArmContext, p: Parsed): string {
   if (p.body.linkedRoleEligibilityScheduleId) return lastSegment(p.body.linkedRoleEligibilityScheduleId).toLowerCase();
   const index = ctx.index();
-  const mine = [...(index.schedulesByUser.get(ctx.user.id) ?? [])];
-  for (const g of index.groupsByUser.get(ctx.user.id) ?? []) mine.push(...(index.schedulesByGroup.get(g) ?? []));
-  const hit = mine.find((s) => s.kind === 'eligible' && s.roleId === p.roleId && activationScopeOption(index, ctx.user.id, s.id, p.scopeId, ctx.now));
+  const hit = schedulesReaching(index, ctx.user.id).find((s) => s.kind === 'eligible' && s.roleId === p.roleId && activationScopeOption(index, ctx.user.id, s.id, p.scopeId, ctx.now));
   if (!hit) {
     const message = `You have no eligible assignment of ${index.roles.get(p.roleId)?.name ?? p.roleId} that reaches ${ctx.scope!.armId}.`;
     throw new ElevateError('PolicyViolation', message, { details: { violations: [{ code: 'eligibility-not-found', message }] } });

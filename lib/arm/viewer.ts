@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
-import { MANAGEMENT_ROLE_IDS } from '@/lib/policy';
+import { isTenantPimAdmin, MANAGEMENT_ROLE_IDS } from '@/lib/policy';
 import type { ArmContext } from './context';
 import { outermost } from './tree-sql';
 
@@ -27,7 +27,7 @@ export function viewerOf(ctx: ArmContext): Viewer {
   let v = viewers.get(ctx);
   if (!v) {
     let roots: { id: string; path: string }[] | undefined;
-    const everywhere = ctx.user.isPimAdmin && !ctx.user.disabled;
+    const everywhere = isTenantPimAdmin(ctx.index(), ctx.user.id);
     v = {
       me: ctx.user.id,
       groups: ctx.myGroups(),

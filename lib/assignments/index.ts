@@ -1,10 +1,10 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import type { User } from '@/db/schema';
 import { assignmentSchedules, eligibilitySchedules, requests, type RequestRow } from '@/db/schema';
-import { evaluateAdminRequest, type AdminResult, type PolicyIndex, type RoleSettings } from '@/lib/policy';
+import { createsSchedule, evaluateAdminRequest, type AdminResult, type PolicyIndex, type RoleSettings } from '@/lib/policy';
 import { writeAudit } from '@/lib/audit/write';
 import { scheduleDelivery } from '@/lib/notify/deliver';
 import { policyIndex } from '@/lib/tenant/engine';
@@ -85,7 +85,10 @@ export function submitAdminRequest(
       action: `${input.kind === 'eligible' ? 'Eligible' : 'Active'} assignment ${ACTION[input.requestType]}`,
       principal: { ...input.principal, name: principalName }, role: { id: input.roleId, name: index.roles.get(input.roleId)?.name },
       scopeId, requestId, justification: input.justification || null,
-      details: { requestType: input.requestType, startAt: input.startAt, endAt: input.endAt, scheduleId, channel: opts.channel ?? 'portal' },
+      details: {
+        requestType: input.requestType, startAt: input.startAt, endAt: input.endAt, scheduleId, channel: opts.channel ?? 'portal',
+        ...(input.requestType === 'AdminRenew' ? { renewedScheduleId: input.targetScheduleId ?? null } : {}),
+      },
     });
     notifyAssignment(tx, index, actor, input, scopeId, result.settings as RoleSettings, requestId, now);
     return { request: tx.select().from(requests).where(eq(requests.id, requestId)).get()!, scheduleId };
@@ -98,8 +101,8 @@ export function submitAdminRequest(
 /** Writes the schedule change the engine approved; returns the schedule created or changed. */
 function applySchedule(tx: Tx, actor: Actor, input: AdminRequestInput, scopeId: string, requestId: string, now: number): string | null {
   const table = input.kind === 'eligible' ? eligibilitySchedules : assignmentSchedules;
-  if (input.requestType === 'AdminAssign' || input.requestType === 'AdminRenew') {
-    // a renewal is a new assignment: the ended one stays in history as it was
+  if (createsSchedule(input.requestType)) {
+    // ADR 110: a renewal is a new assignment, as in the self path; the ended one stays in history as it was
     const id = crypto.randomUUID();
     const row = {
       id, principalType: input.principal.type, principalId: input.principal.id, roleId: input.roleId, scopeId,
@@ -113,14 +116,11 @@ function applySchedule(tx: Tx, actor: Actor, input: AdminRequestInput, scopeId: 
   if (input.requestType === 'AdminRemove') {
     tx.update(table).set({ revokedAt: now, revokedBy: actor.id, requestId, updatedAt: now }).where(eq(table.id, target)).run();
     // rule 4: an activation never outlives the eligible assignment it comes from
-    if (input.kind === 'eligible') {
-      tx.update(assignmentSchedules).set({ revokedAt: now, revokedBy: actor.id, updatedAt: now })
-        .where(and(eq(assignmentSchedules.linkedEligibilityId, target), isNull(assignmentSchedules.revokedAt))).run();
-    }
+    if (input.kind === 'eligible') capLinkedActivations(tx, target, { revokedAt: now }, now, actor.id);
     return target;
   }
   tx.update(table).set({ startAt: input.startAt, endAt: input.endAt, requestId, updatedAt: now }).where(eq(table.id, target)).run();
   // rule 4: after shortening an eligible assignment, linked activations end no later than it does
-  if (input.kind === 'eligible') capLinkedActivations(tx, target, input.endAt, now);
+  if (input.kind === 'eligible') capLinkedActivations(tx, target, { endAt: input.endAt }, now);
   return target;
 }

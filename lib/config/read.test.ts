@@ -31,8 +31,15 @@ describe('configuration', () => {
     [{ ELEVATE_SESSION_IDLE_MINUTES: '4' }, 'ELEVATE_SESSION_IDLE_MINUTES must be a whole number from 5 to 1440, got "4"'],
     [{ ELEVATE_SESSION_IDLE_MINUTES: '1441' }, 'ELEVATE_SESSION_IDLE_MINUTES must be a whole number from 5 to 1440'],
     [{ ELEVATE_SESSION_IDLE_MINUTES: '30.5' }, 'ELEVATE_SESSION_IDLE_MINUTES must be a whole number from 5 to 1440'],
+    [{ ELEVATE_API_PAGE_SIZE: '1001' }, 'ELEVATE_API_PAGE_SIZE must be a whole number from 1 to 1000, got "1001"'],
+    [{ ELEVATE_ADMIN_EMAIL: 'root' }, 'ELEVATE_ADMIN_EMAIL must be an e-mail address'],
   ])('a bad value stops start-up naming the variable: %j', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);
+  });
+
+  it('reads the API page size and the initial administrator, with their defaults', () => {
+    expect(readConfig({})).toMatchObject({ apiPageSize: 100, adminEmail: 'admin@elevate.local' });
+    expect(readConfig({ ELEVATE_API_PAGE_SIZE: '2', ELEVATE_ADMIN_EMAIL: 'ops@example.com' })).toMatchObject({ apiPageSize: 2, adminEmail: 'ops@example.com' });
   });
 });

@@ -87,6 +87,10 @@ const schema = z.object({
   ELEVATE_OIDC_ADMIN_GROUPS: z.string().optional(),
   ELEVATE_OIDC_MFA_ACR: z.string().trim().min(1).optional(),
   ELEVATE_PASSWORD_SIGNIN: bool('ELEVATE_PASSWORD_SIGNIN', true),
+  // items per page of API lists without $top (the SDK suite lowers it to exercise paging)
+  ELEVATE_API_PAGE_SIZE: int('ELEVATE_API_PAGE_SIZE', 100, 1, 1000),
+  // the initial administrator of a tenant created without the demo (ELEVATE_DEMO=0)
+  ELEVATE_ADMIN_EMAIL: z.string().email('ELEVATE_ADMIN_EMAIL must be an e-mail address').optional(),
 });
 
 export interface Config {
@@ -112,6 +116,10 @@ export interface Config {
   oidc?: OidcConfig;
   /** false: password sign-in is hidden and refused except for break-glass accounts */
   passwordSignIn: boolean;
+  /** items per page of API lists when the caller gives no $top (1…1000) */
+  apiPageSize: number;
+  /** e-mail of the initial administrator created on an empty database without the demo */
+  adminEmail: string;
 }
 
 export interface OidcConfig {
@@ -166,6 +174,8 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     },
     oidc,
     passwordSignIn: e.ELEVATE_PASSWORD_SIGNIN,
+    apiPageSize: e.ELEVATE_API_PAGE_SIZE,
+    adminEmail: e.ELEVATE_ADMIN_EMAIL ?? 'admin@elevate.local',
   };
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
+import { utcStamp } from '@/lib/notify/utc';
 
 /**
  * Alerts about connectors, for tenant PIM administrators: access found in a target that
@@ -20,7 +21,7 @@ export interface ConnectorAlert {
 /** A binding is "failing" once retries have not helped for this long (a blip is not an alert). */
 export const FAILING_AFTER_MS = 5 * 60_000;
 const SHOWN = 8;
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const utc = utcStamp;
 const href = (id: string) => `/admin/connectors/${encodeURIComponent(id)}`;
 
 export function connectorAlerts(db: DbOrTx, now: number): ConnectorAlert[] {

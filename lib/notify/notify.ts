@@ -15,6 +15,8 @@ export interface NotifyInput {
   requestId?: string;
   /** also e-mail them (default true) */
   email?: boolean;
+  /** record an in-app notification too (default true); false = e-mail only, for news the page already shows */
+  inApp?: boolean;
   /**
    * Settings' additional recipients: plain addresses that get the e-mail only (they may
    * not be Elevate users, so there is no in-app notification for them).
@@ -50,9 +52,11 @@ export function notify(tx: DbOrTx, input: NotifyInput, now: number, publicUrl: s
   const recipients = ids.length ? tx.select({ id: users.id, email: users.email, disabled: users.disabled }).from(users).where(inArray(users.id, ids)).all() : [];
   for (const r of recipients) {
     if (r.disabled) continue;
-    tx.insert(notifications)
-      .values({ id: crypto.randomUUID(), userId: r.id, kind: input.kind, title: input.title, body: input.body ?? '', link: input.link ?? null, requestId: input.requestId ?? null, createdAt: now })
-      .run();
+    if (input.inApp !== false) {
+      tx.insert(notifications)
+        .values({ id: crypto.randomUUID(), userId: r.id, kind: input.kind, title: input.title, body: input.body ?? '', link: input.link ?? null, requestId: input.requestId ?? null, createdAt: now })
+        .run();
+    }
     if (input.email !== false) mail(r.email);
   }
   for (const to of input.extraEmails ?? []) mail(to);

@@ -166,3 +166,41 @@ export function managersOf(index: PolicyIndex, scopeId: string, now: Millis): Ma
   }
   return [...byUser].map(([userId, reasons]) => ({ userId, reasons }));
 }
+
+/**
+ * Every schedule that reaches the user: their own, then those of each group they are in (the
+ * index holds live and future schedules). What "mine" means on My roles, the home page, the
+ * persona and the API's eligibility lookup; callers filter by kind and time.
+ */
+export function schedulesReaching(index: PolicyIndex, userId: string): ScheduleFact[] {
+  const out: ScheduleFact[] = [...(index.schedulesByUser.get(userId) ?? [])];
+  for (const g of index.groupsByUser.get(userId) ?? []) {
+    const list = index.schedulesByGroup.get(g);
+    if (list !== undefined) for (const s of list) out.push(s);
+  }
+  return out;
+}
+
+/**
+ * A tenant PIM administrator now: known, enabled and marked as one. Tenant-wide things (users
+ * and groups, the tenant audit and its export, the outbox, connectors, new top-level
+ * resources) are theirs alone; everything at a scope goes by managementAccess.
+ */
+export function isTenantPimAdmin(index: PolicyIndex, userId: string): boolean {
+  const u = index.users.get(userId);
+  return u !== undefined && !u.disabled && u.isPimAdmin;
+}
+
+/**
+ * Does the user administer PIM anywhere (the admin area and its navigation)? A tenant PIM
+ * administrator, or an active Owner / User Access Administrator somewhere, directly or through
+ * a group (rule 7's management roles, held now).
+ */
+export function administersAnywhere(index: PolicyIndex, userId: string, now: Millis): boolean {
+  const user = index.users.get(userId);
+  if (!user || user.disabled) return false;
+  if (user.isPimAdmin) return true;
+  return schedulesReaching(index, userId).some(
+    (s) => s.kind === 'active' && MANAGEMENT_ROLE_IDS.includes(s.roleId) && hasRole(index, s.principal, s.roleId, s.scopeId, now),
+  );
+}

@@ -1,10 +1,12 @@
+import { schedulesReaching } from './access';
 import { resolveApprovers } from './approval';
 import { CLOCK_SKEW_MINUTES, DEFAULT_SETTINGS, MFA_FRESHNESS_MINUTES, MINUTE_MS, MIN_ACTIVATION_MINUTES } from './constants';
 import type { EligibilityEntry, PrincipalEntry } from './grants';
+import { duplicateViolations } from './duplicates';
 import type { Reason, Violation } from './reasons';
 import { defaultSettingsFor, settingsAtNode } from './settings';
 import { descendantNodes, isNodeUnder, nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
-import { effectiveEnd, requestStatus, scheduleStatus, windowsOverlap, type ScheduleStatus } from './time';
+import { effectiveEnd, scheduleStatus, type ScheduleStatus } from './time';
 import type { Millis, PrincipalRef, ResourceFact, RoleSettings, ScheduleFact } from './types';
 
 export interface ActivationRequirements {
@@ -112,8 +114,7 @@ export function activationOptions(index: PolicyIndex, userId: string, now: Milli
   const limit = opts.scopeLimit ?? Infinity;
   const user = index.users.get(userId);
   if (!user || user.disabled) return [];
-  const candidates: ScheduleFact[] = [...(index.schedulesByUser.get(userId) ?? [])];
-  for (const gid of index.groupsByUser.get(userId) ?? []) candidates.push(...(index.schedulesByGroup.get(gid) ?? []));
+  const candidates = schedulesReaching(index, userId);
   const out: ActivationOption[] = [];
   for (const elig of candidates) {
     if (elig.kind !== 'eligible' || !isLive(elig, now)) continue;
@@ -197,40 +198,6 @@ function entryReaches(ee: EligibilityEntry, userId: string, entry: PrincipalEntr
 }
 
 /**
- * Rule 5: an overlapping active schedule or a live pending SelfActivate for the same
- * (principal, role, scope). Reads the user's own active grants of the role at exactly this
- * scope (a scan of the user's few grants of the role, ADR 011/012) and the user's pending
- * SelfActivate requests, both in snapshot order.
- */
-function duplicateViolations(
-  out: Violation[], entry: PrincipalEntry, roleId: string, node: ResourceNode, start: Millis, end: Millis, now: Millis,
-): void {
-  const scopeId = node.id;
-  const rg = entry.roles.get(roleId);
-  if (rg !== undefined) {
-    // the grants made exactly at this scope: keyed by node for long lists, else a scan
-    const list = rg.byNode !== undefined ? rg.byNode.get(node) : rg.list;
-    for (let i = 0; list !== undefined && i < list.length; i++) {
-      const g = list[i];
-      if (g.node !== node) continue;
-      const s = g.s;
-      if (s.revokedAt !== null && s.revokedAt <= now) continue;
-      if (windowsOverlap(s.startAt, effectiveEnd(s), start, end)) {
-        out.push({ code: 'overlapping-activation', scopeId, roleId, scheduleId: s.id });
-      }
-    }
-  }
-  const pending = entry.pending;
-  if (pending === undefined) return;
-  for (let i = 0; i < pending.length; i++) {
-    const r = pending[i];
-    if (r.roleId === roleId && r.scopeId === scopeId && requestStatus(r, now) === 'PendingApproval') {
-      out.push({ code: 'pending-request-exists', scopeId, roleId, requestId: r.id });
-    }
-  }
-}
-
-/**
  * Rules 2, 4, 5 and the settings: every violation is collected, not just the first (the
  * order of the checks is the order of the violations, which callers and tests rely on).
  * One lookup of the user's entry (ADR 011) gives the user, their groups, their own active
@@ -297,7 +264,11 @@ export function evaluateActivation(index: PolicyIndex, input: ActivationInput): 
     v.push({ code: 'mfa-required', scopeId, roleId, setting: 'activationRequireMfa', value: input.mfaVerifiedAt, limit: MFA_MINUTES });
   }
   // reachable implies an entry: a user id that reaches an eligibility appears in the snapshot
-  if (reachable && node && entry !== undefined) duplicateViolations(v, entry, roleId, node, startAt, endAt, now);
+  if (reachable && node && entry !== undefined) {
+    v.push(...duplicateViolations(index, {
+      principal: { type: 'User', id: userId }, kind: 'active', roleId, scopeId, startAt, endAt, now, pending: 'activation',
+    }, 'activation'));
+  }
 
   let outcome: ActivationOutcome | undefined;
   if (node && s.approvalRequired) {
@@ -359,3 +330,28 @@ export function activationEndWithin(activation: ScheduleFact, eligibilityEnd: Mi
   if (activation.endAt !== null && activation.endAt <= eligibilityEnd) return null;
   return Math.max(eligibilityEnd, activation.startAt);
 }
+
+/** How an eligibility's window changed: its end moved (update, extend), or it was removed. */
+export type EligibilityChange = { endAt: Millis | null } | { revokedAt: Millis };
+
+/** One linked activation to change so it does not outlive its eligibility (rule 4). */
+export type LinkedActivationChange = { scheduleId: string; endAt: Millis } | { scheduleId: string; revokedAt: Millis };
+
+/**
+ * Rule 4's cascade, by any path that changes an eligibility: removing it ends every activation
+ * still standing on it at once; moving its end caps each that would outlive it
+ * (activationEndWithin). Services write what this returns and decide nothing themselves.
+ */
+export function linkedActivationChanges(activations: readonly ScheduleFact[], change: EligibilityChange): LinkedActivationChange[] {
+  const out: LinkedActivationChange[] = [];
+  for (const a of activations) {
+    if ('revokedAt' in change) {
+      if (a.revokedAt === null) out.push({ scheduleId: a.id, revokedAt: change.revokedAt });
+      continue;
+    }
+    const endAt = activationEndWithin(a, change.endAt);
+    if (endAt !== null) out.push({ scheduleId: a.id, endAt });
+  }
+  return out;
+}
+

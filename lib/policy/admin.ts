@@ -1,11 +1,12 @@
 import { managementAccess, managersOf } from './access';
 import { activationChangeViolation, mfaFresh } from './activation';
 import { DAY_MS, EXTEND_WINDOW_DAYS, RENEW_WINDOW_DAYS } from './constants';
+import { duplicateViolations } from './duplicates';
 import type { Reason, Violation } from './reasons';
 import { selfGrantViolation } from './separation';
 import { settingsAtNode } from './settings';
-import { nodeOf, requestKey, type PolicyIndex } from './tenant-index';
-import { effectiveEnd, requestStatus, scheduleStatus, windowsOverlap } from './time';
+import { nodeOf, type PolicyIndex } from './tenant-index';
+import { effectiveEnd, scheduleStatus } from './time';
 import type { AssignmentKind, Millis, PrincipalRef, RoleSettings, ScheduleFact } from './types';
 
 export type AdminRequestType = 'AdminAssign' | 'AdminUpdate' | 'AdminRemove' | 'AdminExtend' | 'AdminRenew';
@@ -74,19 +75,6 @@ function windowViolations(s: RoleSettings, kind: AssignmentKind, startAt: Millis
   return out;
 }
 
-function overlapViolations(index: PolicyIndex, kind: AssignmentKind, p: PrincipalRef, roleId: string, scopeId: string, startAt: Millis, endAt: Millis | null, ignoreId: string | null, now: Millis): Violation[] {
-  const list = (p.type === 'User' ? index.schedulesByUser : index.schedulesByGroup).get(p.id) ?? [];
-  const out: Violation[] = [];
-  for (const s of list) {
-    if (s.id === ignoreId || s.kind !== kind || s.roleId !== roleId || s.scopeId !== scopeId) continue;
-    if (s.revokedAt !== null && s.revokedAt <= now) continue;
-    if (windowsOverlap(s.startAt, effectiveEnd(s), startAt, endAt)) {
-      out.push({ code: 'overlapping-assignment', scopeId, roleId, scheduleId: s.id, principal: p });
-    }
-  }
-  return out;
-}
-
 /**
  * Rules 7, 10 and 4 plus the assignment settings: may the actor make this change? Collects
  * every violation. The settings' Enablement_Admin_Assignment (justification, MFA) apply to
@@ -134,7 +122,9 @@ export function evaluateAdminRequest(index: PolicyIndex, input: AdminRequestInpu
     }
     if (target && !fixed && requestType === 'AdminExtend') pushIf(v, extendViolation(target, now));
     if (target && !fixed && requestType === 'AdminRenew') pushIf(v, renewViolation(target, now));
-    v.push(...overlapViolations(index, kind, principal, roleId, scopeId, input.startAt, input.endAt, target?.id ?? null, now));
+    v.push(...duplicateViolations(index, {
+      principal, kind, roleId, scopeId, startAt: input.startAt, endAt: input.endAt, now, exceptScheduleId: target?.id ?? null,
+    }, 'assignment'));
   }
   if (v.length) return { ok: false, violations: v };
   return { ok: true, reasons: [...access.reasons, { code: g.explicit ? 'settings-explicit' : 'settings-default', scopeId, roleId }], settings: s, explicit: g.explicit };
@@ -194,11 +184,11 @@ export function evaluateSelfRequest(index: PolicyIndex, input: SelfRequestInput)
   const endAt = input.endAt === undefined ? null : input.endAt;
   v.push(...windowViolations(g.settings, mine.kind, startAt, endAt, mine.scopeId, mine.roleId));
   if (blank(input.justification)) v.push({ code: 'justification-required', ...base });
-  v.push(...overlapViolations(index, mine.kind, me, mine.roleId, mine.scopeId, startAt, endAt, mine.id, now));
-  // rule 5 for extend/renew: one pending request per assignment
-  const pending = (index.requestsByTarget.get(requestKey(me, mine.roleId, mine.scopeId)) ?? [])
-    .find((r) => r.targetScheduleId === mine.id && requestStatus(r, now) === 'PendingApproval');
-  if (pending) v.push({ code: 'pending-request-exists', scopeId: mine.scopeId, roleId: mine.roleId, requestId: pending.id });
+  // rule 5 for extend/renew: no overlap, and one pending request per assignment
+  v.push(...duplicateViolations(index, {
+    principal: me, kind: mine.kind, roleId: mine.roleId, scopeId: mine.scopeId, startAt, endAt, now,
+    exceptScheduleId: mine.id, pending: { targetScheduleId: mine.id },
+  }, 'assignment'));
   const approverUserIds = managersOf(index, mine.scopeId, now).map((m) => m.userId).filter((id) => id !== userId);
   if (approverUserIds.length === 0) v.push({ code: 'no-approver', ...base });
   if (v.length) return { ok: false, violations: v };

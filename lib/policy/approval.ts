@@ -1,9 +1,9 @@
 import { managementAccess } from './access';
-import { CLOCK_SKEW_MINUTES, MFA_FRESHNESS_MINUTES, MINUTE_MS } from './constants';
+import { CLOCK_SKEW_MINUTES, DEFAULT_SETTINGS, MFA_FRESHNESS_MINUTES, MINUTE_MS } from './constants';
 import type { Reason, Violation } from './reasons';
 import { settingsFor } from './settings';
 import type { PolicyIndex } from './tenant-index';
-import { effectiveEnd, requestStatus } from './time';
+import { requestStatus } from './time';
 import type { Millis, PrincipalRef, RequestFact, RoleSettings } from './types';
 
 export interface ResolvedApprovers {
@@ -145,15 +145,13 @@ export function canDecide(index: PolicyIndex, userId: string, req: RequestFact, 
 }
 
 /**
- * Rule 6: an approved activation starts when approved (or at its requested start, if
- * later) and lasts the requested duration — still capped at the eligibility's end (rule 4).
+ * "Approver must justify a decision": as the request captured it at submission (a request
+ * from before snapshots carried it gets the built-in default, yes). Approving and denying alike.
  */
-export function approvedActivationWindow(index: PolicyIndex, req: RequestFact, approvedAt: Millis): { startAt: Millis; endAt: Millis } {
-  const startAt = Math.max(approvedAt, req.startAt);
-  const duration = req.endAt === null ? 0 : req.endAt - req.startAt;
-  let endAt = startAt + duration;
-  const elig = req.linkedEligibilityId ? index.schedules.get(req.linkedEligibilityId) : undefined;
-  const eligEnd = elig ? effectiveEnd(elig) : null;
-  if (eligEnd !== null && endAt > eligEnd) endAt = Math.max(startAt, eligEnd);
-  return { startAt, endAt };
+export function decisionJustificationViolation(
+  req: RequestFact, decision: 'Approve' | 'Deny', justification: string | null | undefined,
+): Violation | null {
+  const required = req.approverJustificationRequired ?? DEFAULT_SETTINGS.approverJustificationRequired;
+  if (!required || (justification !== null && justification !== undefined && justification.trim() !== '')) return null;
+  return { code: 'approver-justification-required', requestId: req.id, scopeId: req.scopeId, roleId: req.roleId, value: decision };
 }

@@ -68,12 +68,12 @@ group('index robustness', () => {
 });
 
 group('approvedActivationWindow (rule 6)', () => {
-  it('starts at approval or requested start, keeps the duration, capped at the eligibility end', async () => {
+  it('starts at approval or requested start, keeps the duration asked for, capped at the eligibility end', async () => {
     const { approvedActivationWindow } = await import('./index');
     const idx = tenant((s) => { s.schedules.find((x) => x.id === S.jenOwnerEligible)!.endAt = NOW + 3 * 3_600_000; });
-    const req = { startAt: NOW, endAt: NOW + 3_600_000, linkedEligibilityId: S.jenOwnerEligible } as Parameters<typeof approvedActivationWindow>[1];
-    expect(approvedActivationWindow(idx, req, NOW + 60_000)).toEqual({ startAt: NOW + 60_000, endAt: NOW + 3_660_000 });
-    expect(approvedActivationWindow(idx, { ...req, startAt: NOW + 7_200_000, endAt: NOW + 10_800_000 }, NOW)).toEqual({ startAt: NOW + 7_200_000, endAt: NOW + 10_800_000 });
-    expect(approvedActivationWindow(idx, req, NOW + 2.5 * 3_600_000)).toEqual({ startAt: NOW + 2.5 * 3_600_000, endAt: NOW + 3 * 3_600_000 });
+    const elig = idx.schedules.get(S.jenOwnerEligible)!;
+    expect(approvedActivationWindow(NOW, 60, NOW + 60_000, elig)).toEqual({ startAt: NOW + 60_000, endAt: NOW + 3_660_000, capped: false });
+    expect(approvedActivationWindow(NOW + 7_200_000, 60, NOW, elig)).toEqual({ startAt: NOW + 7_200_000, endAt: NOW + 10_800_000, capped: false });
+    expect(approvedActivationWindow(NOW, 60, NOW + 2.5 * 3_600_000, elig)).toEqual({ startAt: NOW + 2.5 * 3_600_000, endAt: NOW + 3 * 3_600_000, capped: true });
   });
 });

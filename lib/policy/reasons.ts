@@ -46,7 +46,9 @@ export type ViolationCode =
   /** rule 10: adding oneself to a group that holds an eligible or active assignment (its access would be one's own) */
   | 'self-membership'
   /** rule 11: approving a request whose settings require MFA to approve, without a fresh MFA moment */
-  | 'approval-mfa-required';
+  | 'approval-mfa-required'
+  /** the settings say an approver justifies each decision (value: 'Approve' or 'Deny') */
+  | 'approver-justification-required';
 
 /** Why something is allowed, how it will go, or why a decision is refused. */
 export type ReasonCode =
@@ -229,6 +231,8 @@ export function describe(r: Reason | Violation, names: NameLookup): string {
       const instead = others.length ? `another PIM administrator, such as ${listOf(others, 'or')}, can add you` : 'only another PIM administrator can add you, and there is none yet';
       return `You cannot add yourself to group ${group}: it holds ${kind} ${role} on ${scope}${more}, which would become your own access; ${instead}`;
     }
+    case 'approver-justification-required':
+      return `A justification is required to ${r.value === 'Deny' ? 'deny' : 'approve'} ${role} on ${scope}`;
     case 'approval-mfa-required':
       return `${role} on ${scope} requires MFA to approve: confirm with a code from your authenticator app (MFA counts for ${r.limit ?? 10} minutes)`;
     case 'settings-explicit': return `Settings of ${scope} govern ${role}`;

@@ -172,6 +172,8 @@ export interface RequestFact {
    * of its (scope, role) decide then (decisionNeedsMfa).
    */
   approvalRequireMfa?: boolean;
+  /** "Approver must justify a decision" as captured at submission; absent: the built-in default (yes) */
+  approverJustificationRequired?: boolean;
 }
 
 export interface TenantSnapshot {

@@ -5,7 +5,7 @@ import {
   type ActivationOutcomePreview, type ActivationScopeOption, type Millis, type NameLookup, type PolicyIndex,
 } from '@/lib/policy';
 import type { ScopeChoice } from '@/lib/activation/my-roles';
-import { namesFor } from '@/lib/activation/names';
+import { nameLookup } from '@/lib/resources/names';
 import { childrenPage, searchResources, type ResourceRow } from '@/lib/resources/levels';
 import type { Page, Seek } from './keyset';
 
@@ -43,7 +43,7 @@ function eligibilityRoot(index: PolicyIndex, userId: string, eligibilityId: stri
 
 /** Rows for resources read from SQL; the engine evaluates each one shown (and skips what cannot be activated). */
 function rowsFor(index: PolicyIndex, userId: string, eligibilityId: string, scopeId: string, resources: ResourceRow[], now: Millis): ScopeRow[] {
-  const names = namesFor(index);
+  const names = nameLookup(index);
   const out: ScopeRow[] = [];
   for (const r of resources) {
     const o = activationScopeOption(index, userId, eligibilityId, r.id, now);
@@ -67,7 +67,7 @@ export type ScopeQuery =
 export function activationScopes(db: DbOrTx, index: PolicyIndex, userId: string, eligibilityId: string, query: ScopeQuery, now: Millis, seek: Seek = {}): Page<ScopeRow> | null {
   const e = eligibilityRoot(index, userId, eligibilityId, now);
   if (!e) return null;
-  const names = namesFor(index);
+  const names = nameLookup(index);
   const none = { next: null, prev: null };
   switch (query.kind) {
     case 'root':

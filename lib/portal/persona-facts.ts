@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import type { PolicyIndex, RequestFact } from '@/lib/policy';
+import { isTenantPimAdmin, type PolicyIndex, type RequestFact } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { personaOf, type Persona, type PersonaFacts } from './persona';
 
@@ -16,7 +16,7 @@ const CANDIDATE_CAP = 1000;
 export function personaFacts(db: DbOrTx, index: PolicyIndex, userId: string, now: number): PersonaFacts {
   const me = sql`SELECT ${userId} UNION ALL SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ${userId}`;
   const namedApprover = db.get<{ one: number }>(sql`SELECT 1 AS one FROM role_setting_approvers WHERE principal_id IN (${me}) LIMIT 1`) !== undefined;
-  const isPimAdmin = index.users.get(userId)?.isPimAdmin === true;
+  const isPimAdmin = isTenantPimAdmin(index, userId);
   // pending requests naming the user or a group, or naming nobody (PIM administrators, or
   // the scope's administrators for self extend / renew); canDecide settles each
   const rows = db.all<{ id: string }>(sql`

@@ -1,4 +1,4 @@
-import { canDecide, hasRole, MANAGEMENT_ROLE_IDS, requestStatus, type PolicyIndex, type RequestFact } from '@/lib/policy';
+import { administersAnywhere, canDecide, isTenantPimAdmin, requestStatus, type PolicyIndex, type RequestFact } from '@/lib/policy';
 
 export interface Persona {
   /** may manage PIM somewhere: tenant PIM administrator or an active Owner / User Access Administrator */
@@ -22,16 +22,8 @@ function approverIds(index: PolicyIndex): Set<string> {
   return ids;
 }
 
-/** An active Owner or User Access Administrator somewhere, directly or through a group, or a PIM administrator. */
-export function administersAnywhere(index: PolicyIndex, userId: string, now: number): boolean {
-  const user = index.users.get(userId);
-  if (!user || user.disabled) return false;
-  if (user.isPimAdmin) return true;
-  const groups = index.groupsByUser.get(userId) ?? new Set<string>();
-  return [...(index.schedulesByUser.get(userId) ?? []), ...[...groups].flatMap((g) => index.schedulesByGroup.get(g) ?? [])].some(
-    (s) => s.kind === 'active' && MANAGEMENT_ROLE_IDS.includes(s.roleId) && hasRole(index, s.principal, s.roleId, s.scopeId, now),
-  );
-}
+/** The "administers" flag is the engine's (administersAnywhere); re-exported for the admin pages that import it from here. */
+export { administersAnywhere };
 
 export interface PersonaFacts {
   /** the user or one of their groups is named approver in some settings */
@@ -58,5 +50,5 @@ export function personaOf(index: PolicyIndex, userId: string, now: number, facts
   for (const req of facts.candidates ?? index.requests.values()) {
     if (requestStatus(req, now) === 'PendingApproval' && canDecide(index, userId, req, now).allowed) pendingApprovals++;
   }
-  return { administers: administersAnywhere(index, userId, now), approves: user.isPimAdmin || named || pendingApprovals > 0, pendingApprovals };
+  return { administers: administersAnywhere(index, userId, now), approves: isTenantPimAdmin(index, userId) || named || pendingApprovals > 0, pendingApprovals };
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { describe, managementAccess, type PolicyIndex } from '@/lib/policy';
+import { describe, isTenantPimAdmin, managementAccess, type PolicyIndex } from '@/lib/policy';
 import { ElevateError } from '@/lib/errors';
 import { nameLookup } from './names';
 
@@ -18,14 +18,13 @@ export function requireManagementAccess(index: PolicyIndex, actorId: string, sco
 
 /** Users and groups are tenant-wide: only tenant PIM administrators manage them. */
 export function requirePimAdmin(index: PolicyIndex, actorId: string): void {
-  const u = index.users.get(actorId);
-  if (!u || u.disabled || !u.isPimAdmin) {
+  if (!isTenantPimAdmin(index, actorId)) {
     throw new ElevateError('AuthorizationFailed', 'Only tenant PIM administrators can do this.');
   }
 }
 
 /** Creating a resource under a parent needs management access there; a new top-level node needs a PIM administrator. */
 export function canCreateUnder(index: PolicyIndex, actorId: string, parentId: string | null, now: number): boolean {
-  if (parentId === null) return index.users.get(actorId)?.isPimAdmin === true && !index.users.get(actorId)?.disabled;
+  if (parentId === null) return isTenantPimAdmin(index, actorId);
   return managementAccess(index, actorId, parentId, now).allowed;
 }

@@ -1,7 +1,7 @@
 import { describe, type NameLookup, type PolicyIndex, type Reason, type Violation } from '@/lib/policy';
 import { scopePathText } from '@/lib/portal/scope-path';
 
-/** Names for the engine's describe(): scopes as their breadcrumb path, principals by display name. */
+/** The one name lookup for the engine's describe(): scopes as their breadcrumb path, roles and principals by name (id if unknown). */
 export function nameLookup(index: PolicyIndex): NameLookup {
   return {
     scope: (id) => scopePathText(index, id),

@@ -1,7 +1,7 @@
-import { deny } from './_lib/deny';
+import { refusal } from './_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { alertsFor } from '@/lib/alerts';
 import { connectorAlerts } from '@/lib/connectors/alerts';
 import { administeredScopes } from '@/lib/resources/administered';
@@ -13,7 +13,7 @@ import { Notice } from '@/components/ui/notice';
 import { AlertList, AlertPager } from '@/components/admin/alert-list';
 import { ActivityChart } from '@/components/admin/activity-chart';
 import { ScopePath } from '@/components/scope/scope-path';
-import { adminContext, administers } from './_lib/context';
+import { adminContext, administers, tenantPimAdmin } from './_lib/context';
 import { pageParam } from './_lib/search';
 
 export const metadata: Metadata = { title: 'Administration' };
@@ -30,7 +30,7 @@ const SCOPES_SHOWN = 10;
  */
 export default async function AdminHome({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext();
-  if (!administers(ctx)) deny();
+  if (!administers(ctx)) return refusal();
   const { page, problem } = pageParam((await searchParams).alerts);
   const { index, user, now } = ctx;
   const db = getDb();
@@ -39,7 +39,8 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
   const activity = activityInAdministered(db, adm, now, 14);
   const alerts = alertsFor(db, user.id, now, { offset: (page - 1) * ALERTS_PER_PAGE, limit: ALERTS_PER_PAGE });
   // connectors are tenant-wide: their alerts are for tenant PIM administrators
-  const connector = user.isPimAdmin ? connectorAlerts(db, now) : [];
+  const pimAdmin = tenantPimAdmin(ctx);
+  const connector = pimAdmin ? connectorAlerts(db, now) : [];
   return (
     <div className="space-y-6">
       <PageHeader title="Administration" description="What needs attention in the scopes you manage." />
@@ -57,10 +58,10 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
         <Card title="Manage">
           <ul className="space-y-2 text-sm">
             <li><Link className="underline" href="/admin/resources">Resources: discover, enable PIM, tree</Link></li>
-            {user.isPimAdmin && <li><Link className="underline" href="/admin/users">Users and groups</Link></li>}
-            {user.isPimAdmin && <li><Link className="underline" href="/admin/audit">Tenant audit</Link></li>}
-            {user.isPimAdmin && <li><Link className="underline" href="/admin/outbox">Outbox</Link></li>}
-            {user.isPimAdmin && <li><Link className="underline" href="/admin/connectors">Connectors: targets and webhooks</Link></li>}
+            {pimAdmin && <li><Link className="underline" href="/admin/users">Users and groups</Link></li>}
+            {pimAdmin && <li><Link className="underline" href="/admin/audit">Tenant audit</Link></li>}
+            {pimAdmin && <li><Link className="underline" href="/admin/outbox">Outbox</Link></li>}
+            {pimAdmin && <li><Link className="underline" href="/admin/connectors">Connectors: targets and webhooks</Link></li>}
           </ul>
           {!adm.everywhere && adm.roots.length > 0 && (
             <div className="mt-3">

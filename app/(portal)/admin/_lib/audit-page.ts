@@ -1,5 +1,5 @@
 import 'server-only';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { auditPage, type AuditFilters } from '@/lib/audit/query';
 import { resolveAuditSearch } from '@/lib/audit/search';
 import { auditQueryString, type RawSearch } from '@/lib/audit/filters';

@@ -1,12 +1,12 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { getCurrentUser, requireUser } from '@/lib/auth/session';
 import { policyIndex } from '@/lib/tenant/engine';
-import { describe, managementAccess, type PolicyIndex } from '@/lib/policy';
+import { describe, isTenantPimAdmin, managementAccess, type PolicyIndex } from '@/lib/policy';
 import { administersAnywhere } from '@/lib/portal/persona';
 import { nameLookup } from '@/lib/resources/names';
-import type { User } from '@/db/schema';
+import type { User } from '@/lib/db';
 
 export interface AdminContext {
   user: User;
@@ -48,6 +48,9 @@ export function scopeAccess(ctx: AdminContext, scopeId: string): { allowed: true
 
 /** Administers somewhere (PIM admin, or an active Owner / UAA anywhere): may open the admin area at all. */
 export const administers = (ctx: AdminContext) => administersAnywhere(ctx.index, ctx.user.id, ctx.now);
+
+/** A tenant PIM administrator (the engine's isTenantPimAdmin): users and groups, tenant audit, outbox, connectors. */
+export const tenantPimAdmin = (ctx: AdminContext) => isTenantPimAdmin(ctx.index, ctx.user.id);
 
 /** Names for pages: scope path, role and principal names from the engine's index. */
 export const names = (ctx: AdminContext) => nameLookup(ctx.index);

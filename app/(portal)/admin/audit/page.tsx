@@ -1,14 +1,14 @@
-import { deny } from '../_lib/deny';
+import { refusal } from '../_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { verifyAuditChain, describeBreak } from '@/lib/audit/verify';
 import type { RawSearch } from '@/lib/audit/filters';
 import { Card, PageHeader } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { buttonClass } from '@/components/ui/button';
 import { AuditView } from '@/components/admin/audit-view';
-import { adminContext } from '../_lib/context';
+import { adminContext, tenantPimAdmin } from '../_lib/context';
 import { auditViewProps } from '../_lib/audit-page';
 
 export const metadata: Metadata = { title: 'Tenant audit' };
@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: 'Tenant audit' };
 /** The tenant audit, for tenant PIM administrators, with the hash chain's verification. */
 export default async function TenantAuditPage({ searchParams }: { searchParams: Promise<RawSearch> }) {
   const ctx = await adminContext();
-  if (!ctx.user.isPimAdmin) deny({ reason: "The tenant audit is for tenant PIM administrators. Resource administrators find the audit of their scopes on each scope's Audit tab." });
+  if (!tenantPimAdmin(ctx)) return refusal({ reason: "The tenant audit is for tenant PIM administrators. Resource administrators find the audit of their scopes on each scope's Audit tab." });
   const sp = await searchParams;
   const check = sp.verify === '1' ? verifyAuditChain(getDb()) : null;
   const props = auditViewProps(ctx, sp, {}, '/admin/audit', {}, {});

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { action } from '@/lib/auth/action';
 import { config } from '@/lib/config';
 import { getEncryptionKey } from '@/lib/crypto/secrets';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { connectorsOverview, type ConnectorOverview } from '@/lib/connectors/views';
 import { CONNECTOR_ID } from '@/lib/connectors/spec';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
@@ -9,8 +9,8 @@ import { Notice } from '@/components/ui/notice';
 import { Time } from '@/components/ui/time';
 import { Cell, Row, RoleTable } from '@/components/activation/role-table';
 import { CONNECTORS_DENIED, ConnectorStatusBadge, TYPE_LABEL, pendingText } from '@/components/admin/connectors/labels';
-import { deny } from '../_lib/deny';
-import { adminContext } from '../_lib/context';
+import { refusal } from '../_lib/deny';
+import { adminContext, tenantPimAdmin } from '../_lib/context';
 import { singleValues } from '../_lib/search';
 
 export const metadata: Metadata = { title: 'Connectors' };
@@ -22,7 +22,7 @@ export const dynamic = 'force-dynamic';
  */
 export default async function ConnectorsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext();
-  if (!ctx.user.isPimAdmin) deny({ reason: CONNECTORS_DENIED });
+  if (!tenantPimAdmin(ctx)) return refusal({ reason: CONNECTORS_DENIED });
   const sp = singleValues(await searchParams, ['removed'] as const);
   const rows = connectorsOverview(getDb(), ctx.now);
   const removed = sp.removed && CONNECTOR_ID.test(sp.removed) ? sp.removed : null;

@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { getDb } from '@/db';
-import { emailOutbox } from '@/db/schema';
+import { getDb } from '@/lib/db';
+import { OUTBOX_KEY_SHAPE, OUTBOX_STATUSES, outboxPage, type OutboxStatus } from '@/lib/notify/outbox-list';
 import { requireUser } from '@/lib/auth/session';
 import { policyIndex } from '@/lib/tenant/engine';
+import { isTenantPimAdmin } from '@/lib/policy';
 import { config } from '@/lib/config';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState, PageHeader } from '@/components/ui/card';
@@ -12,16 +12,15 @@ import { buttonClass } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { Time } from '@/components/ui/time';
 import { singleValues } from '../_lib/search';
-import { decodeCursor, keysetPage } from '@/lib/portal/keyset';
+import { decodeCursor } from '@/lib/portal/keyset';
 
 export const metadata: Metadata = { title: 'Outbox' };
 export const dynamic = 'force-dynamic';
 
 const PAGE = 50;
-/** A mail's place in the outbox, newest first: (created at, id). */
-const KEY_SHAPE = ['n', 's'] as const;
-const STATUSES = ['queued', 'outbox', 'sent', 'failed'] as const;
-type Status = (typeof STATUSES)[number];
+const KEY_SHAPE = OUTBOX_KEY_SHAPE;
+const STATUSES = OUTBOX_STATUSES;
+type Status = OutboxStatus;
 const LABEL: Record<Status, { text: string; state: string }> = {
   queued: { text: 'Queued', state: 'Scheduled' },
   outbox: { text: 'Not sent (no SMTP)', state: 'Pending approval' },
@@ -36,8 +35,7 @@ const LABEL: Record<Status, { text: string; state: string }> = {
  */
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const me = policyIndex(getDb()).users.get(user.id);
-  if (!me?.isPimAdmin || me.disabled) {
+  if (!isTenantPimAdmin(policyIndex(getDb()), user.id)) {
     return (
       <div className="space-y-4">
         <PageHeader title="Outbox" />
@@ -52,14 +50,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   const token = sp.after ?? sp.before;
   const key = token === undefined ? null : decodeCursor(token, KEY_SHAPE);
   const problem = token !== undefined && !key ? 'That page link is not one of this list’s; showing the newest e-mails.' : null;
-  const db = getDb();
-  // newest first on (created_at, id) or (status, created_at, id): a page reads its own rows
-  const page = keysetPage(key ? (sp.after !== undefined ? { after: key } : { before: key }) : {}, PAGE, (dir, from, limit) => {
-    const forward = dir === 'forward';
-    const past = from ? sql`(${emailOutbox.createdAt}, ${emailOutbox.id}) ${sql.raw(forward ? '<' : '>')} (${from[0]}, ${from[1]})` : undefined;
-    return db.select().from(emailOutbox).where(and(status ? eq(emailOutbox.status, status) : undefined, past))
-      .orderBy(...(forward ? [desc(emailOutbox.createdAt), desc(emailOutbox.id)] : [asc(emailOutbox.createdAt), asc(emailOutbox.id)])).limit(limit).all();
-  }, (m) => [m.createdAt, m.id]);
+  const page = outboxPage(getDb(), status, key ? (sp.after !== undefined ? { after: key } : { before: key }) : {}, PAGE);
   const rows = page.rows;
   // the status links pass their own status (undefined for All); the pager keeps the current one
   const href = (extra: Record<string, string>, s: Status | undefined = status) => `/admin/outbox?${new URLSearchParams({ ...(s ? { status: s } : {}), ...extra })}`;

@@ -1,7 +1,7 @@
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { getCurrentUser } from '@/lib/auth/session';
 import { policyIndex } from '@/lib/tenant/engine';
-import { managementAccess, nodeOf } from '@/lib/policy';
+import { isTenantPimAdmin, managementAccess, nodeOf } from '@/lib/policy';
 import { iterateAudit, type AuditFilters } from '@/lib/audit/query';
 import { resolveAuditSearch } from '@/lib/audit/search';
 import { auditCsvHeader, auditCsvRow } from '@/lib/audit/csv';
@@ -39,7 +39,7 @@ export async function GET(req: Request) {
     // the scope and everything below it: one structural predicate (db/tree.ts), no id list
     fixed = { scopeId: node.fact.id };
     label = node.fact.name.replace(/[^A-Za-z0-9._-]+/g, '-');
-  } else if (!user.isPimAdmin) {
+  } else if (!isTenantPimAdmin(index, user.id)) {
     return refuse(403, 'The tenant audit is for tenant PIM administrators.');
   }
   // the export has no pages; a bad date or an unknown actor must not quietly widen what is exported.

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { connectorDetail, type ConnectorDetail } from '@/lib/connectors/views';
 import { CONNECTOR_ID } from '@/lib/connectors/spec';
 import { Card, PageHeader } from '@/components/ui/card';
@@ -12,8 +12,8 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { AutoRefresh } from '@/components/activation/auto-refresh';
 import { CONNECTORS_DENIED, ConnectorStatusBadge, LOGIN_RULE_TEXT, TYPE_LABEL } from '@/components/admin/connectors/labels';
 import { ReconcileNowButton, RemoveConnectorButton, ResumeWebhookButton, TestConnectionButton } from '@/components/admin/connectors/connector-actions';
-import { deny } from '../../_lib/deny';
-import { adminContext } from '../../_lib/context';
+import { refusal } from '../../_lib/deny';
+import { adminContext, tenantPimAdmin } from '../../_lib/context';
 import { singleValues } from '../../_lib/search';
 import { Bindings } from './bindings';
 import { Deliveries, WebhookState } from './webhook';
@@ -31,7 +31,7 @@ export default async function ConnectorPage({ params, searchParams }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const ctx = await adminContext();
-  if (!ctx.user.isPimAdmin) deny({ reason: CONNECTORS_DENIED });
+  if (!tenantPimAdmin(ctx)) return refusal({ reason: CONNECTORS_DENIED });
   const { id } = await params;
   if (!CONNECTOR_ID.test(id)) notFound();
   const c = connectorDetail(getDb(), id, ctx.now);

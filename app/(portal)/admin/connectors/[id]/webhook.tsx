@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { DELIVERY_KEY, deliveriesPage, type ConnectorDetail } from '@/lib/connectors/views';
 import { decodeCursor } from '@/lib/portal/keyset';
 import { Card, EmptyState } from '@/components/ui/card';

@@ -5,14 +5,14 @@ import { Card, PageHeader } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/button';
 import { NewConnectorForm } from '@/components/admin/connectors/new-connector-form';
 import { CONNECTORS_DENIED } from '@/components/admin/connectors/labels';
-import { deny } from '../../_lib/deny';
-import { adminContext } from '../../_lib/context';
+import { refusal } from '../../_lib/deny';
+import { adminContext, tenantPimAdmin } from '../../_lib/context';
 
 export const metadata: Metadata = { title: 'New connector' };
 
 export default async function NewConnectorPage() {
   const ctx = await adminContext();
-  if (!ctx.user.isPimAdmin) deny({ reason: CONNECTORS_DENIED });
+  if (!tenantPimAdmin(ctx)) return refusal({ reason: CONNECTORS_DENIED });
   return (
     <div className="space-y-4">
       <PageHeader title="New connector" actions={<Link href="/admin/connectors" className={buttonClass('secondary')}>Back to connectors</Link>}
