@@ -19,3 +19,8 @@ export * from './admin';
 export * from './weaker';
 export { blueWidgetCo, BWC } from './fixtures/blue-widget';
 export * from './connectors';
+export * from './duplicates';
+export * from './visibility';
+export * from './approved';
+export * from './notices';
+export * from './explain';
