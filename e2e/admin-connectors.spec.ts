@@ -99,6 +99,7 @@ test('Steve creates a webhook, sees its secret once, and its log shows Sam’s a
     await sam.goto('/my-roles');
     await sam.getByRole('button', { name: /^Activate Contributor on/ }).click();
     const dialog = sam.getByRole('dialog', { name: /Activate Contributor/ });
+    await dialog.getByRole('checkbox', { name: 'finance-dev', exact: true }).check();
     await dialog.getByLabel('Duration (minutes)').fill('60');
     await dialog.getByLabel(/^Justification/).fill('Rotate the finance-dev keys');
     await dialog.getByLabel('MFA code').fill(await totp.code('sam'));

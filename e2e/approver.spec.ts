@@ -21,13 +21,14 @@ async function requestOwner(page: Page, totp: Totp, scope: string, justification
   const dialog = page.getByRole('dialog');
   const target = dialog.getByRole('checkbox', { name: scope, exact: true });
   await expect(target).toBeVisible();
-  // the form starts with the eligible scope chosen: choose exactly the one scope asked for
-  for (const box of await dialog.getByRole('checkbox', { checked: true }).all()) await box.uncheck();
+  // the form starts with nothing chosen: choose exactly the one scope asked for
+  await expect(dialog.getByRole('checkbox', { checked: true })).toHaveCount(0);
   await target.check();
   await dialog.getByLabel(/^Justification/).fill(justification);
   const code = dialog.getByLabel('MFA code');
   if (await code.isVisible()) await code.fill(await totp.code('jen'));
-  await dialog.getByRole('button', { name: 'Activate', exact: true }).click();
+  // every scope asked for here needs approval, and the button says so
+  await dialog.getByRole('button', { name: 'Request approval', exact: true }).click();
   await expect(dialog.getByText('Submitted', { exact: true })).toBeVisible();
   await expect(dialog.getByText('Pending approval', { exact: true })).toBeVisible();
 }

@@ -95,7 +95,7 @@ test('Jen: finance-prod and the subscription wait for Avery; she cancels one; Av
   await expect(dialog.getByText(/Needs approval from Avery; the request times out after 1 d/)).toBeVisible();
   await fill(dialog, 'Production incident 4711');
   await dialog.getByLabel('MFA code').fill(await totp.code('jen'));
-  await dialog.getByRole('button', { name: 'Activate', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Request approval', exact: true }).click();
   await expect(dialog.getByText('Submitted 1 request: 1 waiting for approval.')).toBeVisible();
   await expect(dialog.getByText(/Needs approval from Avery/)).toBeVisible();
   await dialog.getByRole('button', { name: 'Done' }).click();
@@ -103,7 +103,7 @@ test('Jen: finance-prod and the subscription wait for Avery; she cancels one; Av
   dialog = await openActivate(page);
   await choose(dialog, ['Blue Widget Co']);
   await fill(dialog, 'Subscription-wide change');
-  await dialog.getByRole('button', { name: 'Activate', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Request approval', exact: true }).click();
   await expect(dialog.getByText('Submitted 1 request: 1 waiting for approval.')).toBeVisible();
   await dialog.getByRole('button', { name: 'Done' }).click();
 
@@ -153,7 +153,9 @@ test('Sam activates Contributor on finance-dev; My roles has no serious accessib
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   const dialog = await openActivate(page, 'Contributor');
-  await expect(dialog.getByRole('checkbox', { name: 'finance-dev', exact: true })).toBeChecked();
+  // nothing is chosen for him: he ticks the eligible scope
+  await expect(dialog.getByRole('checkbox', { name: 'finance-dev', exact: true })).not.toBeChecked();
+  await dialog.getByRole('checkbox', { name: 'finance-dev', exact: true }).check();
   // the scopes below load from the server as a scope is opened (the eligible one is open)
   await expect(dialog.getByRole('checkbox', { name: 'finance-dev-vm1', exact: true })).toBeVisible();
   await dialog.getByRole('button', { name: 'Hide the scopes below finance-dev' }).click();

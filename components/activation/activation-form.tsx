@@ -7,11 +7,12 @@ import type { SubmittedLine } from '@/lib/activation/describe-result';
 import type { ActionState } from '@/lib/auth/action';
 import { activateRoles, enrolForActivation } from '@/app/(portal)/my-roles/actions';
 import { Button } from '@/components/ui/button';
-import { Field, FieldErrors, inputClass } from '@/components/ui/field';
+import { Field, FieldErrors, RequiredMark, inputClass } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
 import { Badge } from '@/components/ui/badge';
 import { Time, formatDuration } from '@/components/ui/time';
 import { EnrolMfaForm } from '@/components/mfa/enrol-mfa-form';
+import { IdpStepUpButton, useMfaOptions } from '@/components/mfa/idp-step-up';
 import { ScopeTree, fetchScopes } from './scope-tree';
 import { DemoAuthenticator } from './demo-authenticator';
 import { ScopeSettings } from './scope-settings';
@@ -49,8 +50,11 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   const key = (eligibilityId: string, scopeId: string) => `${eligibilityId}|${scopeId}`;
   const [known, setKnown] = useState<Map<string, ScopeChoice>>(() => new Map(rows.flatMap((r) => (r.scope ? [[key(r.eligibilityId, r.scope.id), r.scope] as const] : []))));
   const rootOf = (r: ActivationTarget) => r.scope;
+  // nothing is ticked unless the person came from a scope ("Activate again"): the eligible
+  // scope itself may need approval (Jen's subscription), and ticking it for her would send an
+  // approval request she did not mean when she came to activate finance-test
   const [selected, setSelected] = useState<Record<string, Set<string>>>(() =>
-    Object.fromEntries(rows.map((r) => [r.eligibilityId, new Set(initialScopes?.[r.eligibilityId] ?? (rootOf(r) && rootOf(r)!.outcome.kind !== 'blocked' ? [r.scopeId] : []))])),
+    Object.fromEntries(rows.map((r) => [r.eligibilityId, new Set(initialScopes?.[r.eligibilityId] ?? [])])),
   );
   const [duration, setDuration] = useState(() => String(Math.min(60, ...rows.flatMap((r) => (rootOf(r) ? [rootOf(r)!.maxDurationMinutes] : [])))));
   // a scope chosen before the dialog opened ("Activate again") may lie deeper than the page's data: ask for it
@@ -87,6 +91,10 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   };
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const askCode = needs.mfa && (!mfaFresh || !!errors?.mfaCode);
+  // the tenant's MFA method (ADR 101): an authenticator code, the identity provider, or either
+  const mfaOptions = useMfaOptions();
+  const viaTotp = mfaOptions?.totp ?? true;
+  const viaIdp = mfaOptions?.idp ?? false;
   const startAtMs = startMode === 'later' ? new Date(startLocal).getTime() : undefined;
   const minutes = Number(duration) || 0;
   const items = rows.map((r) => ({ eligibilityId: r.eligibilityId, scopeIds: [...(selected[r.eligibilityId] ?? [])] })).filter((i) => i.scopeIds.length);
@@ -112,7 +120,7 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
         <div aria-live="polite">
           {state && !state.ok && (
             <Notice tone="error" title="Nothing was requested">
-              <p>{state.message}</p>
+              <p>{withoutHeading(state.message, 'Nothing was requested')}</p>
               <FieldErrors errors={[...(errors?.scopeIds ?? []), ...(errors?.form ?? []), ...(errors?.items ?? [])]} />
             </Notice>
           )}
@@ -160,7 +168,7 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
           />
         </div>
 
-        <JustificationField label={`Justification${needs.justification ? '' : ' (optional)'}`} value={justification} onChange={setJustification} errors={errors?.justification} />
+        <JustificationField label={`Justification${needs.justification ? '' : ' (optional)'}`} required={needs.justification} value={justification} onChange={setJustification} errors={errors?.justification} />
         {(needs.ticket || errors?.ticketNumber) && (
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Ticket number" name="ticketNumber" value={ticketNumber} onChange={(e) => setTicketNumber(e.target.value)} errors={errors?.ticketNumber} />
@@ -168,9 +176,10 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
           </div>
         )}
 
-        {askCode && enrolled && (
+        {askCode && viaIdp && mfaOptions && <IdpStepUpButton options={mfaOptions} intent="to verify this activation" />}
+        {askCode && enrolled && viaTotp && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="MFA code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" errors={errors?.mfaCode}
+            <Field label="MFA code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" required={!viaIdp} errors={errors?.mfaCode}
               hint="The 6-digit code from your authenticator app. One code covers this whole submission." />
             <DemoAuthenticator />
           </div>
@@ -178,14 +187,14 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
         {needs.mfa && !askCode && <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed.</p>}
 
         <div className="flex flex-wrap gap-2">
-          <Button type="submit" disabled={pending || chosen.length === 0 || (askCode && !enrolled)}>
-            {pending ? 'Submitting…' : chosen.length > 1 ? `Activate ${chosen.length} scopes` : 'Activate'}
+          <Button type="submit" disabled={pending || chosen.length === 0 || (askCode && !(enrolled && viaTotp))}>
+            {pending ? 'Submitting…' : submitLabel(chosen.map((c) => c.scope))}
           </Button>
           <Button variant="secondary" onClick={onDone}>Cancel</Button>
         </div>
       </form>
 
-      {askCode && !enrolled && enrolOffer && (
+      {askCode && !enrolled && enrolOffer && viaTotp && !viaIdp && (
         <section aria-labelledby="enrol-title" className="space-y-2 rounded-md border border-[var(--border)] p-3">
           <h3 id="enrol-title" className="font-semibold">First, set up your authenticator app</h3>
           <p className="text-sm text-[var(--muted)]">These scopes require MFA. Scan the code, enter one code to finish, then activate with the next code.</p>
@@ -196,14 +205,31 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   );
 }
 
-export function JustificationField({ label, value, onChange, errors, hint = 'Why you need the role; approvers and the audit log see it.' }: {
-  label: string; value: string; onChange: (v: string) => void; errors?: string[]; hint?: string;
+/**
+ * Says on the button what the submission does, from the engine's outcome per chosen scope:
+ * a scope that needs approval sends a request, it does not activate.
+ */
+export function submitLabel(scopes: Pick<ScopeChoice, 'outcome'>[]): string {
+  const asks = scopes.filter((s) => s.outcome.kind === 'approval').length;
+  const now = scopes.length - asks;
+  if (!asks) return now > 1 ? `Activate ${now} scopes` : 'Activate';
+  if (!now) return asks > 1 ? `Request approval for ${asks} scopes` : 'Request approval';
+  return `Activate ${now} and request approval for ${asks}`;
+}
+
+/** The notice's heading already says it: drop it from the front of the message below it. */
+export function withoutHeading(message: string, heading: string): string {
+  return message.startsWith(heading) ? message.slice(heading.length).replace(/^[.:;,]?\s*/, '') || message : message;
+}
+
+export function JustificationField({ label, value, onChange, errors, required = false, hint = 'Why you need the role; approvers and the audit log see it.' }: {
+  label: string; value: string; onChange: (v: string) => void; errors?: string[]; hint?: string; required?: boolean;
 }) {
   const id = useId();
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium">{label}</label>
-      <textarea id={id} name="justification" rows={2} maxLength={1000} value={value} onChange={(e) => onChange(e.target.value)} className={inputClass}
+      <label htmlFor={id} className="block text-sm font-medium">{label}{required && <RequiredMark />}</label>
+      <textarea id={id} name="justification" rows={2} maxLength={1000} value={value} required={required} onChange={(e) => onChange(e.target.value)} className={inputClass}
         aria-invalid={errors?.length ? true : undefined} aria-describedby={`${id}-hint${errors?.length ? ` ${id}-error` : ''}`} />
       <p id={`${id}-hint`} className="text-xs text-[var(--muted)]">{hint}</p>
       <FieldErrors id={`${id}-error`} errors={errors} />

@@ -26,9 +26,11 @@ export interface RoleRules {
 const fmt = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '…');
 
 /** Add an eligible or active assignment at a scope; the rules shown come from the scope-role settings, and the server enforces them. */
-export function AssignmentForm({ scopeId, scopeName, principals, roles, defaultRoleId, mfaFresh }: {
+export function AssignmentForm({ scopeId, scopeName, principals, roles, defaultRoleId, defaultPrincipal, mfaFresh }: {
   /** principals the page already knows by name (optional): candidates come from the picker's server search */
   scopeId: string; scopeName: string; principals?: PrincipalOption[]; roles: RoleRules[]; defaultRoleId?: string; mfaFresh: boolean;
+  /** chosen at first ("User:<id>", one of `principals`): the users page's "Add an assignment for …" */
+  defaultPrincipal?: string;
 }) {
   const [state, onSubmit, pending] = useFormAction(adminAssignmentAction);
   const router = useRouter();
@@ -54,7 +56,7 @@ export function AssignmentForm({ scopeId, scopeName, principals, roles, defaultR
       <input type="hidden" name="requestType" value="AdminAssign" />
       <input type="hidden" name="scopeId" value={scopeId} />
       <ActionMessage state={state} />
-      <PrincipalPicker name="principal" label="User or group" scopeId={scopeId} options={principals} errors={errors?.principal ?? errors?.principalId} defaultValue={v?.principal ? String(v.principal) : undefined} />
+      <PrincipalPicker name="principal" label="User or group" scopeId={scopeId} options={principals} errors={errors?.principal ?? errors?.principalId} defaultValue={v?.principal ? String(v.principal) : defaultPrincipal} />
       <div className="grid gap-3 sm:grid-cols-2">
         <div className="space-y-1">
           <label htmlFor={`${id}-role`} className="block text-sm font-medium">Role</label>

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { AuditEvent } from '@/db/schema';
+import type { AuditEvent } from '@/lib/db';
 import type { AuditSearch } from '@/lib/audit/filters';
 import { auditQueryString } from '@/lib/audit/filters';
 import type { PersonChoice } from '@/lib/audit/people';

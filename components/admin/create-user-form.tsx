@@ -4,7 +4,8 @@ import { useFormAction } from './use-form-action';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { createUserAction } from '@/app/(portal)/admin/users/actions';
-import { Button } from '@/components/ui/button';
+import Link from 'next/link';
+import { Button, buttonClass } from '@/components/ui/button';
 import { Field, FieldErrors, inputClass } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
 import { CopyButton } from '@/components/ui/copy-button';
@@ -27,11 +28,20 @@ export function OneTimePassword({ email, password }: { email?: string; password:
 }
 
 /**
- * The delegated approver flow: create the account (password typed or generated) and,
- * in the same step, name them approver on chosen scope-roles (which turns approval on).
+ * Create an account (password typed or generated) and, in the same step if wanted, name
+ * them approver on chosen scope-roles (which turns approval on) — the delegated approver
+ * flow. Once created, the form offers what usually comes next: an assignment for the new
+ * user, or naming them approver, each in the form that does it.
  */
 export function CreateUserForm({ scopes, roles }: { scopes: ScopeOption[]; roles: RoleOption[] }) {
   const [state, onSubmit, pending, clear] = useFormAction(createUserAction);
+  // outlives the one-time password: hiding the password keeps the next steps on screen
+  const [created, setCreated] = useState<{ id: string; name: string } | null>(null);
+  const [seen, setSeen] = useState(state);
+  if (seen !== state) {
+    setSeen(state);
+    if (state?.ok && state.data) setCreated({ id: state.data.id, name: state.data.name });
+  }
   const router = useRouter();
   const id = useId();
   const v = state && !state.ok ? state.values : undefined;
@@ -42,7 +52,12 @@ export function CreateUserForm({ scopes, roles }: { scopes: ScopeOption[]; roles
   const [generate, setGenerate] = useState(true);
   const formRef = useRef<HTMLFormElement>(null);
   // after success the typed name and e-mail belong to the account just made: clear them
-  useEffect(() => { if (state?.ok) { setPairs([]); formRef.current?.reset(); router.refresh(); } }, [state, router]);
+  useEffect(() => {
+    if (!state?.ok) return;
+    setPairs([]);
+    formRef.current?.reset();
+    router.refresh();
+  }, [state, router]);
   const label = (p: { scopeId: string; roleId: string }) => `${roles.find((r) => r.id === p.roleId)?.name} on ${scopes.find((s) => s.id === p.scopeId)?.label}`;
   return (
     <form ref={formRef} onSubmit={onSubmit} className="space-y-4">
@@ -54,6 +69,7 @@ export function CreateUserForm({ scopes, roles }: { scopes: ScopeOption[]; roles
             <Button variant="secondary" onClick={clear}>I have noted the password: hide it</Button>
           </>
         )}
+        {created && <NextSteps user={created} scopes={scopes} roles={roles} onDismiss={() => setCreated(null)} />}
         {state && !state.ok && <Notice tone="error">{state.message}</Notice>}
       </div>
       <div className="grid gap-3 sm:grid-cols-2">
@@ -102,5 +118,46 @@ export function CreateUserForm({ scopes, roles }: { scopes: ScopeOption[]; roles
       </fieldset>
       <Button type="submit" disabled={pending}>{pending ? 'Creating…' : 'Create user'}</Button>
     </form>
+  );
+}
+
+/**
+ * After creating a user: make them eligible (the scope page's assignment form, with the
+ * user chosen) or an approver (the scope's role settings, with the user ticked). Plain
+ * links; the selects only build them, so they carry no name and the create form ignores them.
+ */
+function NextSteps({ user, scopes, roles, onDismiss }: {
+  user: { id: string; name: string }; scopes: ScopeOption[]; roles: RoleOption[]; onDismiss: () => void;
+}) {
+  const id = useId();
+  const [scopeId, setScopeId] = useState(scopes[0]?.id ?? '');
+  const [roleId, setRoleId] = useState(roles.find((r) => r.name === 'Owner')?.id ?? roles[0]?.id ?? '');
+  if (!scopeId) return null;
+  const who = encodeURIComponent(`User:${user.id}`);
+  const at = `/admin/scope?id=${encodeURIComponent(scopeId)}&role=${encodeURIComponent(roleId)}`;
+  return (
+    <section aria-labelledby={`${id}-t`} className="space-y-2 rounded-md border border-[var(--border)] p-3">
+      <h3 id={`${id}-t`} className="text-sm font-semibold">Next for {user.name}</h3>
+      <p className="text-xs text-[var(--muted)]">Make them eligible for a role, or name them approver where activating needs approval.</p>
+      <div className="grid gap-2 sm:grid-cols-[1fr_12rem]">
+        <div>
+          <label htmlFor={`${id}-s`} className="block text-xs font-medium">Where</label>
+          <select id={`${id}-s`} value={scopeId} onChange={(e) => setScopeId(e.target.value)} className={inputClass}>
+            {scopes.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={`${id}-r`} className="block text-xs font-medium">Which role</label>
+          <select id={`${id}-r`} value={roleId} onChange={(e) => setRoleId(e.target.value)} className={inputClass}>
+            {roles.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+          </select>
+        </div>
+      </div>
+      <div className="flex flex-wrap gap-2">
+        <Link href={`${at}&tab=assignments&assignee=${who}`} className={buttonClass('primary')}>Add an assignment for {user.name}</Link>
+        <Link href={`${at}&tab=settings&approver=${who}`} className={buttonClass('secondary')}>Make approver for {user.name}</Link>
+        <Button variant="ghost" onClick={onDismiss}>Not now</Button>
+      </div>
+    </section>
   );
 }

@@ -7,7 +7,7 @@ import { saveSettingsAction } from '@/app/(portal)/admin/scope/actions';
 import type { RoleSettings } from '@/lib/policy/types';
 import { Button } from '@/components/ui/button';
 import { Field, FieldErrors } from '@/components/ui/field';
-import { ActionMessage } from '@/components/ui/notice';
+import { ActionMessage, Notice } from '@/components/ui/notice';
 import { PrincipalCombobox, optionText, type PrincipalOption } from './principal-picker';
 
 type Errors = Record<string, string[] | undefined> | undefined;
@@ -33,6 +33,8 @@ type SettingsFormProps = {
   scopeId: string; roleId: string; roleName: string; scopeName: string; settings: RoleSettings; defaults: RoleSettings; explicit: boolean;
   /** names of the approvers the settings hold now; other candidates come from the picker's server search */
   approverOptions: PrincipalOption[]; childCount: number;
+  /** someone to add as approver (a "Make approver for …" link): shown ticked until saved or unticked */
+  proposedApprover?: PrincipalOption;
 };
 
 /**
@@ -44,7 +46,7 @@ export function SettingsForm(props: SettingsFormProps) {
   return <SettingsFormFor key={`${props.scopeId}|${props.roleId}`} {...props} />;
 }
 
-function SettingsFormFor({ scopeId, roleId, roleName, scopeName, settings, defaults, explicit, approverOptions, childCount }: SettingsFormProps) {
+function SettingsFormFor({ scopeId, roleId, roleName, scopeName, settings, defaults, explicit, approverOptions, childCount, proposedApprover }: SettingsFormProps) {
   const [state, onSubmit, pending] = useFormAction(saveSettingsAction);
   const router = useRouter();
   useEffect(() => { if (state?.ok) router.refresh(); }, [state, router]);
@@ -55,7 +57,11 @@ function SettingsFormFor({ scopeId, roleId, roleName, scopeName, settings, defau
   const d = defaults;
   // every approver named or picked so far, ticked or not: unticking keeps the row so it can be ticked again
   const fromStored = () => s.approvers.map((a) => ({ option: approverOptions.find((o) => o.value === `${a.type}:${a.id}`) ?? { value: `${a.type}:${a.id}`, label: a.id }, checked: true }));
-  const [approvers, setApprovers] = useState<{ option: PrincipalOption; checked: boolean }[]>(fromStored);
+  const [approvers, setApprovers] = useState<{ option: PrincipalOption; checked: boolean }[]>(() => {
+    const stored = fromStored();
+    const extra = proposedApprover && !stored.some((x) => x.option.value === proposedApprover.value) ? [{ option: proposedApprover, checked: true }] : [];
+    return [...stored, ...extra];
+  });
   // once a save is stored (or someone else changed them), show the stored approvers again
   const storedKey = s.approvers.map((a) => `${a.type}:${a.id}`).join(',');
   const [shownFor, setShownFor] = useState(storedKey);
@@ -74,6 +80,12 @@ function SettingsFormFor({ scopeId, roleId, roleName, scopeName, settings, defau
       <input type="hidden" name="scopeId" value={scopeId} />
       <input type="hidden" name="roleId" value={roleId} />
       <ActionMessage state={state} />
+      {proposedApprover && !s.approvers.some((a) => `${a.type}:${a.id}` === proposedApprover.value) && (
+        <Notice tone="info">
+          {proposedApprover.label} is ticked under Approvers. Save to name them approver for {roleName} on {scopeName}
+          {s.approvalRequired ? '.' : '; tick “Require approval to activate” too, or nobody is asked.'}
+        </Notice>
+      )}
       <p className="text-sm text-[var(--muted)]">
         {explicit ? `Explicit settings of ${roleName} on ${scopeName}.` : `${roleName} on ${scopeName} uses the built-in defaults; saving stores explicit values.`} Settings are never inherited by child scopes.
       </p>

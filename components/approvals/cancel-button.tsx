@@ -1,9 +1,10 @@
 'use client';
 
-import { useActionState, useId, useRef } from 'react';
+import { useActionState, useId, useState } from 'react';
 import { cancelPendingRequest } from '@/app/(portal)/admin/pending/actions';
 import { Button } from '@/components/ui/button';
-import { FieldErrors, inputClass } from '@/components/ui/field';
+import { FieldErrors, RequiredMark, inputClass } from '@/components/ui/field';
+import { Dialog } from '@/components/ui/dialog';
 import { Notice } from '@/components/ui/notice';
 import { useHydrated } from '@/components/admin/hydrated';
 
@@ -21,12 +22,12 @@ export function CancelRequestButton(props: { requestId: string; what: string; on
 }
 
 function CancelRequestDialog({ requestId, what, onDone }: { requestId: string; what: string; onDone: (message: string) => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
   // report success from the action itself: the canceled item leaves the list in the same render
   const [state, formAction, busy] = useActionState(async (prev: Awaited<ReturnType<typeof cancelPendingRequest>> | null, form: FormData) => {
     const result = await cancelPendingRequest(prev ?? undefined, form);
     if (result?.ok) {
-      ref.current?.close();
+      setOpen(false);
       onDone(result.message);
     }
     return result;
@@ -35,19 +36,16 @@ function CancelRequestDialog({ requestId, what, onDone }: { requestId: string; w
   const errors = state && !state.ok ? state.fieldErrors?.justification : undefined;
   return (
     <>
-      <Button variant="secondary" className="px-2 py-1" onClick={() => ref.current?.showModal()} aria-label={`Cancel ${what}`}>
+      <Button variant="secondary" className="px-2 py-1" onClick={() => setOpen(true)} aria-label={`Cancel ${what}`}>
         Cancel request
       </Button>
-      <dialog ref={ref} aria-labelledby={`${id}-title`} className="w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-[var(--border)] bg-[var(--surface)] p-0 text-[var(--text)] shadow-xl backdrop:bg-black/50">
-        <form action={formAction} className="space-y-4 p-5">
-          <h2 id={`${id}-title`} className="text-lg font-semibold">
-            Cancel this request?
-          </h2>
+      <Dialog open={open} onClose={() => setOpen(false)} title="Cancel this request?">
+        <form action={formAction} className="space-y-4">
           <p className="text-sm">{what}. It leaves every approver&apos;s queue and cannot be decided any more.</p>
           <input type="hidden" name="requestId" value={requestId} />
           <div className="space-y-1">
             <label htmlFor={id} className="block text-sm font-medium">
-              Justification
+              Justification<RequiredMark />
             </label>
             <textarea id={id} name="justification" rows={3} required maxLength={1000} className={inputClass}
               // React resets a form after its action runs: on a refusal, put back what was typed
@@ -56,7 +54,7 @@ function CancelRequestDialog({ requestId, what, onDone }: { requestId: string; w
           </div>
           <div aria-live="polite">{state && !state.ok && !errors ? <Notice tone="error">{state.message}</Notice> : null}</div>
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => ref.current?.close()}>
+            <Button variant="secondary" onClick={() => setOpen(false)}>
               Keep it
             </Button>
             <Button type="submit" variant="danger" disabled={busy}>
@@ -64,7 +62,7 @@ function CancelRequestDialog({ requestId, what, onDone }: { requestId: string; w
             </Button>
           </div>
         </form>
-      </dialog>
+      </Dialog>
     </>
   );
 }

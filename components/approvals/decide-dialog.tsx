@@ -1,13 +1,15 @@
 'use client';
 
 import { useActionState, useEffect, useId, useRef } from 'react';
+import { Dialog } from '@/components/ui/dialog';
 import { decideRequests } from '@/app/(portal)/approvals/actions';
 import { Button } from '@/components/ui/button';
-import { Field, FieldErrors, inputClass } from '@/components/ui/field';
+import { Field, FieldErrors, RequiredMark, inputClass } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
 import { DemoAuthenticator } from '@/components/activation/demo-authenticator';
 import type { ActionState } from '@/lib/auth/action';
 import type { QueueRow } from './rows';
+import { IdpStepUpButton, useMfaOptions } from '@/components/mfa/idp-step-up';
 
 export interface PendingDecision {
   decision: 'Approve' | 'Deny';
@@ -23,9 +25,8 @@ export interface DecideDone {
 /**
  * Confirms one or several decisions with the approver's justification, and, when an
  * approval's settings require MFA to approve and this session has no fresh MFA moment, one
- * code from the authenticator app for the whole batch (rule 11). A native <dialog> opened
- * with showModal(): it traps focus, closes on Escape and returns focus to the button that
- * opened it.
+ * code from the authenticator app for the whole batch (rule 11). The portal's Dialog: centred,
+ * focus kept inside, Escape closes, focus returns to the button that opened it.
  */
 export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
   pending: PendingDecision | null;
@@ -34,21 +35,9 @@ export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
   onClose: () => void;
   onDone: (done: DecideDone) => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const opener = useRef<Element | null>(null);
-  const titleId = useId();
   const whyId = useId();
   const [state, formAction, busy] = useActionState(decideRequests, null);
   const handled = useRef<ActionState<unknown>>(null);
-
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (pending && !d.open) {
-      opener.current = document.activeElement;
-      d.showModal();
-    } else if (!pending && d.open) d.close();
-  }, [pending]);
 
   useEffect(() => {
     if (state && state !== handled.current && state.ok) {
@@ -58,10 +47,6 @@ export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
     }
   }, [state, onDone]);
 
-  const close = () => {
-    onClose();
-    (opener.current as HTMLElement | null)?.focus?.();
-  };
   const n = pending?.items.length ?? 0;
   const approve = pending?.decision === 'Approve';
   const needsWhy = pending?.items.some((i) => i.justificationRequired) ?? false;
@@ -70,19 +55,13 @@ export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
   const mfaCount = approve ? pending?.items.filter((i) => i.mfaToApprove).length ?? 0 : 0;
   const needsMfa = mfaCount > 0;
   const askCode = needsMfa && (!mfaFresh || !!errors?.fieldErrors?.mfaCode);
+  // the tenant's MFA method (ADR 101): a code, the identity provider, or either
+  const mfaOptions = useMfaOptions();
 
   return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      onClose={close}
-      className="w-[min(36rem,calc(100vw-2rem))] rounded-lg border border-[var(--border)] bg-[var(--surface)] p-0 text-[var(--text)] shadow-xl backdrop:bg-black/50"
-    >
+    <Dialog open={pending !== null} onClose={onClose} size="lg" title={`${verb} ${n === 1 ? 'this request' : `${n} requests`}?`}>
       {pending && (
-        <form action={formAction} className="space-y-4 p-5">
-          <h2 id={titleId} className="text-lg font-semibold">
-            {verb} {n === 1 ? 'this request' : `${n} requests`}?
-          </h2>
+        <form action={formAction} className="space-y-4">
           <ul className="max-h-48 space-y-1 overflow-auto text-sm">
             {pending.items.map((i) => (
               <li key={i.id}>
@@ -99,7 +78,7 @@ export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
           <input type="hidden" name="decision" value={pending.decision} />
           <div className="space-y-1">
             <label htmlFor={whyId} className="block text-sm font-medium">
-              Justification{needsWhy ? '' : ' (optional)'}
+              Justification{needsWhy ? <RequiredMark /> : ' (optional)'}
             </label>
             <textarea
               id={whyId}
@@ -114,7 +93,8 @@ export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
             />
             <FieldErrors id={`${whyId}-error`} errors={errors?.fieldErrors?.justification} />
           </div>
-          {askCode && (
+          {askCode && mfaOptions?.idp && <IdpStepUpButton options={mfaOptions} intent="to approve" />}
+          {askCode && (mfaOptions?.totp ?? true) && (
             <div className="grid gap-4 sm:grid-cols-2">
               <Field label="MFA code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" required
                 errors={errors?.fieldErrors?.mfaCode}
@@ -125,7 +105,7 @@ export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
           {needsMfa && !askCode && <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed.</p>}
           <div aria-live="polite">{errors && !errors.fieldErrors && <Notice tone="error">{errors.message}</Notice>}</div>
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={close}>
+            <Button variant="secondary" onClick={onClose}>
               Cancel
             </Button>
             <Button type="submit" variant={approve ? 'primary' : 'danger'} disabled={busy}>
@@ -134,6 +114,6 @@ export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
           </div>
         </form>
       )}
-    </dialog>
+    </Dialog>
   );
 }

@@ -4,11 +4,12 @@ import { useActionState, useEffect, useId } from 'react';
 import { useRouter } from 'next/navigation';
 import { decideRequests } from '@/app/(portal)/approvals/actions';
 import { Button } from '@/components/ui/button';
-import { Field, FieldErrors, inputClass } from '@/components/ui/field';
+import { Field, FieldErrors, RequiredMark, inputClass } from '@/components/ui/field';
 import { ActionMessage } from '@/components/ui/notice';
 import { DemoAuthenticator } from '@/components/activation/demo-authenticator';
 import type { ActionState } from '@/lib/auth/action';
 import { useRefreshApprovals } from './use-approvals';
+import { IdpStepUpButton, useMfaOptions } from '@/components/mfa/idp-step-up';
 
 /**
  * Approve or deny one request from its detail page; the result (or "already approved by …")
@@ -36,12 +37,14 @@ export function DecideForm({ requestId, justificationRequired, mfaToApprove = fa
   const errors = state && !state.ok ? state.fieldErrors?.justification : undefined;
   const codeErrors = state && !state.ok ? state.fieldErrors?.mfaCode : undefined;
   const askCode = mfaToApprove && (!mfaFresh || !!codeErrors);
+  // the tenant's MFA method (ADR 101): a code, the identity provider, or either
+  const mfaOptions = useMfaOptions();
   return (
     <form action={formAction} className="space-y-3">
       <input type="hidden" name="requestId" value={requestId} />
       <div className="space-y-1">
         <label htmlFor={id} className="block text-sm font-medium">
-          Justification{justificationRequired ? '' : ' (optional)'}
+          Justification{justificationRequired ? <RequiredMark /> : ' (optional)'}
         </label>
         <textarea
           id={id}
@@ -59,7 +62,8 @@ export function DecideForm({ requestId, justificationRequired, mfaToApprove = fa
         </p>
         <FieldErrors id={`${id}-error`} errors={errors} />
       </div>
-      {askCode && (
+      {askCode && mfaOptions?.idp && <IdpStepUpButton options={mfaOptions} intent="to approve" />}
+      {askCode && (mfaOptions?.totp ?? true) && (
         <div className="space-y-3">
           <Field label="MFA code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" errors={codeErrors}
             hint="To approve: the 6-digit code from your authenticator app (the settings of this role require MFA to approve). Not needed to deny." />

@@ -18,6 +18,7 @@ export function Field({
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
         {label}
+        {input.required && <RequiredMark />}
       </label>
       {children ?? <input id={id} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy} className={inputClass} {...input} />}
       {hint && (
@@ -28,6 +29,15 @@ export function Field({
       <FieldErrors id={`${id}-error`} errors={errors} />
     </div>
   );
+}
+
+/**
+ * Marks a required field's label with a red asterisk. The input itself carries `required`,
+ * which screen readers announce; the asterisk is drawn by CSS so the label's text (and every
+ * locator reading it) stays the plain field name.
+ */
+export function RequiredMark() {
+  return <span aria-hidden="true" data-required="" className="ml-0.5 text-red-700 after:content-['*'] dark:text-red-400" />;
 }
 
 export function FieldErrors({ id, errors }: { id?: string; errors?: string[] }) {

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
-import { myRequests, MY_REQUESTS_KEY_SHAPE, type MyRequestStatus, type MyRequestType } from '@/lib/activation/requests-query';
+import { MY_REQUESTS_KEY_SHAPE, type MyRequestStatus, type MyRequestType } from '@/lib/activation/requests-query';
+import { myRequestsPageData } from '@/lib/portal/request-now';
 import { decodeCursor, searchText } from '@/lib/portal/keyset';
 import { singleValues } from '../admin/_lib/search';
 import { Notice } from '@/components/ui/notice';
@@ -52,7 +52,7 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
   const key = token === undefined ? null : decodeCursor(token, MY_REQUESTS_KEY_SHAPE);
   if (token !== undefined && !key) problems.push('That page link is not one of this list’s; showing the newest requests.');
   const seek = key ? (sp.after !== undefined ? { after: key } : { before: key }) : {};
-  const data = myRequests(getDb(), user.id, Date.now(), { status, type, q, seek });
+  const data = myRequestsPageData(user.id, Date.now(), { status, type, q, seek });
   const href = (extra: Record<string, string>) =>
     `/requests?${new URLSearchParams({ ...(status !== 'all' ? { status } : {}), ...(type ? { type } : {}), ...(q ? { q } : {}), ...extra })}`;
   const filtered = Boolean(q || status !== 'all' || type);
@@ -92,7 +92,7 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
               <Cell label="Request"><Link href={`/requests/${r.id}`} className="font-medium text-indigo-700 underline dark:text-indigo-300">{TYPE_LABEL[r.requestType]} of {r.roleName}</Link></Cell>
               <Cell label="Scope"><ScopePath crumbs={r.crumbs} armId={r.armId} compact /></Cell>
               <Cell label="Status">
-                <Badge state={stateOf(r)} />
+                <Badge state={stateOf(r, r.targetScheduleId ? data.activations.get(r.targetScheduleId) : null)} />
                 {r.status === 'PendingApproval' && r.approvalDeadline !== null && <p className="text-xs text-[var(--muted)]"><Time at={r.approvalDeadline} prefix="times out" /></p>}
               </Cell>
               <Cell label="Approvers">{r.approvers.join(', ') || '—'}</Cell>

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { describe, managersOf, MANAGEMENT_ROLE_IDS, ROLE_IDS } from '@/lib/policy';
 import { assignmentsPage } from '@/lib/assignments';
 import { scopePathText } from '@/lib/portal/scope-path';

@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { alertsFor } from '@/lib/alerts';
 import { Card } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { settingsFor, mfaFresh } from '@/lib/policy';
 import { assignmentsPage, ASSIGNMENT_KEY_SHAPE } from '@/lib/assignments';
 import { getSession } from '@/lib/auth/session';
@@ -18,7 +18,13 @@ import { AssignmentRowActions } from '@/components/admin/assignment-row-actions'
 import type { AdminContext } from '../_lib/context';
 import { seekParam } from '../_lib/search';
 import type { ScopeSearch } from './page';
-import { roleRules } from './options';
+import { linkedPrincipal, roleRules } from './options';
+
+/** The principal a "Add an assignment for …" link names, chosen in the form at first. */
+function assigneeOf(raw: string | undefined) {
+  const o = linkedPrincipal(raw);
+  return o ? { principals: [o], defaultPrincipal: o.value } : {};
+}
 
 const LISTS = [
   { id: 'eligible', label: 'Eligible' },
@@ -147,7 +153,8 @@ export async function AssignmentsTab({ ctx, scopeId, sp }: { ctx: AdminContext; 
         )}
       </Card>
       <Card title="Add assignment">
-        <AssignmentForm scopeId={scopeId} scopeName={scopeName} roles={roleRules(index, scopeId)} defaultRoleId={sp.role} mfaFresh={fresh} />
+        <AssignmentForm scopeId={scopeId} scopeName={scopeName} roles={roleRules(index, scopeId)} defaultRoleId={sp.role} mfaFresh={fresh}
+          {...assigneeOf(sp.assignee)} />
       </Card>
     </div>
   );

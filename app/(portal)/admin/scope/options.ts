@@ -2,7 +2,7 @@ import 'server-only';
 import { settingsFor, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
 import type { PrincipalOption } from '@/components/admin/principal-picker';
 import type { RoleRules } from '@/components/admin/assignment-form';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { principalLabels } from '@/lib/principals';
 
 /**
@@ -12,6 +12,15 @@ import { principalLabels } from '@/lib/principals';
  */
 export function principalOptions(chosen: readonly PrincipalRef[] = []): PrincipalOption[] {
   return principalLabels(getDb(), chosen);
+}
+
+/**
+ * A principal named in a link ("User:<id>" or "Group:<id>"), e.g. from the users page's
+ * "Add an assignment for …" and "Make approver for …": its picker option, or null.
+ */
+export function linkedPrincipal(raw: string | undefined): PrincipalOption | null {
+  const m = raw?.match(/^(User|Group):([^:]{1,200})$/);
+  return m ? principalOptions([{ type: m[1] as PrincipalRef['type'], id: m[2] }])[0] ?? null : null;
 }
 
 /** Each role's assignment rules at this scope, from the engine's settingsFor. */

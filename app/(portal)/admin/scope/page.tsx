@@ -1,9 +1,8 @@
-import { deny } from '../_lib/deny';
+import { refusal } from '../_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { eq } from 'drizzle-orm';
-import { getDb } from '@/db';
-import { resources } from '@/db/schema';
+import { getDb } from '@/lib/db';
+import { armIdOf } from '@/lib/resources/arm-id-of';
 import { nodeOf } from '@/lib/policy/tenant-index';
 import { scopeCrumbs } from '@/lib/portal/scope-path';
 import { PageHeader, EmptyState } from '@/components/ui/card';
@@ -13,6 +12,7 @@ import { singleValues } from '../_lib/search';
 import { AssignmentsTab } from './assignments-tab';
 import { SettingsTab } from './settings-tab';
 import { AccessTab } from './access-tab';
+import { WhoTab } from './who-tab';
 import { AlertsTab } from './alerts-tab';
 import { ScopeAuditTab } from './audit-tab';
 
@@ -22,12 +22,13 @@ const TABS = [
   { id: 'assignments', label: 'Assignments' },
   { id: 'settings', label: 'Settings' },
   { id: 'access', label: 'Management access' },
+  { id: 'who', label: 'Who has access' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'audit', label: 'Audit' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 
-const SEARCH_KEYS = ['id', 'tab', 'role', 'tab2', 'q', 'page', 'from', 'to', 'action', 'actor', 'principal', 'after', 'before', 'where'] as const;
+const SEARCH_KEYS = ['id', 'tab', 'role', 'tab2', 'q', 'page', 'from', 'to', 'action', 'actor', 'principal', 'after', 'before', 'where', 'assignee', 'approver'] as const;
 export type ScopeSearch = Partial<Record<(typeof SEARCH_KEYS)[number], string>>;
 
 /** One scope, its tabs: Assignments, Settings (per role), Management access, Alerts, Audit. */
@@ -37,10 +38,10 @@ export default async function ScopePage({ searchParams }: { searchParams: Promis
   const node = sp.id ? nodeOf(ctx.index, sp.id) : undefined;
   if (!node) return <EmptyState>That scope does not exist. <Link className="underline" href="/admin/resources">Browse resources</Link>.</EmptyState>;
   const access = scopeAccess(ctx, node.fact.id);
-  if (!access.allowed) deny({ hint: access.hint });
+  if (!access.allowed) return refusal({ hint: access.hint });
   const scopeId = node.fact.id;
   const tab: Tab = (TABS.find((t) => t.id === sp.tab)?.id ?? 'assignments') as Tab;
-  const armId = getDb().select({ armId: resources.armId }).from(resources).where(eq(resources.id, scopeId)).get()?.armId;
+  const armId = armIdOf(getDb(), scopeId);
   const href = (t: Tab) => `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=${t}${sp.role ? `&role=${encodeURIComponent(sp.role)}` : ''}`;
   return (
     <div className="space-y-4">
@@ -59,8 +60,9 @@ export default async function ScopePage({ searchParams }: { searchParams: Promis
         </ul>
       </nav>
       {tab === 'assignments' && <AssignmentsTab ctx={ctx} scopeId={scopeId} sp={sp} />}
-      {tab === 'settings' && <SettingsTab ctx={ctx} scopeId={scopeId} roleId={sp.role} />}
+      {tab === 'settings' && <SettingsTab ctx={ctx} scopeId={scopeId} roleId={sp.role} proposedApprover={sp.approver} />}
       {tab === 'access' && <AccessTab ctx={ctx} scopeId={scopeId} />}
+      {tab === 'who' && <WhoTab ctx={ctx} scopeId={scopeId} sp={sp} />}
       {tab === 'alerts' && <AlertsTab ctx={ctx} scopeId={scopeId} pageRaw={sp.page} />}
       {tab === 'audit' && <ScopeAuditTab ctx={ctx} scopeId={scopeId} sp={sp} />}
     </div>

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { defaultSettingsFor, describe, nodeOf, settingsFor } from '@/lib/policy';
 import { weakerChildrenSql } from '@/lib/settings/weaker';
 import { countBelow } from '@/lib/resources/levels';
@@ -8,7 +8,7 @@ import { Card } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { SettingsForm } from '@/components/admin/settings-form';
 import { names, type AdminContext } from '../_lib/context';
-import { principalOptions } from './options';
+import { linkedPrincipal, principalOptions } from './options';
 
 /** Weaker child scopes named in the notice; the count says how many there are in all. */
 const WEAKER_SHOWN = 20;
@@ -18,7 +18,11 @@ const WEAKER_SHOWN = 20;
  * weaker ones come from SQL (explicit settings under the scope compared with this one's,
  * and a count of the children left on the defaults), not from a walk of the subtree.
  */
-export function SettingsTab({ ctx, scopeId, roleId }: { ctx: AdminContext; scopeId: string; roleId?: string }) {
+export function SettingsTab({ ctx, scopeId, roleId, proposedApprover }: {
+  ctx: AdminContext; scopeId: string; roleId?: string;
+  /** "User:<id>" from a "Make approver for …" link: offered ticked, saved only with the form */
+  proposedApprover?: string;
+}) {
   const { index } = ctx;
   const db = getDb();
   const roles = [...index.roles.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -57,7 +61,8 @@ export function SettingsTab({ ctx, scopeId, roleId }: { ctx: AdminContext; scope
         )}
         <Card title={`${role.name} settings`}>
           <SettingsForm scopeId={scopeId} roleId={role.id} roleName={role.name} scopeName={scopePathText(index, scopeId)}
-            settings={g.settings} defaults={defaultSettingsFor(role.id)} explicit={g.explicit} approverOptions={principalOptions(g.settings.approvers)} childCount={childCount} />
+            settings={g.settings} defaults={defaultSettingsFor(role.id)} explicit={g.explicit} approverOptions={principalOptions(g.settings.approvers)} childCount={childCount}
+            proposedApprover={linkedPrincipal(proposedApprover) ?? undefined} />
         </Card>
       </div>
     </div>

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { action } from '@/lib/auth/action';
 import { createUser, endUserSessions, resetMfa, resetPassword, setUserDisabled } from '@/lib/users';
 import { createGroup, setMembership } from '@/lib/groups';
@@ -23,7 +23,7 @@ export const createUserAction = action(
     });
     const r = createUser(getDb(), user, { ...input, approverOn }, now);
     revalidatePath('/admin', 'layout');
-    return { name: r.user.displayName, email: r.user.email, initialPassword: r.initialPassword, approverOn: approverOn.length };
+    return { id: r.user.id, name: r.user.displayName, email: r.user.email, initialPassword: r.initialPassword, approverOn: approverOn.length };
   },
   { success: (r) => `Created ${r.name}${r.approverOn ? ` and named them approver on ${r.approverOn} scope-role${r.approverOn === 1 ? '' : 's'}` : ''}.` },
 );

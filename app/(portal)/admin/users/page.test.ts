@@ -9,7 +9,11 @@ import { addGroup, addUsers } from '@/lib/users/test-support';
 // the page's seams to the request: the database, the signed-in admin, and the router
 const seams = vi.hoisted(() => ({ db: null as unknown, ctx: null as unknown }));
 vi.mock('@/db', () => ({ getDb: () => seams.db }));
-vi.mock('../_lib/context', () => ({ adminContext: async () => seams.ctx }));
+vi.mock('../_lib/context', async () => {
+  const { isTenantPimAdmin } = await import('@/lib/policy');
+  type Ctx = { index: Parameters<typeof isTenantPimAdmin>[0]; user: { id: string } };
+  return { adminContext: async () => seams.ctx, tenantPimAdmin: (ctx: Ctx) => isTenantPimAdmin(ctx.index, ctx.user.id) };
+});
 vi.mock('next/navigation', () => ({ useRouter: () => ({ refresh() {} }), forbidden() { throw new Error('forbidden'); } }));
 vi.mock('./actions', () => {
   const a = async () => null;

@@ -1,7 +1,7 @@
-import { deny } from '../_lib/deny';
+import { refusal } from '../_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { countText, countUsers, listUsersPage, type CappedCount, type Page } from '@/lib/users';
 import { approverScopeChoices } from '@/lib/users/approver-scopes';
 import { countGroups, getGroupSummary, listGroupsPage, listMembersPage } from '@/lib/groups';
@@ -14,11 +14,13 @@ import { Time } from '@/components/ui/time';
 import { CreateUserForm } from '@/components/admin/create-user-form';
 import { CreateGroupForm } from '@/components/admin/create-group-form';
 import { MembershipForm, RemoveMemberButton, UserRowActions } from '@/components/admin/user-actions';
-import { adminContext } from '../_lib/context';
+import { adminContext, tenantPimAdmin } from '../_lib/context';
 import { singleValues } from '../_lib/search';
 import { PARAMS, hrefWith, listParams, otherListState, readGroup, readList, type ListName, type Params } from './params';
 import { Pager } from './pager';
 import { EndSessionsButton } from './end-sessions';
+import { IdentityButtons } from './identity-buttons';
+import { config } from '@/lib/config';
 import { liveSessionCounts, sessionLimits } from '@/lib/auth/sessions';
 
 export const metadata: Metadata = { title: 'Users and groups' };
@@ -30,7 +32,7 @@ export const metadata: Metadata = { title: 'Users and groups' };
  */
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext();
-  if (!ctx.user.isPimAdmin) deny({ reason: 'Users and groups are managed by tenant PIM administrators.' });
+  if (!tenantPimAdmin(ctx)) return refusal({ reason: 'Users and groups are managed by tenant PIM administrators.' });
   const sp: Params = singleValues(await searchParams, PARAMS);
   const db = getDb();
 
@@ -60,7 +62,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   };
   return (
     <div className="space-y-6">
-      <PageHeader title="Users and groups" description="Create delegated approver accounts, disable accounts, reset passwords and MFA, and manage group memberships." />
+      <PageHeader title="Users and groups" description="Create accounts (and delegated approvers), disable accounts, reset passwords and MFA, and manage group memberships."
+        actions={<Link href="/admin/users/provisioning" className={buttonClass('secondary')}>Provisioning (SCIM)</Link>} />
       {problems.length > 0 && <Notice tone="warning">{problems.map((p) => <p key={p}>{p}</p>)}</Notice>}
       <div className="grid gap-6 xl:grid-cols-[1fr_28rem]">
         <Card title={`Users (${countText(userCount)}${u.view.q ? ' matching' : ''})`}>
@@ -70,7 +73,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               {people.rows.map((p) => (
                 <li key={p.id} className="grid gap-2 py-3 md:grid-cols-[1.4fr_1fr_auto] md:items-center">
                   <div>
-                    <p className="font-medium">{p.displayName} {p.isPimAdmin && <Badge state="Active">PIM administrator</Badge>} {p.disabled && <Badge state="Denied">Disabled</Badge>}</p>
+                    <p className="font-medium">{p.displayName} {p.isPimAdmin && <Badge state="Active">PIM administrator</Badge>} {p.disabled && <Badge state="Denied">Disabled</Badge>} {p.source === 'scim' && <Badge>Provisioned by SCIM</Badge>}{p.breakGlass && <> <Badge>Break-glass</Badge></>}{p.ssoLinked && <> <Badge>Single sign-on</Badge></>}</p>
                     <p className="text-xs text-[var(--muted)]">{p.email}</p>
                     {p.groups.length > 0 && <p className="text-xs">Groups: {p.groups.map((x) => x.name).join(', ')}{p.moreGroups ? ' and more' : ''}</p>}
                   </div>
@@ -81,8 +84,17 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     {(live.get(p.id) ?? 0) > 0 && <p>{live.get(p.id)} active session{live.get(p.id) === 1 ? '' : 's'}</p>}
                   </div>
                   <div className="flex flex-wrap gap-1">
+                    <Link
+                      href={`/admin/users/${encodeURIComponent(p.id)}/access`}
+                      className="px-2 py-1 text-xs underline"
+                      aria-label={`Access of ${p.displayName}`}
+                    >
+                      Access
+                    </Link>
                     <UserRowActions userId={p.id} name={p.displayName} disabled={p.disabled} self={p.id === ctx.user.id} />
                     {!p.disabled && p.id !== ctx.user.id && <EndSessionsButton userId={p.id} name={p.displayName} live={live.get(p.id) ?? 0} />}
+                    <IdentityButtons userId={p.id} name={p.displayName} breakGlass={p.breakGlass} hasPassword={p.hasPassword}
+                      ssoLinked={p.ssoLinked} providerName={config().oidc?.name ?? null} />
                   </div>
                 </li>
               ))}
@@ -90,7 +102,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           )}
           <Pager label="Pages of users" prev={page('users', 'before', people.prev)} next={page('users', 'after', people.next)} />
         </Card>
-        <Card title="Create a user (delegated approver)">
+        <Card title="Create a user">
           <CreateUserForm scopes={scopes} roles={roles} />
           {moreScopes && <p className="mt-2 text-xs text-[var(--muted)]">The first {scopes.length} managed scopes are offered here; name approvers on any other scope from its Settings tab.</p>}
         </Card>
@@ -106,6 +118,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <div>
                     <Link href={hrefWith(sp, { group: x.id, mq: undefined, mafter: undefined, mbefore: undefined }, '#members')} aria-current={x.id === group?.id ? 'true' : undefined}
                       className="font-medium text-indigo-700 underline-offset-2 hover:underline aria-[current=true]:underline dark:text-indigo-300">{x.name}</Link>
+                    {x.source === 'scim' && <> <Badge>Provisioned by SCIM</Badge></>}
                     {x.description && <p className="text-xs text-[var(--muted)]">{x.description}</p>}
                   </div>
                   <span className="text-xs text-[var(--muted)]">{countText(x.members)} member{!x.members.more && x.members.n === 1 ? '' : 's'}</span>
@@ -121,6 +134,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <Card title={`Members of ${group.name}`} className="scroll-mt-4">
           <span id="members" />
           <p className="mb-3 text-xs text-[var(--muted)]">{countText(group.members)} member{!group.members.more && group.members.n === 1 ? '' : 's'}, most recently added first. Members receive, at once, every role {group.name} holds or is eligible for.</p>
+          {group.source === 'scim' && (
+            <Notice tone="info" className="mb-3">
+              Provisioned by SCIM: its name and its provisioned members are managed in the identity provider, which may undo changes made here.
+            </Notice>
+          )}
           <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
             <div>
               <ListSearch sp={sp} list="members" id="m-q" label={`Search members of ${group.name}`} placeholder="Name or e-mail" hash="#members" />

@@ -1,58 +1,41 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
-import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
-import { requestDetail } from '@/lib/activation';
-import { isElevateError } from '@/lib/errors';
+import { requestPageData } from '@/lib/portal/request-now';
 import { Card, PageHeader } from '@/components/ui/card';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
-import { formatMinutes } from '@/lib/policy';
-import { ScopePath } from '@/components/scope/scope-path';
 import { RequestTimeline } from '@/components/activation/request-timeline';
 import { CancelRequestButton } from '@/components/activation/cancel-request-button';
 import { AutoRefresh } from '@/components/activation/auto-refresh';
 import { TYPE_LABEL, stateOf, whatOf } from '@/components/activation/request-labels';
+import { requestFacts } from '@/components/activation/request-facts';
 
 export const metadata: Metadata = { title: 'Request' };
 export const dynamic = 'force-dynamic';
 
-function load(viewerId: string, id: string) {
-  try {
-    return requestDetail(getDb(), viewerId, id, Date.now());
-  } catch (e) {
-    if (isElevateError(e) && e.code === 'NotFound') return null;
-    throw e;
-  }
-}
-
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const { id } = await params;
-  const detail = load(user.id, id.slice(0, 100));
-  if (!detail) notFound();
-  const { request: r, timeline, canCancel, canDecide } = detail;
-  const facts: [string, React.ReactNode][] = [
-    ['Requested by', r.requesterName],
-    ['Role', r.roleName],
-    ['Scope', <ScopePath key="s" crumbs={r.crumbs} armId={r.armId} />],
-    ['Window', r.requestType === 'SelfDeactivate' ? 'ends now' : <span key="w"><Time at={r.startAt} prefix="from" />, <Time at={r.endAt} prefix="until" /></span>],
-    ...(r.durationMinutes ? [['Duration', formatMinutes(r.durationMinutes)] as [string, React.ReactNode]] : []),
-    ['Justification', r.justification ?? '—'],
-    ...(r.ticketNumber ? [['Ticket', `${r.ticketNumber}${r.ticketSystem ? ` (${r.ticketSystem})` : ''}`] as [string, React.ReactNode]] : []),
-    ...(r.approvalRequired ? [['Approvers', r.approvers.join(', ') || '—'] as [string, React.ReactNode], ['Approval deadline', <Time key="d" at={r.approvalDeadline} />] as [string, React.ReactNode]] : []),
-    ...(r.decision ? [['Decision', `${r.decision.decision === 'Approve' ? 'Approved' : 'Denied'} by ${r.decision.approverName}${r.decision.justification ? `: “${r.decision.justification}”` : ''}`] as [string, React.ReactNode]] : []),
-    ...(r.failureReason ? [['Why it failed', r.failureReason] as [string, React.ReactNode]] : []),
-  ];
+  const now = Date.now();
+  const data = requestPageData(user.id, id.slice(0, 100), now);
+  // a request that does not exist and one the viewer may not see read alike (nothing leaks), and
+  // as a page: a 404 document would log an error in the console of whoever followed the link
+  if (!data) return <NoSuchRequest />;
+  const { request: r, timeline, canCancel, canDecide, activation } = data;
+  // every field says what is true now: the approved window, not the one asked for; no end
+  // time or deadline for what was denied, canceled or timed out
+  const facts = requestFacts(r, activation, now);
+  // a pending request waits on others; live access ends (or starts) while the page is open
+  const live = r.status === 'PendingApproval' || activation?.status === 'Active' || activation?.status === 'Scheduled';
   return (
     <div className="space-y-4">
-      {r.status === 'PendingApproval' && <AutoRefresh everyMs={10_000} />}
+      {live && <AutoRefresh everyMs={r.status === 'PendingApproval' ? 10_000 : 30_000} />}
       <nav aria-label="Breadcrumb" className="text-sm"><Link href="/requests" className="underline">My requests</Link> › {TYPE_LABEL[r.requestType]}</nav>
       <PageHeader
         title={`${TYPE_LABEL[r.requestType]} of ${whatOf(r)}`}
-        description={<span className="inline-flex items-center gap-2">Status <Badge state={stateOf(r)} /> · submitted <Time at={r.createdAt} /></span>}
+        description={<span className="inline-flex items-center gap-2">Status <Badge state={stateOf(r, activation)} /> · submitted <Time at={r.createdAt} /></span>}
         actions={
           <div className="flex gap-2">
             {canDecide && <Link href={`/approvals/${r.id}`} className={buttonClass()}>Decide</Link>}
@@ -76,5 +59,19 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
         </Card>
       </div>
     </div>
+  );
+}
+
+function NoSuchRequest() {
+  return (
+    <section aria-labelledby="no-request" className="mx-auto max-w-xl rounded-lg border border-[var(--border)] bg-[var(--surface)] p-6 shadow-sm">
+      <p className="text-sm font-semibold text-[var(--muted)]">404 · Not found</p>
+      <h1 id="no-request" className="mt-1 text-xl font-semibold">No such request</h1>
+      <p className="mt-2 text-sm">It does not exist, or it is not yours to see: a request shows to its requester, its approvers and the administrators of its scope.</p>
+      <div className="mt-4 flex gap-2">
+        <Link href="/requests" className={buttonClass('primary')}>My requests</Link>
+        <Link href="/" className={buttonClass('secondary')}>Home</Link>
+      </div>
+    </section>
   );
 }
