@@ -1,4 +1,4 @@
-// `npm test`: everything, in order — type check, unit and integration tests (vitest),
+// `npm test`: everything, in order — type check, lint and format, unit and integration tests (vitest),
 // the HTTPS API suite driven by the Azure SDK, and Playwright end-to-end tests in real
 // Chromium against a built server on fresh databases. Ends with one line that totals
 // every suite: `N passed, N failed`.
@@ -33,6 +33,12 @@ function readJson(file) {
 const tsc = run('Type check (tsc)', bin('tsc'), ['--noEmit', '-p', '.']);
 totals.push({ suite: 'typecheck', passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1 });
 
+// 1b. lint (Next's rules and the import boundaries) and format: each one check
+const lint = run('Lint (ESLint)', bin('eslint'), ['.', '--max-warnings=0']);
+totals.push({ suite: 'lint', passed: lint === 0 ? 1 : 0, failed: lint === 0 ? 0 : 1 });
+const format = run('Format (Prettier)', bin('prettier'), ['--check', '--log-level=warn', '.']);
+totals.push({ suite: 'format', passed: format === 0 ? 1 : 0, failed: format === 0 ? 0 : 1 });
+
 // 2. unit, property and service tests (the PostgreSQL connector tests start throwaway clusters)
 env.ELEVATE_PG_BIN = ensurePostgres();
 const vitestJson = path.join(results, 'vitest.json');
@@ -54,6 +60,7 @@ if (build !== 0) {
     ['api', 'api', 'API tests (Azure SDK over HTTPS)'],
     ['connectors', 'connectors', 'Connector tests (real PostgreSQL and webhooks)'],
     ['security', 'security', 'Security tests (request guards over HTTPS)'],
+    ['scim', 'scim', 'SCIM tests (a provisioning client over HTTPS)'],
   ]) {
     const config = path.join(root, 'tests', dir, 'vitest.config.mts');
     if (!fs.existsSync(config)) continue;

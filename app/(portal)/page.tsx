@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireUser } from '@/lib/auth/session';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { policyIndex } from '@/lib/tenant/engine';
 import { personaFor } from '@/lib/portal/persona-facts';
-import { scheduleStatus, activationOptions, effectiveEnd, pathOf, type PolicyIndex } from '@/lib/policy';
+import { scheduleStatus, schedulesReaching, activationOptions, effectiveEnd, pathOf, type PolicyIndex } from '@/lib/policy';
 import { myRequests } from '@/lib/activation';
 import { Card, PageHeader } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/button';
@@ -23,9 +23,7 @@ export default async function HomePage() {
   const index = policyIndex(getDb());
   const persona = personaFor(getDb(), user.id, now, index);
   // what reaches the user through a group counts too, as on My roles
-  const groups = index.groupsByUser.get(user.id) ?? new Set<string>();
-  const mine = [...(index.schedulesByUser.get(user.id) ?? []), ...[...groups].flatMap((g) => index.schedulesByGroup.get(g) ?? [])];
-  const active = mine.filter((s) => s.kind === 'active' && scheduleStatus(s, now) === 'Active');
+  const active = schedulesReaching(index, user.id).filter((s) => s.kind === 'active' && scheduleStatus(s, now) === 'Active');
   // a count of eligibilities: no need to list the scopes below each (that is the activation dialog's job)
   const eligibleCount = activationOptions(index, user.id, now, { scopeLimit: 0 }).length;
   const role = (id: string) => index.roles.get(id)?.name ?? id;

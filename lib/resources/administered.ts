@@ -2,7 +2,9 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { inSubtree, subtreeRange } from '@/db/tree';
-import { managementAccess, MANAGEMENT_ROLE_IDS, nodeOf, type PolicyIndex } from '@/lib/policy';
+import { managementAccess, MANAGEMENT_ROLE_IDS, nodeOf, type PolicyIndex, type ResourceKind } from '@/lib/policy';
+import type { Page } from '@/lib/portal/keyset';
+import { searchResources, type ResourceRow } from './levels';
 
 /**
  * Where a user may manage PIM (rule 7): everywhere for a tenant PIM administrator;
@@ -63,4 +65,9 @@ export function isAdministered(index: PolicyIndex, adm: Administered, scopeId: s
   const roots = new Set(adm.roots);
   for (let n = nodeOf(index, scopeId) ?? null; n; n = n.parent) if (roots.has(n.fact.id)) return true;
   return false;
+}
+
+/** Resources of these kinds matching the typed text, within what the user administers: the parents a new resource may go under. */
+export function searchAdministeredResources(db: DbOrTx, adm: Administered, q: string, kinds: ResourceKind[], size: number): Page<ResourceRow> {
+  return searchResources(db, { q, kinds, where: pathWithinAdministered(sql`r.path`, adm) }, {}, size);
 }

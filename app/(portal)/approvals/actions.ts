@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { action } from '@/lib/auth/action';
 import { getSession } from '@/lib/auth/session';
 import { sessionMfaVerifiedAt } from '@/lib/auth/mfa';

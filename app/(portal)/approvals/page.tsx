@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { getSession, requireUser } from '@/lib/auth/session';
 import { sessionMfaVerifiedAt } from '@/lib/auth/mfa';
 import { approvalQueue, pendingApprovalRoles } from '@/lib/approvals/queries';

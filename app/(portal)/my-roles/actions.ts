@@ -2,16 +2,12 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { eq } from 'drizzle-orm';
-import { getDb } from '@/db';
-import { users } from '@/db/schema';
+import { getDb } from '@/lib/db';
 import { action } from '@/lib/auth/action';
 import { getCurrentUser, getSession } from '@/lib/auth/session';
 import { completeEnrolment, enrolSchema } from '@/lib/auth/enrolment';
 import { demoUsersExist } from '@/lib/auth/demo';
-import { totpCode, TOTP_PERIOD_S } from '@/lib/auth/totp';
-import { unseal } from '@/lib/crypto/seal';
-import { getEncryptionKey } from '@/lib/crypto/secrets';
+import { demoCodeFor } from '@/lib/auth/demo-code';
 import { submitActivations, submitSelfRequest } from '@/lib/activation';
 import { describeSubmission } from '@/lib/activation/describe-result';
 
@@ -93,10 +89,11 @@ export const selfRequest = action(
 );
 
 /** Authenticator set-up for a user who has none yet, from the activation dialog. */
-export const enrolForActivation = action(enrolSchema, (input, { user, now }) => {
-  completeEnrolment(user, input, now);
+export const enrolForActivation = action(enrolSchema, async (input, { user, now }) => {
+  // the enrolment's code counts as this session's MFA (issue 15): no second code for the first activation
+  completeEnrolment(user, input, now, undefined, (await getSession())?.sessionId ?? null);
   revalidatePath('/my-roles');
-}, { success: () => 'Authenticator app set up. Now enter the next code to verify.' });
+}, { success: () => 'Authenticator app set up and MFA verified. You can activate now.' });
 
 /**
  * The demo authenticator: the current code for the signed-in demo user only, computed
@@ -105,9 +102,5 @@ export const enrolForActivation = action(enrolSchema, (input, { user, now }) => 
 export async function demoAuthenticatorCode(): Promise<{ code: string; secondsLeft: number } | null> {
   const user = await getCurrentUser();
   if (!user || !user.isDemo || !demoUsersExist()) return null;
-  const row = getDb().select({ enc: users.totpSecretEnc }).from(users).where(eq(users.id, user.id)).get();
-  if (!row?.enc) return null;
-  const now = Date.now();
-  const secondsLeft = TOTP_PERIOD_S - (Math.floor(now / 1000) % TOTP_PERIOD_S);
-  return { code: totpCode(unseal(row.enc, getEncryptionKey()), now), secondsLeft };
+  return demoCodeFor(getDb(), user.id, Date.now());
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { getSession, requireUser } from '@/lib/auth/session';
 import { listSessions, sessionLimits } from '@/lib/auth/sessions';
 import { config } from '@/lib/config';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { getCurrentUser } from '@/lib/auth/session';
 import { approvalQueue, sortShape } from '@/lib/approvals/queries';
 import { decodeCursor } from '@/lib/portal/keyset';

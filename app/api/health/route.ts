@@ -1,14 +1,9 @@
-import { sql } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
+import { databaseAnswers } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
 /** Liveness and readiness: the database answers. */
 export function GET() {
-  try {
-    getDb().get(sql`SELECT 1`);
-    return Response.json({ status: 'ok' });
-  } catch {
-    return Response.json({ status: 'unavailable' }, { status: 503 });
-  }
+  return databaseAnswers(getDb) ? Response.json({ status: 'ok' }) : Response.json({ status: 'unavailable' }, { status: 503 });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { getCurrentUser } from '@/lib/auth/session';
 import { isElevateError } from '@/lib/errors';
 import { PICKER_LIMIT, searchPrincipals } from '@/lib/principals';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { requireUser } from '@/lib/auth/session';
 import { adminPending, sortShape } from '@/lib/approvals/queries';
 import type { ApprovalSort } from '@/lib/approvals/types';

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { action } from '@/lib/auth/action';
 import { addResource, enablePim, importResources } from '@/lib/resources';
 

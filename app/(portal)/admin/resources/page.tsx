@@ -1,7 +1,7 @@
-import { deny } from '../_lib/deny';
+import { refusal } from '../_lib/deny';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { managementAccess, nodeOf } from '@/lib/policy';
 import { currentRevision } from '@/lib/tenant/engine';
 import { discoverPage } from '@/lib/resources/levels';
@@ -45,7 +45,7 @@ function Pager({ label, links }: { label: string; links: { prev: string | null; 
  */
 export default async function ResourcesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext();
-  if (!administers(ctx)) deny();
+  if (!administers(ctx)) return refusal();
   const sp = singleValues(await searchParams, ['q', 'after', 'before', 'dafter', 'dbefore']);
   const { q, cut } = searchText(sp.q);
   const { index, now, user } = ctx;

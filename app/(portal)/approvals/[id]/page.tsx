@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { getSession, requireUser } from '@/lib/auth/session';
 import { sessionMfaVerifiedAt } from '@/lib/auth/mfa';
 import { requestDetail } from '@/lib/approvals';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { requireUser } from '@/lib/auth/session';
 import { decisionHistory } from '@/lib/approvals/queries';
 import { decodeCursor } from '@/lib/portal/keyset';

@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { getCurrentUser } from '@/lib/auth/session';
 import { policyIndex } from '@/lib/tenant/engine';
 import { decodeCursor, searchText } from '@/lib/portal/keyset';

@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { getCurrentUser } from '@/lib/auth/session';
 import { pendingApprovalCount } from '@/lib/approvals';
 

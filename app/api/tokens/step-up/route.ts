@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { authenticate } from '@/lib/arm/auth';
 import { toArmError } from '@/lib/arm/errors';
 import { armErrorResponse, armJson, readBody } from '@/lib/arm/http';

@@ -1,10 +1,9 @@
 import { NextResponse } from 'next/server';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { PARENT_KINDS } from '@/lib/resources';
-import { searchResources, type ParentOptions } from '@/lib/resources/levels';
-import { administeredScopes, pathWithinAdministered } from '@/lib/resources/administered';
+import type { ParentOptions } from '@/lib/resources/levels';
+import { administeredScopes, searchAdministeredResources } from '@/lib/resources/administered';
 import { searchText } from '@/lib/portal/keyset';
 import { scopePathText } from '@/lib/portal/scope-path';
 import type { ResourceKind } from '@/lib/policy';
@@ -35,7 +34,7 @@ export async function GET(req: Request) {
   if (!kinds.length) return NextResponse.json({ options: [], more: false } satisfies ParentOptions);
   const db = getDb();
   const adm = administeredScopes(db, ctx.index, ctx.user.id, ctx.now);
-  const page = searchResources(db, { q: searchText(parsed.data.q).q, kinds, where: pathWithinAdministered(sql`r.path`, adm) }, {}, PARENTS_SHOWN);
+  const page = searchAdministeredResources(db, adm, searchText(parsed.data.q).q, kinds, PARENTS_SHOWN);
   const body: ParentOptions = {
     options: page.rows.map((r) => ({ id: r.id, label: scopePathText(ctx.index, r.id), kind: r.kind })),
     more: page.next !== null,

@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb } from '@/lib/db';
 import { nodeOf } from '@/lib/policy';
 import { treeLevel, treeSearch } from '@/lib/resources/tree';
 import { searchText } from '@/lib/portal/keyset';
