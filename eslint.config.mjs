@@ -14,7 +14,10 @@ const storage = [
 const impure = [
   { regex: '^@/(?!lib/policy(/|$))', message: 'lib/policy is pure: it may import only lib/policy.' },
   { regex: '^(node:|fs$|path$|crypto$|os$|child_process$)', message: 'lib/policy is pure: no I/O.' },
-  { regex: '^(next|react|react-dom|drizzle-orm|better-sqlite3|server-only|zod)(/|$)', message: 'lib/policy is pure: no frameworks or storage.' },
+  {
+    regex: '^(next|react|react-dom|drizzle-orm|better-sqlite3|server-only|zod)(/|$)',
+    message: 'lib/policy is pure: no frameworks or storage.',
+  },
 ];
 
 /** A relative import that climbs out of lib/policy. */

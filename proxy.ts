@@ -8,7 +8,18 @@ import { apiLogLine, armErrorJson, armRoutePath, isBareArmPath, logPath } from '
  * Pages, server actions and route handlers each verify the session themselves.
  * It also passes the requested path on, so a page can send people back after sign-in.
  */
-const PUBLIC = [/^\/sign-in/, /^\/link-account$/, /^\/api\//, /^\/_next\//, /^\/favicon/, /^\/icons\//, /^\/manifest\.webmanifest$/, /^\/providers\//, /^\/subscriptions\//, /^\/robots\.txt$/];
+const PUBLIC = [
+  /^\/sign-in/,
+  /^\/link-account$/,
+  /^\/api\//,
+  /^\/_next\//,
+  /^\/favicon/,
+  /^\/icons\//,
+  /^\/manifest\.webmanifest$/,
+  /^\/providers\//,
+  /^\/subscriptions\//,
+  /^\/robots\.txt$/,
+];
 
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
@@ -38,7 +49,15 @@ export function proxy(req: NextRequest) {
 function bareArmPath(req: NextRequest): Response {
   const started = performance.now();
   const ids = newRequestIds(req.headers);
-  const res = armErrorJson(new ArmError(404, 'InvalidResourceType', `Elevate serves only Microsoft.Authorization resources; "${req.nextUrl.pathname}" is not one.`), ids, req.headers);
+  const res = armErrorJson(
+    new ArmError(
+      404,
+      'InvalidResourceType',
+      `Elevate serves only Microsoft.Authorization resources; "${req.nextUrl.pathname}" is not one.`,
+    ),
+    ids,
+    req.headers,
+  );
   console.log(apiLogLine(req.method, logPath(req.nextUrl), res.status, performance.now() - started, ids));
   return res;
 }

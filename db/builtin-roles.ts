@@ -32,7 +32,9 @@ export const BUILTIN_ROLES = [
     id: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
     name: 'User Access Administrator',
     description: 'Lets you manage user access to resources.',
-    permissions: [{ actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'], notActions: [], dataActions: [], notDataActions: [] }],
+    permissions: [
+      { actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'], notActions: [], dataActions: [], notDataActions: [] },
+    ],
     privileged: true,
   },
 ] as const;

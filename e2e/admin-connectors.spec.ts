@@ -15,7 +15,11 @@ test.describe.configure({ mode: 'serial' });
 
 const main = (page: Page) => page.getByRole('main');
 
-interface Received { id: string; type: string; verified: boolean }
+interface Received {
+  id: string;
+  type: string;
+  verified: boolean;
+}
 
 /** A receiver as a customer would write one: verifies the Standard Webhooks signature, answers 200. */
 async function receiver() {
@@ -30,7 +34,9 @@ async function receiver() {
       try {
         new Webhook(secret).verify(body, req.headers as Record<string, string>);
         verified = true;
-      } catch { /* recorded as unverified */ }
+      } catch {
+        /* recorded as unverified */
+      }
       got.push({ id: String(req.headers['webhook-id']), type: (JSON.parse(body) as { type: string }).type, verified });
       res.writeHead(200).end('ok');
     });
@@ -39,14 +45,24 @@ async function receiver() {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/elevate`,
     got,
-    useSecret: (s: string) => { secret = s; },
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    useSecret: (s: string) => {
+      secret = s;
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 
 async function noSeriousA11yViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target})`)).toEqual([]);
+  expect(
+    results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target})`),
+  ).toEqual([]);
 }
 
 test('Sam is refused Admin › Connectors with the reason', async ({ page, signInAs }) => {
@@ -56,7 +72,12 @@ test('Sam is refused Admin › Connectors with the reason', async ({ page, signI
   await expect(page.getByText('Connectors reach outside Elevate with its secrets')).toBeVisible();
 });
 
-test('Steve creates a webhook, sees its secret once, and its log shows Sam’s activation delivered and redelivered', async ({ page, signInAs, personaPage, totp }) => {
+test('Steve creates a webhook, sees its secret once, and its log shows Sam’s activation delivered and redelivered', async ({
+  page,
+  signInAs,
+  personaPage,
+  totp,
+}) => {
   const rx = await receiver();
   try {
     await signInAs(page, 'steve');
@@ -67,7 +88,9 @@ test('Steve creates a webhook, sees its secret once, and its log shows Sam’s a
     await main(page).getByRole('link', { name: 'New connector' }).first().click();
 
     await expect(page.getByRole('heading', { level: 1, name: 'New connector' })).toBeVisible();
-    const form = main(page).locator('form').filter({ has: page.getByRole('button', { name: 'Create connector' }) });
+    const form = main(page)
+      .locator('form')
+      .filter({ has: page.getByRole('button', { name: 'Create connector' }) });
     await form.getByRole('radio', { name: 'Webhook' }).check();
     await form.getByLabel('Id', { exact: true }).fill('siem');
     await form.getByLabel('Display name').fill('SIEM');

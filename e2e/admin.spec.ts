@@ -47,7 +47,9 @@ test.describe('admin experience', () => {
     await signInAs(page, 'steve');
     await page.goto('/admin');
     await expect(main(page).getByRole('list', { name: 'Alerts' })).toBeVisible();
-    await expect(main(page).getByText('User Access Administrator held as a permanent active assignment on Tenant › Blue Widget Co')).toBeVisible();
+    await expect(
+      main(page).getByText('User Access Administrator held as a permanent active assignment on Tenant › Blue Widget Co'),
+    ).toBeVisible();
     await noSeriousA11yViolations(page);
     await page.goto('/admin/resources');
     const add = page.locator('form').filter({ has: page.getByRole('button', { name: 'Add resource' }) });
@@ -82,7 +84,10 @@ test.describe('admin experience', () => {
     // finance-dev demands less than the subscription for Owner: marked, with why for screen readers
     await expect(groups.getByRole('listitem').filter({ hasText: 'finance-dev' }).first()).toContainText('Weaker than parent');
     await tree.getByRole('button', { name: '2 children of finance-prod' }).click();
-    await expect(tree.getByRole('list', { name: 'Children of finance-prod' }).getByRole('link')).toHaveText(['finance-prod-vm1', 'finance-prod-vm2']);
+    await expect(tree.getByRole('list', { name: 'Children of finance-prod' }).getByRole('link')).toHaveText([
+      'finance-prod-vm1',
+      'finance-prod-vm2',
+    ]);
     await noSeriousA11yViolations(page);
     // search runs on the server and shows each hit with its path
     await tree.getByLabel('Search resources').fill('vm2');
@@ -115,7 +120,9 @@ test.describe('admin experience', () => {
     // longer than the settings allow: refused by the server, the error sits under End, the form keeps what was typed
     await form.getByLabel('End').fill(localInput(Date.now() + 2 * 365 * 86_400_000));
     await form.getByRole('button', { name: 'Assign', exact: true }).click();
-    await expect(form.getByText(/Assignments of Contributor on Tenant › Blue Widget Co › finance-dev may last at most 365 days/).first()).toBeVisible();
+    await expect(
+      form.getByText(/Assignments of Contributor on Tenant › Blue Widget Co › finance-dev may last at most 365 days/).first(),
+    ).toBeVisible();
     await expect(form.getByRole('combobox', { name: 'User or group' })).toHaveValue('Jen (jen@bluewidget.test)');
     await expect(form.locator('input[type="hidden"][name="principal"]')).toHaveValue(/^User:/);
     await expect(form.getByLabel(/^Justification/)).toHaveValue('Quarter-end close');
@@ -142,7 +149,9 @@ test.describe('admin experience', () => {
     await pick(main(page), 'Add an approver', 'aver', 'Avery (avery@bluewidget.test)');
     await expect(main(page).getByRole('combobox', { name: 'Add an approver' })).toHaveValue('');
     await expect(main(page).getByRole('checkbox', { name: /^Avery/ })).toBeChecked();
-    await main(page).getByRole('checkbox', { name: /^Avery/ }).check();
+    await main(page)
+      .getByRole('checkbox', { name: /^Avery/ })
+      .check();
     await main(page).getByRole('button', { name: 'Save settings' }).click();
     await expect(main(page).getByRole('status').filter({ hasText: 'Settings saved' })).toBeVisible();
     const weaker = main(page).getByRole('list', { name: 'Weaker child scopes' });
@@ -243,7 +252,11 @@ test.describe('admin experience', () => {
   test('Steve removes an assignment after confirming with a justification, and can renew it', async ({ page, signInAs }) => {
     await signInAs(page, 'steve');
     await page.goto(scopeUrl(FINANCE_DEV, '&tab=assignments&tab2=eligible'));
-    const row = main(page).getByRole('list', { name: 'eligible assignments' }).getByRole('listitem').filter({ hasText: 'Jen' }).filter({ hasText: 'Contributor' });
+    const row = main(page)
+      .getByRole('list', { name: 'eligible assignments' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Jen' })
+      .filter({ hasText: 'Contributor' });
     await row.getByRole('button', { name: 'Remove' }).click();
     const dialog = page.getByRole('dialog', { name: /Remove eligible Contributor of Jen/ });
     await expect(dialog).toContainText('Jen loses eligibility for Contributor');
@@ -290,7 +303,11 @@ test.describe('admin experience', () => {
     await page.goto('/admin/users');
     await expect(page.getByText('Users and groups are managed by tenant PIM administrators.')).toBeVisible();
     const res = await page.request.post(captured!.url, {
-      headers: Object.fromEntries(Object.entries(captured!.headers).filter(([k]) => ['next-action', 'content-type', 'accept', 'origin', 'next-router-state-tree'].includes(k))),
+      headers: Object.fromEntries(
+        Object.entries(captured!.headers).filter(([k]) =>
+          ['next-action', 'content-type', 'accept', 'origin', 'next-router-state-tree'].includes(k),
+        ),
+      ),
       data: captured!.body,
     });
     const text = await res.text();
@@ -299,7 +316,9 @@ test.describe('admin experience', () => {
     // nothing was written: Sam holds no Owner assignment on finance-dev
     await steve.unroute(isScope);
     await steve.goto(scopeUrl(FINANCE_DEV, `&tab=assignments&tab2=eligible&role=${OWNER}`));
-    await expect(main(steve).getByRole('list', { name: 'eligible assignments' }).getByRole('listitem').filter({ hasText: 'Sam' })).toHaveCount(0);
+    await expect(
+      main(steve).getByRole('list', { name: 'eligible assignments' }).getByRole('listitem').filter({ hasText: 'Sam' }),
+    ).toHaveCount(0);
     // the CSV export route authorizes by itself too
     const csv = await page.request.get(`/admin/audit/export?scope=${encodeURIComponent(SUB)}`);
     expect(csv.status()).toBe(403);

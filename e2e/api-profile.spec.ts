@@ -36,7 +36,12 @@ test('Jen creates a token (with a fresh code), uses it with the API, then revoke
   const ok = await request.get(schedules, { headers: { authorization: `Bearer ${token}` } });
   expect(ok.status()).toBe(200);
   const body = await ok.json();
-  expect(body.value.map((s: { properties: { expandedProperties: { roleDefinition: { displayName: string } } } }) => s.properties.expandedProperties.roleDefinition.displayName)).toEqual(['Owner']);
+  expect(
+    body.value.map(
+      (s: { properties: { expandedProperties: { roleDefinition: { displayName: string } } } }) =>
+        s.properties.expandedProperties.roleDefinition.displayName,
+    ),
+  ).toEqual(['Owner']);
 
   await page.reload();
   await expect(page.getByLabel('New token')).toHaveCount(0); // shown once

@@ -69,7 +69,12 @@ function requireOwnerApproval(dataDir: string, group: string, approverEmails: st
 const requestIdFrom = async (link: ReturnType<Page['getByRole']>) => ((await link.getAttribute('href')) ?? '').split('/').pop()!;
 
 test.describe('approver inbox', () => {
-  test('Avery sees Jen\'s request appear without reloading, approves it with MFA (a wrong code is refused), and Jen\'s Owner on finance-prod is active', async ({ page, signInAs, personaPage, totp }) => {
+  test("Avery sees Jen's request appear without reloading, approves it with MFA (a wrong code is refused), and Jen's Owner on finance-prod is active", async ({
+    page,
+    signInAs,
+    personaPage,
+    totp,
+  }) => {
     const avery = await personaPage('avery');
     await avery.goto('/approvals');
     await expect(avery.getByText('No request waits for your decision')).toBeVisible();
@@ -97,7 +102,9 @@ test.describe('approver inbox', () => {
     await expect(second.getByRole('main')).toContainText(/Eligible\s*Owner/);
 
     // Owner requires MFA to approve (its default), and the detail said so before the click
-    await expect(second.getByRole('main')).toContainText("Approving needs the approver's MFA: Owner on Tenant › Blue Widget Co › finance-prod requires MFA to approve");
+    await expect(second.getByRole('main')).toContainText(
+      "Approving needs the approver's MFA: Owner on Tenant › Blue Widget Co › finance-prod requires MFA to approve",
+    );
     await row.getByRole('button', { name: `Approve Jen's request for Owner on ${PATH} › finance-prod` }).click();
     const dialog = avery.getByRole('dialog');
     await dialog.getByLabel('Justification').fill('Quarter-end fix agreed');
@@ -118,7 +125,12 @@ test.describe('approver inbox', () => {
 
     await second.getByLabel(/^Justification/).fill('second tab');
     await second.getByRole('button', { name: 'Deny' }).click();
-    await expect(second.getByRole('main').getByText(/Already approved by Avery at \d+ \w+ \d{4} \d\d:\d\d UTC/).first()).toBeVisible();
+    await expect(
+      second
+        .getByRole('main')
+        .getByText(/Already approved by Avery at \d+ \w+ \d{4} \d\d:\d\d UTC/)
+        .first(),
+    ).toBeVisible();
 
     await page.goto('/my-roles?tab=active');
     await expect(page.getByRole('tabpanel')).toContainText('finance-prod');
@@ -133,7 +145,12 @@ test.describe('approver inbox', () => {
     await expect(avery.getByRole('link', { name: 'Jen · Owner' })).toBeVisible();
   });
 
-  test('Avery denies Jen\'s request for Owner on the subscription and Jen sees the reason', async ({ page, signInAs, personaPage, totp }) => {
+  test("Avery denies Jen's request for Owner on the subscription and Jen sees the reason", async ({
+    page,
+    signInAs,
+    personaPage,
+    totp,
+  }) => {
     await signInAs(page, 'jen');
     await requestOwner(page, totp, 'Blue Widget Co', 'Rotate the subscription keys');
     const avery = await personaPage('avery');
@@ -169,7 +186,13 @@ test.describe('approver inbox', () => {
     await expect(page.getByRole('button', { name: 'Approve' })).toHaveCount(0);
   });
 
-  test('with approval required and no approver named, Steve (tenant PIM administrator) decides', async ({ page, signInAs, personaPage, totp, app }) => {
+  test('with approval required and no approver named, Steve (tenant PIM administrator) decides', async ({
+    page,
+    signInAs,
+    personaPage,
+    totp,
+    app,
+  }) => {
     requireOwnerApproval(app.dataDir, 'finance-dev', []);
     await signInAs(page, 'jen');
     await requestOwner(page, totp, 'finance-dev', 'Debug the dev database');
@@ -195,7 +218,12 @@ test.describe('approver inbox', () => {
     expect(queue.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
   });
 
-  test('Steve cancels a pending request in his scope with a justification, and reads the outbox', async ({ page, signInAs, personaPage, totp }) => {
+  test('Steve cancels a pending request in his scope with a justification, and reads the outbox', async ({
+    page,
+    signInAs,
+    personaPage,
+    totp,
+  }) => {
     await signInAs(page, 'jen');
     await requestOwner(page, totp, 'Blue Widget Co', 'Second try for the keys');
     const steve = await personaPage('steve');
@@ -205,7 +233,9 @@ test.describe('approver inbox', () => {
     const dialog = steve.getByRole('dialog');
     await dialog.getByLabel('Justification').fill('Change freeze this week');
     await dialog.getByRole('button', { name: 'Cancel request' }).click();
-    await expect(steve.getByRole('main').getByRole('status').filter({ hasText: 'Request canceled. The requester has been told why.' })).toBeVisible();
+    await expect(
+      steve.getByRole('main').getByRole('status').filter({ hasText: 'Request canceled. The requester has been told why.' }),
+    ).toBeVisible();
     await expect(steve.getByRole('listitem').filter({ hasText: 'Second try for the keys' })).toHaveCount(0);
     await steve.reload();
     await expect(steve.getByRole('listitem').filter({ hasText: 'Test the new pipeline' })).toHaveCount(1);

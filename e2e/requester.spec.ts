@@ -19,7 +19,11 @@ async function openActivate(page: Page, role = 'Owner') {
 }
 
 /** Pick exactly these scopes in the dialog's tree. */
-async function choose(dialog: ReturnType<Page['getByRole']>, scopes: string[], all = ['Blue Widget Co', 'finance-test', 'finance-dev', 'finance-prod']) {
+async function choose(
+  dialog: ReturnType<Page['getByRole']>,
+  scopes: string[],
+  all = ['Blue Widget Co', 'finance-test', 'finance-dev', 'finance-prod'],
+) {
   for (const name of all) {
     const box = dialog.getByRole('checkbox', { name, exact: true });
     if ((await box.isChecked()) !== scopes.includes(name)) await box.click();
@@ -50,7 +54,9 @@ test('Jen: a wrong TOTP code is refused, the right one accepted (finance-dev, fi
   await expect(main(page).getByRole('row').filter({ hasText: 'finance-dev' })).toContainText('Activated');
 
   // she deactivates it again (confirm + justification)
-  await main(page).getByRole('button', { name: /^Deactivate Owner on .*finance-dev$/ }).click();
+  await main(page)
+    .getByRole('button', { name: /^Deactivate Owner on .*finance-dev$/ })
+    .click();
   const confirm = page.getByRole('dialog', { name: 'Deactivate role' });
   await confirm.getByLabel(/^Justification/).fill('Done with it');
   await confirm.getByRole('button', { name: 'Deactivate' }).click();
@@ -71,7 +77,9 @@ test('Jen: finance-test alone, then finance-test and finance-dev together: all a
   await dialog.getByRole('button', { name: 'Done' }).click();
 
   await page.getByRole('tab', { name: /^Active/ }).click();
-  await main(page).getByRole('button', { name: /^Deactivate Owner on .*finance-test$/ }).click();
+  await main(page)
+    .getByRole('button', { name: /^Deactivate Owner on .*finance-test$/ })
+    .click();
   const confirm = page.getByRole('dialog', { name: 'Deactivate role' });
   await confirm.getByRole('button', { name: 'Deactivate' }).click();
   await confirm.getByRole('button', { name: 'Done' }).click();
@@ -88,7 +96,12 @@ test('Jen: finance-test alone, then finance-test and finance-dev together: all a
   await expect(main(page).getByRole('button', { name: /^Deactivate Owner on/ })).toHaveCount(2);
 });
 
-test('Jen: finance-prod and the subscription wait for Avery; she cancels one; Avery hears of it', async ({ page, signInAs, totp, personaPage }) => {
+test('Jen: finance-prod and the subscription wait for Avery; she cancels one; Avery hears of it', async ({
+  page,
+  signInAs,
+  totp,
+  personaPage,
+}) => {
   await signInAs(page, 'jen');
   let dialog = await openActivate(page);
   await choose(dialog, ['finance-prod']);

@@ -41,7 +41,9 @@ test('Jen, with an activated Owner on finance-test, cannot assign herself standi
   await form.getByLabel('Active').check();
   await form.getByLabel(/^Justification/).fill('Keep access for the migration');
   await form.getByRole('button', { name: 'Assign', exact: true }).click();
-  await expect(form.getByText(/You cannot grant access for yourself \(Owner on Tenant › Blue Widget Co › finance-test\)/).first()).toBeVisible();
+  await expect(
+    form.getByText(/You cannot grant access for yourself \(Owner on Tenant › Blue Widget Co › finance-test\)/).first(),
+  ).toBeVisible();
   await expect(form.getByText(/such as Steve Admin, can/).first()).toBeVisible();
   // the form keeps what she typed and nothing was assigned
   await expect(form.getByLabel(/^Justification/)).toHaveValue('Keep access for the migration');

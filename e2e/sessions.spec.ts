@@ -13,12 +13,18 @@ const signInHeading = (page: Page) => page.getByRole('heading', { level: 1, name
 /** The header's sign-out button is a client component: a click before hydration does nothing, so retry it. */
 async function signOutHere(page: Page) {
   await expect(async () => {
-    if (!(await signInHeading(page).isVisible())) await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click({ timeout: 2_000 });
+    if (!(await signInHeading(page).isVisible()))
+      await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click({ timeout: 2_000 });
     await expect(signInHeading(page)).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 30_000 });
 }
 
-test('after sign-out, a copy of the old session cookie opens nothing: the sign-in page, and 401 from the API', async ({ page, signInAs, browser, app }) => {
+test('after sign-out, a copy of the old session cookie opens nothing: the sign-in page, and 401 from the API', async ({
+  page,
+  signInAs,
+  browser,
+  app,
+}) => {
   await signInAs(page, 'sam');
   const count = await page.request.get('/api/approvals/count');
   expect(count.status()).toBe(200);
@@ -55,7 +61,9 @@ test('Profile › Sessions shows both sessions; "Sign out" on the other one ends
   const otherButton = sessions.getByRole('button', { name: /^Sign out Chrome/ });
   await expect(otherButton).toHaveCount(1);
   // two rows of sessions, each saying where it came from
-  await expect(sessions.getByRole('row').filter({ has: here.getByRole('button', { name: /^Sign out (of this device|Chrome)/ }) })).toHaveCount(2);
+  await expect(
+    sessions.getByRole('row').filter({ has: here.getByRole('button', { name: /^Sign out (of this device|Chrome)/ }) }),
+  ).toHaveCount(2);
   await expect(sessions.getByRole('row').filter({ hasText: 'This device' })).toContainText(/Chrome \(headless\) on Linux/);
   await expect(sessions.getByRole('row').filter({ hasText: 'This device' })).toContainText('127.0.0.1');
 
@@ -66,8 +74,16 @@ test('Profile › Sessions shows both sessions; "Sign out" on the other one ends
     await otherButton.click({ timeout: 2_000 });
     await expect(here.getByRole('dialog', { name: /^Sign out Chrome/ })).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 20_000 });
-  await here.getByRole('dialog', { name: /^Sign out Chrome/ }).getByRole('button', { name: 'Sign out that session' }).click();
-  await expect(here.getByRole('main').getByRole('status').filter({ hasText: /Signed out Chrome \(headless\) on Linux/ })).toBeVisible();
+  await here
+    .getByRole('dialog', { name: /^Sign out Chrome/ })
+    .getByRole('button', { name: 'Sign out that session' })
+    .click();
+  await expect(
+    here
+      .getByRole('main')
+      .getByRole('status')
+      .filter({ hasText: /Signed out Chrome \(headless\) on Linux/ }),
+  ).toBeVisible();
   await expect(sessions.getByRole('button', { name: /^Sign out Chrome/ })).toHaveCount(0);
 
   // the other browser is signed out at its next navigation; this one is not
@@ -90,7 +106,10 @@ test('"Sign out all other sessions" keeps this one; "Sign out" on this device si
     await sessions.getByRole('button', { name: 'Sign out all other sessions' }).click({ timeout: 2_000 });
     await expect(here.getByRole('dialog', { name: 'Sign out all other sessions?' })).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 20_000 });
-  await here.getByRole('dialog', { name: 'Sign out all other sessions?' }).getByRole('button', { name: 'Sign out all other sessions' }).click();
+  await here
+    .getByRole('dialog', { name: 'Sign out all other sessions?' })
+    .getByRole('button', { name: 'Sign out all other sessions' })
+    .click();
   await expect(here.getByRole('main').getByRole('status').filter({ hasText: 'Signed out 2 other sessions' })).toBeVisible();
   for (const p of [a, b]) {
     await p.reload();
@@ -100,7 +119,8 @@ test('"Sign out all other sessions" keeps this one; "Sign out" on this device si
   await expect(sessions.getByRole('button', { name: /^Sign out Chrome/ })).toHaveCount(0);
 
   await expect(async () => {
-    if (!(await signInHeading(here).isVisible())) await sessions.getByRole('button', { name: 'Sign out of this device' }).click({ timeout: 2_000 });
+    if (!(await signInHeading(here).isVisible()))
+      await sessions.getByRole('button', { name: 'Sign out of this device' }).click({ timeout: 2_000 });
     await expect(signInHeading(here)).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 30_000 });
   await here.goto('/profile');

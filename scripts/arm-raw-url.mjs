@@ -20,12 +20,16 @@ export function checkArmRawUrl(rawUrl) {
   try {
     decodeURIComponent(path);
   } catch {
-    return invalid('The request URI is not valid: its path has a malformed percent-encoding (a "%" must start a complete, UTF-8 encoded escape such as %2F).');
+    return invalid(
+      'The request URI is not valid: its path has a malformed percent-encoding (a "%" must start a complete, UTF-8 encoded escape such as %2F).',
+    );
   }
   if (path.includes('\\')) return invalid('The request URI is not valid: its path contains a backslash.');
   // `.` and `..` in any spelling URL parsers resolve (`%2e`, `.%2E`, …): ARM refuses them rather than guess
   if (path.split('/').some((s) => /^(\.|%2e){1,2}$/i.test(s))) {
-    return invalid('The request URI is not valid: its path contains a "." or ".." segment. Send the resource path without relative segments.');
+    return invalid(
+      'The request URI is not valid: its path contains a "." or ".." segment. Send the resource path without relative segments.',
+    );
   }
   // a trailing slash names the same resource; Next would answer it with a redirect
   const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
@@ -47,8 +51,12 @@ export function armRawErrorResponse(error, reqHeaders) {
   const correlationId = safe(reqHeaders['x-ms-correlation-request-id']) ?? crypto.randomUUID();
   const client = safe(reqHeaders['x-ms-client-request-id']);
   const headers = {
-    'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
-    'x-ms-failure-cause': 'service', 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': correlationId,
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-ms-failure-cause': 'service',
+    'x-ms-request-id': requestId,
+    'x-ms-correlation-request-id': correlationId,
     ...(client ? { 'x-ms-client-request-id': client } : {}),
   };
   const body = JSON.stringify({ error: { code: error.code, message: error.message } });

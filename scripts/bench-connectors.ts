@@ -58,7 +58,9 @@ async function main() {
     addFinanceDevDb(db, t0);
     await pg.createGroupRole('finance_dev_writers');
     await pg.createGroupRole('finance_dev_readers');
-    await pg.query(`DO $$ BEGIN FOR i IN 0..${N - 1} LOOP EXECUTE format('CREATE ROLE %I LOGIN', 'bench' || lpad(i::text, 4, '0')); END LOOP; END $$`);
+    await pg.query(
+      `DO $$ BEGIN FOR i IN 0..${N - 1} LOOP EXECUTE format('CREATE ROLE %I LOGIN', 'bench' || lpad(i::text, 4, '0')); END LOOP; END $$`,
+    );
     await pg.createLogin('sam');
     const rg = (await db.get<{ id: string }>(sql`SELECT id FROM resources WHERE name = 'finance-dev' AND kind = 'resourceGroup'`))!.id;
     const tenantId = db.get<{ t: string }>(sql`SELECT tenant_id AS t FROM users LIMIT 1`)!.t;
@@ -67,26 +69,78 @@ async function main() {
       for (let i = 0; i < N; i++) {
         const id = crypto.randomUUID();
         const login = `bench${String(i).padStart(4, '0')}`;
-        tx.insert(s.users).values({ id, tenantId, email: `${login}@bluewidget.test`, displayName: `Bench ${i}`, passwordHash: 'x', createdAt: t0 }).run();
+        tx.insert(s.users)
+          .values({ id, tenantId, email: `${login}@bluewidget.test`, displayName: `Bench ${i}`, passwordHash: 'x', createdAt: t0 })
+          .run();
         const elig = crypto.randomUUID();
-        tx.insert(s.eligibilitySchedules).values({ id: elig, principalType: 'User', principalId: id, roleId: ROLE_IDS.contributor, scopeId: rg, startAt: t0 - 60 * MIN, endAt: t0 + 365 * 24 * 60 * MIN, createdAt: t0, updatedAt: t0 }).run();
+        tx.insert(s.eligibilitySchedules)
+          .values({
+            id: elig,
+            principalType: 'User',
+            principalId: id,
+            roleId: ROLE_IDS.contributor,
+            scopeId: rg,
+            startAt: t0 - 60 * MIN,
+            endAt: t0 + 365 * 24 * 60 * MIN,
+            createdAt: t0,
+            updatedAt: t0,
+          })
+          .run();
         users.push({ id, displayName: `Bench ${i}`, elig, login });
       }
     });
-    const steve = db.select().from(s.users).where(sql`email = ${DEMO_USERS.steve.email}`).get()!;
-    createPortalConnector(db, steve, { id: 'finance-db', displayName: 'Finance DB', type: 'postgresql', options: { login: 'email-local-part', terminateSessions: false }, secret: pg.connectorUrl }, key, t0);
-    addPortalBinding(db, steve, 'finance-db', { scopeId: FINANCE_DEV_DB_ARM, mode: 'report', roles: new Map([[ROLE_IDS.contributor, 'finance_dev_writers']]) }, t0);
+    const steve = db
+      .select()
+      .from(s.users)
+      .where(sql`email = ${DEMO_USERS.steve.email}`)
+      .get()!;
+    createPortalConnector(
+      db,
+      steve,
+      {
+        id: 'finance-db',
+        displayName: 'Finance DB',
+        type: 'postgresql',
+        options: { login: 'email-local-part', terminateSessions: false },
+        secret: pg.connectorUrl,
+      },
+      key,
+      t0,
+    );
+    addPortalBinding(
+      db,
+      steve,
+      'finance-db',
+      { scopeId: FINANCE_DEV_DB_ARM, mode: 'report', roles: new Map([[ROLE_IDS.contributor, 'finance_dev_writers']]) },
+      t0,
+    );
 
     const granted = new Map<string, number>();
     const revoked = new Map<string, number>();
     const timed = (d: TargetDriver): TargetDriver => ({
-      ...d, type: d.type, test: (t) => d.test(t), members: (t) => d.members(t), close: () => d.close(),
-      grant: async (g) => { await d.grant(g); if (g.target === 'finance_dev_writers') granted.set(g.login, Date.now()); },
-      revoke: async (g, o) => { const r = await d.revoke(g, o); if (g.target === 'finance_dev_writers') revoked.set(g.login, Date.now()); return r; },
+      ...d,
+      type: d.type,
+      test: (t) => d.test(t),
+      members: (t) => d.members(t),
+      close: () => d.close(),
+      grant: async (g) => {
+        await d.grant(g);
+        if (g.target === 'finance_dev_writers') granted.set(g.login, Date.now());
+      },
+      revoke: async (g, o) => {
+        const r = await d.revoke(g, o);
+        if (g.target === 'finance_dev_writers') revoked.set(g.login, Date.now());
+        return r;
+      },
     });
     const reconciler = new Reconciler({
-      db, env: process.env, key, fullEveryMs: 5 * MIN, allowPrivateWebhooks: false,
-      makeDriver: (_c, secret) => timed(createPostgresDriver({ connectionString: secret })), log,
+      db,
+      env: process.env,
+      key,
+      fullEveryMs: 5 * MIN,
+      allowPrivateWebhooks: false,
+      makeDriver: (_c, secret) => timed(createPostgresDriver({ connectionString: secret })),
+      log,
     });
     reconciler.start();
     await sleep(1000);
@@ -107,26 +161,36 @@ async function main() {
     }
     log('waiting for every grant');
     while (granted.size < N && Date.now() < base + N * GAP + 60_000) await sleep(100);
-    const afterGrants = (await pg.query(`SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE g.rolname = 'finance_dev_writers' AND u.rolname LIKE 'bench%'`)).rows[0].n;
+    const afterGrants = (
+      await pg.query(
+        `SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE g.rolname = 'finance_dev_writers' AND u.rolname LIKE 'bench%'`,
+      )
+    ).rows[0].n;
     log(`granted ${granted.size}; waiting for the ends`);
     while (revoked.size < N && Date.now() < base + N * GAP + 60_000) await sleep(100);
-    const afterRevokes = (await pg.query(`SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE g.rolname = 'finance_dev_writers' AND u.rolname LIKE 'bench%'`)).rows[0].n;
+    const afterRevokes = (
+      await pg.query(
+        `SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE g.rolname = 'finance_dev_writers' AND u.rolname LIKE 'bench%'`,
+      )
+    ).rows[0].n;
     await reconciler.stop();
     sqlite.close();
 
     const toGrant = stats(users.filter((u) => granted.has(u.login)).map((u) => granted.get(u.login)! - decided.get(u.login)!));
     const toRevoke = stats(users.filter((u) => revoked.has(u.login)).map((u) => revoked.get(u.login)! - ends.get(u.login)!));
     const row = (label: string, x: ReturnType<typeof stats>) => `| ${label} | ${x.n} | ${x.median} ms | ${x.p99} ms | ${x.max} ms |`;
-    console.log([
-      `Connectors on ${os.availableParallelism()} cores, Node ${process.version}, PostgreSQL (throwaway cluster), ${N} activations ${GAP} ms apart, ${new Date().toISOString().slice(0, 16)} UTC`,
-      '',
-      '| latency | n | median | p99 | max |',
-      '|---|---|---|---|---|',
-      row('decision → GRANT done', toGrant),
-      row('window end → REVOKE done', toRevoke),
-      '',
-      `Checked in PostgreSQL: ${afterGrants} of ${N} members after the grants phase (ends start 30 s later), ${afterRevokes} left after the ends.`,
-    ].join('\n'));
+    console.log(
+      [
+        `Connectors on ${os.availableParallelism()} cores, Node ${process.version}, PostgreSQL (throwaway cluster), ${N} activations ${GAP} ms apart, ${new Date().toISOString().slice(0, 16)} UTC`,
+        '',
+        '| latency | n | median | p99 | max |',
+        '|---|---|---|---|---|',
+        row('decision → GRANT done', toGrant),
+        row('window end → REVOKE done', toRevoke),
+        '',
+        `Checked in PostgreSQL: ${afterGrants} of ${N} members after the grants phase (ends start 30 s later), ${afterRevokes} left after the ends.`,
+      ].join('\n'),
+    );
     if (granted.size < N || revoked.size < N || afterRevokes !== 0) process.exitCode = 1;
   } finally {
     await pg.stop();

@@ -22,7 +22,11 @@ import { checkDbFile } from './bench/tenant';
 const root = process.cwd();
 const distDir = process.env.ELEVATE_DIST_DIR || '.next-bench';
 const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 function git(args: string[]): string {
   try {
@@ -34,12 +38,18 @@ function git(args: string[]): string {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (!fs.existsSync(path.join(root, 'node_modules', '.bin', 'next'))) throw new Error('run from the repository root after npm install (node_modules/.bin/next is missing)');
+  if (!fs.existsSync(path.join(root, 'node_modules', '.bin', 'next')))
+    throw new Error('run from the repository root after npm install (node_modules/.bin/next is missing)');
   const facts = {
-    started: new Date().toISOString(), nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? '?', memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GB`,
-    node: process.version, next: (JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'next', 'package.json'), 'utf8')) as { version: string }).version,
+    started: new Date().toISOString(),
+    nproc: os.availableParallelism(),
+    cpu: os.cpus()[0]?.model ?? '?',
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GB`,
+    node: process.version,
+    next: (JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'next', 'package.json'), 'utf8')) as { version: string }).version,
     commit: `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--untracked-files=no']) ? ' + uncommitted changes' : ''}`,
-    loadStart: load(), loadEnd: '',
+    loadStart: load(),
+    loadEnd: '',
   };
   if (opts.db) checkDbFile(path.resolve(opts.db));
   ensureBuild(root, distDir, opts.build, log);
@@ -91,7 +101,9 @@ async function main() {
       `### ${opts.db ? `Tenant ${path.basename(opts.db)}` : 'Demo tenant (fresh)'}, ${facts.started.slice(0, 16).replace('T', ' ')} UTC`,
       '',
       `Machine: ${facts.nproc} CPUs (${facts.cpu}), ${facts.memory}; load average (1/5/15 min) ${facts.loadStart} at start, ${facts.loadEnd} at end; Node ${facts.node}, Next ${facts.next}; commit ${facts.commit}.`,
-      `Tenant: ${Object.entries(tenant.facts.counts).map(([k, v]) => `${v.toLocaleString('en')} ${k}`).join(', ')} (before the run; the run adds ${tenant.benchUsers.length} requesters and the requests it measures).`,
+      `Tenant: ${Object.entries(tenant.facts.counts)
+        .map(([k, v]) => `${v.toLocaleString('en')} ${k}`)
+        .join(', ')} (before the run; the run adds ${tenant.benchUsers.length} requesters and the requests it measures).`,
       `Server RSS (process tree of \`scripts/serve.mjs\`): ${size(afterPages.now)} after every page and API read above had been visited; peak sampled ${size(afterPages.peak)} (VmHWM ${size(afterPages.hwm)}); ${size(end.now)} after the mixed load (peak ${size(end.peak)}).`,
       `Reads: autocannon, ${opts.connections} connections, ${opts.duration} s each, from the same machine (the load generator shares the CPUs), measured after the writes (so the run's requesters and requests are in the tenant); size = body bytes of one uncompressed response; CPU ms/req = CPU time of the server's processes during the measurement ÷ requests (steadier than latency on a shared machine). Writes: one at a time, up to ${opts.ops} operations or ${opts.budget} s each.`,
       '',

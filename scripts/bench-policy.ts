@@ -9,8 +9,15 @@
 import { cpus, loadavg } from 'node:os';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import {
-  activationOptions, activationScopeOption, alerts, buildPolicyIndex, evaluateActivation, hasRole,
-  type PolicyIndex, type PrincipalRef, type TenantSnapshot,
+  activationOptions,
+  activationScopeOption,
+  alerts,
+  buildPolicyIndex,
+  evaluateActivation,
+  hasRole,
+  type PolicyIndex,
+  type PrincipalRef,
+  type TenantSnapshot,
 } from '../lib/policy';
 import { encodeTenant, requestFor, type CedarQuery } from '../lib/policy/testing/cedar';
 import { generateTenant, prng } from '../lib/policy/testing/generate';
@@ -20,7 +27,14 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 const heap = () => (gc?.(), gc?.(), process.memoryUsage().heapUsed);
 
-interface Stats { median: number; p99: number; mean: number; cpuMean: number; batchMedian: number; n: number }
+interface Stats {
+  median: number;
+  p99: number;
+  mean: number;
+  cpuMean: number;
+  batchMedian: number;
+  n: number;
+}
 const BATCH = 100;
 /**
  * Time each call on its own (µs), after a warm-up so the JIT has settled. The median and
@@ -56,11 +70,16 @@ function measure<T>(items: T[], fn: (x: T) => unknown, warm = true): Stats {
   }
   b.sort((x, y) => x - y);
   return {
-    median: t[Math.floor(t.length / 2)], p99: t[Math.floor(t.length * 0.99)], mean: t.reduce((s, x) => s + x, 0) / t.length,
-    cpuMean: (c1.user + c1.system) / items.length, batchMedian: b.length >= 10 ? b[Math.floor(b.length / 2)] : NaN, n: t.length, // NaN: too few batches (< 1,000 items)
+    median: t[Math.floor(t.length / 2)],
+    p99: t[Math.floor(t.length * 0.99)],
+    mean: t.reduce((s, x) => s + x, 0) / t.length,
+    cpuMean: (c1.user + c1.system) / items.length,
+    batchMedian: b.length >= 10 ? b[Math.floor(b.length / 2)] : NaN,
+    n: t.length, // NaN: too few batches (< 1,000 items)
   };
 }
-const fmt = (s: Stats) => `median ${s.median.toFixed(2)} µs  p99 ${s.p99.toFixed(2)} µs  cpu-mean ${s.cpuMean.toFixed(2)} µs  batch-${BATCH} median ${s.batchMedian.toFixed(2)} µs  (n=${s.n})`;
+const fmt = (s: Stats) =>
+  `median ${s.median.toFixed(2)} µs  p99 ${s.p99.toFixed(2)} µs  cpu-mean ${s.cpuMean.toFixed(2)} µs  batch-${BATCH} median ${s.batchMedian.toFixed(2)} µs  (n=${s.n})`;
 
 /** What one single-call timing costs with nothing in between (the floor of every single-call figure). */
 function timerOverhead(): number {
@@ -107,7 +126,18 @@ function activationQueries(index: PolicyIndex, snap: TenantSnapshot, n: number, 
     const e = eligs[Math.floor(rnd() * eligs.length)];
     let node = index.resources.get(e.scopeId)!;
     for (let d = Math.floor(rnd() * 4); d > 0 && node.children.length; d--) node = node.children[Math.floor(rnd() * node.children.length)];
-    out.push({ userId: u.id, eligibilityId: e.id, scopeId: node.fact.id, startAt: NOW, durationMinutes: 60, justification: 'bench', ticketNumber: 'INC1', ticketSystem: 'SN', mfaVerifiedAt: NOW, now: NOW });
+    out.push({
+      userId: u.id,
+      eligibilityId: e.id,
+      scopeId: node.fact.id,
+      startAt: NOW,
+      durationMinutes: 60,
+      justification: 'bench',
+      ticketNumber: 'INC1',
+      ticketSystem: 'SN',
+      mfaVerifiedAt: NOW,
+      now: NOW,
+    });
   }
   return out;
 }
@@ -131,9 +161,22 @@ function cedarRun(snap: TenantSnapshot, queries: CedarQuery[], id: string) {
 }
 
 function main() {
-  console.log(`node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; gc exposed: ${!!gc}`);
+  console.log(
+    `node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model}; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; gc exposed: ${!!gc}`,
+  );
   console.log(`timer overhead (empty hrtime.bigint pair, median): ${timerOverhead().toFixed(3)} µs`);
-  const shape = { resources: 100_000, users: 20_000, groups: 2_000, schedules: 200_000, settings: 5_000, requests: 2_000, seed: 42, now: NOW };
+  const shape = {
+    resources: 100_000,
+    users: 20_000,
+    groups: 2_000,
+    schedules: 200_000,
+    settings: 5_000,
+    requests: 2_000,
+    seed: 42,
+    now: NOW,
+  };
   const tg = performance.now();
   const snap = generateTenant(shape);
   console.log(`generated enterprise tenant in ${(performance.now() - tg).toFixed(0)} ms: ${JSON.stringify({ ...shape, now: undefined })}`);
@@ -144,11 +187,15 @@ function main() {
   const buildCpu = process.cpuUsage(cb);
   const buildMs = performance.now() - tb;
   const h1 = heap();
-  console.log(`buildPolicyIndex: ${buildMs.toFixed(0)} ms wall, ${((buildCpu.user + buildCpu.system) / 1000).toFixed(0)} ms CPU; heap: snapshot ${mb(h0)}, +index ${mb(h1 - h0)}, total ${mb(h1)}`);
+  console.log(
+    `buildPolicyIndex: ${buildMs.toFixed(0)} ms wall, ${((buildCpu.user + buildCpu.system) / 1000).toFixed(0)} ms CPU; heap: snapshot ${mb(h0)}, +index ${mb(h1 - h0)}, total ${mb(h1)}`,
+  );
 
   const hq = hasRoleQueries(snap, 50_000, 7);
   const hasRoleStats = measure(hq, (q) => hasRole(index, q.principal, q.roleId, q.resourceId, q.at));
-  console.log(`hasRole                 ${fmt(hasRoleStats)}  allow=${hq.filter((q) => hasRole(index, q.principal, q.roleId, q.resourceId, q.at)).length}`);
+  console.log(
+    `hasRole                 ${fmt(hasRoleStats)}  allow=${hq.filter((q) => hasRole(index, q.principal, q.roleId, q.resourceId, q.at)).length}`,
+  );
   const aq = activationQueries(index, snap, 20_000, 8);
   const evalStats = measure(aq, (q) => evaluateActivation(index, q));
   console.log(`evaluateActivation      ${fmt(evalStats)}  ok=${aq.filter((q) => evaluateActivation(index, q).ok).length}`);
@@ -183,9 +230,17 @@ function main() {
     const t0 = performance.now();
     const c = cedarRun(s, qs, `bench-${i}`);
     const agree = qs.filter((q) => hasRole(idx, q.principal, q.roleId, q.resourceId, q.at)).length === c.allow;
-    console.log(`load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-    console.log(`Cedar @ ${sc.resources} resources / ${c.policies} policies: preparse ${c.parseMs.toFixed(0)} ms; isAuthorized ${fmt(c.stats)}; hasRole ${fmt(mine)}`);
-    console.log(`   ratio (median): Cedar/hasRole ${(c.stats.median / mine.median).toFixed(0)}x, Cedar/evaluateActivation(enterprise) ${(c.stats.median / evalStats.median).toFixed(0)}x; allow counts agree: ${agree}; took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `load average now ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `Cedar @ ${sc.resources} resources / ${c.policies} policies: preparse ${c.parseMs.toFixed(0)} ms; isAuthorized ${fmt(c.stats)}; hasRole ${fmt(mine)}`,
+    );
+    console.log(
+      `   ratio (median): Cedar/hasRole ${(c.stats.median / mine.median).toFixed(0)}x, Cedar/evaluateActivation(enterprise) ${(c.stats.median / evalStats.median).toFixed(0)}x; allow counts agree: ${agree}; took ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
 }
 

@@ -29,7 +29,7 @@ export function ensurePostgres() {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
   if (isRoot && hasApt) {
-    console.log('No PostgreSQL server found: installing Debian\'s postgresql package (about a minute)…');
+    console.log("No PostgreSQL server found: installing Debian's postgresql package (about a minute)…");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const install = () => spawnSync('apt-get', ['install', '-y', '-qq', 'postgresql'], { stdio: 'inherit', env }).status === 0;
     if (!install()) {

@@ -34,11 +34,21 @@ function main(): number {
   const file = args.db ? path.resolve(args.db) : cfg.dbPath;
   const { key, source } = encryptionKey(cfg);
   const now = args.now ?? Date.now();
-  console.log(`Seeding ${file}: ${args.resources.toLocaleString('en')} resources, ${args.users.toLocaleString('en')} users, ${args.assignments.toLocaleString('en')} assignments (seed ${args.seed}, now ${new Date(now).toISOString()})`);
+  console.log(
+    `Seeding ${file}: ${args.resources.toLocaleString('en')} resources, ${args.users.toLocaleString('en')} users, ${args.assignments.toLocaleString('en')} assignments (seed ${args.seed}, now ${new Date(now).toISOString()})`,
+  );
   try {
-    const res = seedScale(file, key, { resources: args.resources, users: args.users, assignments: args.assignments, seed: args.seed, now, force: args.force });
+    const res = seedScale(file, key, {
+      resources: args.resources,
+      users: args.users,
+      assignments: args.assignments,
+      seed: args.seed,
+      now,
+      force: args.force,
+    });
     const width = Math.max(...Object.keys(res.counts).map((k) => k.length));
-    if (res.before !== 'empty') console.log(res.before === 'demo' ? 'Replaced the demo tenant that was there.' : 'Wiped the tenant that was there (--force).');
+    if (res.before !== 'empty')
+      console.log(res.before === 'demo' ? 'Replaced the demo tenant that was there.' : 'Wiped the tenant that was there (--force).');
     for (const [table, n] of Object.entries(res.counts)) console.log(`  ${table.padEnd(width)}  ${n.toLocaleString('en').padStart(9)}`);
     const t = res.timings;
     console.log(
@@ -46,7 +56,9 @@ function main(): number {
         `everything generated and written in one transaction ${t.write.toFixed(1)} s).`,
     );
     console.log(`Database: ${file} (${(fs.statSync(file).size / 1048576).toFixed(0)} MB)`);
-    console.log(`Demo users' TOTP secrets are sealed with ${source}: start the server with the same ELEVATE_DATA_DIR / ELEVATE_ENCRYPTION_KEY, e.g.\n  ELEVATE_DB=${file} npm start`);
+    console.log(
+      `Demo users' TOTP secrets are sealed with ${source}: start the server with the same ELEVATE_DATA_DIR / ELEVATE_ENCRYPTION_KEY, e.g.\n  ELEVATE_DB=${file} npm start`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof RefusedError) {

@@ -70,14 +70,19 @@ const server = tls ? https.createServer(tls, listener) : http.createServer(liste
 const probeHost = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname;
 function probe(attempt = 0) {
   // a loopback request to this very process, carrying nothing: its certificate is not what is being checked
-  const req = (tls ? https : http).get({ host: probeHost, port, path: '/api/health', rejectUnauthorized: false, timeout: 30_000 }, (res) => {
-    res.resume();
-    if (res.statusCode === 200) console.log(`Elevate is ready on ${scheme}://localhost:${port}`);
-    else if (attempt < 50) setTimeout(() => probe(attempt + 1), 200);
-    else console.error(`Elevate started but /api/health answers ${res.statusCode}`);
-  });
+  const req = (tls ? https : http).get(
+    { host: probeHost, port, path: '/api/health', rejectUnauthorized: false, timeout: 30_000 },
+    (res) => {
+      res.resume();
+      if (res.statusCode === 200) console.log(`Elevate is ready on ${scheme}://localhost:${port}`);
+      else if (attempt < 50) setTimeout(() => probe(attempt + 1), 200);
+      else console.error(`Elevate started but /api/health answers ${res.statusCode}`);
+    },
+  );
   req.on('timeout', () => req.destroy(new Error('timed out')));
-  req.on('error', (e) => (attempt < 50 ? setTimeout(() => probe(attempt + 1), 200) : console.error(`Elevate started but its health check failed: ${e.message}`)));
+  req.on('error', (e) =>
+    attempt < 50 ? setTimeout(() => probe(attempt + 1), 200) : console.error(`Elevate started but its health check failed: ${e.message}`),
+  );
 }
 server.listen(port, hostname, () => probe());
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -5,7 +5,18 @@ import { spawnSync, spawn } from 'node:child_process';
 
 const root = process.cwd();
 const buildId = path.join(root, '.next', 'BUILD_ID');
-const SOURCES = ['app', 'components', 'lib', 'db', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package.json', 'package-lock.json'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'db',
+  'public',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.ts',
+  'package.json',
+  'package-lock.json',
+];
 
 function newestMtime(p) {
   let st;
@@ -26,7 +37,9 @@ function newestMtime(p) {
 const heapEnv = process.env.ELEVATE_HEAP_MB;
 const heapMb = heapEnv === undefined || heapEnv === '' ? 768 : Number(heapEnv);
 if (!Number.isInteger(heapMb) || heapMb < 256 || heapMb > 65536) {
-  console.error(`Elevate cannot start: invalid configuration\n  - ELEVATE_HEAP_MB: ELEVATE_HEAP_MB must be a whole number from 256 to 65536, got "${heapEnv}"`);
+  console.error(
+    `Elevate cannot start: invalid configuration\n  - ELEVATE_HEAP_MB: ELEVATE_HEAP_MB must be a whole number from 256 to 65536, got "${heapEnv}"`,
+  );
   process.exit(1);
 }
 const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
@@ -37,7 +50,8 @@ if (!built || changed > built) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, path.join(root, 'scripts', 'serve.mjs')], {
-  stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' },
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production' },
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

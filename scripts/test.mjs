@@ -43,9 +43,18 @@ totals.push({ suite: 'format', passed: format === 0 ? 1 : 0, failed: format === 
 env.ELEVATE_PG_BIN = ensurePostgres();
 const vitestJson = path.join(results, 'vitest.json');
 fs.rmSync(vitestJson, { force: true });
-const vt = run('Unit and integration tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+const vt = run('Unit and integration tests (vitest)', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
 const v = readJson(vitestJson);
-totals.push({ suite: 'vitest', passed: v?.numPassedTests ?? 0, failed: v ? v.numFailedTests + (vt !== 0 && v.numFailedTests === 0 ? 1 : 0) : 1 });
+totals.push({
+  suite: 'vitest',
+  passed: v?.numPassedTests ?? 0,
+  failed: v ? v.numFailedTests + (vt !== 0 && v.numFailedTests === 0 ? 1 : 0) : 1,
+});
 
 // 3. build once for the API suite and the browser tests
 const chromium = ensureChromium();
@@ -66,9 +75,20 @@ if (build !== 0) {
     if (!fs.existsSync(config)) continue;
     const json = path.join(results, `${suite}.json`);
     fs.rmSync(json, { force: true });
-    const code = run(label, bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
+    const code = run(label, bin('vitest'), [
+      'run',
+      '--config',
+      config,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${json}`,
+    ]);
     const r = readJson(json);
-    totals.push({ suite, passed: r?.numPassedTests ?? 0, failed: r ? r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0) : 1 });
+    totals.push({
+      suite,
+      passed: r?.numPassedTests ?? 0,
+      failed: r ? r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0) : 1,
+    });
   }
   // 5. end-to-end
   const pwJson = path.join(results, 'playwright.json');
@@ -76,7 +96,11 @@ if (build !== 0) {
   const pw = run('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test'], { CHROMIUM_PATH: chromium });
   const p = readJson(pwJson);
   const stats = p?.stats;
-  totals.push({ suite: 'e2e', passed: stats?.expected ?? 0, failed: stats ? stats.unexpected + (stats.flaky ?? 0) + (pw !== 0 && stats.unexpected === 0 ? 1 : 0) : 1 });
+  totals.push({
+    suite: 'e2e',
+    passed: stats?.expected ?? 0,
+    failed: stats ? stats.unexpected + (stats.flaky ?? 0) + (pw !== 0 && stats.unexpected === 0 ? 1 : 0) : 1,
+  });
 }
 
 const passed = totals.reduce((n, t) => n + t.passed, 0);

@@ -40,7 +40,9 @@ export default async function HomePage() {
               {active.map((s) => (
                 <li key={s.id}>
                   <span className="font-medium">{role(s.roleId)}</span> on {scopePath(index, s.scopeId)}
-                  <span className="block text-xs text-[var(--muted)]"><Countdown until={effectiveEnd(s)} /></span>
+                  <span className="block text-xs text-[var(--muted)]">
+                    <Countdown until={effectiveEnd(s)} />
+                  </span>
                 </li>
               ))}
             </ul>
@@ -53,20 +55,31 @@ export default async function HomePage() {
             <ul className="space-y-1 text-sm">
               {pending.items.map((r) => (
                 <li key={r.id}>
-                  <Link href={`/requests/${r.id}`} className="font-medium underline">{r.roleName}</Link> on {r.crumbs.map((c) => c.name).join(' › ')}
-                  {r.approvalDeadline !== null && <span className="block text-xs text-[var(--muted)]"><Time at={r.approvalDeadline} prefix="times out" /></span>}
+                  <Link href={`/requests/${r.id}`} className="font-medium underline">
+                    {r.roleName}
+                  </Link>{' '}
+                  on {r.crumbs.map((c) => c.name).join(' › ')}
+                  {r.approvalDeadline !== null && (
+                    <span className="block text-xs text-[var(--muted)]">
+                      <Time at={r.approvalDeadline} prefix="times out" />
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>
           )}
-          {pending.total > pending.items.length && <p className="mt-2 text-xs text-[var(--muted)]">and {pending.total - pending.items.length} more.</p>}
+          {pending.total > pending.items.length && (
+            <p className="mt-2 text-xs text-[var(--muted)]">and {pending.total - pending.items.length} more.</p>
+          )}
           <Link href="/requests" className={buttonClass('secondary', 'mt-3')}>
             Go to My requests
           </Link>
         </Card>
         <Card title="Eligible roles">
           <p className="text-sm">
-            {eligibleCount === 0 ? 'You have no eligible roles. Ask an administrator of the scope.' : `You can activate ${eligibleCount} eligible role${eligibleCount === 1 ? '' : 's'}.`}
+            {eligibleCount === 0
+              ? 'You have no eligible roles. Ask an administrator of the scope.'
+              : `You can activate ${eligibleCount} eligible role${eligibleCount === 1 ? '' : 's'}.`}
           </p>
           <Link href="/my-roles" className={buttonClass('secondary', 'mt-3')}>
             Go to My roles
@@ -74,7 +87,11 @@ export default async function HomePage() {
         </Card>
         {persona.approves && (
           <Card title="Approvals">
-            <p className="text-sm">{persona.pendingApprovals === 0 ? 'No request waits for your decision.' : `${persona.pendingApprovals} request(s) wait for your decision.`}</p>
+            <p className="text-sm">
+              {persona.pendingApprovals === 0
+                ? 'No request waits for your decision.'
+                : `${persona.pendingApprovals} request(s) wait for your decision.`}
+            </p>
             <Link href="/approvals" className={buttonClass('secondary', 'mt-3')}>
               Open the approvals queue
             </Link>

@@ -35,7 +35,14 @@ const toLocalInput = (ms: number) => {
  * governing settings and the outcome per scope before submitting, then one start,
  * duration, justification, ticket and MFA step for all of them.
  */
-export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enrolOffer, onDone }: {
+export function ActivationForm({
+  rows,
+  initialScopes,
+  mfaFresh,
+  mfaEnrolled,
+  enrolOffer,
+  onDone,
+}: {
   /** each eligibility with its own scope evaluated; the scopes below load from the server */
   rows: ActivationTarget[];
   initialScopes?: Record<string, string[]>;
@@ -48,7 +55,9 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   // scopes seen so far per eligibility (from the page, then from the tree as it loads), so
   // what is chosen can be previewed whatever level it was picked at
   const key = (eligibilityId: string, scopeId: string) => `${eligibilityId}|${scopeId}`;
-  const [known, setKnown] = useState<Map<string, ScopeChoice>>(() => new Map(rows.flatMap((r) => (r.scope ? [[key(r.eligibilityId, r.scope.id), r.scope] as const] : []))));
+  const [known, setKnown] = useState<Map<string, ScopeChoice>>(
+    () => new Map(rows.flatMap((r) => (r.scope ? [[key(r.eligibilityId, r.scope.id), r.scope] as const] : []))),
+  );
   const rootOf = (r: ActivationTarget) => r.scope;
   // nothing is ticked unless the person came from a scope ("Activate again"): the eligible
   // scope itself may need approval (Jen's subscription), and ticking it for her would send an
@@ -56,7 +65,9 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   const [selected, setSelected] = useState<Record<string, Set<string>>>(() =>
     Object.fromEntries(rows.map((r) => [r.eligibilityId, new Set(initialScopes?.[r.eligibilityId] ?? [])])),
   );
-  const [duration, setDuration] = useState(() => String(Math.min(60, ...rows.flatMap((r) => (rootOf(r) ? [rootOf(r)!.maxDurationMinutes] : [])))));
+  const [duration, setDuration] = useState(() =>
+    String(Math.min(60, ...rows.flatMap((r) => (rootOf(r) ? [rootOf(r)!.maxDurationMinutes] : [])))),
+  );
   // a scope chosen before the dialog opened ("Activate again") may lie deeper than the page's data: ask for it
   useEffect(() => {
     for (const [eligibilityId, ids] of Object.entries(initialScopes ?? {})) {
@@ -78,10 +89,13 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   const [enrolled, setEnrolled] = useState(mfaEnrolled);
 
   const chosen: { row: ActivationTarget; scope: ScopeChoice }[] = useMemo(
-    () => rows.flatMap((row) => [...(selected[row.eligibilityId] ?? [])].flatMap((id) => {
-      const scope = known.get(`${row.eligibilityId}|${id}`);
-      return scope ? [{ row, scope }] : [];
-    })),
+    () =>
+      rows.flatMap((row) =>
+        [...(selected[row.eligibilityId] ?? [])].flatMap((id) => {
+          const scope = known.get(`${row.eligibilityId}|${id}`);
+          return scope ? [{ row, scope }] : [];
+        }),
+      ),
     [rows, selected, known],
   );
   const needs = {
@@ -97,7 +111,9 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
   const viaIdp = mfaOptions?.idp ?? false;
   const startAtMs = startMode === 'later' ? new Date(startLocal).getTime() : undefined;
   const minutes = Number(duration) || 0;
-  const items = rows.map((r) => ({ eligibilityId: r.eligibilityId, scopeIds: [...(selected[r.eligibilityId] ?? [])] })).filter((i) => i.scopeIds.length);
+  const items = rows
+    .map((r) => ({ eligibilityId: r.eligibilityId, scopeIds: [...(selected[r.eligibilityId] ?? [])] }))
+    .filter((i) => i.scopeIds.length);
   const maxHere = chosen.length ? Math.min(...chosen.map((c) => c.scope.maxDurationMinutes)) : null;
 
   if (state?.ok && state.data) {
@@ -130,14 +146,24 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
 
         {rows.map((row) => (
           <section key={row.eligibilityId} className="space-y-3 rounded-md border border-[var(--border)] p-3">
-            <h3 className="font-semibold">{row.roleName} <span className="font-normal text-[var(--muted)]">eligible on {row.crumbs.map((c) => c.name).join(' › ')}</span></h3>
-            <ScopeTree label={`Scopes for ${row.roleName}: the eligible scope or any managed scope below it`} eligibilityId={row.eligibilityId} root={rootOf(row)}
-              selected={selected[row.eligibilityId] ?? new Set()} onToggle={(scope) => toggle(row.eligibilityId, scope)} />
+            <h3 className="font-semibold">
+              {row.roleName}{' '}
+              <span className="font-normal text-[var(--muted)]">eligible on {row.crumbs.map((c) => c.name).join(' › ')}</span>
+            </h3>
+            <ScopeTree
+              label={`Scopes for ${row.roleName}: the eligible scope or any managed scope below it`}
+              eligibilityId={row.eligibilityId}
+              root={rootOf(row)}
+              selected={selected[row.eligibilityId] ?? new Set()}
+              onToggle={(scope) => toggle(row.eligibilityId, scope)}
+            />
           </section>
         ))}
 
         <section aria-labelledby="what-happens" className="space-y-2">
-          <h3 id="what-happens" className="font-semibold">What will happen</h3>
+          <h3 id="what-happens" className="font-semibold">
+            What will happen
+          </h3>
           {chosen.length === 0 ? (
             <p className="text-sm text-[var(--muted)]">Choose at least one scope above.</p>
           ) : (
@@ -154,50 +180,109 @@ export function ActivationForm({ rows, initialScopes, mfaFresh, mfaEnrolled, enr
         <div className="grid gap-4 sm:grid-cols-2">
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium">Start</legend>
-            <label className="flex items-center gap-2 text-sm"><input type="radio" name="startMode" value="now" checked={startMode === 'now'} onChange={() => setStartMode('now')} /> Now</label>
-            <label className="flex items-center gap-2 text-sm"><input type="radio" name="startMode" value="later" checked={startMode === 'later'} onChange={() => setStartMode('later')} /> Later</label>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="radio" name="startMode" value="now" checked={startMode === 'now'} onChange={() => setStartMode('now')} /> Now
+            </label>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="radio" name="startMode" value="later" checked={startMode === 'later'} onChange={() => setStartMode('later')} />{' '}
+              Later
+            </label>
             {startMode === 'later' && (
-              <Field label="Start at (your time zone)" name="startLocal" type="datetime-local" value={startLocal} onChange={(e) => setStartLocal(e.target.value)} errors={errors?.startAt ?? errors?.startAtMs} />
+              <Field
+                label="Start at (your time zone)"
+                name="startLocal"
+                type="datetime-local"
+                value={startLocal}
+                onChange={(e) => setStartLocal(e.target.value)}
+                errors={errors?.startAt ?? errors?.startAtMs}
+              />
             )}
             {startMode === 'now' && <FieldErrors errors={errors?.startAt ?? errors?.startAtMs} />}
           </fieldset>
           <Field
-            label="Duration (minutes)" name="durationMinutes" type="number" inputMode="numeric" min={5} step={5} value={duration}
-            onChange={(e) => setDuration(e.target.value)} errors={errors?.durationMinutes}
-            hint={maxHere !== null ? `Up to ${formatDuration(maxHere * 60_000)} for what you chose${minutes ? ` · ${formatDuration(minutes * 60_000)} asked` : ''}` : undefined}
+            label="Duration (minutes)"
+            name="durationMinutes"
+            type="number"
+            inputMode="numeric"
+            min={5}
+            step={5}
+            value={duration}
+            onChange={(e) => setDuration(e.target.value)}
+            errors={errors?.durationMinutes}
+            hint={
+              maxHere !== null
+                ? `Up to ${formatDuration(maxHere * 60_000)} for what you chose${minutes ? ` · ${formatDuration(minutes * 60_000)} asked` : ''}`
+                : undefined
+            }
           />
         </div>
 
-        <JustificationField label={`Justification${needs.justification ? '' : ' (optional)'}`} required={needs.justification} value={justification} onChange={setJustification} errors={errors?.justification} />
+        <JustificationField
+          label={`Justification${needs.justification ? '' : ' (optional)'}`}
+          required={needs.justification}
+          value={justification}
+          onChange={setJustification}
+          errors={errors?.justification}
+        />
         {(needs.ticket || errors?.ticketNumber) && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Ticket number" name="ticketNumber" value={ticketNumber} onChange={(e) => setTicketNumber(e.target.value)} errors={errors?.ticketNumber} />
-            <Field label="Ticket system" name="ticketSystem" value={ticketSystem} onChange={(e) => setTicketSystem(e.target.value)} errors={errors?.ticketSystem} placeholder="e.g. ServiceNow" />
+            <Field
+              label="Ticket number"
+              name="ticketNumber"
+              value={ticketNumber}
+              onChange={(e) => setTicketNumber(e.target.value)}
+              errors={errors?.ticketNumber}
+            />
+            <Field
+              label="Ticket system"
+              name="ticketSystem"
+              value={ticketSystem}
+              onChange={(e) => setTicketSystem(e.target.value)}
+              errors={errors?.ticketSystem}
+              placeholder="e.g. ServiceNow"
+            />
           </div>
         )}
 
         {askCode && viaIdp && mfaOptions && <IdpStepUpButton options={mfaOptions} intent="to verify this activation" />}
         {askCode && enrolled && viaTotp && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="MFA code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" required={!viaIdp} errors={errors?.mfaCode}
-              hint="The 6-digit code from your authenticator app. One code covers this whole submission." />
+            <Field
+              label="MFA code"
+              name="mfaCode"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              pattern="\d{6}"
+              required={!viaIdp}
+              errors={errors?.mfaCode}
+              hint="The 6-digit code from your authenticator app. One code covers this whole submission."
+            />
             <DemoAuthenticator />
           </div>
         )}
-        {needs.mfa && !askCode && <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed.</p>}
+        {needs.mfa && !askCode && (
+          <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed.</p>
+        )}
 
         <div className="flex flex-wrap gap-2">
           <Button type="submit" disabled={pending || chosen.length === 0 || (askCode && !(enrolled && viaTotp))}>
             {pending ? 'Submitting…' : submitLabel(chosen.map((c) => c.scope))}
           </Button>
-          <Button variant="secondary" onClick={onDone}>Cancel</Button>
+          <Button variant="secondary" onClick={onDone}>
+            Cancel
+          </Button>
         </div>
       </form>
 
       {askCode && !enrolled && enrolOffer && viaTotp && !viaIdp && (
         <section aria-labelledby="enrol-title" className="space-y-2 rounded-md border border-[var(--border)] p-3">
-          <h3 id="enrol-title" className="font-semibold">First, set up your authenticator app</h3>
-          <p className="text-sm text-[var(--muted)]">These scopes require MFA. Scan the code, enter one code to finish, then activate with the next code.</p>
+          <h3 id="enrol-title" className="font-semibold">
+            First, set up your authenticator app
+          </h3>
+          <p className="text-sm text-[var(--muted)]">
+            These scopes require MFA. Scan the code, enter one code to finish, then activate with the next code.
+          </p>
           <EnrolMfaForm offer={enrolOffer} action={enrolForActivation} onDone={() => setEnrolled(true)} />
         </section>
       )}
@@ -222,16 +307,43 @@ export function withoutHeading(message: string, heading: string): string {
   return message.startsWith(heading) ? message.slice(heading.length).replace(/^[.:;,]?\s*/, '') || message : message;
 }
 
-export function JustificationField({ label, value, onChange, errors, required = false, hint = 'Why you need the role; approvers and the audit log see it.' }: {
-  label: string; value: string; onChange: (v: string) => void; errors?: string[]; hint?: string; required?: boolean;
+export function JustificationField({
+  label,
+  value,
+  onChange,
+  errors,
+  required = false,
+  hint = 'Why you need the role; approvers and the audit log see it.',
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  errors?: string[];
+  hint?: string;
+  required?: boolean;
 }) {
   const id = useId();
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium">{label}{required && <RequiredMark />}</label>
-      <textarea id={id} name="justification" rows={2} maxLength={1000} value={value} required={required} onChange={(e) => onChange(e.target.value)} className={inputClass}
-        aria-invalid={errors?.length ? true : undefined} aria-describedby={`${id}-hint${errors?.length ? ` ${id}-error` : ''}`} />
-      <p id={`${id}-hint`} className="text-xs text-[var(--muted)]">{hint}</p>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+        {required && <RequiredMark />}
+      </label>
+      <textarea
+        id={id}
+        name="justification"
+        rows={2}
+        maxLength={1000}
+        value={value}
+        required={required}
+        onChange={(e) => onChange(e.target.value)}
+        className={inputClass}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={`${id}-hint${errors?.length ? ` ${id}-error` : ''}`}
+      />
+      <p id={`${id}-hint`} className="text-xs text-[var(--muted)]">
+        {hint}
+      </p>
       <FieldErrors id={`${id}-error`} errors={errors} />
     </div>
   );
@@ -240,7 +352,9 @@ export function JustificationField({ label, value, onChange, errors, required = 
 function Outcome({ result, onDone }: { result: Result; onDone: () => void }) {
   return (
     <div className="space-y-4" role="status">
-      <Notice tone="success" title="Submitted">{result.summary}</Notice>
+      <Notice tone="success" title="Submitted">
+        {result.summary}
+      </Notice>
       <ul className="space-y-2">
         {result.lines.map((l) => (
           <li key={l.requestId} className="rounded-md border border-[var(--border)] p-3 text-sm">
@@ -249,11 +363,20 @@ function Outcome({ result, onDone }: { result: Result; onDone: () => void }) {
               <span className="font-medium">{l.role}</span> on <span>{l.scopePath}</span>
             </div>
             <p className="mt-1">
-              {l.status === 'Provisioned'
-                ? <>Active {l.startAt > Date.now() + 60_000 ? <Time at={l.startAt} prefix="from" /> : 'now'}, <Time at={l.endAt} prefix="until" />.</>
-                : <>Needs approval from {l.approvers.join(', ')}; <Time at={l.approvalDeadline} prefix="times out" />.</>}
+              {l.status === 'Provisioned' ? (
+                <>
+                  Active {l.startAt > Date.now() + 60_000 ? <Time at={l.startAt} prefix="from" /> : 'now'},{' '}
+                  <Time at={l.endAt} prefix="until" />.
+                </>
+              ) : (
+                <>
+                  Needs approval from {l.approvers.join(', ')}; <Time at={l.approvalDeadline} prefix="times out" />.
+                </>
+              )}
             </p>
-            <Link href={`/requests/${l.requestId}`} className="text-indigo-700 underline dark:text-indigo-300">View request</Link>
+            <Link href={`/requests/${l.requestId}`} className="text-indigo-700 underline dark:text-indigo-300">
+              View request
+            </Link>
           </li>
         ))}
       </ul>

@@ -18,10 +18,15 @@ export function DemoAuthenticator() {
   });
   if (!data) return null;
   return (
-    <aside aria-label="Demo authenticator" className="rounded-md border border-dashed border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50">
+    <aside
+      aria-label="Demo authenticator"
+      className="rounded-md border border-dashed border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50"
+    >
       <p className="font-medium">Demo authenticator</p>
       <p className="text-xs">Stands in for the app on your phone, for demo accounts only.</p>
-      <p className="mt-1 font-mono text-2xl tracking-widest" aria-live="polite">{data.code}</p>
+      <p className="mt-1 font-mono text-2xl tracking-widest" aria-live="polite">
+        {data.code}
+      </p>
       <p className="text-xs">New code in about {data.secondsLeft} s</p>
     </aside>
   );

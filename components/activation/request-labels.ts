@@ -3,8 +3,15 @@ import type { ActivationNow } from '@/lib/portal/request-now';
 import { requestStateLabel } from '@/components/ui/badge';
 
 export const TYPE_LABEL: Record<string, string> = {
-  SelfActivate: 'Activation', SelfDeactivate: 'Deactivation', SelfExtend: 'Extension', SelfRenew: 'Renewal',
-  AdminAssign: 'Assignment', AdminUpdate: 'Update', AdminRemove: 'Removal', AdminExtend: 'Extension', AdminRenew: 'Renewal',
+  SelfActivate: 'Activation',
+  SelfDeactivate: 'Deactivation',
+  SelfExtend: 'Extension',
+  SelfRenew: 'Renewal',
+  AdminAssign: 'Assignment',
+  AdminUpdate: 'Update',
+  AdminRemove: 'Removal',
+  AdminExtend: 'Extension',
+  AdminRenew: 'Renewal',
 };
 
 /**
@@ -13,7 +20,10 @@ export const TYPE_LABEL: Record<string, string> = {
  * Revoked, as My roles does); other carried-out requests say Approved, or Active when they
  * needed no approval; a deactivation says Deactivated.
  */
-export function stateOf(r: Pick<RequestView, 'status' | 'approvalRequired' | 'requestType'>, activation?: Pick<ActivationNow, 'status'> | null): string {
+export function stateOf(
+  r: Pick<RequestView, 'status' | 'approvalRequired' | 'requestType'>,
+  activation?: Pick<ActivationNow, 'status'> | null,
+): string {
   if (r.status !== 'Provisioned') return requestStateLabel(r.status);
   if (r.requestType === 'SelfDeactivate') return 'Deactivated';
   if (r.requestType === 'SelfActivate' && activation) return activation.status;

@@ -18,7 +18,11 @@ export function RequestTimeline({ steps }: { steps: TimelineStep[] }) {
           <p className="font-medium">
             {s.label} <span className="sr-only">({STATE_TEXT[s.state]})</span>
           </p>
-          {s.at !== null && <p className="text-sm text-[var(--muted)]"><Time at={s.at} /></p>}
+          {s.at !== null && (
+            <p className="text-sm text-[var(--muted)]">
+              <Time at={s.at} />
+            </p>
+          )}
           {s.detail && <p className="text-sm">{s.detail}</p>}
         </li>
       ))}

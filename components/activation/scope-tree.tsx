@@ -10,8 +10,10 @@ import { inputClass } from '@/components/ui/field';
 const KIND_ICON: Record<ScopeChoice['kind'], string> = { managementGroup: '▦', subscription: '◆', resourceGroup: '▣', resource: '●' };
 
 function outcomeLabel(s: ScopeChoice): { text: string; tone: string } {
-  if (s.outcome.kind === 'active') return { text: 'Active at once', tone: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100' };
-  if (s.outcome.kind === 'approval') return { text: 'Needs approval', tone: 'bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100' };
+  if (s.outcome.kind === 'active')
+    return { text: 'Active at once', tone: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100' };
+  if (s.outcome.kind === 'approval')
+    return { text: 'Needs approval', tone: 'bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100' };
   return { text: 'Cannot activate', tone: 'bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100' };
 }
 
@@ -19,7 +21,10 @@ function outcomeLabel(s: ScopeChoice): { text: string; tone: string } {
 export async function fetchScopes(eligibilityId: string, params: Record<string, string>): Promise<Page<ScopeRow>> {
   const qs = new URLSearchParams({ eligibility: eligibilityId, ...params });
   const res = await fetch(`/my-roles/scopes?${qs}`, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? 'Could not load the scopes.');
+  if (!res.ok)
+    throw new Error(
+      ((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? 'Could not load the scopes.',
+    );
   // a signed-out session is sent to the sign-in page, which is not JSON
   if (!res.headers.get('content-type')?.includes('application/json')) throw new Error('Your session has ended. Sign in again.');
   return res.json();
@@ -38,13 +43,31 @@ function Choice({ s, shared, showPath }: { s: ScopeChoice; shared: Shared; showP
   const blocked = s.outcome.kind === 'blocked';
   const ref = shared.refFor(s.id);
   return (
-    <label className={`flex flex-wrap items-center gap-2 rounded px-1 py-1 text-sm ${blocked ? 'opacity-70' : 'cursor-pointer hover:bg-slate-100 dark:hover:bg-slate-800'}`}>
-      <input type="checkbox" className="size-4" aria-label={s.name} aria-describedby={blocked ? `${ref}-o ${ref}-why` : `${ref}-o`} checked={shared.selected.has(s.id)} disabled={blocked} onChange={() => shared.onToggle(s)} />
-      <span aria-hidden="true" className="text-xs text-[var(--muted)]">{KIND_ICON[s.kind]}</span>
+    <label
+      className={`flex flex-wrap items-center gap-2 rounded px-1 py-1 text-sm ${blocked ? 'opacity-70' : 'cursor-pointer hover:bg-slate-100 dark:hover:bg-slate-800'}`}
+    >
+      <input
+        type="checkbox"
+        className="size-4"
+        aria-label={s.name}
+        aria-describedby={blocked ? `${ref}-o ${ref}-why` : `${ref}-o`}
+        checked={shared.selected.has(s.id)}
+        disabled={blocked}
+        onChange={() => shared.onToggle(s)}
+      />
+      <span aria-hidden="true" className="text-xs text-[var(--muted)]">
+        {KIND_ICON[s.kind]}
+      </span>
       <span className="font-medium">{s.name}</span>
       {showPath && <span className="text-xs text-[var(--muted)]">{s.path}</span>}
-      <span id={`${ref}-o`} className={`rounded-full px-2 text-xs ${o.tone}`}>{o.text}</span>
-      {s.outcome.kind === 'blocked' && <span id={`${ref}-why`} className="text-xs text-red-700 dark:text-red-400">{s.outcome.reasons.join(' ')}</span>}
+      <span id={`${ref}-o`} className={`rounded-full px-2 text-xs ${o.tone}`}>
+        {o.text}
+      </span>
+      {s.outcome.kind === 'blocked' && (
+        <span id={`${ref}-why`} className="text-xs text-red-700 dark:text-red-400">
+          {s.outcome.reasons.join(' ')}
+        </span>
+      )}
     </label>
   );
 }
@@ -59,15 +82,27 @@ function Children({ parent, shared }: { parent: ScopeChoice; shared: Shared }) {
     staleTime: 60_000,
   });
   if (q.isPending) return <p className="ml-5 text-xs text-[var(--muted)]">Loading the scopes below {parent.name}…</p>;
-  if (q.isError) return <p className="ml-5 text-xs text-red-700 dark:text-red-400" role="alert">{q.error.message}</p>;
+  if (q.isError)
+    return (
+      <p className="ml-5 text-xs text-red-700 dark:text-red-400" role="alert">
+        {q.error.message}
+      </p>
+    );
   const rows = q.data.pages.flatMap((p) => p.rows);
   return (
     <>
       <ul className="ml-5 border-l border-[var(--border)] pl-2">
-        {rows.map((r) => <Node key={r.id} s={r} shared={shared} open={false} />)}
+        {rows.map((r) => (
+          <Node key={r.id} s={r} shared={shared} open={false} />
+        ))}
       </ul>
       {q.hasNextPage && (
-        <button type="button" className="ml-7 text-xs text-indigo-700 underline dark:text-indigo-300" disabled={q.isFetchingNextPage} onClick={() => q.fetchNextPage()}>
+        <button
+          type="button"
+          className="ml-7 text-xs text-indigo-700 underline dark:text-indigo-300"
+          disabled={q.isFetchingNextPage}
+          onClick={() => q.fetchNextPage()}
+        >
           {q.isFetchingNextPage ? 'Loading…' : `Show more scopes below ${parent.name}`}
         </button>
       )}
@@ -82,9 +117,18 @@ function Node({ s, shared, open: initiallyOpen }: { s: ScopeRow | ScopeChoice; s
     <li className="py-0.5">
       <div className="flex items-start gap-1">
         {count > 0 ? (
-          <button type="button" aria-expanded={open} aria-label={`${open ? 'Hide' : 'Show'} the scopes below ${s.name}`} onClick={() => setOpen(!open)}
-            className="mt-1 w-4 text-xs text-[var(--muted)] hover:text-[var(--text)]">{open ? '▾' : '▸'}</button>
-        ) : <span className="w-4" aria-hidden="true" />}
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-label={`${open ? 'Hide' : 'Show'} the scopes below ${s.name}`}
+            onClick={() => setOpen(!open)}
+            className="mt-1 w-4 text-xs text-[var(--muted)] hover:text-[var(--text)]"
+          >
+            {open ? '▾' : '▸'}
+          </button>
+        ) : (
+          <span className="w-4" aria-hidden="true" />
+        )}
         <Choice s={s} shared={shared} />
       </div>
       {open && count > 0 && <Children parent={s} shared={shared} />}
@@ -101,15 +145,36 @@ function SearchResults({ q, shared }: { q: string; shared: Shared }) {
     getNextPageParam: (last) => last.next,
     staleTime: 60_000,
   });
-  if (r.isPending) return <p className="p-2 text-sm text-[var(--muted)]" role="status">Searching…</p>;
-  if (r.isError) return <p className="p-2 text-sm text-red-700 dark:text-red-400" role="alert">{r.error.message}</p>;
+  if (r.isPending)
+    return (
+      <p className="p-2 text-sm text-[var(--muted)]" role="status">
+        Searching…
+      </p>
+    );
+  if (r.isError)
+    return (
+      <p className="p-2 text-sm text-red-700 dark:text-red-400" role="alert">
+        {r.error.message}
+      </p>
+    );
   const rows = r.data.pages.flatMap((p) => p.rows);
   if (!rows.length) return <p className="p-2 text-sm text-[var(--muted)]">No scope matches “{q}”.</p>;
   return (
     <>
-      <ul aria-label="Matching scopes">{rows.map((s) => <li key={s.id} className="py-0.5"><Choice s={s} shared={shared} showPath /></li>)}</ul>
+      <ul aria-label="Matching scopes">
+        {rows.map((s) => (
+          <li key={s.id} className="py-0.5">
+            <Choice s={s} shared={shared} showPath />
+          </li>
+        ))}
+      </ul>
       {r.hasNextPage && (
-        <button type="button" className="text-xs text-indigo-700 underline dark:text-indigo-300" disabled={r.isFetchingNextPage} onClick={() => r.fetchNextPage()}>
+        <button
+          type="button"
+          className="text-xs text-indigo-700 underline dark:text-indigo-300"
+          disabled={r.isFetchingNextPage}
+          onClick={() => r.fetchNextPage()}
+        >
           {r.isFetchingNextPage ? 'Loading…' : 'Show more matches'}
         </button>
       )}
@@ -122,7 +187,13 @@ function SearchResults({ q, shared }: { q: string; shared: Shared }) {
  * one level at a time from the server as scopes are opened, with a server-side search
  * for anything deeper. Each scope shows the engine's outcome before anything is chosen.
  */
-export function ScopeTree({ eligibilityId, root, selected, onToggle, label }: {
+export function ScopeTree({
+  eligibilityId,
+  root,
+  selected,
+  onToggle,
+  label,
+}: {
   eligibilityId: string;
   /** the eligibility's own scope, when the page already has it */
   root: ScopeChoice | null;
@@ -149,13 +220,34 @@ export function ScopeTree({ eligibilityId, root, selected, onToggle, label }: {
   return (
     <fieldset className="space-y-2">
       <legend className="text-sm font-medium">{label}</legend>
-      <label htmlFor={`${id}-q`} className="sr-only">Search scopes</label>
-      <input id={`${id}-q`} type="search" placeholder="Search scopes…" value={text} onChange={(e) => setText(e.target.value)} maxLength={200} className={inputClass} />
+      <label htmlFor={`${id}-q`} className="sr-only">
+        Search scopes
+      </label>
+      <input
+        id={`${id}-q`}
+        type="search"
+        placeholder="Search scopes…"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        maxLength={200}
+        className={inputClass}
+      />
       <div className="max-h-64 overflow-y-auto rounded-md border border-[var(--border)] p-2">
-        {q ? <SearchResults q={q} shared={shared} /> : top ? (
-          <ul><Node s={top} shared={shared} open /></ul>
-        ) : fetched.isError ? <p className="p-2 text-sm text-red-700 dark:text-red-400" role="alert">{fetched.error.message}</p>
-          : <p className="p-2 text-sm text-[var(--muted)]" role="status">Loading scopes…</p>}
+        {q ? (
+          <SearchResults q={q} shared={shared} />
+        ) : top ? (
+          <ul>
+            <Node s={top} shared={shared} open />
+          </ul>
+        ) : fetched.isError ? (
+          <p className="p-2 text-sm text-red-700 dark:text-red-400" role="alert">
+            {fetched.error.message}
+          </p>
+        ) : (
+          <p className="p-2 text-sm text-[var(--muted)]" role="status">
+            Loading scopes…
+          </p>
+        )}
       </div>
     </fieldset>
   );

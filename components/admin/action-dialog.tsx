@@ -17,7 +17,16 @@ type Errors = Record<string, string[] | undefined> | undefined;
  * what it will do before the click.
  */
 export function ActionDialog<T>({
-  action, title, buttonLabel, submitLabel, variant = 'secondary', submitVariant = 'primary', hidden, children, onSuccess, successContent,
+  action,
+  title,
+  buttonLabel,
+  submitLabel,
+  variant = 'secondary',
+  submitVariant = 'primary',
+  hidden,
+  children,
+  onSuccess,
+  successContent,
 }: {
   action: (s: ActionState<T>, f: FormData) => Promise<ActionState<T>>;
   title: string;
@@ -66,22 +75,32 @@ export function ActionDialog<T>({
       <Button variant={variant} onClick={show} className="px-2 py-1 text-xs">
         {buttonLabel}
       </Button>
-      <span aria-live="polite" className="sr-only">{announce}</span>
+      <span aria-live="polite" className="sr-only">
+        {announce}
+      </span>
       <Dialog open={open} onClose={close} title={title}>
         {showSuccess ? (
           <div className="space-y-4">
             <Notice tone="success">{state.message}</Notice>
             {successContent(state.data)}
-            <div className="flex justify-end"><Button onClick={close}>Done</Button></div>
+            <div className="flex justify-end">
+              <Button onClick={close}>Done</Button>
+            </div>
           </div>
         ) : (
           <form key={formKey} onSubmit={onSubmit} className="space-y-4">
-            {Object.entries(hidden).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+            {Object.entries(hidden).map(([k, v]) => (
+              <input key={k} type="hidden" name={k} value={v} />
+            ))}
             {fresh && !state.ok && <Notice tone="error">{state.message}</Notice>}
             {children?.(fresh ? errors : undefined, fresh ? values : undefined)}
             <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={close}>Cancel</Button>
-              <Button type="submit" variant={submitVariant} disabled={pending}>{pending ? 'Working…' : submitLabel}</Button>
+              <Button variant="secondary" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" variant={submitVariant} disabled={pending}>
+                {pending ? 'Working…' : submitLabel}
+              </Button>
             </div>
           </form>
         )}

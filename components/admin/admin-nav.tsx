@@ -25,7 +25,9 @@ export function AdminNav({ pimAdmin }: { pimAdmin: boolean }) {
     <nav aria-label="Administration" className="mb-6 overflow-x-auto border-b border-[var(--border)]">
       <ul className="flex gap-1">
         {ITEMS.filter((i) => pimAdmin || !i.pimAdminOnly).map((i) => {
-          const current = i.exact ? path === i.href : path.startsWith(i.href) || (i.href === '/admin/resources' && path.startsWith('/admin/scope'));
+          const current = i.exact
+            ? path === i.href
+            : path.startsWith(i.href) || (i.href === '/admin/resources' && path.startsWith('/admin/scope'));
           return (
             <li key={i.href}>
               <Link

@@ -11,7 +11,9 @@ import { ActionMessage } from '@/components/ui/notice';
 export function CreateGroupForm() {
   const [state, onSubmit, pending] = useFormAction(createGroupAction);
   const router = useRouter();
-  useEffect(() => { if (state?.ok) router.refresh(); }, [state, router]);
+  useEffect(() => {
+    if (state?.ok) router.refresh();
+  }, [state, router]);
   const v = state && !state.ok ? state.values : undefined;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
@@ -19,7 +21,9 @@ export function CreateGroupForm() {
       <ActionMessage state={state} />
       <Field label="Group name" name="name" required maxLength={100} defaultValue={v?.name ? String(v.name) : ''} errors={errors?.name} />
       <Field label="Description (optional)" name="description" maxLength={500} defaultValue={v?.description ? String(v.description) : ''} />
-      <Button type="submit" disabled={pending}>Create group</Button>
+      <Button type="submit" disabled={pending}>
+        Create group
+      </Button>
     </form>
   );
 }

@@ -15,12 +15,22 @@ export function useHydrated() {
 }
 
 /** The row's buttons as the server renders them: the same labels, disabled until the dialogs mount. */
-export function InertButtons({ labels, variant = 'secondary' }: { labels: { label: string; variant?: 'secondary' | 'ghost' }[] | string[]; variant?: 'secondary' | 'ghost' }) {
+export function InertButtons({
+  labels,
+  variant = 'secondary',
+}: {
+  labels: { label: string; variant?: 'secondary' | 'ghost' }[] | string[];
+  variant?: 'secondary' | 'ghost';
+}) {
   return (
     <>
       {labels.map((l) => {
         const b = typeof l === 'string' ? { label: l, variant } : { variant, ...l };
-        return <Button key={b.label} variant={b.variant} className="px-2 py-1 text-xs" disabled>{b.label}</Button>;
+        return (
+          <Button key={b.label} variant={b.variant} className="px-2 py-1 text-xs" disabled>
+            {b.label}
+          </Button>
+        );
       })}
     </>
   );

@@ -33,7 +33,10 @@ const SEARCH_CAP = 20;
  * keystroke, never the directory. Stale answers are dropped when the text moves on.
  */
 function usePrincipalSearch(text: string, open: boolean, query: PrincipalQuery) {
-  const [state, setState] = useState<{ items: PrincipalOption[]; loading: boolean; error?: string; for?: string }>({ items: [], loading: false });
+  const [state, setState] = useState<{ items: PrincipalOption[]; loading: boolean; error?: string; for?: string }>({
+    items: [],
+    loading: false,
+  });
   const { kind, scopeId, notInGroup } = query;
   useEffect(() => {
     if (!open) return;
@@ -50,10 +53,14 @@ function usePrincipalSearch(text: string, open: boolean, query: PrincipalQuery) 
         if (!res.ok) setState({ items: [], loading: false, error: body?.error?.message ?? 'The search failed. Try again.', for: q });
         else setState({ items: body.items as PrincipalOption[], loading: false, for: q });
       } catch (e) {
-        if ((e as Error).name !== 'AbortError') setState({ items: [], loading: false, error: 'The search failed. Check your connection and try again.', for: q });
+        if ((e as Error).name !== 'AbortError')
+          setState({ items: [], loading: false, error: 'The search failed. Check your connection and try again.', for: q });
       }
     }, DEBOUNCE_MS);
-    return () => { clearTimeout(timer); ctrl.abort(); };
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
   }, [text, open, kind, scopeId, notInGroup]);
   return state;
 }
@@ -76,7 +83,16 @@ export interface ComboboxProps extends PrincipalQuery {
  * the server, ↓/↑ to move, Enter to choose, Escape to close. Enter never submits the
  * surrounding form while the list is open.
  */
-export function PrincipalCombobox({ label, onPick, chosen, clearOnPick, placeholder = 'Type a name or e-mail', errors, hint, ...query }: ComboboxProps) {
+export function PrincipalCombobox({
+  label,
+  onPick,
+  chosen,
+  clearOnPick,
+  placeholder = 'Type a name or e-mail',
+  errors,
+  hint,
+  ...query
+}: ComboboxProps) {
   const id = useId();
   const listId = `${id}-list`;
   const [text, setText] = useState(chosen ? chosenText(chosen) : '');
@@ -125,21 +141,40 @@ export function PrincipalCombobox({ label, onPick, chosen, clearOnPick, placehol
     }
   };
 
-  const status = !open ? announce
-    : error ? error
-    : loading || answeredFor !== searchFor.trim() ? 'Searching…'
-    : items.length === 0 ? (searchFor.trim() ? `No ${query.kind === 'user' || query.notInGroup ? 'user' : 'user or group'} matches “${searchFor.trim()}”.` : 'Nobody to choose yet.')
-    : items.length >= SEARCH_CAP ? `First ${items.length} matches; type more to narrow them.`
-    : `${items.length} match${items.length === 1 ? '' : 'es'}.`;
+  const status = !open
+    ? announce
+    : error
+      ? error
+      : loading || answeredFor !== searchFor.trim()
+        ? 'Searching…'
+        : items.length === 0
+          ? searchFor.trim()
+            ? `No ${query.kind === 'user' || query.notInGroup ? 'user' : 'user or group'} matches “${searchFor.trim()}”.`
+            : 'Nobody to choose yet.'
+          : items.length >= SEARCH_CAP
+            ? `First ${items.length} matches; type more to narrow them.`
+            : `${items.length} match${items.length === 1 ? '' : 'es'}.`;
   const describedBy = [hint ? `${id}-hint` : '', `${id}-status`, errors?.length ? `${id}-err` : ''].filter(Boolean).join(' ');
 
   return (
     <div className="relative space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium">{label}</label>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
       <input
-        id={id} type="text" role="combobox" autoComplete="off" spellCheck={false} placeholder={placeholder} className={inputClass}
-        aria-expanded={showList} aria-controls={listId} aria-autocomplete="list" aria-activedescendant={showList && active >= 0 ? `${id}-opt-${active}` : undefined}
-        aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy}
+        id={id}
+        type="text"
+        role="combobox"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder={placeholder}
+        className={inputClass}
+        aria-expanded={showList}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={showList && active >= 0 ? `${id}-opt-${active}` : undefined}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
@@ -149,28 +184,47 @@ export function PrincipalCombobox({ label, onPick, chosen, clearOnPick, placehol
         }}
         onFocus={() => setOpen(true)}
         onClick={() => setOpen(true)}
-        onBlur={() => { setOpen(false); setActive(-1); }}
+        onBlur={() => {
+          setOpen(false);
+          setActive(-1);
+        }}
         onKeyDown={onKeyDown}
       />
-      {hint && <p id={`${id}-hint`} className="text-xs text-[var(--muted)]">{hint}</p>}
+      {hint && (
+        <p id={`${id}-hint`} className="text-xs text-[var(--muted)]">
+          {hint}
+        </p>
+      )}
       <ul
-        id={listId} role="listbox" aria-label="Search results" hidden={!showList}
+        id={listId}
+        role="listbox"
+        aria-label="Search results"
+        hidden={!showList}
         // keep focus in the box while a click picks an option
         onMouseDown={(e) => e.preventDefault()}
         className="absolute z-20 mt-1 max-h-64 w-full overflow-auto rounded-md border border-[var(--border)] bg-[var(--surface)] py-1 shadow-lg"
       >
-        {showList && items.map((o, i) => (
-          <li
-            key={o.value} id={`${id}-opt-${i}`} role="option" aria-selected={i === active}
-            onClick={() => choose(o)} onMouseEnter={() => setActive(i)}
-            className={`cursor-pointer px-3 py-1.5 text-sm ${i === active ? 'bg-indigo-100 text-indigo-950 dark:bg-indigo-900 dark:text-indigo-50' : ''}`}
-          >
-            {isGroup(o) ? 'Group · ' : ''}{o.label}{o.detail ? <span className="text-[var(--muted)]"> ({o.detail})</span> : null}
-          </li>
-        ))}
+        {showList &&
+          items.map((o, i) => (
+            <li
+              key={o.value}
+              id={`${id}-opt-${i}`}
+              role="option"
+              aria-selected={i === active}
+              onClick={() => choose(o)}
+              onMouseEnter={() => setActive(i)}
+              className={`cursor-pointer px-3 py-1.5 text-sm ${i === active ? 'bg-indigo-100 text-indigo-950 dark:bg-indigo-900 dark:text-indigo-50' : ''}`}
+            >
+              {isGroup(o) ? 'Group · ' : ''}
+              {o.label}
+              {o.detail ? <span className="text-[var(--muted)]"> ({o.detail})</span> : null}
+            </li>
+          ))}
       </ul>
       {/* polite, and not role="status": forms keep one status, their action's result */}
-      <p id={`${id}-status`} aria-live="polite" className="min-h-4 text-xs text-[var(--muted)]">{status}</p>
+      <p id={`${id}-status`} aria-live="polite" className="min-h-4 text-xs text-[var(--muted)]">
+        {status}
+      </p>
       <FieldErrors id={`${id}-err`} errors={errors} />
     </div>
   );
@@ -182,8 +236,23 @@ export function PrincipalCombobox({ label, onPick, chosen, clearOnPick, placehol
  * `options` only names choices the page already knows (e.g. `defaultValue`); the
  * candidates come from the search.
  */
-export function PrincipalPicker({ name, label, options = [], errors, defaultValue, submit = 'principal', hint, ...query }: {
-  name: string; label: string; options?: PrincipalOption[]; errors?: string[]; defaultValue?: string; submit?: 'principal' | 'id'; hint?: string;
+export function PrincipalPicker({
+  name,
+  label,
+  options = [],
+  errors,
+  defaultValue,
+  submit = 'principal',
+  hint,
+  ...query
+}: {
+  name: string;
+  label: string;
+  options?: PrincipalOption[];
+  errors?: string[];
+  defaultValue?: string;
+  submit?: 'principal' | 'id';
+  hint?: string;
 } & PrincipalQuery) {
   const [chosen, setChosen] = useState<PrincipalOption | null>(() => options.find((o) => o.value === defaultValue) ?? null);
   const value = chosen ? (submit === 'id' ? chosen.value.slice(chosen.value.indexOf(':') + 1) : chosen.value) : '';

@@ -13,7 +13,13 @@ const fromLocalInput = (s: string) => (s ? new Date(s).getTime() : NaN);
 
 /** Start and end of an assignment window, with the permanent option when the settings allow it. */
 export function WindowFields({
-  permanentAllowed, maxDays, errors, defaultStart, defaultEnd, defaultPermanent = false, onChange,
+  permanentAllowed,
+  maxDays,
+  errors,
+  defaultStart,
+  defaultEnd,
+  defaultPermanent = false,
+  onChange,
 }: {
   permanentAllowed: boolean;
   maxDays: number;
@@ -34,16 +40,27 @@ export function WindowFields({
     setEnd(toLocalInput(defaultEnd ?? s + Math.min(maxDays, 30) * 86_400_000));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  useEffect(() => { if (!permanentAllowed) setPermanent(false); }, [permanentAllowed]);
+  useEffect(() => {
+    if (!permanentAllowed) setPermanent(false);
+  }, [permanentAllowed]);
   const startMs = fromLocalInput(start);
   const endMs = fromLocalInput(end);
-  useEffect(() => { onChange?.({ permanent, start: startMs, end: permanent ? null : endMs }); }, [permanent, startMs, endMs, onChange]);
+  useEffect(() => {
+    onChange?.({ permanent, start: startMs, end: permanent ? null : endMs });
+  }, [permanent, startMs, endMs, onChange]);
   return (
     <fieldset className="space-y-2">
       <legend className="text-sm font-medium">Duration</legend>
       <div className="flex flex-wrap gap-4 text-sm">
         <label className="inline-flex items-center gap-2">
-          <input type="radio" name="duration" value="permanent" checked={permanent} disabled={!permanentAllowed} onChange={() => setPermanent(true)} />
+          <input
+            type="radio"
+            name="duration"
+            value="permanent"
+            checked={permanent}
+            disabled={!permanentAllowed}
+            onChange={() => setPermanent(true)}
+          />
           Permanent
         </label>
         <label className="inline-flex items-center gap-2">
@@ -51,18 +68,39 @@ export function WindowFields({
           Time-bound
         </label>
       </div>
-      {!permanentAllowed && <p className="text-xs text-[var(--muted)]">Permanent is not allowed by this scope&apos;s settings; at most {maxDays} days.</p>}
+      {!permanentAllowed && (
+        <p className="text-xs text-[var(--muted)]">Permanent is not allowed by this scope&apos;s settings; at most {maxDays} days.</p>
+      )}
       <div className="grid gap-3 sm:grid-cols-2">
         <div className="space-y-1">
-          <label htmlFor={`${id}-s`} className="block text-sm font-medium">Start</label>
-          <input id={`${id}-s`} type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} className={inputClass} aria-invalid={errors?.startAt?.length ? true : undefined} />
+          <label htmlFor={`${id}-s`} className="block text-sm font-medium">
+            Start
+          </label>
+          <input
+            id={`${id}-s`}
+            type="datetime-local"
+            value={start}
+            onChange={(e) => setStart(e.target.value)}
+            className={inputClass}
+            aria-invalid={errors?.startAt?.length ? true : undefined}
+          />
           <input type="hidden" name="startAt" value={Number.isFinite(startMs) ? String(startMs) : ''} />
           <FieldErrors errors={errors?.startAt} />
         </div>
         {!permanent && (
           <div className="space-y-1">
-            <label htmlFor={`${id}-e`} className="block text-sm font-medium">End</label>
-            <input id={`${id}-e`} type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} className={inputClass} aria-invalid={errors?.endAt?.length ? true : undefined} aria-describedby={errors?.endAt?.length ? `${id}-ee` : undefined} />
+            <label htmlFor={`${id}-e`} className="block text-sm font-medium">
+              End
+            </label>
+            <input
+              id={`${id}-e`}
+              type="datetime-local"
+              value={end}
+              onChange={(e) => setEnd(e.target.value)}
+              className={inputClass}
+              aria-invalid={errors?.endAt?.length ? true : undefined}
+              aria-describedby={errors?.endAt?.length ? `${id}-ee` : undefined}
+            />
             <input type="hidden" name="endAt" value={Number.isFinite(endMs) ? String(endMs) : ''} />
           </div>
         )}

@@ -21,7 +21,11 @@ export function AdminPendingList({ items, filtered = false }: { items: AdminPend
     <div className="space-y-3">
       <div aria-live="polite">{message && <Notice tone="success">{message}</Notice>}</div>
       {items.length === 0 ? (
-        <EmptyState>{filtered ? 'No pending request matches the search. Clear it to see them all.' : 'No request is pending in the scopes you manage.'}</EmptyState>
+        <EmptyState>
+          {filtered
+            ? 'No pending request matches the search. Clear it to see them all.'
+            : 'No request is pending in the scopes you manage.'}
+        </EmptyState>
       ) : (
         <ul className="space-y-3">
           {items.map((i) => (
@@ -48,7 +52,11 @@ export function AdminPendingList({ items, filtered = false }: { items: AdminPend
                   <span>Approvers: {i.approverNames.join(', ') || 'none'}</span>
                 </p>
               </div>
-              <CancelRequestButton requestId={i.id} what={`${i.requester.name}'s request for ${i.role.name} on ${i.scope.path}`} onDone={setMessage} />
+              <CancelRequestButton
+                requestId={i.id}
+                what={`${i.requester.name}'s request for ${i.role.name} on ${i.scope.path}`}
+                onDone={setMessage}
+              />
             </li>
           ))}
         </ul>

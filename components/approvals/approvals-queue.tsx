@@ -40,7 +40,11 @@ function queryString(f: ApprovalFilters, cursor: { after?: string; before?: stri
  * filter and search run on the server (SQL), 50 requests a page with Previous / Next;
  * select several and approve or deny them together. Rows collapse to cards on a phone.
  */
-export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: initialMfaAt = null }: {
+export function ApprovalsQueue({
+  initial,
+  roles: initialRoles,
+  mfaVerifiedAt: initialMfaAt = null,
+}: {
   initial: QueueData;
   roles: { id: string; name: string }[];
   /** when this session last proved MFA (rule 11: approvals that require MFA ask for no code within the window) */
@@ -74,7 +78,10 @@ export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: in
   const firstPage = !cursor.after && !cursor.before;
   // the server's choices, plus any role that appeared since
   const roles = useMemo(
-    () => [...new Map([...initialRoles.map((r) => [r.id, r.name] as const), ...items.map((i) => [i.role.id, i.role.name] as const)]).entries()].sort((a, b) => a[1].localeCompare(b[1])),
+    () =>
+      [
+        ...new Map([...initialRoles.map((r) => [r.id, r.name] as const), ...items.map((i) => [i.role.id, i.role.name] as const)]).entries(),
+      ].sort((a, b) => a[1].localeCompare(b[1])),
     [initialRoles, items],
   );
   // a request that left the queue (decided elsewhere, timed out) leaves the selection too
@@ -114,10 +121,20 @@ export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: in
 
   return (
     <div className="space-y-4">
-      <div className="grid gap-3 rounded-lg border border-[var(--border)] bg-[var(--surface)] p-3 sm:grid-cols-2 lg:grid-cols-4" role="search" aria-label="Filter the queue">
+      <div
+        className="grid gap-3 rounded-lg border border-[var(--border)] bg-[var(--surface)] p-3 sm:grid-cols-2 lg:grid-cols-4"
+        role="search"
+        aria-label="Filter the queue"
+      >
         <label className="space-y-1 text-sm font-medium">
           <span className="block">Search</span>
-          <input type="search" className={inputClass} placeholder="Requester, scope, justification, ticket" value={typed} onChange={(e) => setTyped(e.target.value)} />
+          <input
+            type="search"
+            className={inputClass}
+            placeholder="Requester, scope, justification, ticket"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
         </label>
         <label className="space-y-1 text-sm font-medium">
           <span className="block">Role</span>
@@ -132,7 +149,11 @@ export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: in
         </label>
         <label className="space-y-1 text-sm font-medium">
           <span className="block">MFA</span>
-          <select className={inputClass} value={filters.mfa ?? ''} onChange={(e) => set({ mfa: (e.target.value || undefined) as ApprovalFilters['mfa'] })}>
+          <select
+            className={inputClass}
+            value={filters.mfa ?? ''}
+            onChange={(e) => set({ mfa: (e.target.value || undefined) as ApprovalFilters['mfa'] })}
+          >
             <option value="">Any</option>
             <option value="verified">Verified with MFA</option>
             <option value="not-verified">Not verified</option>
@@ -151,7 +172,9 @@ export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: in
       </div>
 
       <div aria-live="polite" className="space-y-2">
-        {message && <Notice tone={/already|timed out|canceled|cannot|not an approver/i.test(message) ? 'warning' : 'success'}>{message}</Notice>}
+        {message && (
+          <Notice tone={/already|timed out|canceled|cannot|not an approver/i.test(message) ? 'warning' : 'success'}>{message}</Notice>
+        )}
         {isError && <Notice tone="warning">Live updates paused: {(error as Error).message}</Notice>}
       </div>
 
@@ -176,7 +199,12 @@ export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: in
         ) : firstPage ? (
           <EmptyState>No request waits for your decision. New requests appear here on their own, and you also get an e-mail.</EmptyState>
         ) : (
-          <EmptyState>No more requests here. <button type="button" className="underline" onClick={() => turn({})}>Back to the first page</button></EmptyState>
+          <EmptyState>
+            No more requests here.{' '}
+            <button type="button" className="underline" onClick={() => turn({})}>
+              Back to the first page
+            </button>
+          </EmptyState>
         )
       ) : (
         <div className="overflow-hidden rounded-lg border border-[var(--border)] bg-[var(--surface)]">
@@ -185,20 +213,40 @@ export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: in
             <thead className="hidden bg-slate-50 text-xs uppercase tracking-wide text-[var(--muted)] dark:bg-slate-900 md:table-header-group">
               <tr>
                 <th scope="col" className="w-10 p-3">
-                  <input type="checkbox" aria-label="Select all shown requests" checked={allChosen} onChange={() => setSelected(allChosen ? new Set() : new Set(items.map((i) => i.id)))} />
+                  <input
+                    type="checkbox"
+                    aria-label="Select all shown requests"
+                    checked={allChosen}
+                    onChange={() => setSelected(allChosen ? new Set() : new Set(items.map((i) => i.id)))}
+                  />
                 </th>
-                <th scope="col" className="p-3">Request</th>
-                <th scope="col" className="p-3">Window</th>
-                <th scope="col" className="p-3">Justification and ticket</th>
-                <th scope="col" className="p-3">Age and time-out</th>
-                <th scope="col" className="p-3"><span className="sr-only">Decide</span></th>
+                <th scope="col" className="p-3">
+                  Request
+                </th>
+                <th scope="col" className="p-3">
+                  Window
+                </th>
+                <th scope="col" className="p-3">
+                  Justification and ticket
+                </th>
+                <th scope="col" className="p-3">
+                  Age and time-out
+                </th>
+                <th scope="col" className="p-3">
+                  <span className="sr-only">Decide</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-[var(--border)]">
               {items.map((i) => (
                 <tr key={i.id} className="grid grid-cols-[2rem_1fr] gap-x-2 p-3 md:table-row md:p-0">
                   <td className="md:p-3 md:align-top">
-                    <input type="checkbox" aria-label={`Select ${i.requester.name}'s request for ${i.role.name} on ${i.scope.path}`} checked={selected.has(i.id)} onChange={() => toggle(i.id)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${i.requester.name}'s request for ${i.role.name} on ${i.scope.path}`}
+                      checked={selected.has(i.id)}
+                      onChange={() => toggle(i.id)}
+                    />
                   </td>
                   <td className="md:p-3 md:align-top">
                     <Link href={`/approvals/${i.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
@@ -215,7 +263,9 @@ export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: in
                     <RequestedWindow item={i} />
                   </td>
                   <td className="col-start-2 max-w-xs md:p-3 md:align-top">
-                    <p className="line-clamp-3 break-words">{i.justification || <span className="text-[var(--muted)]">no justification</span>}</p>
+                    <p className="line-clamp-3 break-words">
+                      {i.justification || <span className="text-[var(--muted)]">no justification</span>}
+                    </p>
                     <p className="text-xs text-[var(--muted)]">
                       Ticket: <Ticket item={i} />
                     </p>
@@ -230,10 +280,19 @@ export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: in
                   </td>
                   <td className="col-start-2 mt-2 md:mt-0 md:p-3 md:align-top">
                     <div className="flex gap-2">
-                      <Button className="px-2 py-1" onClick={() => open('Approve', [i])} aria-label={`Approve ${i.requester.name}'s request for ${i.role.name} on ${i.scope.path}`}>
+                      <Button
+                        className="px-2 py-1"
+                        onClick={() => open('Approve', [i])}
+                        aria-label={`Approve ${i.requester.name}'s request for ${i.role.name} on ${i.scope.path}`}
+                      >
                         Approve
                       </Button>
-                      <Button variant="secondary" className="px-2 py-1" onClick={() => open('Deny', [i])} aria-label={`Deny ${i.requester.name}'s request for ${i.role.name} on ${i.scope.path}`}>
+                      <Button
+                        variant="secondary"
+                        className="px-2 py-1"
+                        onClick={() => open('Deny', [i])}
+                        aria-label={`Deny ${i.requester.name}'s request for ${i.role.name} on ${i.scope.path}`}
+                      >
                         Deny
                       </Button>
                     </div>
@@ -246,8 +305,16 @@ export function ApprovalsQueue({ initial, roles: initialRoles, mfaVerifiedAt: in
       )}
       {(data.prev || data.next) && (
         <nav aria-label="Queue pages" className="flex gap-2">
-          {data.prev && <Button variant="secondary" onClick={() => turn({ before: data.prev! })}>Previous page</Button>}
-          {data.next && <Button variant="secondary" onClick={() => turn({ after: data.next! })}>Next page</Button>}
+          {data.prev && (
+            <Button variant="secondary" onClick={() => turn({ before: data.prev! })}>
+              Previous page
+            </Button>
+          )}
+          {data.next && (
+            <Button variant="secondary" onClick={() => turn({ after: data.next! })}>
+              Next page
+            </Button>
+          )}
         </nav>
       )}
       <DecideDialog key={dialogKey} pending={pending} mfaFresh={mfaFresh} onClose={() => setPending(null)} onDone={onDone} />

@@ -16,7 +16,11 @@ import { useHydrated } from '@/components/admin/hydrated';
 export function CancelRequestButton(props: { requestId: string; what: string; onDone: (message: string) => void }) {
   const hydrated = useHydrated();
   if (!hydrated) {
-    return <Button variant="secondary" className="px-2 py-1" disabled aria-label={`Cancel ${props.what}`}>Cancel request</Button>;
+    return (
+      <Button variant="secondary" className="px-2 py-1" disabled aria-label={`Cancel ${props.what}`}>
+        Cancel request
+      </Button>
+    );
   }
   return <CancelRequestDialog {...props} />;
 }
@@ -24,14 +28,17 @@ export function CancelRequestButton(props: { requestId: string; what: string; on
 function CancelRequestDialog({ requestId, what, onDone }: { requestId: string; what: string; onDone: (message: string) => void }) {
   const [open, setOpen] = useState(false);
   // report success from the action itself: the canceled item leaves the list in the same render
-  const [state, formAction, busy] = useActionState(async (prev: Awaited<ReturnType<typeof cancelPendingRequest>> | null, form: FormData) => {
-    const result = await cancelPendingRequest(prev ?? undefined, form);
-    if (result?.ok) {
-      setOpen(false);
-      onDone(result.message);
-    }
-    return result;
-  }, null);
+  const [state, formAction, busy] = useActionState(
+    async (prev: Awaited<ReturnType<typeof cancelPendingRequest>> | null, form: FormData) => {
+      const result = await cancelPendingRequest(prev ?? undefined, form);
+      if (result?.ok) {
+        setOpen(false);
+        onDone(result.message);
+      }
+      return result;
+    },
+    null,
+  );
   const id = useId();
   const errors = state && !state.ok ? state.fieldErrors?.justification : undefined;
   return (
@@ -45,11 +52,21 @@ function CancelRequestDialog({ requestId, what, onDone }: { requestId: string; w
           <input type="hidden" name="requestId" value={requestId} />
           <div className="space-y-1">
             <label htmlFor={id} className="block text-sm font-medium">
-              Justification<RequiredMark />
+              Justification
+              <RequiredMark />
             </label>
-            <textarea id={id} name="justification" rows={3} required maxLength={1000} className={inputClass}
+            <textarea
+              id={id}
+              name="justification"
+              rows={3}
+              required
+              maxLength={1000}
+              className={inputClass}
               // React resets a form after its action runs: on a refusal, put back what was typed
-              defaultValue={state && !state.ok && typeof state.values?.justification === 'string' ? state.values.justification : undefined} aria-invalid={errors ? true : undefined} aria-describedby={errors ? `${id}-error` : undefined} />
+              defaultValue={state && !state.ok && typeof state.values?.justification === 'string' ? state.values.justification : undefined}
+              aria-invalid={errors ? true : undefined}
+              aria-describedby={errors ? `${id}-error` : undefined}
+            />
             <FieldErrors id={`${id}-error`} errors={errors} />
           </div>
           <div aria-live="polite">{state && !state.ok && !errors ? <Notice tone="error">{state.message}</Notice> : null}</div>

@@ -28,7 +28,12 @@ export interface DecideDone {
  * code from the authenticator app for the whole batch (rule 11). The portal's Dialog: centred,
  * focus kept inside, Escape closes, focus returns to the button that opened it.
  */
-export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
+export function DecideDialog({
+  pending,
+  mfaFresh,
+  onClose,
+  onDone,
+}: {
   pending: PendingDecision | null;
   /** this session proved MFA recently enough that no code is asked */
   mfaFresh: boolean;
@@ -52,7 +57,7 @@ export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
   const needsWhy = pending?.items.some((i) => i.justificationRequired) ?? false;
   const verb = approve ? 'Approve' : 'Deny';
   const errors = state && !state.ok && state !== handled.current ? state : null;
-  const mfaCount = approve ? pending?.items.filter((i) => i.mfaToApprove).length ?? 0 : 0;
+  const mfaCount = approve ? (pending?.items.filter((i) => i.mfaToApprove).length ?? 0) : 0;
   const needsMfa = mfaCount > 0;
   const askCode = needsMfa && (!mfaFresh || !!errors?.fieldErrors?.mfaCode);
   // the tenant's MFA method (ADR 101): a code, the identity provider, or either
@@ -96,13 +101,23 @@ export function DecideDialog({ pending, mfaFresh, onClose, onDone }: {
           {askCode && mfaOptions?.idp && <IdpStepUpButton options={mfaOptions} intent="to approve" />}
           {askCode && (mfaOptions?.totp ?? true) && (
             <div className="grid gap-4 sm:grid-cols-2">
-              <Field label="MFA code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" required
+              <Field
+                label="MFA code"
+                name="mfaCode"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                pattern="\d{6}"
+                required
                 errors={errors?.fieldErrors?.mfaCode}
-                hint={`The 6-digit code from your authenticator app: approving ${n === 1 ? 'this request' : mfaCount === n ? 'these requests' : `${mfaCount} of these requests`} requires MFA. One code covers ${n === 1 ? 'this decision' : 'all of them'}.`} />
+                hint={`The 6-digit code from your authenticator app: approving ${n === 1 ? 'this request' : mfaCount === n ? 'these requests' : `${mfaCount} of these requests`} requires MFA. One code covers ${n === 1 ? 'this decision' : 'all of them'}.`}
+              />
               <DemoAuthenticator />
             </div>
           )}
-          {needsMfa && !askCode && <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed.</p>}
+          {needsMfa && !askCode && (
+            <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed.</p>
+          )}
           <div aria-live="polite">{errors && !errors.fieldErrors && <Notice tone="error">{errors.message}</Notice>}</div>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={onClose}>

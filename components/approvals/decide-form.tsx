@@ -16,7 +16,12 @@ import { IdpStepUpButton, useMfaOptions } from '@/components/mfa/idp-step-up';
  * is announced. When approving needs MFA (rule 11) and this session has no fresh MFA moment,
  * it asks for a code; denying never needs one.
  */
-export function DecideForm({ requestId, justificationRequired, mfaToApprove = false, mfaFresh = false }: {
+export function DecideForm({
+  requestId,
+  justificationRequired,
+  mfaToApprove = false,
+  mfaFresh = false,
+}: {
   requestId: string;
   justificationRequired: boolean;
   /** the request's settings require MFA to approve */
@@ -65,12 +70,22 @@ export function DecideForm({ requestId, justificationRequired, mfaToApprove = fa
       {askCode && mfaOptions?.idp && <IdpStepUpButton options={mfaOptions} intent="to approve" />}
       {askCode && (mfaOptions?.totp ?? true) && (
         <div className="space-y-3">
-          <Field label="MFA code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" errors={codeErrors}
-            hint="To approve: the 6-digit code from your authenticator app (the settings of this role require MFA to approve). Not needed to deny." />
+          <Field
+            label="MFA code"
+            name="mfaCode"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            pattern="\d{6}"
+            errors={codeErrors}
+            hint="To approve: the 6-digit code from your authenticator app (the settings of this role require MFA to approve). Not needed to deny."
+          />
           <DemoAuthenticator />
         </div>
       )}
-      {mfaToApprove && !askCode && <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed to approve.</p>}
+      {mfaToApprove && !askCode && (
+        <p className="text-sm text-[var(--muted)]">MFA: verified in this session a moment ago, no code needed to approve.</p>
+      )}
       <div className="flex flex-wrap gap-2">
         <Button type="submit" name="decision" value="Approve" disabled={busy}>
           Approve

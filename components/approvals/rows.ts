@@ -47,20 +47,43 @@ export interface AdminPendingRow {
   approverNames: string[];
 }
 
-const scopeOf = (i: ApprovalItem): RowScope => ({ path: i.scope.path, armId: i.scope.armId, crumbs: i.scope.crumbs.map((c) => ({ kind: c.kind, name: c.name })) });
+const scopeOf = (i: ApprovalItem): RowScope => ({
+  path: i.scope.path,
+  armId: i.scope.armId,
+  crumbs: i.scope.crumbs.map((c) => ({ kind: c.kind, name: c.name })),
+});
 
 export const queueRow = (i: ApprovalItem): QueueRow => ({
-  id: i.id, requester: { name: i.requester.name }, role: { id: i.role.id, name: i.role.name }, scope: scopeOf(i),
-  startAt: i.startAt, endAt: i.endAt, justification: i.justification, ticketNumber: i.ticketNumber, ticketSystem: i.ticketSystem,
-  mfaVerifiedAt: i.mfaVerifiedAt, createdAt: i.createdAt, approvalDeadline: i.approvalDeadline, justificationRequired: i.justificationRequired,
+  id: i.id,
+  requester: { name: i.requester.name },
+  role: { id: i.role.id, name: i.role.name },
+  scope: scopeOf(i),
+  startAt: i.startAt,
+  endAt: i.endAt,
+  justification: i.justification,
+  ticketNumber: i.ticketNumber,
+  ticketSystem: i.ticketSystem,
+  mfaVerifiedAt: i.mfaVerifiedAt,
+  createdAt: i.createdAt,
+  approvalDeadline: i.approvalDeadline,
+  justificationRequired: i.justificationRequired,
   mfaToApprove: i.mfaToApprove,
 });
 
 export const adminPendingRow = (i: ApprovalItem): AdminPendingRow => ({
-  id: i.id, requester: { name: i.requester.name }, role: { name: i.role.name }, scope: scopeOf(i),
-  startAt: i.startAt, endAt: i.endAt, justification: i.justification, mfaVerifiedAt: i.mfaVerifiedAt,
-  createdAt: i.createdAt, approvalDeadline: i.approvalDeadline, approverNames: i.approverNames,
+  id: i.id,
+  requester: { name: i.requester.name },
+  role: { name: i.role.name },
+  scope: scopeOf(i),
+  startAt: i.startAt,
+  endAt: i.endAt,
+  justification: i.justification,
+  mfaVerifiedAt: i.mfaVerifiedAt,
+  createdAt: i.createdAt,
+  approvalDeadline: i.approvalDeadline,
+  approverNames: i.approverNames,
 });
 
 /** ScopePath keys its crumbs by id: a path's crumbs are keyed by their place in it. */
-export const keyedCrumbs = (crumbs: Omit<ScopeCrumb, 'id'>[]): ScopeCrumb[] => crumbs.map((c, k) => ({ id: String(k), kind: c.kind, name: c.name }));
+export const keyedCrumbs = (crumbs: Omit<ScopeCrumb, 'id'>[]): ScopeCrumb[] =>
+  crumbs.map((c, k) => ({ id: String(k), kind: c.kind, name: c.name }));

@@ -30,7 +30,8 @@ async function getJson<T>(url: string): Promise<T> {
 export function useApprovals(initial: QueueData, params: string) {
   return useQuery({
     queryKey: [...approvalsKey, params],
-    queryFn: () => getJson<QueueData>(`/api/approvals${params ? `?${params}` : ''}`).then((r) => ({ items: r.items, next: r.next, prev: r.prev })),
+    queryFn: () =>
+      getJson<QueueData>(`/api/approvals${params ? `?${params}` : ''}`).then((r) => ({ items: r.items, next: r.next, prev: r.prev })),
     initialData: params === '' ? initial : undefined,
     initialDataUpdatedAt: params === '' ? Math.min(initial.at ?? 0, Date.now()) : undefined,
     staleTime: APPROVALS_POLL_MS,

@@ -8,7 +8,13 @@ import { ActionMessage } from '@/components/ui/notice';
 import type { ActionState } from '@/lib/auth/action';
 
 /** Current password, new password twice; the server checks and, on success, signs out every other session. */
-export function ChangePasswordForm({ action, currentLabel = 'Current password' }: { action: (s: ActionState<void>, f: FormData) => Promise<ActionState<void>>; currentLabel?: string }) {
+export function ChangePasswordForm({
+  action,
+  currentLabel = 'Current password',
+}: {
+  action: (s: ActionState<void>, f: FormData) => Promise<ActionState<void>>;
+  currentLabel?: string;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   const router = useRouter();
   useEffect(() => {
@@ -18,9 +24,31 @@ export function ChangePasswordForm({ action, currentLabel = 'Current password' }
   return (
     <form action={formAction} className="space-y-4">
       <ActionMessage state={state} />
-      <Field label={currentLabel} name="currentPassword" type="password" autoComplete="current-password" errors={errors?.currentPassword} required />
-      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" hint="At least 12 characters." errors={errors?.newPassword} required />
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" errors={errors?.confirmPassword} required />
+      <Field
+        label={currentLabel}
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        errors={errors?.currentPassword}
+        required
+      />
+      <Field
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters."
+        errors={errors?.newPassword}
+        required
+      />
+      <Field
+        label="Confirm new password"
+        name="confirmPassword"
+        type="password"
+        autoComplete="new-password"
+        errors={errors?.confirmPassword}
+        required
+      />
       <Button type="submit" disabled={pending}>
         {pending ? 'Saving…' : 'Change password'}
       </Button>

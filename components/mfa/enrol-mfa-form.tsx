@@ -14,8 +14,17 @@ interface Offer {
 }
 
 /** QR code and manual key for an authenticator app, then one code to prove it works. */
-export function EnrolMfaForm({ offer, action, doneHref, onDone }: { offer: Offer; // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  action: (s: ActionState<any>, f: FormData) => Promise<ActionState<any>>; doneHref?: string; onDone?: () => void }) {
+export function EnrolMfaForm({
+  offer,
+  action,
+  doneHref,
+  onDone,
+}: {
+  offer: Offer; // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  action: (s: ActionState<any>, f: FormData) => Promise<ActionState<any>>;
+  doneHref?: string;
+  onDone?: () => void;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   const router = useRouter();
   useEffect(() => {
@@ -35,10 +44,22 @@ export function EnrolMfaForm({ offer, action, doneHref, onDone }: { offer: Offer
       {/* eslint-disable-next-line @next/next/no-img-element */}
       <img src={offer.qrDataUrl} alt="QR code for your authenticator app" width={200} height={200} className="rounded bg-white p-2" />
       <p className="text-sm">
-        Manual key: <code className="select-all rounded bg-slate-100 px-1 font-mono dark:bg-slate-800" aria-label="Manual key">{offer.manualKey}</code>
+        Manual key:{' '}
+        <code className="select-all rounded bg-slate-100 px-1 font-mono dark:bg-slate-800" aria-label="Manual key">
+          {offer.manualKey}
+        </code>
       </p>
       <input type="hidden" name="sealed" value={offer.sealed} />
-      <Field label="6-digit code" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} errors={errors?.mfaCode} required />
+      <Field
+        label="6-digit code"
+        name="mfaCode"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        pattern="\d{6}"
+        maxLength={6}
+        errors={errors?.mfaCode}
+        required
+      />
       <Button type="submit" disabled={pending}>
         {pending ? 'Checking…' : 'Verify and finish'}
       </Button>

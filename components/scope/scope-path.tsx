@@ -19,7 +19,11 @@ export function ScopePath({ crumbs, armId, compact = false }: { crumbs: ScopeCru
       <span className="sr-only">{last ? `${KIND_ICON[last.kind].label}: ` : ''}</span>
       {crumbs.map((c, i) => (
         <span key={c.id} className="inline-flex items-center gap-1">
-          {i > 0 && <span aria-hidden="true" className="text-[var(--muted)]">›</span>}
+          {i > 0 && (
+            <span aria-hidden="true" className="text-[var(--muted)]">
+              ›
+            </span>
+          )}
           {(!compact || i === crumbs.length - 1) && (
             <span aria-hidden="true" title={KIND_ICON[c.kind].label} className="text-xs text-[var(--muted)]">
               {KIND_ICON[c.kind].icon}

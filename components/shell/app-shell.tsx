@@ -21,13 +21,18 @@ export function AppShell({
     { href: '/my-roles', label: 'My roles' },
     { href: '/my-access', label: 'My access' },
     { href: '/requests', label: 'Requests' },
-    ...(persona.approves ? [{ href: '/approvals', label: 'Approvals', count: persona.pendingApprovals, countKey: 'approvals' as const }] : []),
+    ...(persona.approves
+      ? [{ href: '/approvals', label: 'Approvals', count: persona.pendingApprovals, countKey: 'approvals' as const }]
+      : []),
     ...(persona.administers ? [{ href: '/admin', label: 'Admin' }] : []),
     { href: '/audit', label: 'My audit' },
   ];
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2 focus:text-black">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2 focus:text-black"
+      >
         Skip to content
       </a>
       {demo && (

@@ -1,7 +1,16 @@
 /** The one vocabulary of states, each a badge with text, never colour alone. */
 export type State =
-  | 'Eligible' | 'Active' | 'Scheduled' | 'Pending approval' | 'Approved' | 'Denied'
-  | 'Timed out' | 'Canceled' | 'Expired' | 'Revoked' | 'Failed';
+  | 'Eligible'
+  | 'Active'
+  | 'Scheduled'
+  | 'Pending approval'
+  | 'Approved'
+  | 'Denied'
+  | 'Timed out'
+  | 'Canceled'
+  | 'Expired'
+  | 'Revoked'
+  | 'Failed';
 
 const COLORS: Record<string, string> = {
   Eligible: 'bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100',
@@ -16,7 +25,9 @@ const COLORS: Record<string, string> = {
 export function Badge({ state, children }: { state?: State | string; children?: React.ReactNode }) {
   const label = children ?? state;
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${COLORS[String(state)] ?? 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100'}`}>
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${COLORS[String(state)] ?? 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100'}`}
+    >
       {label}
     </span>
   );
@@ -28,4 +39,5 @@ export function Badge({ state, children }: { state?: State | string; children?: 
  * requester's pages say what it became (components/activation/request-labels.ts).
  */
 export const requestStateLabel = (status: string): State =>
-  (({ PendingApproval: 'Pending approval', TimedOut: 'Timed out', Provisioned: 'Approved' }) as Record<string, State>)[status] ?? (status as State);
+  (({ PendingApproval: 'Pending approval', TimedOut: 'Timed out', Provisioned: 'Approved' }) as Record<string, State>)[status] ??
+  (status as State);

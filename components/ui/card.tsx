@@ -1,7 +1,20 @@
-export function Card({ title, actions, children, className = '' }: { title?: React.ReactNode; actions?: React.ReactNode; children: React.ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className = '',
+}: {
+  title?: React.ReactNode;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+  className?: string;
+}) {
   return (
     // a titled card is a named region, so screen readers (and tests) can find it by its title
-    <section aria-label={typeof title === 'string' ? title : undefined} className={`rounded-lg border border-[var(--border)] bg-[var(--surface)] p-4 shadow-sm ${className}`}>
+    <section
+      aria-label={typeof title === 'string' ? title : undefined}
+      className={`rounded-lg border border-[var(--border)] bg-[var(--surface)] p-4 shadow-sm ${className}`}
+    >
       {(title || actions) && (
         <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
           {title && <h2 className="text-base font-semibold">{title}</h2>}

@@ -29,7 +29,9 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
           <path d="M11 5V3.5A1.5 1.5 0 0 0 9.5 2h-6A1.5 1.5 0 0 0 2 3.5v6A1.5 1.5 0 0 0 3.5 11H5" />
         </svg>
       )}
-      <span className="sr-only" aria-live="polite">{copied ? 'Copied' : ''}</span>
+      <span className="sr-only" aria-live="polite">
+        {copied ? 'Copied' : ''}
+      </span>
     </button>
   );
 }

@@ -11,7 +11,13 @@ export function Field({
   hint,
   children,
   ...input
-}: { label: string; name: string; errors?: string[]; hint?: React.ReactNode; children?: React.ReactNode } & React.InputHTMLAttributes<HTMLInputElement>) {
+}: {
+  label: string;
+  name: string;
+  errors?: string[];
+  hint?: React.ReactNode;
+  children?: React.ReactNode;
+} & React.InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   const describedBy = [hint ? `${id}-hint` : '', errors?.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
@@ -20,7 +26,16 @@ export function Field({
         {label}
         {input.required && <RequiredMark />}
       </label>
-      {children ?? <input id={id} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy} className={inputClass} {...input} />}
+      {children ?? (
+        <input
+          id={id}
+          name={name}
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={describedBy}
+          className={inputClass}
+          {...input}
+        />
+      )}
       {hint && (
         <p id={`${id}-hint`} className="text-xs text-[var(--muted)]">
           {hint}

@@ -7,7 +7,17 @@ const TONES: Record<Tone, string> = {
 };
 
 /** A message box. Errors use role="alert"; the rest are polite status updates. */
-export function Notice({ tone = 'info', title, children, className = '' }: { tone?: Tone; title?: string; children?: React.ReactNode; className?: string }) {
+export function Notice({
+  tone = 'info',
+  title,
+  children,
+  className = '',
+}: {
+  tone?: Tone;
+  title?: string;
+  children?: React.ReactNode;
+  className?: string;
+}) {
   return (
     <div role={tone === 'error' ? 'alert' : 'status'} className={`rounded-md border px-4 py-3 text-sm ${TONES[tone]} ${className}`}>
       {title && <p className="font-semibold">{title}</p>}

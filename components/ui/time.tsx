@@ -46,7 +46,10 @@ export function Time({ at, prefix, live = false }: { at: number | null; prefix?:
   const now = useNow(live ? 1_000 : 30_000);
   if (at === null) return <span>{prefix ? `${prefix} never` : 'never'}</span>;
   const iso = new Date(at).toISOString();
-  const absolute = now === null ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const absolute =
+    now === null
+      ? iso.replace('T', ' ').slice(0, 16) + ' UTC'
+      : new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <time dateTime={iso} title={iso} suppressHydrationWarning>
       {prefix ? `${prefix} ` : ''}
@@ -62,7 +65,12 @@ export function Time({ at, prefix, live = false }: { at: number | null; prefix?:
 export function Countdown({ until, label = 'ends' }: { until: number | null; label?: string }) {
   const now = useNow(1_000);
   if (until === null) return <span>permanent</span>;
-  if (now === null) return <span suppressHydrationWarning>{label} {new Date(until).toISOString().slice(11, 16)} UTC</span>;
+  if (now === null)
+    return (
+      <span suppressHydrationWarning>
+        {label} {new Date(until).toISOString().slice(11, 16)} UTC
+      </span>
+    );
   return (
     <span role="timer" aria-live="off" suppressHydrationWarning>
       {until > now ? `${label} in ${formatDuration(until - now)}` : 'ended'}

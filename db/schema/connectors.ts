@@ -17,7 +17,9 @@ export const connectors = sqliteTable('connectors', {
   secretRef: text('secret_ref'),
   /** a secret typed in the portal, sealed with the encryption key */
   secretSealed: text('secret_sealed'),
-  state: text('state', { enum: ['active', 'paused'] }).notNull().default('active'),
+  state: text('state', { enum: ['active', 'paused'] })
+    .notNull()
+    .default('active'),
   pausedReason: text('paused_reason'),
   eventCursor: integer('event_cursor').notNull().default(0),
   headAttempts: integer('head_attempts').notNull().default(0),
@@ -31,7 +33,9 @@ export const connectors = sqliteTable('connectors', {
 
 export const connectorBindings = sqliteTable('connector_bindings', {
   id: text('id').primaryKey(),
-  connectorId: text('connector_id').notNull().references(() => connectors.id, { onDelete: 'cascade' }),
+  connectorId: text('connector_id')
+    .notNull()
+    .references(() => connectors.id, { onDelete: 'cascade' }),
   scopeId: text('scope_id').notNull(),
   mode: text('mode', { enum: ['report', 'enforce'] }).notNull(),
   /** JSON {roleId: target} */
@@ -52,7 +56,9 @@ export const connectorBindings = sqliteTable('connector_bindings', {
 export const connectorGrants = sqliteTable(
   'connector_grants',
   {
-    bindingId: text('binding_id').notNull().references(() => connectorBindings.id, { onDelete: 'cascade' }),
+    bindingId: text('binding_id')
+      .notNull()
+      .references(() => connectorBindings.id, { onDelete: 'cascade' }),
     target: text('target').notNull(),
     login: text('login').notNull(),
     userId: text('user_id'),
@@ -66,7 +72,9 @@ export const connectorGrants = sqliteTable(
 
 export const connectorDrift = sqliteTable('connector_drift', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  bindingId: text('binding_id').notNull().references(() => connectorBindings.id, { onDelete: 'cascade' }),
+  bindingId: text('binding_id')
+    .notNull()
+    .references(() => connectorBindings.id, { onDelete: 'cascade' }),
   target: text('target').notNull(),
   login: text('login').notNull(),
   firstSeen: integer('first_seen').notNull(),
@@ -92,7 +100,9 @@ export const connectorEvents = sqliteTable('connector_events', {
 
 export const webhookDeliveries = sqliteTable('webhook_deliveries', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  connectorId: text('connector_id').notNull().references(() => connectors.id, { onDelete: 'cascade' }),
+  connectorId: text('connector_id')
+    .notNull()
+    .references(() => connectors.id, { onDelete: 'cascade' }),
   eventSeq: integer('event_seq').notNull(),
   eventId: text('event_id').notNull(),
   eventType: text('event_type').notNull(),

@@ -23,7 +23,9 @@ export const users = sqliteTable(
   'users',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
     /** argon2id PHC string; empty for a person with no local password (signs in through the provider) */
@@ -63,8 +65,12 @@ export const users = sqliteTable(
   (t) => [
     uniqueIndex('users_email_nocase').on(sql`lower(${t.email})`),
     index('users_tenant').on(t.tenantId),
-    uniqueIndex('users_oidc_subject').on(t.oidcIssuer, t.oidcSub).where(sql`${t.oidcSub} IS NOT NULL`),
-    index('users_external_id').on(t.tenantId, t.externalId).where(sql`${t.externalId} IS NOT NULL`),
+    uniqueIndex('users_oidc_subject')
+      .on(t.oidcIssuer, t.oidcSub)
+      .where(sql`${t.oidcSub} IS NOT NULL`),
+    index('users_external_id')
+      .on(t.tenantId, t.externalId)
+      .where(sql`${t.externalId} IS NOT NULL`),
   ],
 );
 
@@ -72,7 +78,9 @@ export const groups = sqliteTable(
   'groups',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     createdAt: integer('created_at').notNull(),
@@ -85,15 +93,21 @@ export const groups = sqliteTable(
   },
   (t) => [
     uniqueIndex('groups_name_nocase').on(t.tenantId, sql`lower(${t.name})`),
-    index('groups_external_id').on(t.tenantId, t.externalId).where(sql`${t.externalId} IS NOT NULL`),
+    index('groups_external_id')
+      .on(t.tenantId, t.externalId)
+      .where(sql`${t.externalId} IS NOT NULL`),
   ],
 );
 
 export const groupMembers = sqliteTable(
   'group_members',
   {
-    groupId: text('group_id').notNull().references(() => groups.id, { onDelete: 'cascade' }),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     addedAt: integer('added_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user').on(t.userId)],
@@ -115,10 +129,14 @@ export const sessionMfa = sqliteTable(
   'session_mfa',
   {
     sessionId: text('session_id').primaryKey(),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     verifiedAt: integer('verified_at').notNull(),
     /** how the MFA was proven: an authenticator code, the code that finished enrolment, or the identity provider (0011) */
-    method: text('method', { enum: ['totp', 'enrolment', 'idp'] }).notNull().default('totp'),
+    method: text('method', { enum: ['totp', 'enrolment', 'idp'] })
+      .notNull()
+      .default('totp'),
   },
   (t) => [index('session_mfa_user').on(t.userId)],
 );

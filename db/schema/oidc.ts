@@ -10,7 +10,9 @@ export const idpStepUps = sqliteTable(
   {
     id: text('id').primaryKey(),
     sessionId: text('session_id').notNull(),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     requestedAt: integer('requested_at').notNull(),
     returnTo: text('return_to').notNull(),
     completedAt: integer('completed_at'),
@@ -22,7 +24,9 @@ export const idpStepUps = sqliteTable(
 export const oidcLinkRequests = sqliteTable('oidc_link_requests', {
   /** hash of the one-time token the browser holds */
   id: text('id').primaryKey(),
-  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
   oidcIssuer: text('oidc_issuer').notNull(),
   oidcSub: text('oidc_sub').notNull(),
   /** the ID token's claims (JSON), applied once the link is made */
@@ -35,8 +39,12 @@ export const oidcLinkRequests = sqliteTable('oidc_link_requests', {
 export const oidcGroupMemberships = sqliteTable(
   'oidc_group_memberships',
   {
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    groupId: text('group_id').notNull().references(() => groups.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
     addedAt: integer('added_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.groupId] })],

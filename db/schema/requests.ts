@@ -3,8 +3,15 @@ import { resources, roleDefinitions } from './resources';
 import { users } from './identity';
 
 export const REQUEST_TYPES = [
-  'AdminAssign', 'AdminUpdate', 'AdminRemove', 'AdminExtend', 'AdminRenew',
-  'SelfActivate', 'SelfDeactivate', 'SelfExtend', 'SelfRenew',
+  'AdminAssign',
+  'AdminUpdate',
+  'AdminRemove',
+  'AdminExtend',
+  'AdminRenew',
+  'SelfActivate',
+  'SelfDeactivate',
+  'SelfExtend',
+  'SelfRenew',
 ] as const;
 /** TimedOut is stored only once something has observed it; status is always derived from time too. */
 export const REQUEST_STATUSES = ['PendingApproval', 'Provisioned', 'Denied', 'Canceled', 'TimedOut', 'Revoked', 'Failed'] as const;
@@ -17,11 +24,17 @@ export const requests = sqliteTable(
     kind: text('kind', { enum: ['eligibility', 'assignment'] }).notNull(),
     requestType: text('request_type', { enum: REQUEST_TYPES }).notNull(),
     status: text('status', { enum: REQUEST_STATUSES }).notNull(),
-    requesterId: text('requester_id').notNull().references(() => users.id),
+    requesterId: text('requester_id')
+      .notNull()
+      .references(() => users.id),
     principalType: text('principal_type', { enum: ['User', 'Group'] }).notNull(),
     principalId: text('principal_id').notNull(),
-    roleId: text('role_id').notNull().references(() => roleDefinitions.id),
-    scopeId: text('scope_id').notNull().references(() => resources.id),
+    roleId: text('role_id')
+      .notNull()
+      .references(() => roleDefinitions.id),
+    scopeId: text('scope_id')
+      .notNull()
+      .references(() => resources.id),
     justification: text('justification'),
     ticketNumber: text('ticket_number'),
     ticketSystem: text('ticket_system'),
@@ -45,7 +58,9 @@ export const requests = sqliteTable(
     /** groups several requests submitted together (multi-scope activation) */
     batchId: text('batch_id'),
     /** which client made it: portal or api */
-    channel: text('channel', { enum: ['portal', 'api'] }).notNull().default('portal'),
+    channel: text('channel', { enum: ['portal', 'api'] })
+      .notNull()
+      .default('portal'),
   },
   (t) => [
     index('requests_status').on(t.status, t.approvalDeadline),
@@ -59,7 +74,9 @@ export const requests = sqliteTable(
 export const requestApprovers = sqliteTable(
   'request_approvers',
   {
-    requestId: text('request_id').notNull().references(() => requests.id, { onDelete: 'cascade' }),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => requests.id, { onDelete: 'cascade' }),
     principalType: text('principal_type', { enum: ['User', 'Group'] }).notNull(),
     principalId: text('principal_id').notNull(),
   },
@@ -74,8 +91,12 @@ export const approvalDecisions = sqliteTable(
   'approval_decisions',
   {
     id: text('id').primaryKey(),
-    requestId: text('request_id').notNull().references(() => requests.id),
-    approverId: text('approver_id').notNull().references(() => users.id),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => requests.id),
+    approverId: text('approver_id')
+      .notNull()
+      .references(() => users.id),
     decision: text('decision', { enum: ['Approve', 'Deny'] }).notNull(),
     justification: text('justification'),
     decidedAt: integer('decided_at').notNull(),

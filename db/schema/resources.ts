@@ -11,7 +11,9 @@ export const resources = sqliteTable(
   {
     id: text('id').primaryKey(),
     armId: text('arm_id').notNull(),
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     kind: text('kind', { enum: ['managementGroup', 'subscription', 'resourceGroup', 'resource'] }).notNull(),
     /** provider type, e.g. Microsoft.Compute/virtualMachines */
     type: text('type').notNull(),
@@ -29,7 +31,11 @@ export const resources = sqliteTable(
      */
     path: text('path').notNull().default(''),
   },
-  (t) => [index('resources_parent').on(t.parentId), index('resources_tenant_kind').on(t.tenantId, t.kind), index('resources_path').on(t.path)],
+  (t) => [
+    index('resources_parent').on(t.parentId),
+    index('resources_tenant_kind').on(t.tenantId, t.kind),
+    index('resources_path').on(t.path),
+  ],
 );
 
 export const roleDefinitions = sqliteTable(

@@ -6,8 +6,12 @@ const scheduleColumns = () => ({
   id: text('id').primaryKey(),
   principalType: text('principal_type', { enum: ['User', 'Group'] }).notNull(),
   principalId: text('principal_id').notNull(),
-  roleId: text('role_id').notNull().references(() => roleDefinitions.id),
-  scopeId: text('scope_id').notNull().references(() => resources.id),
+  roleId: text('role_id')
+    .notNull()
+    .references(() => roleDefinitions.id),
+  scopeId: text('scope_id')
+    .notNull()
+    .references(() => resources.id),
   startAt: integer('start_at').notNull(),
   /** null = permanent */
   endAt: integer('end_at'),

@@ -2,7 +2,15 @@ import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './identity';
 
 /** Why a session record ended; null while it is live (idle and expiry are derived from time, never written). */
-export const SESSION_END_REASONS = ['signed-out', 'ended-by-user', 'ended-by-admin', 'user-disabled', 'password-changed', 'password-reset', 'mfa-reset'] as const;
+export const SESSION_END_REASONS = [
+  'signed-out',
+  'ended-by-user',
+  'ended-by-admin',
+  'user-disabled',
+  'password-changed',
+  'password-reset',
+  'mfa-reset',
+] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 /**
@@ -15,7 +23,9 @@ export const sessions = sqliteTable(
   'sessions',
   {
     id: text('id').primaryKey(),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: integer('created_at').notNull(),
     /** written at most once a minute, and only for requests the person made (not background polling) */
     lastSeenAt: integer('last_seen_at').notNull(),
@@ -27,7 +37,9 @@ export const sessions = sqliteTable(
     endedBy: text('ended_by').references(() => users.id, { onDelete: 'set null' }),
     endReason: text('end_reason', { enum: SESSION_END_REASONS }),
     /** how the session signed in (0011) */
-    authMethod: text('auth_method', { enum: ['password', 'oidc'] }).notNull().default('password'),
+    authMethod: text('auth_method', { enum: ['password', 'oidc'] })
+      .notNull()
+      .default('password'),
   },
   (t) => [index('sessions_user').on(t.userId, t.endedAt)],
 );

@@ -10,8 +10,12 @@ export const roleSettings = sqliteTable(
   'role_settings',
   {
     id: text('id').primaryKey(),
-    scopeId: text('scope_id').notNull().references(() => resources.id),
-    roleId: text('role_id').notNull().references(() => roleDefinitions.id),
+    scopeId: text('scope_id')
+      .notNull()
+      .references(() => resources.id),
+    roleId: text('role_id')
+      .notNull()
+      .references(() => roleDefinitions.id),
     activationMaxMinutes: integer('activation_max_minutes').notNull(),
     activationRequireMfa: integer('activation_require_mfa', { mode: 'boolean' }).notNull(),
     activationRequireJustification: integer('activation_require_justification', { mode: 'boolean' }).notNull(),
@@ -39,11 +43,16 @@ export const roleSettings = sqliteTable(
 export const roleSettingApprovers = sqliteTable(
   'role_setting_approvers',
   {
-    settingsId: text('settings_id').notNull().references(() => roleSettings.id, { onDelete: 'cascade' }),
+    settingsId: text('settings_id')
+      .notNull()
+      .references(() => roleSettings.id, { onDelete: 'cascade' }),
     principalType: text('principal_type', { enum: ['User', 'Group'] }).notNull(),
     principalId: text('principal_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.settingsId, t.principalType, t.principalId] }), index('role_setting_approvers_principal').on(t.principalId)],
+  (t) => [
+    primaryKey({ columns: [t.settingsId, t.principalType, t.principalId] }),
+    index('role_setting_approvers_principal').on(t.principalId),
+  ],
 );
 
 export type RoleSettingsRow = typeof roleSettings.$inferSelect;

@@ -30,11 +30,31 @@ function baseTenant(tx: Tx, now: number, name: string): { rootId: string } {
   const rootId = rootArm.toLowerCase();
   tx.insert(s.tenants).values({ id: DEMO_TENANT_ID, name, rootResourceId: rootId, createdAt: now }).run();
   tx.insert(s.resources)
-    .values({ id: rootId, armId: rootArm, tenantId: DEMO_TENANT_ID, kind: 'managementGroup', type: 'Microsoft.Management/managementGroups', name: DEMO_TENANT_ID, displayName: 'Tenant Root Group', parentId: null, managed: false, createdAt: now })
+    .values({
+      id: rootId,
+      armId: rootArm,
+      tenantId: DEMO_TENANT_ID,
+      kind: 'managementGroup',
+      type: 'Microsoft.Management/managementGroups',
+      name: DEMO_TENANT_ID,
+      displayName: 'Tenant Root Group',
+      parentId: null,
+      managed: false,
+      createdAt: now,
+    })
     .run();
   for (const r of BUILTIN_ROLES) {
     tx.insert(s.roleDefinitions)
-      .values({ id: r.id, tenantId: null, name: r.name, description: r.description, roleType: 'BuiltInRole', permissions: JSON.stringify(r.permissions), privileged: r.privileged, createdAt: now })
+      .values({
+        id: r.id,
+        tenantId: null,
+        name: r.name,
+        description: r.description,
+        roleType: 'BuiltInRole',
+        permissions: JSON.stringify(r.permissions),
+        privileged: r.privileged,
+        createdAt: now,
+      })
       .run();
   }
   return { rootId };
@@ -55,7 +75,17 @@ export function ensureTenant(db: Db, now: number, email: string) {
       baseTenant(tx, now, 'Elevate');
       const id = crypto.randomUUID();
       tx.insert(s.users)
-        .values({ id, tenantId: DEMO_TENANT_ID, email, displayName: 'Administrator', passwordHash: hashPasswordSync(password), mustChangePassword: true, mustEnrolMfa: true, isPimAdmin: true, createdAt: now })
+        .values({
+          id,
+          tenantId: DEMO_TENANT_ID,
+          email,
+          displayName: 'Administrator',
+          passwordHash: hashPasswordSync(password),
+          mustChangePassword: true,
+          mustEnrolMfa: true,
+          isPimAdmin: true,
+          createdAt: now,
+        })
         .run();
       writeAudit(tx, { at: now, actor: SYSTEM, action: 'Tenant created', principal: { type: 'User', id, name: email } });
     },
@@ -72,7 +102,21 @@ export function seedDemoTenant(db: Db, now: number, totpKey: Buffer) {
       const { rootId } = baseTenant(tx, now, 'Blue Widget Co');
       const res = (armId: string, kind: s.Resource['kind'], type: string, name: string, parentId: string) => {
         const id = armId.toLowerCase();
-        tx.insert(s.resources).values({ id, armId, tenantId: DEMO_TENANT_ID, kind, type, name, displayName: name, parentId, managed: true, managedAt: now, createdAt: now }).run();
+        tx.insert(s.resources)
+          .values({
+            id,
+            armId,
+            tenantId: DEMO_TENANT_ID,
+            kind,
+            type,
+            name,
+            displayName: name,
+            parentId,
+            managed: true,
+            managedAt: now,
+            createdAt: now,
+          })
+          .run();
         return id;
       };
       tx.update(s.resources).set({ managed: true, managedAt: now }).where(eq(s.resources.id, rootId)).run();
@@ -82,7 +126,13 @@ export function seedDemoTenant(db: Db, now: number, totpKey: Buffer) {
         const rgArm = `${DEMO_SUBSCRIPTION}/resourceGroups/${g}`;
         groups[g] = res(rgArm, 'resourceGroup', 'Microsoft.Resources/resourceGroups', g, sub);
         for (const vm of ['vm1', 'vm2']) {
-          res(`${rgArm}/providers/Microsoft.Compute/virtualMachines/${g}-${vm}`, 'resource', 'Microsoft.Compute/virtualMachines', `${g}-${vm}`, groups[g]);
+          res(
+            `${rgArm}/providers/Microsoft.Compute/virtualMachines/${g}-${vm}`,
+            'resource',
+            'Microsoft.Compute/virtualMachines',
+            `${g}-${vm}`,
+            groups[g],
+          );
         }
       }
 
@@ -92,30 +142,80 @@ export function seedDemoTenant(db: Db, now: number, totpKey: Buffer) {
         ids[key] = crypto.randomUUID();
         tx.insert(s.users)
           .values({
-            id: ids[key], tenantId: DEMO_TENANT_ID, email: u.email, displayName: u.displayName, passwordHash,
-            totpSecretEnc: seal(DEMO_TOTP_SECRET, totpKey), totpEnrolledAt: now,
-            isPimAdmin: key === 'steve', isDemo: true, createdAt: now,
+            id: ids[key],
+            tenantId: DEMO_TENANT_ID,
+            email: u.email,
+            displayName: u.displayName,
+            passwordHash,
+            totpSecretEnc: seal(DEMO_TOTP_SECRET, totpKey),
+            totpEnrolledAt: now,
+            isPimAdmin: key === 'steve',
+            isDemo: true,
+            createdAt: now,
           })
           .run();
       }
       const steve = { id: ids.steve, name: DEMO_USERS.steve.displayName };
 
-      const assign = (kind: 'eligibility' | 'assignment', who: keyof typeof DEMO_USERS, roleId: string, scopeId: string, endAt: number | null) => {
+      const assign = (
+        kind: 'eligibility' | 'assignment',
+        who: keyof typeof DEMO_USERS,
+        roleId: string,
+        scopeId: string,
+        endAt: number | null,
+      ) => {
         const requestId = crypto.randomUUID();
         const scheduleId = crypto.randomUUID();
         const role = BUILTIN_ROLES.find((r) => r.id === roleId)!;
         const justification = 'Demo tenant setup';
         tx.insert(s.requests)
-          .values({ id: requestId, kind, requestType: 'AdminAssign', status: 'Provisioned', requesterId: ids.steve, principalType: 'User', principalId: ids[who], roleId, scopeId, justification, startAt: now, endAt, targetScheduleId: scheduleId, createdAt: now, completedAt: now })
+          .values({
+            id: requestId,
+            kind,
+            requestType: 'AdminAssign',
+            status: 'Provisioned',
+            requesterId: ids.steve,
+            principalType: 'User',
+            principalId: ids[who],
+            roleId,
+            scopeId,
+            justification,
+            startAt: now,
+            endAt,
+            targetScheduleId: scheduleId,
+            createdAt: now,
+            completedAt: now,
+          })
           .run();
-        const row = { id: scheduleId, principalType: 'User' as const, principalId: ids[who], roleId, scopeId, startAt: now, endAt, createdAt: now, createdBy: who === 'steve' ? null : ids.steve, requestId, updatedAt: now };
+        const row = {
+          id: scheduleId,
+          principalType: 'User' as const,
+          principalId: ids[who],
+          roleId,
+          scopeId,
+          startAt: now,
+          endAt,
+          createdAt: now,
+          createdBy: who === 'steve' ? null : ids.steve,
+          requestId,
+          updatedAt: now,
+        };
         // Steve's own standing access comes with the tenant (no creator), not from Steve: rule 10's alert stays quiet on the demo
         if (kind === 'eligibility') tx.insert(s.eligibilitySchedules).values(row).run();
-        else tx.insert(s.assignmentSchedules).values({ ...row, origin: 'assigned' }).run();
+        else
+          tx.insert(s.assignmentSchedules)
+            .values({ ...row, origin: 'assigned' })
+            .run();
         writeAudit(tx, {
-          at: now, actor: steve, action: kind === 'eligibility' ? 'Eligible assignment added' : 'Active assignment added',
-          principal: { type: 'User', id: ids[who], name: DEMO_USERS[who].displayName }, role: { id: roleId, name: role.name },
-          scopeId, requestId, justification, details: { startAt: now, endAt },
+          at: now,
+          actor: steve,
+          action: kind === 'eligibility' ? 'Eligible assignment added' : 'Active assignment added',
+          principal: { type: 'User', id: ids[who], name: DEMO_USERS[who].displayName },
+          role: { id: roleId, name: role.name },
+          scopeId,
+          requestId,
+          justification,
+          details: { startAt: now, endAt },
         });
       };
       assign('assignment', 'steve', USER_ACCESS_ADMINISTRATOR, sub, null);
@@ -127,10 +227,24 @@ export function seedDemoTenant(db: Db, now: number, totpKey: Buffer) {
       for (const scopeId of [sub, groups['finance-prod']]) {
         const settingsId = crypto.randomUUID();
         tx.insert(s.roleSettings)
-          .values({ id: settingsId, scopeId, roleId: OWNER, ...settingsToRow({ ...defaultSettingsFor(OWNER), approvalRequired: true }), updatedAt: now, updatedBy: ids.steve })
+          .values({
+            id: settingsId,
+            scopeId,
+            roleId: OWNER,
+            ...settingsToRow({ ...defaultSettingsFor(OWNER), approvalRequired: true }),
+            updatedAt: now,
+            updatedBy: ids.steve,
+          })
           .run();
         tx.insert(s.roleSettingApprovers).values({ settingsId, principalType: 'User', principalId: ids.avery }).run();
-        writeAudit(tx, { at: now, actor: steve, action: 'Role settings updated', role: { id: OWNER, name: 'Owner' }, scopeId, details: { approvalRequired: true, approvers: [DEMO_USERS.avery.email] } });
+        writeAudit(tx, {
+          at: now,
+          actor: steve,
+          action: 'Role settings updated',
+          role: { id: OWNER, name: 'Owner' },
+          scopeId,
+          details: { approvalRequired: true, approvers: [DEMO_USERS.avery.email] },
+        });
       }
       writeAudit(tx, { at: now, actor: SYSTEM, action: 'Demo tenant seeded', details: { tenant: 'Blue Widget Co' } });
       tx.run(sql`UPDATE tenant_revision SET revision = revision + 1 WHERE id = 1`);

@@ -3,7 +3,15 @@ import { inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
 import type { DbOrTx } from '@/db/client';
 import { resources } from '@/db/schema';
-import { effectiveEnd, nodeOf, scheduleStatus, schedulesReaching, type NameLookup, type PolicyIndex, type ScheduleFact } from '@/lib/policy';
+import {
+  effectiveEnd,
+  nodeOf,
+  scheduleStatus,
+  schedulesReaching,
+  type NameLookup,
+  type PolicyIndex,
+  type ScheduleFact,
+} from '@/lib/policy';
 import { explainAccess, type AccessExplanation } from '@/lib/policy/explain';
 import { policyIndex } from '@/lib/tenant/engine';
 import { nameLookup } from '@/lib/resources/names';

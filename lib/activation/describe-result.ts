@@ -22,8 +22,15 @@ export function describeSubmission(db: DbOrTx, s: ActivationSubmission): { summa
   const index = policyIndex(db);
   const names = nameLookup(index);
   const lines = s.requests.map((r) => ({
-    requestId: r.requestId, status: r.status, role: names.role(r.roleId), scope: scopeName(index, r.scopeId), scopePath: names.scope(r.scopeId),
-    startAt: r.startAt, endAt: r.endAt, approvers: r.approverUserIds.map((id) => names.principal({ type: 'User', id })), approvalDeadline: r.approvalDeadline,
+    requestId: r.requestId,
+    status: r.status,
+    role: names.role(r.roleId),
+    scope: scopeName(index, r.scopeId),
+    scopePath: names.scope(r.scopeId),
+    startAt: r.startAt,
+    endAt: r.endAt,
+    approvers: r.approverUserIds.map((id) => names.principal({ type: 'User', id })),
+    approvalDeadline: r.approvalDeadline,
   }));
   const active = lines.filter((l) => l.status === 'Provisioned').length;
   const pending = lines.length - active;

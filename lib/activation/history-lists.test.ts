@@ -11,7 +11,9 @@ import { HOUR, MIN, RG, SUB } from './test-support';
 const DAY = 24 * HOUR;
 let t: ReturnType<typeof freshDb>;
 let n = 0;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 
 interface Req {
@@ -30,12 +32,28 @@ interface Req {
 function request(r: Req = {}): string {
   const id = crypto.randomUUID();
   const createdAt = r.createdAt ?? t.now + Math.floor(n++ / 2) * 1000; // pairs share a millisecond: ties broken by id
-  t.db.insert(s.requests).values({
-    id, kind: 'assignment', requestType: r.type ?? 'SelfActivate', status: r.status ?? 'Provisioned', requesterId: r.requester ?? t.ids.jen,
-    principalType: 'User', principalId: r.requester ?? t.ids.jen, roleId: r.role ?? OWNER, scopeId: r.scope ?? RG('finance-test'),
-    justification: r.justification ?? `request ${n}`, ticketNumber: r.ticket ?? null, startAt: createdAt, endAt: createdAt + HOUR, durationMinutes: 60,
-    approvalRequired: r.status === 'PendingApproval', approvalDeadline: r.deadline === undefined ? null : r.deadline, createdAt,
-  }).run();
+  t.db
+    .insert(s.requests)
+    .values({
+      id,
+      kind: 'assignment',
+      requestType: r.type ?? 'SelfActivate',
+      status: r.status ?? 'Provisioned',
+      requesterId: r.requester ?? t.ids.jen,
+      principalType: 'User',
+      principalId: r.requester ?? t.ids.jen,
+      roleId: r.role ?? OWNER,
+      scopeId: r.scope ?? RG('finance-test'),
+      justification: r.justification ?? `request ${n}`,
+      ticketNumber: r.ticket ?? null,
+      startAt: createdAt,
+      endAt: createdAt + HOUR,
+      durationMinutes: 60,
+      approvalRequired: r.status === 'PendingApproval',
+      approvalDeadline: r.deadline === undefined ? null : r.deadline,
+      createdAt,
+    })
+    .run();
   return id;
 }
 
@@ -57,7 +75,11 @@ describe('My requests', () => {
     const ids = Array.from({ length: 75 }, () => request());
     const seen = readAll(t.ids.jen, t.now + DAY, {}, () => request());
     // newest first, a shared millisecond ordered by id, as the rows say
-    const rows = t.db.select({ id: s.requests.id, createdAt: s.requests.createdAt }).from(s.requests).all().filter((r) => ids.includes(r.id));
+    const rows = t.db
+      .select({ id: s.requests.id, createdAt: s.requests.createdAt })
+      .from(s.requests)
+      .all()
+      .filter((r) => ids.includes(r.id));
     const order = rows.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).map((r) => r.id);
     expect(seen).toEqual(order);
     expect(new Set(seen).size).toBe(75);
@@ -69,7 +91,7 @@ describe('My requests', () => {
     expect(back.items.map((r) => r.id)).toEqual(p1.items.map((r) => r.id));
   });
 
-  it('shows only the requester\'s own self-service requests', () => {
+  it("shows only the requester's own self-service requests", () => {
     request({ requester: t.ids.sam });
     request({ requester: t.ids.steve, type: 'AdminAssign' });
     const mine = request();
@@ -120,15 +142,32 @@ describe('My requests', () => {
 
 describe('My roles, Expired tab', () => {
   /** An ended schedule of Jen's, `endedDaysAgo` before `at`. */
-  function ended(table: 'eligible' | 'active', at: number, endedDaysAgo: number, opts: { revoked?: boolean; principal?: string; principalType?: 'User' | 'Group' } = {}) {
+  function ended(
+    table: 'eligible' | 'active',
+    at: number,
+    endedDaysAgo: number,
+    opts: { revoked?: boolean; principal?: string; principalType?: 'User' | 'Group' } = {},
+  ) {
     const id = crypto.randomUUID();
     const end = at - endedDaysAgo * DAY;
     const base = {
-      id, principalType: opts.principalType ?? ('User' as const), principalId: opts.principal ?? t.ids.jen, roleId: READER, scopeId: RG('finance-dev'),
-      startAt: end - 10 * DAY, endAt: opts.revoked ? end + 5 * DAY : end, revokedAt: opts.revoked ? end : null, createdAt: end - 10 * DAY, updatedAt: end,
+      id,
+      principalType: opts.principalType ?? ('User' as const),
+      principalId: opts.principal ?? t.ids.jen,
+      roleId: READER,
+      scopeId: RG('finance-dev'),
+      startAt: end - 10 * DAY,
+      endAt: opts.revoked ? end + 5 * DAY : end,
+      revokedAt: opts.revoked ? end : null,
+      createdAt: end - 10 * DAY,
+      updatedAt: end,
     };
     if (table === 'eligible') t.db.insert(s.eligibilitySchedules).values(base).run();
-    else t.db.insert(s.assignmentSchedules).values({ ...base, origin: 'assigned' }).run();
+    else
+      t.db
+        .insert(s.assignmentSchedules)
+        .values({ ...base, origin: 'assigned' })
+        .run();
     return id;
   }
 

@@ -15,8 +15,19 @@ export interface InboxItem {
 
 /** The bell: the newest notifications of one user and how many are unread. Only ever the caller's own. */
 export function inbox(db: DbOrTx, userId: string, limit = 20): { unread: number; items: InboxItem[] } {
-  const unread = db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).get()?.n ?? 0;
-  const items = db.select().from(notifications).where(eq(notifications.userId, userId)).orderBy(desc(notifications.createdAt)).limit(limit).all()
+  const unread =
+    db
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+      .get()?.n ?? 0;
+  const items = db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.userId, userId))
+    .orderBy(desc(notifications.createdAt))
+    .limit(limit)
+    .all()
     .map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link, createdAt: n.createdAt, read: n.readAt !== null }));
   return { unread, items };
 }

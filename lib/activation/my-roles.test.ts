@@ -2,11 +2,28 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freshDb } from '@/tests/support/db';
 import * as s from '@/db/schema';
-import { activationOptions, activationScopeOption, descendantNodes, nodeOf, DAY_MS, ROLE_IDS, type ResourceFact, type ScheduleFact } from '@/lib/policy';
+import {
+  activationOptions,
+  activationScopeOption,
+  descendantNodes,
+  nodeOf,
+  DAY_MS,
+  ROLE_IDS,
+  type ResourceFact,
+  type ScheduleFact,
+} from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { decodeCursor, type Seek } from '@/lib/portal/keyset';
 import { addResources, addSchedules, loadGenerated } from '@/lib/resources/test-support';
-import { myRoles, ACTIVE_KEY_SHAPE, ELIGIBLE_KEY_SHAPE, ROLES_PAGE_SIZE, SCOPES_BELOW_CAP, type EligibleRow, type MyRoles } from './my-roles';
+import {
+  myRoles,
+  ACTIVE_KEY_SHAPE,
+  ELIGIBLE_KEY_SHAPE,
+  ROLES_PAGE_SIZE,
+  SCOPES_BELOW_CAP,
+  type EligibleRow,
+  type MyRoles,
+} from './my-roles';
 import { RG } from './test-support';
 
 // the engine's per-scope evaluations, counted: a page must cost what it shows
@@ -16,12 +33,17 @@ vi.mock('@/lib/policy', async (importOriginal) => {
 });
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 
 const ROLES = [ROLE_IDS.owner, ROLE_IDS.contributor, ROLE_IDS.reader, ROLE_IDS.userAccessAdministrator];
 const ROLE_NAME: Record<string, string> = {
-  [ROLE_IDS.owner]: 'Owner', [ROLE_IDS.contributor]: 'Contributor', [ROLE_IDS.reader]: 'Reader', [ROLE_IDS.userAccessAdministrator]: 'User Access Administrator',
+  [ROLE_IDS.owner]: 'Owner',
+  [ROLE_IDS.contributor]: 'Contributor',
+  [ROLE_IDS.reader]: 'Reader',
+  [ROLE_IDS.userAccessAdministrator]: 'User Access Administrator',
 };
 
 function group(name: string, members: string[]): string {
@@ -32,8 +54,25 @@ function group(name: string, members: string[]): string {
   return id;
 }
 
-const schedule = (id: string, kind: 'eligible' | 'active', principal: ScheduleFact['principal'], roleId: string, scopeId: string, extra: Partial<ScheduleFact> = {}): ScheduleFact => ({
-  id, kind, principal, roleId, scopeId, startAt: t.now - DAY_MS, endAt: t.now + 90 * DAY_MS, revokedAt: null, origin: 'assigned', linkedEligibilityId: null, ...extra,
+const schedule = (
+  id: string,
+  kind: 'eligible' | 'active',
+  principal: ScheduleFact['principal'],
+  roleId: string,
+  scopeId: string,
+  extra: Partial<ScheduleFact> = {},
+): ScheduleFact => ({
+  id,
+  kind,
+  principal,
+  roleId,
+  scopeId,
+  startAt: t.now - DAY_MS,
+  endAt: t.now + 90 * DAY_MS,
+  revokedAt: null,
+  origin: 'assigned',
+  linkedEligibilityId: null,
+  ...extra,
 });
 
 /**
@@ -45,7 +84,13 @@ const schedule = (id: string, kind: 'eligible' | 'active', principal: ScheduleFa
  */
 function bigGroup() {
   const snap = loadGenerated(t, { resources: 3000, managedRatio: 1 });
-  const unmanaged: ResourceFact = { id: '/providers/microsoft.management/managementgroups/zz-unmanaged', parentId: null, kind: 'managementGroup', name: 'zz-unmanaged', managed: false };
+  const unmanaged: ResourceFact = {
+    id: '/providers/microsoft.management/managementgroups/zz-unmanaged',
+    parentId: null,
+    kind: 'managementGroup',
+    name: 'zz-unmanaged',
+    managed: false,
+  };
   addResources(t, [unmanaged]);
   const ops = group('Platform Operators', [t.ids.jen]);
   const others = group('Someone Else', [t.ids.sam]);
@@ -54,25 +99,40 @@ function bigGroup() {
   const scopes = [...tops, ...vms].slice(0, 750);
   const g = { type: 'Group' as const, id: ops };
   const list: ScheduleFact[] = [];
-  scopes.forEach((r, i) => ROLES.forEach((roleId, j) => {
-    const n = i * 4 + j;
-    // a third start tomorrow: scheduled, still listed
-    list.push(schedule(`e-${String(n).padStart(5, '0')}`, 'eligible', g, roleId, r.id, i % 3 === 0 ? { startAt: t.now + DAY_MS } : {}));
-  }));
+  scopes.forEach((r, i) =>
+    ROLES.forEach((roleId, j) => {
+      const n = i * 4 + j;
+      // a third start tomorrow: scheduled, still listed
+      list.push(schedule(`e-${String(n).padStart(5, '0')}`, 'eligible', g, roleId, r.id, i % 3 === 0 ? { startAt: t.now + DAY_MS } : {}));
+    }),
+  );
   const live = list.map((x) => x.id);
-  for (let i = 0; i < 50; i++) list.push(schedule(`ended-${i}`, 'eligible', g, ROLE_IDS.owner, scopes[i].id, { startAt: t.now - 40 * DAY_MS, endAt: t.now - DAY_MS }));
-  for (let i = 0; i < 50; i++) list.push(schedule(`revoked-${i}`, 'eligible', g, ROLE_IDS.reader, scopes[i].id, { revokedAt: t.now - DAY_MS }));
+  for (let i = 0; i < 50; i++)
+    list.push(schedule(`ended-${i}`, 'eligible', g, ROLE_IDS.owner, scopes[i].id, { startAt: t.now - 40 * DAY_MS, endAt: t.now - DAY_MS }));
+  for (let i = 0; i < 50; i++)
+    list.push(schedule(`revoked-${i}`, 'eligible', g, ROLE_IDS.reader, scopes[i].id, { revokedAt: t.now - DAY_MS }));
   for (let i = 0; i < 50; i++) list.push(schedule(`other-${i}`, 'eligible', { type: 'Group', id: others }, ROLE_IDS.owner, scopes[i].id));
   list.push(schedule('e-unmanaged', 'eligible', g, ROLE_IDS.reader, unmanaged.id));
   live.push('e-unmanaged');
-  for (let i = 0; i < 60; i++) list.push(schedule(`a-${String(i).padStart(3, '0')}`, 'active', g, ROLE_IDS.reader, vms[i].id, { endAt: t.now + (i + 1) * DAY_MS }));
+  for (let i = 0; i < 60; i++)
+    list.push(schedule(`a-${String(i).padStart(3, '0')}`, 'active', g, ROLE_IDS.reader, vms[i].id, { endAt: t.now + (i + 1) * DAY_MS }));
   addSchedules(t, list);
   // Jen's own Owner of the demo subscription is on the tab too
-  const direct = t.db.select().from(s.eligibilitySchedules).where(sql`${s.eligibilitySchedules.principalId} = ${t.ids.jen}`).all().map((e) => e.id);
+  const direct = t.db
+    .select()
+    .from(s.eligibilitySchedules)
+    .where(sql`${s.eligibilitySchedules.principalId} = ${t.ids.jen}`)
+    .all()
+    .map((e) => e.id);
   return { live: [...live, ...direct], scopes };
 }
 
-const jen = () => t.db.select().from(s.users).where(sql`${s.users.id} = ${t.ids.jen}`).get()!;
+const jen = () =>
+  t.db
+    .select()
+    .from(s.users)
+    .where(sql`${s.users.id} = ${t.ids.jen}`)
+    .get()!;
 
 /** Every page of one tab, forwards, and the pages themselves. */
 function pages(tab: 'eligible' | 'active', q = ''): MyRoles[] {
@@ -89,7 +149,11 @@ function pages(tab: 'eligible' | 'active', q = ''): MyRoles[] {
 }
 
 /** (role name, scope name, id): the scope's own name (a root's crumb says "Tenant") */
-const sortKey = (r: EligibleRow) => [r.roleName.toLowerCase(), nodeOf(policyIndex(t.db), r.scopeId)!.fact.name.toLowerCase(), r.eligibilityId];
+const sortKey = (r: EligibleRow) => [
+  r.roleName.toLowerCase(),
+  nodeOf(policyIndex(t.db), r.scopeId)!.fact.name.toLowerCase(),
+  r.eligibilityId,
+];
 /** a comes strictly before b in the tab's order */
 function before(a: string[], b: string[]): boolean {
   const i = a.findIndex((x, k) => x !== b[k]);
@@ -97,7 +161,7 @@ function before(a: string[], b: string[]): boolean {
 }
 
 describe('My roles at scale: a group with thousands of eligibilities at scopes with large subtrees', () => {
-  it('returns one page, evaluating only the page\'s own scopes, with the subtree counted in SQL', () => {
+  it("returns one page, evaluating only the page's own scopes, with the subtree counted in SQL", () => {
     const { live } = bigGroup();
     const index = policyIndex(t.db);
     vi.mocked(activationScopeOption).mockClear();
@@ -109,10 +173,16 @@ describe('My roles at scale: a group with thousands of eligibilities at scopes w
     expect(data.eligiblePage.next).not.toBeNull();
     // one evaluation per row shown (its own scope), never the subtree; nothing per eligibility not shown
     expect(vi.mocked(activationScopeOption).mock.calls.length).toBe(ROLES_PAGE_SIZE);
-    expect(new Set(vi.mocked(activationScopeOption).mock.calls.map((c) => c[2]))).toEqual(new Set(data.eligible.map((r) => r.eligibilityId)));
+    expect(new Set(vi.mocked(activationScopeOption).mock.calls.map((c) => c[2]))).toEqual(
+      new Set(data.eligible.map((r) => r.eligibilityId)),
+    );
     expect(activationOptions).not.toHaveBeenCalled();
     // first page: Contributor at the management groups first, each with its own outcome and its subtree counted (capped)
-    expect(data.eligible[0]).toMatchObject({ roleName: 'Contributor', source: { memberType: 'Group', groupName: 'Platform Operators' }, canExtend: false });
+    expect(data.eligible[0]).toMatchObject({
+      roleName: 'Contributor',
+      source: { memberType: 'Group', groupName: 'Platform Operators' },
+      canExtend: false,
+    });
     for (const r of data.eligible) {
       expect(r.scope).toMatchObject({ id: r.scopeId, inherited: false, outcome: { kind: 'active' } });
       const below = descendantNodes(nodeOf(index, r.scopeId)!, true).length;
@@ -144,7 +214,9 @@ describe('My roles at scale: a group with thousands of eligibilities at scopes w
     // the Active tab likewise: 25 + 25 + 10
     const active = pages('active');
     expect(active.map((d) => d.active.length)).toEqual([25, 25, 10]);
-    expect(active.flatMap((d) => d.active.map((r) => r.scheduleId))).toEqual(Array.from({ length: 60 }, (_, i) => `a-${String(i).padStart(3, '0')}`));
+    expect(active.flatMap((d) => d.active.map((r) => r.scheduleId))).toEqual(
+      Array.from({ length: 60 }, (_, i) => `a-${String(i).padStart(3, '0')}`),
+    );
   });
 
   it('searches by role or scope name on the server, on every tab', () => {
@@ -158,17 +230,38 @@ describe('My roles at scale: a group with thousands of eligibilities at scopes w
     const expected = scopes.filter((r) => r.name.includes(sub.name)).length * 4;
     expect(hits).toHaveLength(expected);
     expect(hits.every((r) => r.crumbs[r.crumbs.length - 1].name.includes(sub.name))).toBe(true);
-    expect(hits.filter((r) => r.scopeId === sub.id).map((r) => r.roleName).sort()).toEqual(Object.values(ROLE_NAME).sort());
+    expect(
+      hits
+        .filter((r) => r.scopeId === sub.id)
+        .map((r) => r.roleName)
+        .sort(),
+    ).toEqual(Object.values(ROLE_NAME).sort());
     const none = myRoles(t.db, jen(), t.now, { q: 'no such role or scope' });
-    expect(none).toMatchObject({ eligible: [], active: [], expired: [], eligiblePage: { count: 0, more: false, next: null }, q: 'no such role or scope' });
+    expect(none).toMatchObject({
+      eligible: [],
+      active: [],
+      expired: [],
+      eligiblePage: { count: 0, more: false, next: null },
+      q: 'no such role or scope',
+    });
     // Active: by role name
     expect(myRoles(t.db, jen(), t.now, { q: 'reader' }).activePage.count).toBe(60);
     expect(myRoles(t.db, jen(), t.now, { q: 'owner' }).activePage.count).toBe(0);
     // Expired, in SQL: only what matches
-    const ended = (id: string, roleId: string) => addSchedules(t, [schedule(id, 'active', { type: 'User', id: t.ids.jen }, roleId, RG('finance-dev'), { startAt: t.now - 5 * DAY_MS, endAt: t.now - DAY_MS })]);
+    const ended = (id: string, roleId: string) =>
+      addSchedules(t, [
+        schedule(id, 'active', { type: 'User', id: t.ids.jen }, roleId, RG('finance-dev'), {
+          startAt: t.now - 5 * DAY_MS,
+          endAt: t.now - DAY_MS,
+        }),
+      ]);
     ended('x-reader', ROLE_IDS.reader);
     ended('x-owner', ROLE_IDS.owner);
-    expect(myRoles(t.db, jen(), t.now).expired.map((r) => r.scheduleId).sort()).toEqual(['x-owner', 'x-reader']);
+    expect(
+      myRoles(t.db, jen(), t.now)
+        .expired.map((r) => r.scheduleId)
+        .sort(),
+    ).toEqual(['x-owner', 'x-reader']);
     expect(myRoles(t.db, jen(), t.now, { q: 'READ' }).expired.map((r) => r.scheduleId)).toEqual(['x-reader']);
     expect(myRoles(t.db, jen(), t.now, { q: 'finance-DEV' }).expiredPage.count).toBe(2);
     expect(myRoles(t.db, jen(), t.now, { q: '%' }).expired).toEqual([]);

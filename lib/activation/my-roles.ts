@@ -6,8 +6,20 @@ import { assignmentFact, eligibilityFact } from '@/db/mappers';
 import { subtreeRange } from '@/db/tree';
 import { containsPattern, keysetPage, type Key, type Page, type Seek } from '@/lib/portal/keyset';
 import {
-  activationScopeOption, describe, effectiveEnd, evaluateSelfRequest, nodeOf, scheduleStatus, schedulesReaching, DAY_MS, RENEW_WINDOW_DAYS,
-  type ActivationOutcomePreview, type ActivationScopeOption, type NameLookup, type PolicyIndex, type ScheduleFact,
+  activationScopeOption,
+  describe,
+  effectiveEnd,
+  evaluateSelfRequest,
+  nodeOf,
+  scheduleStatus,
+  schedulesReaching,
+  DAY_MS,
+  RENEW_WINDOW_DAYS,
+  type ActivationOutcomePreview,
+  type ActivationScopeOption,
+  type NameLookup,
+  type PolicyIndex,
+  type ScheduleFact,
 } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { scopeCrumbs, type ScopeCrumb } from '@/lib/portal/scope-path';
@@ -25,7 +37,10 @@ export interface ScopeChoice {
   settingsMaxMinutes: number;
   explicit: boolean;
   requires: { mfa: boolean; justification: boolean; ticket: boolean };
-  outcome: { kind: 'active' } | { kind: 'approval'; approvers: string[]; byPimAdmins: boolean; timeoutMinutes: number } | { kind: 'blocked'; reasons: string[] };
+  outcome:
+    | { kind: 'active' }
+    | { kind: 'approval'; approvers: string[]; byPimAdmins: boolean; timeoutMinutes: number }
+    | { kind: 'blocked'; reasons: string[] };
 }
 
 /**
@@ -141,14 +156,27 @@ const EXPIRED_COUNT_CAP = 200;
 function previewText(names: NameLookup, o: ActivationOutcomePreview): ScopeChoice['outcome'] {
   if (o.kind === 'active') return { kind: 'active' };
   if (o.kind === 'blocked') return { kind: 'blocked', reasons: o.reasons.map((r) => describe(r, names)) };
-  return { kind: 'approval', approvers: o.approvers.map((a) => names.principal(a)), byPimAdmins: o.byPimAdmins, timeoutMinutes: o.timeoutMinutes };
+  return {
+    kind: 'approval',
+    approvers: o.approvers.map((a) => names.principal(a)),
+    byPimAdmins: o.byPimAdmins,
+    timeoutMinutes: o.timeoutMinutes,
+  };
 }
 
 function scopeChoice(names: NameLookup, eligibilityScopeId: string, s: ActivationScopeOption): ScopeChoice {
   return {
-    id: s.scopeId, parentId: s.scope.parentId, name: s.scope.name, kind: s.scope.kind, path: names.scope(s.scopeId),
-    inherited: s.scopeId !== eligibilityScopeId, maxDurationMinutes: s.maxDurationMinutes, settingsMaxMinutes: s.settings.activationMaxMinutes,
-    explicit: s.explicit, requires: s.requirements, outcome: previewText(names, s.outcome),
+    id: s.scopeId,
+    parentId: s.scope.parentId,
+    name: s.scope.name,
+    kind: s.scope.kind,
+    path: names.scope(s.scopeId),
+    inherited: s.scopeId !== eligibilityScopeId,
+    maxDurationMinutes: s.maxDurationMinutes,
+    settingsMaxMinutes: s.settings.activationMaxMinutes,
+    explicit: s.explicit,
+    requires: s.requirements,
+    outcome: previewText(names, s.outcome),
   };
 }
 
@@ -156,10 +184,33 @@ function scopeChoice(names: NameLookup, eligibilityScopeId: string, s: Activatio
  * Should the button be offered? Asks the engine with placeholder details (a day-long
  * window, a justification) and ignores only the problems the user can still fix in the form.
  */
-function offers(index: PolicyIndex, userId: string, type: 'SelfExtend' | 'SelfRenew' | 'SelfDeactivate', s: ScheduleFact, now: number): boolean {
-  const r = evaluateSelfRequest(index, { userId, requestType: type, targetScheduleId: s.id, startAt: now, endAt: now + 86_400_000, justification: 'preview', now });
+function offers(
+  index: PolicyIndex,
+  userId: string,
+  type: 'SelfExtend' | 'SelfRenew' | 'SelfDeactivate',
+  s: ScheduleFact,
+  now: number,
+): boolean {
+  const r = evaluateSelfRequest(index, {
+    userId,
+    requestType: type,
+    targetScheduleId: s.id,
+    startAt: now,
+    endAt: now + 86_400_000,
+    justification: 'preview',
+    now,
+  });
   if (r.ok) return true;
-  return !r.violations.some((v) => ['not-in-extend-window', 'not-in-renew-window', 'target-not-found', 'not-active-or-scheduled', 'no-approver', 'principal-disabled'].includes(v.code));
+  return !r.violations.some((v) =>
+    [
+      'not-in-extend-window',
+      'not-in-renew-window',
+      'target-not-found',
+      'not-active-or-scheduled',
+      'no-approver',
+      'principal-disabled',
+    ].includes(v.code),
+  );
 }
 
 /**
@@ -177,13 +228,28 @@ export function myRoles(db: DbOrTx, user: { id: string; totpSecretEnc?: string |
   const active = activeRoles(index, names, user.id, now, opts.active ?? {}, q);
   const history = expiredRoles(db, index, user.id, now, opts.expired ?? {}, EXPIRED_PAGE_SIZE, q);
   const result: MyRoles = {
-    eligible: eligible.rows, eligiblePage: eligible.page, active: active.rows, activePage: active.page,
-    expired: history.rows, expiredPage: history.page, q, mfaEnrolled: !!user.totpSecretEnc,
+    eligible: eligible.rows,
+    eligiblePage: eligible.page,
+    active: active.rows,
+    activePage: active.page,
+    expired: history.rows,
+    expiredPage: history.page,
+    q,
+    mfaEnrolled: !!user.totpSecretEnc,
   };
   // original casing of the ids, for the copy buttons (at most three pages of rows)
   const shown = [...result.eligible, ...result.active, ...result.expired];
   const ids = [...new Set(shown.map((r) => r.scopeId))];
-  const armIds = new Map(ids.length ? db.select({ id: resources.id, armId: resources.armId }).from(resources).where(inArray(resources.id, ids)).all().map((r) => [r.id, r.armId]) : []);
+  const armIds = new Map(
+    ids.length
+      ? db
+          .select({ id: resources.id, armId: resources.armId })
+          .from(resources)
+          .where(inArray(resources.id, ids))
+          .all()
+          .map((r) => [r.id, r.armId])
+      : [],
+  );
   for (const r of shown) r.armId = armIds.get(r.scopeId) ?? r.scopeId;
   return result;
 }
@@ -228,7 +294,12 @@ function memoryPage<T>(rows: Placed<T>[], seek: Seek, size: number): Page<Placed
   return keysetPage(seek, size, fetch, (r) => r.key);
 }
 
-const listPage = (page: Page<unknown>, n: number): ListPage => ({ next: page.next, prev: page.prev, count: Math.min(n, LIST_COUNT_CAP), more: n > LIST_COUNT_CAP });
+const listPage = (page: Page<unknown>, n: number): ListPage => ({
+  next: page.next,
+  prev: page.prev,
+  count: Math.min(n, LIST_COUNT_CAP),
+  more: n > LIST_COUNT_CAP,
+});
 
 /** The live schedules of one kind reaching the user: their own, and their groups'. */
 function reaching(index: PolicyIndex, userId: string, kind: ScheduleFact['kind'], now: number): ScheduleFact[] {
@@ -261,8 +332,12 @@ function lowerNames(index: PolicyIndex) {
 function activationTarget(index: PolicyIndex, names: NameLookup, userId: string, elig: ScheduleFact, now: number): ActivationTarget {
   const o = activationScopeOption(index, userId, elig.id, elig.scopeId, now);
   return {
-    eligibilityId: elig.id, roleId: elig.roleId, roleName: names.role(elig.roleId), scopeId: elig.scopeId,
-    crumbs: scopeCrumbs(index, elig.scopeId), scope: o ? scopeChoice(names, elig.scopeId, o) : null,
+    eligibilityId: elig.id,
+    roleId: elig.roleId,
+    roleName: names.role(elig.roleId),
+    scopeId: elig.scopeId,
+    crumbs: scopeCrumbs(index, elig.scopeId),
+    scope: o ? scopeChoice(names, elig.scopeId, o) : null,
   };
 }
 
@@ -280,7 +355,16 @@ function scopesBelow(db: DbOrTx, scopeIds: string[]): Map<string, number> {
 }
 
 /** One page of the Eligible tab: live eligibilities reaching the user, matched, ordered and cut in memory; then the page's rows evaluated. */
-function eligibleRoles(db: DbOrTx, index: PolicyIndex, names: NameLookup, userId: string, now: number, seek: Seek, q: string, size = ROLES_PAGE_SIZE): { rows: EligibleRow[]; page: ListPage } {
+function eligibleRoles(
+  db: DbOrTx,
+  index: PolicyIndex,
+  names: NameLookup,
+  userId: string,
+  now: number,
+  seek: Seek,
+  q: string,
+  size = ROLES_PAGE_SIZE,
+): { rows: EligibleRow[]; page: ListPage } {
   const user = index.users.get(userId);
   const lower = lowerNames(index);
   const needle = q.toLowerCase();
@@ -304,7 +388,9 @@ function eligibleRoles(db: DbOrTx, index: PolicyIndex, names: NameLookup, userId
       ...target,
       // ids for the copy buttons; myRoles swaps in the original casing
       armId: s.scopeId,
-      source: direct ? { memberType: 'Direct' } : { memberType: 'Group', groupName: index.groups.get(s.principal.id)?.name ?? s.principal.id },
+      source: direct
+        ? { memberType: 'Direct' }
+        : { memberType: 'Group', groupName: index.groups.get(s.principal.id)?.name ?? s.principal.id },
       status: scheduleStatus(s, now) === 'Scheduled' ? 'Scheduled' : 'Active',
       startAt: s.startAt,
       endAt: s.endAt,
@@ -316,7 +402,15 @@ function eligibleRoles(db: DbOrTx, index: PolicyIndex, names: NameLookup, userId
 }
 
 /** One page of the Active tab: live active assignments reaching the user, soonest end first (permanent last). */
-function activeRoles(index: PolicyIndex, names: NameLookup, userId: string, now: number, seek: Seek, q: string, size = ROLES_PAGE_SIZE): { rows: ActiveRow[]; page: ListPage } {
+function activeRoles(
+  index: PolicyIndex,
+  names: NameLookup,
+  userId: string,
+  now: number,
+  seek: Seek,
+  q: string,
+  size = ROLES_PAGE_SIZE,
+): { rows: ActiveRow[]; page: ListPage } {
   const lower = lowerNames(index);
   const needle = q.toLowerCase();
   const placed: Placed<ScheduleFact>[] = [];
@@ -329,8 +423,18 @@ function activeRoles(index: PolicyIndex, names: NameLookup, userId: string, now:
     const st = scheduleStatus(s, now) === 'Scheduled' ? 'Scheduled' : 'Active';
     const direct = s.principal.type === 'User';
     return {
-      scheduleId: s.id, roleId: s.roleId, roleName: names.role(s.roleId), scopeId: s.scopeId, crumbs: scopeCrumbs(index, s.scopeId), armId: s.scopeId,
-      status: st, startAt: s.startAt, endAt: s.endAt, origin: s.origin, viaGroup: direct ? null : names.principal(s.principal), requestId: null,
+      scheduleId: s.id,
+      roleId: s.roleId,
+      roleName: names.role(s.roleId),
+      scopeId: s.scopeId,
+      crumbs: scopeCrumbs(index, s.scopeId),
+      armId: s.scopeId,
+      status: st,
+      startAt: s.startAt,
+      endAt: s.endAt,
+      origin: s.origin,
+      viaGroup: direct ? null : names.principal(s.principal),
+      requestId: null,
       canDeactivate: direct && s.origin === 'activated' && offers(index, userId, 'SelfDeactivate', s, now),
       canExtend: direct && s.origin === 'assigned' && offers(index, userId, 'SelfExtend', s, now),
     };
@@ -340,31 +444,56 @@ function activeRoles(index: PolicyIndex, names: NameLookup, userId: string, now:
 
 /** When a schedule stopped granting, in SQL: the earlier of its end and its revocation (the engine's effectiveEnd). */
 const endedAt = (t: typeof eligibilitySchedules | typeof assignmentSchedules) =>
-  sql<number | null>`(CASE WHEN ${t.revokedAt} IS NULL THEN ${t.endAt} WHEN ${t.endAt} IS NULL THEN ${t.revokedAt} ELSE min(${t.endAt}, ${t.revokedAt}) END)`;
+  sql<
+    number | null
+  >`(CASE WHEN ${t.revokedAt} IS NULL THEN ${t.endAt} WHEN ${t.endAt} IS NULL THEN ${t.revokedAt} ELSE min(${t.endAt}, ${t.revokedAt}) END)`;
 
 /**
  * The user's own (direct) eligible and active assignments that ended or were revoked in
  * the last RENEW_WINDOW_DAYS, newest end first, keyset-paged on (ended at, id). Each table
  * is read on its (principal, end) index, then the two ordered reads are merged.
  */
-export function expiredRoles(db: DbOrTx, index: PolicyIndex, userId: string, now: number, seek: Seek, size = EXPIRED_PAGE_SIZE, q = ''): { rows: ExpiredRow[]; page: ListPage } {
+export function expiredRoles(
+  db: DbOrTx,
+  index: PolicyIndex,
+  userId: string,
+  now: number,
+  seek: Seek,
+  size = EXPIRED_PAGE_SIZE,
+  q = '',
+): { rows: ExpiredRow[]; page: ListPage } {
   const since = now - RENEW_WINDOW_DAYS * DAY_MS;
   const names = nameLookup(index);
   const pattern = containsPattern(q);
-  const where = (t: typeof eligibilitySchedules | typeof assignmentSchedules) => and(
-    eq(t.principalType, 'User'), eq(t.principalId, userId),
-    // anything that ended since `since` has an end after it, or none (revoked)
-    or(isNull(t.endAt), gte(t.endAt, since)),
-    sql`${endedAt(t)} <= ${now} AND ${endedAt(t)} >= ${since}`,
-    // the search: role or scope name, one primary-key lookup per row of the user's own history
-    q ? sql`(EXISTS (SELECT 1 FROM role_definitions d WHERE d.id = ${t.roleId} AND d.name LIKE ${pattern} ESCAPE '\\')
-      OR EXISTS (SELECT 1 FROM resources r WHERE r.id = ${t.scopeId} AND r.display_name LIKE ${pattern} ESCAPE '\\'))` : undefined,
-  );
-  const read = (t: typeof eligibilitySchedules | typeof assignmentSchedules, dir: 'forward' | 'backward', from: Key | null, limit: number) => {
+  const where = (t: typeof eligibilitySchedules | typeof assignmentSchedules) =>
+    and(
+      eq(t.principalType, 'User'),
+      eq(t.principalId, userId),
+      // anything that ended since `since` has an end after it, or none (revoked)
+      or(isNull(t.endAt), gte(t.endAt, since)),
+      sql`${endedAt(t)} <= ${now} AND ${endedAt(t)} >= ${since}`,
+      // the search: role or scope name, one primary-key lookup per row of the user's own history
+      q
+        ? sql`(EXISTS (SELECT 1 FROM role_definitions d WHERE d.id = ${t.roleId} AND d.name LIKE ${pattern} ESCAPE '\\')
+      OR EXISTS (SELECT 1 FROM resources r WHERE r.id = ${t.scopeId} AND r.display_name LIKE ${pattern} ESCAPE '\\'))`
+        : undefined,
+    );
+  const read = (
+    t: typeof eligibilitySchedules | typeof assignmentSchedules,
+    dir: 'forward' | 'backward',
+    from: Key | null,
+    limit: number,
+  ) => {
     const key = sql`(${endedAt(t)}, ${t.id})`;
     const past = from ? (dir === 'forward' ? sql`${key} < (${from[0]}, ${from[1]})` : sql`${key} > (${from[0]}, ${from[1]})`) : undefined;
     const order = dir === 'forward' ? [desc(endedAt(t)), desc(t.id)] : [asc(endedAt(t)), asc(t.id)];
-    return db.select().from(t).where(and(where(t), past)).orderBy(...order).limit(limit).all();
+    return db
+      .select()
+      .from(t)
+      .where(and(where(t), past))
+      .orderBy(...order)
+      .limit(limit)
+      .all();
   };
   const facts = (dir: 'forward' | 'backward', from: Key | null, limit: number): ScheduleFact[] => {
     const merged = [
@@ -382,10 +511,21 @@ export function expiredRoles(db: DbOrTx, index: PolicyIndex, userId: string, now
     const elig = s.linkedEligibilityId ? index.schedules.get(s.linkedEligibilityId) : undefined;
     const eligLive = elig !== undefined && scheduleStatus(elig, now) === 'Active';
     // the dialog opens from the eligibility's own scope, as on the Eligible tab
-    const reactivate = s.origin === 'activated' && eligLive ? { eligibilityId: elig.id, scopeId: s.scopeId, target: activationTarget(index, names, userId, elig, now) } : null;
+    const reactivate =
+      s.origin === 'activated' && eligLive
+        ? { eligibilityId: elig.id, scopeId: s.scopeId, target: activationTarget(index, names, userId, elig, now) }
+        : null;
     return {
-      scheduleId: s.id, kind: s.kind, roleId: s.roleId, roleName: names.role(s.roleId), scopeId: s.scopeId, crumbs: scopeCrumbs(index, s.scopeId), armId: s.scopeId,
-      status: scheduleStatus(s, now) === 'Revoked' ? 'Revoked' : 'Expired', endedAt: effectiveEnd(s)!, origin: s.origin,
+      scheduleId: s.id,
+      kind: s.kind,
+      roleId: s.roleId,
+      roleName: names.role(s.roleId),
+      scopeId: s.scopeId,
+      crumbs: scopeCrumbs(index, s.scopeId),
+      armId: s.scopeId,
+      status: scheduleStatus(s, now) === 'Revoked' ? 'Revoked' : 'Expired',
+      endedAt: effectiveEnd(s)!,
+      origin: s.origin,
       // the engine decides whether renewal is offered (an admin-made assignment, inside the renew window)
       canRenew: s.origin === 'assigned' && offers(index, userId, 'SelfRenew', s, now),
       reactivate,

@@ -22,7 +22,19 @@ function setup() {
   const jen = user(db, ids.jen);
   const elig = eligibilityOf(db, ids.jen);
   const request = (scope: string, extra: { startAt?: number; durationMinutes?: number } = {}) => {
-    const r = submitActivation(db, jen, { durationMinutes: extra.durationMinutes ?? 120, startAt: extra.startAt, justification: 'Prod incident', eligibilityId: elig.id, scopeIds: [scope], mfaVerifiedAt: now }, now).requests[0];
+    const r = submitActivation(
+      db,
+      jen,
+      {
+        durationMinutes: extra.durationMinutes ?? 120,
+        startAt: extra.startAt,
+        justification: 'Prod incident',
+        eligibilityId: elig.id,
+        scopeIds: [scope],
+        mfaVerifiedAt: now,
+      },
+      now,
+    ).requests[0];
     return db.select().from(s.requests).where(eq(s.requests.id, r.requestId)).get()!;
   };
   const avery = { id: ids.avery, name: 'Avery' };
@@ -38,7 +50,11 @@ describe('provisionApprovedRequest (rule 6 and rule 4)', () => {
     expect(out).toMatchObject({ status: 'Provisioned', startAt: now + HOUR, endAt: now + 3 * HOUR });
     const sched = db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.requestId, row.id)).get()!;
     expect(sched).toMatchObject({ origin: 'activated', linkedEligibilityId: elig.id, startAt: now + HOUR, endAt: now + 3 * HOUR });
-    expect(db.select().from(s.requests).where(eq(s.requests.id, row.id)).get()).toMatchObject({ status: 'Provisioned', targetScheduleId: sched.id, completedAt: now + HOUR });
+    expect(db.select().from(s.requests).where(eq(s.requests.id, row.id)).get()).toMatchObject({
+      status: 'Provisioned',
+      targetScheduleId: sched.id,
+      completedAt: now + HOUR,
+    });
     expect(hasRole(policyIndex(db), { type: 'User', id: ids.jen }, ROLE_IDS.owner, RG('finance-prod'), now + HOUR)).toBe(true);
     const note = db.select().from(s.notifications).where(eq(s.notifications.userId, ids.jen)).get()!;
     expect(note).toMatchObject({ kind: 'request-approved', link: `/requests/${row.id}` });
@@ -55,7 +71,10 @@ describe('provisionApprovedRequest (rule 6 and rule 4)', () => {
     const { db, now, request, approve, elig } = setup();
     const row = request(RG('finance-prod'), { durationMinutes: 480 });
     db.transaction((tx) => {
-      tx.update(s.eligibilitySchedules).set({ endAt: now + 3 * HOUR }).where(eq(s.eligibilitySchedules.id, elig.id)).run();
+      tx.update(s.eligibilitySchedules)
+        .set({ endAt: now + 3 * HOUR })
+        .where(eq(s.eligibilitySchedules.id, elig.id))
+        .run();
     });
     expect(approve(row, now + HOUR)).toMatchObject({ status: 'Provisioned', startAt: now + HOUR, endAt: now + 3 * HOUR });
   });
@@ -64,7 +83,10 @@ describe('provisionApprovedRequest (rule 6 and rule 4)', () => {
     const { db, ids, now, request, approve, elig } = setup();
     const row = request(RG('finance-prod'));
     db.transaction((tx) => {
-      tx.update(s.eligibilitySchedules).set({ revokedAt: now + MIN }).where(eq(s.eligibilitySchedules.id, elig.id)).run();
+      tx.update(s.eligibilitySchedules)
+        .set({ revokedAt: now + MIN })
+        .where(eq(s.eligibilitySchedules.id, elig.id))
+        .run();
     });
     const out = approve(row, now + HOUR);
     expect(out).toMatchObject({ status: 'Failed' });
@@ -86,7 +108,12 @@ describe('statuses follow time', () => {
 
   it('sweepEndingSoon tells the holder once, 15 minutes before the end', () => {
     const { db, ids, now, jen, elig } = setup();
-    submitActivation(db, jen, { durationMinutes: 60, justification: 'x', eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaVerifiedAt: now }, now);
+    submitActivation(
+      db,
+      jen,
+      { durationMinutes: 60, justification: 'x', eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaVerifiedAt: now },
+      now,
+    );
     expect(sweepEndingSoon(db, now + 30 * MIN)).toBe(0);
     expect(sweepEndingSoon(db, now + 46 * MIN)).toBe(1);
     expect(sweepEndingSoon(db, now + 50 * MIN)).toBe(0);
@@ -103,15 +130,33 @@ describe('rule 4 at approval time', () => {
     approve(request(RG('finance-prod')), now);
     const act = db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.principalId, ids.jen)).get()!;
     const id = crypto.randomUUID();
-    db.insert(s.requests).values({
-      id, kind: 'assignment', requestType: 'SelfExtend', status: 'PendingApproval', requesterId: ids.jen, principalType: 'User', principalId: ids.jen,
-      roleId: ROLE_IDS.owner, scopeId: RG('finance-prod'), justification: 'longer', startAt: act.startAt, endAt: now + 180 * 86_400_000,
-      approvalRequired: true, approvalDeadline: now + 86_400_000, targetScheduleId: act.id, createdAt: now, channel: 'api',
-    }).run();
+    db.insert(s.requests)
+      .values({
+        id,
+        kind: 'assignment',
+        requestType: 'SelfExtend',
+        status: 'PendingApproval',
+        requesterId: ids.jen,
+        principalType: 'User',
+        principalId: ids.jen,
+        roleId: ROLE_IDS.owner,
+        scopeId: RG('finance-prod'),
+        justification: 'longer',
+        startAt: act.startAt,
+        endAt: now + 180 * 86_400_000,
+        approvalRequired: true,
+        approvalDeadline: now + 86_400_000,
+        targetScheduleId: act.id,
+        createdAt: now,
+        channel: 'api',
+      })
+      .run();
     const row = db.select().from(s.requests).where(eq(s.requests.id, id)).get()!;
     const out = approve(row, now + MIN);
     expect(out.status).toBe('Failed');
-    expect(out.status === 'Failed' && out.reason).toMatch(/An activation of Owner on .*finance-prod cannot be extended: activate again instead/);
+    expect(out.status === 'Failed' && out.reason).toMatch(
+      /An activation of Owner on .*finance-prod cannot be extended: activate again instead/,
+    );
     expect(db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.id, act.id)).get()!.endAt).toBe(now + 2 * HOUR);
   });
 
@@ -119,13 +164,31 @@ describe('rule 4 at approval time', () => {
     const { db, ids, now, request, approve, elig } = setup();
     approve(request(RG('finance-prod')), now);
     const id = crypto.randomUUID();
-    db.insert(s.requests).values({
-      id, kind: 'eligibility', requestType: 'SelfExtend', status: 'PendingApproval', requesterId: ids.jen, principalType: 'User', principalId: ids.jen,
-      roleId: ROLE_IDS.owner, scopeId: elig.scopeId, justification: 'x', startAt: elig.startAt, endAt: now + HOUR,
-      approvalRequired: true, approvalDeadline: now + 86_400_000, targetScheduleId: elig.id, createdAt: now, channel: 'portal',
-    }).run();
+    db.insert(s.requests)
+      .values({
+        id,
+        kind: 'eligibility',
+        requestType: 'SelfExtend',
+        status: 'PendingApproval',
+        requesterId: ids.jen,
+        principalType: 'User',
+        principalId: ids.jen,
+        roleId: ROLE_IDS.owner,
+        scopeId: elig.scopeId,
+        justification: 'x',
+        startAt: elig.startAt,
+        endAt: now + HOUR,
+        approvalRequired: true,
+        approvalDeadline: now + 86_400_000,
+        targetScheduleId: elig.id,
+        createdAt: now,
+        channel: 'portal',
+      })
+      .run();
     const out = approve(db.select().from(s.requests).where(eq(s.requests.id, id)).get()!, now + MIN);
     expect(out.status).toBe('Provisioned');
-    expect(db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.linkedEligibilityId, elig.id)).get()!.endAt).toBe(now + HOUR);
+    expect(db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.linkedEligibilityId, elig.id)).get()!.endAt).toBe(
+      now + HOUR,
+    );
   });
 });

@@ -18,12 +18,14 @@ function setup() {
   const { db, ids, now } = env;
   const jen = user(db, ids.jen);
   const elig = eligibilityOf(db, ids.jen);
-  const activate = (scope: string, at = now) => submitActivation(db, jen, { durationMinutes: 60, justification: 'x', eligibilityId: elig.id, scopeIds: [scope], mfaVerifiedAt: at }, at).requests[0];
+  const activate = (scope: string, at = now) =>
+    submitActivation(db, jen, { durationMinutes: 60, justification: 'x', eligibilityId: elig.id, scopeIds: [scope], mfaVerifiedAt: at }, at)
+      .requests[0];
   return { db, ids, now, jen, elig, activate };
 }
 
 describe('myRoles', () => {
-  it('Eligible shows Jen\'s Owner of the subscription with its own settings\' outcome, and how many scopes lie below', () => {
+  it("Eligible shows Jen's Owner of the subscription with its own settings' outcome, and how many scopes lie below", () => {
     const { db, jen, now } = setup();
     const data = myRoles(db, jen, now);
     expect(data.eligible).toHaveLength(1);
@@ -32,7 +34,14 @@ describe('myRoles', () => {
     expect(row).toMatchObject({ roleName: 'Owner', scopeId: SUB, source: { memberType: 'Direct' }, canExtend: false, status: 'Active' });
     expect(row.crumbs.map((c) => c.name)).toEqual(['Tenant', 'Blue Widget Co']);
     // the subscription itself, evaluated by its own settings: approval by Avery
-    expect(row.scope).toMatchObject({ id: SUB, name: 'Blue Widget Co', inherited: false, explicit: true, path: 'Tenant › Blue Widget Co', requires: { mfa: true, justification: true, ticket: false } });
+    expect(row.scope).toMatchObject({
+      id: SUB,
+      name: 'Blue Widget Co',
+      inherited: false,
+      explicit: true,
+      path: 'Tenant › Blue Widget Co',
+      requires: { mfa: true, justification: true, ticket: false },
+    });
     expect(row.scope!.outcome).toEqual({ kind: 'approval', approvers: ['Avery'], byPimAdmins: false, timeoutMinutes: 1440 });
     // 3 resource groups and 6 VMs below, counted in SQL (the dialog loads them a level at a time)
     expect(row.scopesBelow).toEqual({ count: 9, more: false });
@@ -44,17 +53,37 @@ describe('myRoles', () => {
     const { db, ids, now, activate } = setup();
     const r = activate(RG('finance-test'));
     const jenNow = myRoles(db, { id: ids.jen }, now + MIN);
-    expect(jenNow.active).toEqual([expect.objectContaining({ origin: 'activated', canDeactivate: true, canExtend: false, endAt: now + HOUR })]);
+    expect(jenNow.active).toEqual([
+      expect.objectContaining({ origin: 'activated', canDeactivate: true, canExtend: false, endAt: now + HOUR }),
+    ]);
     const sam = myRoles(db, { id: ids.sam }, now);
-    expect(sam.active).toEqual([expect.objectContaining({ roleName: 'Reader', origin: 'assigned', canDeactivate: false, canExtend: false })]);
+    expect(sam.active).toEqual([
+      expect.objectContaining({ roleName: 'Reader', origin: 'assigned', canDeactivate: false, canExtend: false }),
+    ]);
     // 20 days later Sam's Reader ends within 14 days: Extend is offered
     expect(myRoles(db, { id: ids.sam }, now + 20 * 24 * HOUR).active[0].canExtend).toBe(true);
     // after the end: Expired, Renew offered within 30 days, not after
-    expect(myRoles(db, { id: ids.sam }, now + 31 * 24 * HOUR).expired).toEqual([expect.objectContaining({ roleName: 'Reader', canRenew: true, status: 'Expired' })]);
+    expect(myRoles(db, { id: ids.sam }, now + 31 * 24 * HOUR).expired).toEqual([
+      expect.objectContaining({ roleName: 'Reader', canRenew: true, status: 'Expired' }),
+    ]);
     expect(myRoles(db, { id: ids.sam }, now + 61 * 24 * HOUR).expired).toEqual([]);
     const later = myRoles(db, { id: ids.jen }, now + 2 * HOUR);
     expect(later.active).toHaveLength(0);
-    expect(later.expired).toEqual([expect.objectContaining({ scheduleId: r.scheduleId, status: 'Expired', reactivate: { eligibilityId: r.eligibilityId, scopeId: RG('finance-test'), target: expect.objectContaining({ roleName: 'Owner', scopeId: SUB, scope: expect.objectContaining({ outcome: expect.objectContaining({ kind: 'approval' }) }) }) } })]);
+    expect(later.expired).toEqual([
+      expect.objectContaining({
+        scheduleId: r.scheduleId,
+        status: 'Expired',
+        reactivate: {
+          eligibilityId: r.eligibilityId,
+          scopeId: RG('finance-test'),
+          target: expect.objectContaining({
+            roleName: 'Owner',
+            scopeId: SUB,
+            scope: expect.objectContaining({ outcome: expect.objectContaining({ kind: 'approval' }) }),
+          }),
+        },
+      }),
+    ]);
   });
 });
 
@@ -76,13 +105,18 @@ describe('requestDetail and myRequests', () => {
     expect(isElevateError(err) && err.code).toBe('NotFound');
   });
 
-  it('an activation\'s timeline ends when it is deactivated; lists show approvers and search', () => {
+  it("an activation's timeline ends when it is deactivated; lists show approvers and search", () => {
     const { db, ids, now, jen, activate } = setup();
     const r = activate(RG('finance-test'));
     activate(RG('finance-prod'));
     submitSelfRequest(db, jen, { requestType: 'SelfDeactivate', targetScheduleId: r.scheduleId! }, now + 5 * MIN);
     const d = requestDetail(db, ids.jen, r.requestId, now + 10 * MIN);
-    expect(d.timeline.map((s) => [s.key, s.label])).toEqual([['submitted', 'Submitted'], ['mfa', 'MFA verified'], ['active', 'Active'], ['ended', 'Deactivated']]);
+    expect(d.timeline.map((s) => [s.key, s.label])).toEqual([
+      ['submitted', 'Submitted'],
+      ['mfa', 'MFA verified'],
+      ['active', 'Active'],
+      ['ended', 'Deactivated'],
+    ]);
     const list = myRequests(db, ids.jen, now + 10 * MIN);
     expect(list.total).toBe(3);
     expect(list.pendingCount).toBe(1);
@@ -91,7 +125,7 @@ describe('requestDetail and myRequests', () => {
 });
 
 describe('inbox', () => {
-  it('counts unread, marks read only the caller\'s own', () => {
+  it("counts unread, marks read only the caller's own", () => {
     const { db, ids, now, activate } = setup();
     activate(RG('finance-prod'));
     const a = inbox(db, ids.avery);

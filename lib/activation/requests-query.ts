@@ -1,10 +1,26 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { approvalDecisions, assignmentSchedules, requestApprovers, requests, resources, roleDefinitions, users, type RequestRow } from '@/db/schema';
+import {
+  approvalDecisions,
+  assignmentSchedules,
+  requestApprovers,
+  requests,
+  resources,
+  roleDefinitions,
+  users,
+  type RequestRow,
+} from '@/db/schema';
 import { containsPattern, keysetPage, type Seek } from '@/lib/portal/keyset';
 import {
-  canDecide, canViewRequest, effectiveEnd, requestStatus, resolveApprovers, type PolicyIndex, type PrincipalRef, type RequestStatus,
+  canDecide,
+  canViewRequest,
+  effectiveEnd,
+  requestStatus,
+  resolveApprovers,
+  type PolicyIndex,
+  type PrincipalRef,
+  type RequestStatus,
 } from '@/lib/policy';
 import { assignmentFact } from '@/db/mappers';
 import { policyIndex } from '@/lib/tenant/engine';
@@ -75,24 +91,62 @@ function views(db: DbOrTx, index: PolicyIndex, rows: RequestRow[], now: number):
     list.push({ type: a.principalType, id: a.principalId });
     approvers.set(a.requestId, list);
   }
-  const decisions = new Map(db.select().from(approvalDecisions).where(inArray(approvalDecisions.requestId, ids)).all().map((d) => [d.requestId, d]));
-  const armIds = new Map(db.select({ id: resources.id, armId: resources.armId }).from(resources).where(inArray(resources.id, [...new Set(rows.map((r) => r.scopeId))])).all().map((r) => [r.id, r.armId]));
+  const decisions = new Map(
+    db
+      .select()
+      .from(approvalDecisions)
+      .where(inArray(approvalDecisions.requestId, ids))
+      .all()
+      .map((d) => [d.requestId, d]),
+  );
+  const armIds = new Map(
+    db
+      .select({ id: resources.id, armId: resources.armId })
+      .from(resources)
+      .where(inArray(resources.id, [...new Set(rows.map((r) => r.scopeId))]))
+      .all()
+      .map((r) => [r.id, r.armId]),
+  );
   const userName = (id: string) => index.users.get(id)?.displayName ?? id;
   return rows.map((r) => {
     const refs = approvers.get(r.id) ?? [];
     const d = decisions.get(r.id);
     // approvers were captured at submission; an empty list means the tenant PIM administrators
-    const shown = refs.length ? refs.map((a) => names.principal(a)) : r.approvalRequired ? resolveApprovers(index, [], r.requesterId).refs.map((a) => names.principal(a)) : [];
+    const shown = refs.length
+      ? refs.map((a) => names.principal(a))
+      : r.approvalRequired
+        ? resolveApprovers(index, [], r.requesterId).refs.map((a) => names.principal(a))
+        : [];
     return {
-      id: r.id, requestType: r.requestType, status: requestStatus(requestFact(r, refs), now),
-      requesterId: r.requesterId, requesterName: userName(r.requesterId), roleId: r.roleId, roleName: names.role(r.roleId),
-      scopeId: r.scopeId, crumbs: scopeCrumbs(index, r.scopeId), armId: armIds.get(r.scopeId) ?? r.scopeId,
-      justification: r.justification, ticketNumber: r.ticketNumber, ticketSystem: r.ticketSystem,
-      startAt: r.startAt, endAt: r.endAt, durationMinutes: r.durationMinutes, createdAt: r.createdAt, completedAt: r.completedAt, canceledAt: r.canceledAt,
-      approvalRequired: r.approvalRequired, approvalDeadline: r.approvalDeadline, mfaVerifiedAt: r.mfaVerifiedAt, failureReason: r.failureReason,
+      id: r.id,
+      requestType: r.requestType,
+      status: requestStatus(requestFact(r, refs), now),
+      requesterId: r.requesterId,
+      requesterName: userName(r.requesterId),
+      roleId: r.roleId,
+      roleName: names.role(r.roleId),
+      scopeId: r.scopeId,
+      crumbs: scopeCrumbs(index, r.scopeId),
+      armId: armIds.get(r.scopeId) ?? r.scopeId,
+      justification: r.justification,
+      ticketNumber: r.ticketNumber,
+      ticketSystem: r.ticketSystem,
+      startAt: r.startAt,
+      endAt: r.endAt,
+      durationMinutes: r.durationMinutes,
+      createdAt: r.createdAt,
+      completedAt: r.completedAt,
+      canceledAt: r.canceledAt,
+      approvalRequired: r.approvalRequired,
+      approvalDeadline: r.approvalDeadline,
+      mfaVerifiedAt: r.mfaVerifiedAt,
+      failureReason: r.failureReason,
       approvers: shown,
-      decision: d ? { approverName: userName(d.approverId), decision: d.decision, justification: d.justification, decidedAt: d.decidedAt } : null,
-      batchId: r.batchId, targetScheduleId: r.targetScheduleId,
+      decision: d
+        ? { approverName: userName(d.approverId), decision: d.decision, justification: d.justification, decidedAt: d.decidedAt }
+        : null,
+      batchId: r.batchId,
+      targetScheduleId: r.targetScheduleId,
     };
   });
 }
@@ -108,14 +162,22 @@ export function livePending(now: number): SQL {
 function statusWhere(status: MyRequestStatus, now: number): SQL | undefined {
   const timedOut = sql`(${requests.status} = 'TimedOut' OR (${requests.status} = 'PendingApproval' AND ${requests.approvalDeadline} <= ${now}))`;
   switch (status) {
-    case 'pending': return livePending(now);
-    case 'past': return sql`NOT ${livePending(now)}`;
-    case 'approved': return eq(requests.status, 'Provisioned');
-    case 'denied': return eq(requests.status, 'Denied');
-    case 'canceled': return eq(requests.status, 'Canceled');
-    case 'timed-out': return timedOut;
-    case 'failed': return inArray(requests.status, ['Failed', 'Revoked']);
-    default: return undefined;
+    case 'pending':
+      return livePending(now);
+    case 'past':
+      return sql`NOT ${livePending(now)}`;
+    case 'approved':
+      return eq(requests.status, 'Provisioned');
+    case 'denied':
+      return eq(requests.status, 'Denied');
+    case 'canceled':
+      return eq(requests.status, 'Canceled');
+    case 'timed-out':
+      return timedOut;
+    case 'failed':
+      return inArray(requests.status, ['Failed', 'Revoked']);
+    default:
+      return undefined;
   }
 }
 
@@ -138,15 +200,39 @@ export function myRequests(db: DbOrTx, userId: string, now: number, filters: MyR
   const size = Math.min(Math.max(filters.pageSize ?? MY_REQUESTS_PAGE_SIZE, 1), 100);
   const q = filters.q?.trim();
   const mine = and(eq(requests.requesterId, userId), inArray(requests.requestType, [...MY_REQUEST_TYPES]));
-  const where = and(mine, filters.type ? eq(requests.requestType, filters.type) : undefined, statusWhere(filters.status ?? 'all', now), q ? searchWhere(q) : undefined);
-  const page = keysetPage(filters.seek ?? {}, size, (dir, from, limit) => {
-    const forward = dir === 'forward';
-    const past = from ? (forward ? sql`(${requests.createdAt}, ${requests.id}) < (${from[0]}, ${from[1]})` : sql`(${requests.createdAt}, ${requests.id}) > (${from[0]}, ${from[1]})`) : undefined;
-    return db.select().from(requests).where(and(where, past))
-      .orderBy(...(forward ? [desc(requests.createdAt), desc(requests.id)] : [asc(requests.createdAt), asc(requests.id)])).limit(limit).all();
-  }, (r) => [r.createdAt, r.id]);
-  const counted = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${requests} WHERE ${where} LIMIT ${MY_REQUESTS_COUNT_CAP + 1})`)?.n ?? 0;
-  const pendingCount = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${requests} WHERE ${and(mine, livePending(now))} LIMIT ${MY_REQUESTS_COUNT_CAP + 1})`)?.n ?? 0;
+  const where = and(
+    mine,
+    filters.type ? eq(requests.requestType, filters.type) : undefined,
+    statusWhere(filters.status ?? 'all', now),
+    q ? searchWhere(q) : undefined,
+  );
+  const page = keysetPage(
+    filters.seek ?? {},
+    size,
+    (dir, from, limit) => {
+      const forward = dir === 'forward';
+      const past = from
+        ? forward
+          ? sql`(${requests.createdAt}, ${requests.id}) < (${from[0]}, ${from[1]})`
+          : sql`(${requests.createdAt}, ${requests.id}) > (${from[0]}, ${from[1]})`
+        : undefined;
+      return db
+        .select()
+        .from(requests)
+        .where(and(where, past))
+        .orderBy(...(forward ? [desc(requests.createdAt), desc(requests.id)] : [asc(requests.createdAt), asc(requests.id)]))
+        .limit(limit)
+        .all();
+    },
+    (r) => [r.createdAt, r.id],
+  );
+  const counted =
+    db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${requests} WHERE ${where} LIMIT ${MY_REQUESTS_COUNT_CAP + 1})`)
+      ?.n ?? 0;
+  const pendingCount =
+    db.get<{ n: number }>(
+      sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${requests} WHERE ${and(mine, livePending(now))} LIMIT ${MY_REQUESTS_COUNT_CAP + 1})`,
+    )?.n ?? 0;
   return {
     items: views(db, index, page.rows, now),
     next: page.next,
@@ -171,45 +257,108 @@ export interface TimelineStep {
  * One request for its detail page, for those the engine's canViewRequest lets see it (its
  * requester and principal, its approvers, the administrators of its scope).
  */
-export function requestDetail(db: DbOrTx, viewerId: string, requestId: string, now: number): { request: RequestView; timeline: TimelineStep[]; canCancel: boolean; canDecide: boolean } {
+export function requestDetail(
+  db: DbOrTx,
+  viewerId: string,
+  requestId: string,
+  now: number,
+): { request: RequestView; timeline: TimelineStep[]; canCancel: boolean; canDecide: boolean } {
   const index = policyIndex(db);
   const row = db.select().from(requests).where(eq(requests.id, requestId)).get();
   if (!row) throw new ElevateError('NotFound', 'No such request.');
   const [view] = views(db, index, [row], now);
-  const approverRefs = db.select().from(requestApprovers).where(eq(requestApprovers.requestId, requestId)).all().map((a) => ({ type: a.principalType, id: a.principalId }) as PrincipalRef);
+  const approverRefs = db
+    .select()
+    .from(requestApprovers)
+    .where(eq(requestApprovers.requestId, requestId))
+    .all()
+    .map((a) => ({ type: a.principalType, id: a.principalId }) as PrincipalRef);
   const fact = requestFact(row, approverRefs);
-  const decided = db.select({ by: approvalDecisions.approverId }).from(approvalDecisions).where(eq(approvalDecisions.requestId, requestId)).get();
+  const decided = db
+    .select({ by: approvalDecisions.approverId })
+    .from(approvalDecisions)
+    .where(eq(approvalDecisions.requestId, requestId))
+    .get();
   // the engine decides who may look (canViewRequest); a stranger gets Not found, not "forbidden"
-  if (!canViewRequest(index, viewerId, fact, now, { decidedBy: decided?.by ?? null })) throw new ElevateError('NotFound', 'No such request.');
+  if (!canViewRequest(index, viewerId, fact, now, { decidedBy: decided?.by ?? null }))
+    throw new ElevateError('NotFound', 'No such request.');
   const decide = canDecide(index, viewerId, fact, now).allowed;
-  const schedule = row.targetScheduleId ? db.select().from(assignmentSchedules).where(eq(assignmentSchedules.id, row.targetScheduleId)).get() : undefined;
-  return { request: view, timeline: timelineOf(view, schedule ? assignmentFact(schedule) : null, now), canCancel: row.requesterId === viewerId && view.status === 'PendingApproval', canDecide: decide };
+  const schedule = row.targetScheduleId
+    ? db.select().from(assignmentSchedules).where(eq(assignmentSchedules.id, row.targetScheduleId)).get()
+    : undefined;
+  return {
+    request: view,
+    timeline: timelineOf(view, schedule ? assignmentFact(schedule) : null, now),
+    canCancel: row.requesterId === viewerId && view.status === 'PendingApproval',
+    canDecide: decide,
+  };
 }
 
 function timelineOf(v: RequestView, schedule: ReturnType<typeof assignmentFact> | null, now: number): TimelineStep[] {
-  const steps: TimelineStep[] = [{ key: 'submitted', label: 'Submitted', at: v.createdAt, state: 'done', detail: v.justification ?? undefined }];
+  const steps: TimelineStep[] = [
+    { key: 'submitted', label: 'Submitted', at: v.createdAt, state: 'done', detail: v.justification ?? undefined },
+  ];
   if (v.mfaVerifiedAt !== null) steps.push({ key: 'mfa', label: 'MFA verified', at: v.mfaVerifiedAt, state: 'done' });
   if (v.approvalRequired) {
-    if (v.decision) steps.push({ key: v.decision.decision === 'Approve' ? 'approved' : 'denied', label: v.decision.decision === 'Approve' ? `Approved by ${v.decision.approverName}` : `Denied by ${v.decision.approverName}`, at: v.decision.decidedAt, state: 'done', detail: v.decision.justification ?? undefined });
-    else if (v.status === 'PendingApproval') steps.push({ key: 'waiting', label: `Waiting for ${v.approvers.join(', ') || 'an approver'}`, at: v.approvalDeadline, state: 'current', detail: 'The request times out at the deadline shown.' });
-    else if (v.status === 'TimedOut') steps.push({ key: 'timed-out', label: 'Timed out', at: v.approvalDeadline, state: 'done', detail: 'Nobody decided before the deadline.' });
+    if (v.decision)
+      steps.push({
+        key: v.decision.decision === 'Approve' ? 'approved' : 'denied',
+        label: v.decision.decision === 'Approve' ? `Approved by ${v.decision.approverName}` : `Denied by ${v.decision.approverName}`,
+        at: v.decision.decidedAt,
+        state: 'done',
+        detail: v.decision.justification ?? undefined,
+      });
+    else if (v.status === 'PendingApproval')
+      steps.push({
+        key: 'waiting',
+        label: `Waiting for ${v.approvers.join(', ') || 'an approver'}`,
+        at: v.approvalDeadline,
+        state: 'current',
+        detail: 'The request times out at the deadline shown.',
+      });
+    else if (v.status === 'TimedOut')
+      steps.push({
+        key: 'timed-out',
+        label: 'Timed out',
+        at: v.approvalDeadline,
+        state: 'done',
+        detail: 'Nobody decided before the deadline.',
+      });
   }
   if (v.status === 'Canceled') steps.push({ key: 'canceled', label: 'Canceled', at: v.canceledAt, state: 'done' });
-  if (v.status === 'Failed') steps.push({ key: 'failed', label: 'Could not be carried out', at: v.completedAt, state: 'done', detail: v.failureReason ?? undefined });
+  if (v.status === 'Failed')
+    steps.push({
+      key: 'failed',
+      label: 'Could not be carried out',
+      at: v.completedAt,
+      state: 'done',
+      detail: v.failureReason ?? undefined,
+    });
   if (v.requestType === 'SelfDeactivate') {
     steps.push({ key: 'ended', label: 'Deactivated', at: v.createdAt, state: 'done' });
     return steps;
   }
   if (v.requestType !== 'SelfActivate') {
-    if (v.status === 'Provisioned') steps.push({ key: 'active', label: `New end ${v.endAt === null ? 'permanent' : ''}`.trim(), at: v.endAt, state: 'done' });
+    if (v.status === 'Provisioned')
+      steps.push({ key: 'active', label: `New end ${v.endAt === null ? 'permanent' : ''}`.trim(), at: v.endAt, state: 'done' });
     return steps;
   }
   const live = v.status === 'PendingApproval';
   if (schedule) {
-    steps.push({ key: 'active', label: schedule.startAt > now ? 'Becomes active' : 'Active', at: schedule.startAt, state: schedule.startAt > now ? 'upcoming' : 'done' });
+    steps.push({
+      key: 'active',
+      label: schedule.startAt > now ? 'Becomes active' : 'Active',
+      at: schedule.startAt,
+      state: schedule.startAt > now ? 'upcoming' : 'done',
+    });
     const end = effectiveEnd(schedule);
     const revoked = schedule.revokedAt !== null && schedule.revokedAt <= (schedule.endAt ?? Infinity);
-    steps.push({ key: 'ended', label: end !== null && end <= now ? (revoked ? 'Deactivated' : 'Ended') : 'Ends', at: end, state: end !== null && end <= now ? 'done' : 'upcoming' });
+    steps.push({
+      key: 'ended',
+      label: end !== null && end <= now ? (revoked ? 'Deactivated' : 'Ended') : 'Ends',
+      at: end,
+      state: end !== null && end <= now ? 'done' : 'upcoming',
+    });
   } else if (live) {
     steps.push({ key: 'active', label: 'Active once approved', at: null, state: 'upcoming' });
   }
@@ -219,5 +368,12 @@ function timelineOf(v: RequestView, schedule: ReturnType<typeof assignmentFact> 
 /** Display names of users (for approver lists in other views). */
 export function userNames(db: DbOrTx, ids: string[]): Map<string, string> {
   if (!ids.length) return new Map();
-  return new Map(db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids)).all().map((u) => [u.id, u.name]));
+  return new Map(
+    db
+      .select({ id: users.id, name: users.displayName })
+      .from(users)
+      .where(inArray(users.id, ids))
+      .all()
+      .map((u) => [u.id, u.name]),
+  );
 }

@@ -24,26 +24,62 @@ const base = { durationMinutes: 60, justification: 'Deploy hotfix' };
 describe('submitActivation: the seed story', () => {
   it('Jen activates Owner on finance-test: active at once, in her effective access the moment it returns', () => {
     const { db, jen, elig, now } = setup();
-    const res = submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now), sessionId: 'sess-1' }, now);
+    const res = submitActivation(
+      db,
+      jen,
+      { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now), sessionId: 'sess-1' },
+      now,
+    );
     expect(res.requests).toHaveLength(1);
     const [r] = res.requests;
     expect(r.status).toBe('Provisioned');
     expect(r.endAt - r.startAt).toBe(60 * MIN);
     const sched = db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.id, r.scheduleId!)).get()!;
-    expect(sched).toMatchObject({ origin: 'activated', linkedEligibilityId: elig.id, principalId: jen.id, scopeId: RG('finance-test'), startAt: now, endAt: now + HOUR });
+    expect(sched).toMatchObject({
+      origin: 'activated',
+      linkedEligibilityId: elig.id,
+      principalId: jen.id,
+      scopeId: RG('finance-test'),
+      startAt: now,
+      endAt: now + HOUR,
+    });
     expect(hasRole(policyIndex(db), { type: 'User', id: jen.id }, ROLE_IDS.owner, VM('finance-test', 'vm1'), now)).toBe(true);
     const req = db.select().from(s.requests).where(eq(s.requests.id, r.requestId)).get()!;
-    expect(req).toMatchObject({ requestType: 'SelfActivate', status: 'Provisioned', mfaVerifiedAt: now, linkedEligibilityId: elig.id, targetScheduleId: r.scheduleId, justification: 'Deploy hotfix' });
+    expect(req).toMatchObject({
+      requestType: 'SelfActivate',
+      status: 'Provisioned',
+      mfaVerifiedAt: now,
+      linkedEligibilityId: elig.id,
+      targetScheduleId: r.scheduleId,
+      justification: 'Deploy hotfix',
+    });
     expect(JSON.parse(req.settingsSnapshot!).settings.activationMaxMinutes).toBe(480);
-    expect(db.select().from(s.auditEvents).where(eq(s.auditEvents.requestId, r.requestId)).all().map((a) => a.action)).toEqual(['Role activated']);
+    expect(
+      db
+        .select()
+        .from(s.auditEvents)
+        .where(eq(s.auditEvents.requestId, r.requestId))
+        .all()
+        .map((a) => a.action),
+    ).toEqual(['Role activated']);
     // the session is MFA-verified now: a second activation in the same session asks no code
-    const again = submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-dev')], sessionId: 'sess-1' }, now + 2 * MIN);
+    const again = submitActivation(
+      db,
+      jen,
+      { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-dev')], sessionId: 'sess-1' },
+      now + 2 * MIN,
+    );
     expect(again.requests[0].status).toBe('Provisioned');
   });
 
   it('finance-test and finance-dev together: both active at once, one batch', () => {
     const { db, jen, elig, now } = setup();
-    const res = submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test'), RG('finance-dev')], mfaCode: codeAt(now) }, now);
+    const res = submitActivation(
+      db,
+      jen,
+      { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test'), RG('finance-dev')], mfaCode: codeAt(now) },
+      now,
+    );
     expect(res.requests.map((r) => r.status)).toEqual(['Provisioned', 'Provisioned']);
     expect(res.batchId).toBeTruthy();
     const rows = db.select().from(s.requests).where(eq(s.requests.batchId, res.batchId!)).all();
@@ -54,8 +90,15 @@ describe('submitActivation: the seed story', () => {
     const { db, jen, elig, now, ids } = setup();
     const res = submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-prod')], mfaCode: codeAt(now) }, now);
     const [r] = res.requests;
-    expect(r).toMatchObject({ status: 'PendingApproval', approverUserIds: [ids.avery], approvalDeadline: now + 24 * HOUR, scheduleId: null });
-    expect(db.select().from(s.requestApprovers).where(eq(s.requestApprovers.requestId, r.requestId)).all()).toEqual([{ requestId: r.requestId, principalType: 'User', principalId: ids.avery }]);
+    expect(r).toMatchObject({
+      status: 'PendingApproval',
+      approverUserIds: [ids.avery],
+      approvalDeadline: now + 24 * HOUR,
+      scheduleId: null,
+    });
+    expect(db.select().from(s.requestApprovers).where(eq(s.requestApprovers.requestId, r.requestId)).all()).toEqual([
+      { requestId: r.requestId, principalType: 'User', principalId: ids.avery },
+    ]);
     const note = db.select().from(s.notifications).where(eq(s.notifications.userId, ids.avery)).get()!;
     expect(note).toMatchObject({ kind: 'approval-requested', link: `/approvals/${r.requestId}`, requestId: r.requestId });
     expect(note.title).toContain('finance-prod');
@@ -71,10 +114,24 @@ describe('submitActivation: the seed story', () => {
 
   it('one submission can come back partly active and partly pending', () => {
     const { db, jen, elig, now } = setup();
-    const res = submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test'), RG('finance-prod'), VM('finance-prod', 'vm1')], mfaCode: codeAt(now) }, now);
+    const res = submitActivation(
+      db,
+      jen,
+      {
+        ...base,
+        eligibilityId: elig.id,
+        scopeIds: [RG('finance-test'), RG('finance-prod'), VM('finance-prod', 'vm1')],
+        mfaCode: codeAt(now),
+      },
+      now,
+    );
     const byScope = Object.fromEntries(res.requests.map((r) => [r.scopeId, r.status]));
     // rule 9: the VM under finance-prod has no explicit settings, so it activates at once
-    expect(byScope).toEqual({ [RG('finance-test')]: 'Provisioned', [RG('finance-prod')]: 'PendingApproval', [VM('finance-prod', 'vm1')]: 'Provisioned' });
+    expect(byScope).toEqual({
+      [RG('finance-test')]: 'Provisioned',
+      [RG('finance-prod')]: 'PendingApproval',
+      [VM('finance-prod', 'vm1')]: 'Provisioned',
+    });
   });
 
   it('Sam activates Contributor on finance-dev', () => {
@@ -89,17 +146,46 @@ describe('submitActivation: the seed story', () => {
     const { db, now, ids } = setup();
     // give Sam a second eligibility so he can multi-select
     db.transaction((tx) => {
-      tx.insert(s.eligibilitySchedules).values({ id: 'sam-owner-test', principalType: 'User', principalId: ids.sam, roleId: ROLE_IDS.owner, scopeId: RG('finance-test'), startAt: now, endAt: now + 30 * 24 * HOUR, createdAt: now, updatedAt: now }).run();
+      tx.insert(s.eligibilitySchedules)
+        .values({
+          id: 'sam-owner-test',
+          principalType: 'User',
+          principalId: ids.sam,
+          roleId: ROLE_IDS.owner,
+          scopeId: RG('finance-test'),
+          startAt: now,
+          endAt: now + 30 * 24 * HOUR,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .run();
     });
     const contributor = eligibilityOf(db, ids.sam, ROLE_IDS.contributor);
-    const res = submitActivations(db, user(db, ids.sam), [{ eligibilityId: contributor.id, scopeIds: [RG('finance-dev')] }, { eligibilityId: 'sam-owner-test', scopeIds: [RG('finance-test')] }], { ...base, mfaCode: codeAt(now) }, now);
-    expect(res.requests.map((r) => [r.roleId, r.status])).toEqual([[ROLE_IDS.contributor, 'Provisioned'], [ROLE_IDS.owner, 'Provisioned']]);
+    const res = submitActivations(
+      db,
+      user(db, ids.sam),
+      [
+        { eligibilityId: contributor.id, scopeIds: [RG('finance-dev')] },
+        { eligibilityId: 'sam-owner-test', scopeIds: [RG('finance-test')] },
+      ],
+      { ...base, mfaCode: codeAt(now) },
+      now,
+    );
+    expect(res.requests.map((r) => [r.roleId, r.status])).toEqual([
+      [ROLE_IDS.contributor, 'Provisioned'],
+      [ROLE_IDS.owner, 'Provisioned'],
+    ]);
     expect(db.select().from(s.auditEvents).where(eq(s.auditEvents.action, 'MFA verified')).all()).toHaveLength(1);
   });
 
   it('a later start makes a scheduled activation', () => {
     const { db, jen, elig, now } = setup();
-    const res = submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], startAt: now + 2 * HOUR, mfaCode: codeAt(now) }, now);
+    const res = submitActivation(
+      db,
+      jen,
+      { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], startAt: now + 2 * HOUR, mfaCode: codeAt(now) },
+      now,
+    );
     expect(res.requests[0]).toMatchObject({ status: 'Provisioned', startAt: now + 2 * HOUR, endAt: now + 3 * HOUR });
     expect(hasRole(policyIndex(db), { type: 'User', id: jen.id }, ROLE_IDS.owner, RG('finance-test'), now)).toBe(false);
     expect(hasRole(policyIndex(db), { type: 'User', id: jen.id }, ROLE_IDS.owner, RG('finance-test'), now + 2 * HOUR)).toBe(true);
@@ -110,7 +196,14 @@ describe('submitActivation: bad input writes nothing and says why, on the field'
   it('a duration over the maximum', () => {
     const { db, jen, elig, now } = setup();
     const before = counts(db);
-    const e = refused(() => submitActivation(db, jen, { ...base, durationMinutes: 481, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now) }, now));
+    const e = refused(() =>
+      submitActivation(
+        db,
+        jen,
+        { ...base, durationMinutes: 481, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now) },
+        now,
+      ),
+    );
     expect(e.code).toBe('PolicyViolation');
     expect(e.fieldErrors?.durationMinutes).toEqual(['8 h is the maximum here']);
     expect(counts(db)).toEqual(before);
@@ -120,7 +213,9 @@ describe('submitActivation: bad input writes nothing and says why, on the field'
     const { db, sam, now, ids } = setup();
     const elig = eligibilityOf(db, ids.sam, ROLE_IDS.contributor);
     const before = counts(db);
-    const e = refused(() => submitActivation(db, sam, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now) }, now));
+    const e = refused(() =>
+      submitActivation(db, sam, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now) }, now),
+    );
     expect(e.fieldErrors?.scopeIds?.[0]).toMatch(/Contributor eligibility does not reach .*finance-test/);
     expect(counts(db)).toEqual(before);
   });
@@ -129,7 +224,14 @@ describe('submitActivation: bad input writes nothing and says why, on the field'
     const { db, jen, elig, now } = setup();
     setSettings(db, RG('finance-dev'), ROLE_IDS.owner, { activationRequireTicket: true }, now);
     const before = counts(db);
-    const e = refused(() => submitActivation(db, jen, { durationMinutes: 60, justification: '  ', eligibilityId: elig.id, scopeIds: [RG('finance-dev')], mfaCode: codeAt(now) }, now));
+    const e = refused(() =>
+      submitActivation(
+        db,
+        jen,
+        { durationMinutes: 60, justification: '  ', eligibilityId: elig.id, scopeIds: [RG('finance-dev')], mfaCode: codeAt(now) },
+        now,
+      ),
+    );
     expect(e.fieldErrors?.justification?.[0]).toMatch(/justification is required for Owner on .*finance-dev/);
     expect(e.fieldErrors?.ticketNumber?.[0]).toMatch(/Ticket information is required/);
     expect(counts(db)).toEqual(before);
@@ -139,7 +241,9 @@ describe('submitActivation: bad input writes nothing and says why, on the field'
     const { db, jen, elig, now } = setup();
     const before = counts(db);
     const wrong = codeAt(now) === '000000' ? '111111' : '000000';
-    const e = refused(() => submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-dev')], mfaCode: wrong }, now));
+    const e = refused(() =>
+      submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-dev')], mfaCode: wrong }, now),
+    );
     expect(e.code).toBe('InvalidMfaCode');
     expect(e.fieldErrors?.mfaCode?.[0]).toMatch(/not right/);
     expect(counts(db)).toEqual(before);
@@ -152,7 +256,9 @@ describe('submitActivation: bad input writes nothing and says why, on the field'
     const code = codeAt(now);
     submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: code }, now);
     const before = counts(db);
-    const e = refused(() => submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-dev')], mfaCode: code }, now + 5_000));
+    const e = refused(() =>
+      submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-dev')], mfaCode: code }, now + 5_000),
+    );
     expect(e.fieldErrors?.mfaCode?.[0]).toMatch(/already used/);
     expect(counts(db)).toEqual(before);
   });
@@ -169,8 +275,17 @@ describe('submitActivation: bad input writes nothing and says why, on the field'
   it('a refused submission does not spend the MFA code', () => {
     const { db, jen, elig, now } = setup();
     const code = codeAt(now);
-    refused(() => submitActivation(db, jen, { ...base, durationMinutes: 9999, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: code }, now));
-    expect(submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: code }, now).requests).toHaveLength(1);
+    refused(() =>
+      submitActivation(
+        db,
+        jen,
+        { ...base, durationMinutes: 9999, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: code },
+        now,
+      ),
+    );
+    expect(
+      submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: code }, now).requests,
+    ).toHaveLength(1);
   });
 
   it('a double submit: the second gets a clear error and writes nothing', () => {
@@ -189,10 +304,22 @@ describe('submitActivation: bad input writes nothing and says why, on the field'
 
   it('all or nothing: one bad scope stops the whole submission, and every problem is listed per scope', () => {
     const { db, jen, elig, now } = setup();
-    submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now), sessionId: 's' }, now);
+    submitActivation(
+      db,
+      jen,
+      { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now), sessionId: 's' },
+      now,
+    );
     setSettings(db, RG('finance-dev'), ROLE_IDS.owner, { activationMaxMinutes: 30 }, now);
     const before = counts(db);
-    const e = refused(() => submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test'), RG('finance-dev'), RG('finance-prod')], sessionId: 's' }, now + MIN));
+    const e = refused(() =>
+      submitActivation(
+        db,
+        jen,
+        { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test'), RG('finance-dev'), RG('finance-prod')], sessionId: 's' },
+        now + MIN,
+      ),
+    );
     expect(e.fieldErrors?.scopeIds).toEqual([expect.stringMatching(/^Owner on finance-test: .*already active/)]);
     expect(e.fieldErrors?.durationMinutes).toEqual(['Owner on finance-dev: 30 minutes is the maximum here']);
     expect(counts(db)).toEqual(before);
@@ -201,23 +328,32 @@ describe('submitActivation: bad input writes nothing and says why, on the field'
   it('a form left open after the eligibility was removed', () => {
     const { db, jen, elig, now } = setup();
     db.transaction((tx) => {
-      tx.update(s.eligibilitySchedules).set({ revokedAt: now - MIN }).where(eq(s.eligibilitySchedules.id, elig.id)).run();
+      tx.update(s.eligibilitySchedules)
+        .set({ revokedAt: now - MIN })
+        .where(eq(s.eligibilitySchedules.id, elig.id))
+        .run();
     });
     const before = counts(db);
-    const e = refused(() => submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now) }, now));
+    const e = refused(() =>
+      submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now) }, now),
+    );
     expect(e.message).toMatch(/eligible assignment for Owner was removed|No such eligible assignment/);
     expect(counts(db)).toEqual(before);
   });
 
-  it('someone else\'s eligibility is not found', () => {
+  it("someone else's eligibility is not found", () => {
     const { db, sam, elig, now } = setup();
-    const e = refused(() => submitActivation(db, sam, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now) }, now));
+    const e = refused(() =>
+      submitActivation(db, sam, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-test')], mfaCode: codeAt(now) }, now),
+    );
     expect(e.message).toMatch(/No such eligible assignment for you/);
   });
 
   it('no scope chosen', () => {
     const { db, jen, elig, now } = setup();
-    expect(refused(() => submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [] }, now)).fieldErrors?.scopeIds).toBeDefined();
+    expect(
+      refused(() => submitActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [] }, now)).fieldErrors?.scopeIds,
+    ).toBeDefined();
   });
 });
 
@@ -225,7 +361,12 @@ describe('validateActivation', () => {
   it('answers like submit without writing anything', () => {
     const { db, jen, elig, now } = setup();
     const before = counts(db);
-    const v = validateActivation(db, jen, { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-prod'), RG('finance-test')], mfaVerifiedAt: now }, now);
+    const v = validateActivation(
+      db,
+      jen,
+      { ...base, eligibilityId: elig.id, scopeIds: [RG('finance-prod'), RG('finance-test')], mfaVerifiedAt: now },
+      now,
+    );
     expect(v.ok).toBe(true);
     expect(v.evaluations.map((e) => e.result.ok && e.result.outcome.kind)).toEqual(['approval', 'active']);
     const bad = validateActivation(db, jen, { ...base, durationMinutes: 600, eligibilityId: elig.id, scopeIds: [RG('finance-test')] }, now);
@@ -239,7 +380,14 @@ describe('validateActivation', () => {
 describe('messages for several scopes', () => {
   it('say a shared problem once, naming every scope', () => {
     const { db, jen, elig, now } = setup();
-    const e = refused(() => submitActivation(db, jen, { durationMinutes: 600, eligibilityId: elig.id, scopeIds: [RG('finance-test'), RG('finance-dev')], mfaVerifiedAt: now }, now));
+    const e = refused(() =>
+      submitActivation(
+        db,
+        jen,
+        { durationMinutes: 600, eligibilityId: elig.id, scopeIds: [RG('finance-test'), RG('finance-dev')], mfaVerifiedAt: now },
+        now,
+      ),
+    );
     expect(e.fieldErrors?.durationMinutes).toEqual(['8 h is the maximum here (Owner on finance-test and Owner on finance-dev)']);
     expect(e.fieldErrors?.justification).toEqual(['A justification is required for Owner on finance-test and Owner on finance-dev']);
   });

@@ -93,16 +93,29 @@ function pairs(items: ActivationItem[]): { item: ActivationItem; scopeId: string
   return out;
 }
 
-function evaluateAll(index: PolicyIndex, actorId: string, items: ActivationItem[], shared: ActivationShared, mfaVerifiedAt: number | null, now: number): ScopeEvaluation[] {
+function evaluateAll(
+  index: PolicyIndex,
+  actorId: string,
+  items: ActivationItem[],
+  shared: ActivationShared,
+  mfaVerifiedAt: number | null,
+  now: number,
+): ScopeEvaluation[] {
   return pairs(items).map(({ item, scopeId }) => ({
     eligibilityId: item.eligibilityId,
     roleId: index.schedules.get(item.eligibilityId)?.roleId ?? null,
     scopeId,
     result: evaluateActivation(index, {
-      userId: actorId, eligibilityId: item.eligibilityId, scopeId, startAt: shared.startAt ?? now,
+      userId: actorId,
+      eligibilityId: item.eligibilityId,
+      scopeId,
+      startAt: shared.startAt ?? now,
       durationMinutes: item.durationMinutes ?? shared.durationMinutes,
-      justification: clean(shared.justification) ?? null, ticketNumber: clean(shared.ticketNumber) ?? null, ticketSystem: clean(shared.ticketSystem) ?? null,
-      mfaVerifiedAt, now,
+      justification: clean(shared.justification) ?? null,
+      ticketNumber: clean(shared.ticketNumber) ?? null,
+      ticketSystem: clean(shared.ticketSystem) ?? null,
+      mfaVerifiedAt,
+      now,
     }),
   }));
 }
@@ -125,7 +138,10 @@ export function validateActivations(db: DbOrTx, actor: Pick<User, 'id'>, items: 
   const index = policyIndex(db);
   const mfaAt = shared.mfaVerifiedAt ?? sessionMfaVerifiedAt(db, actor.id, shared.sessionId ?? null);
   const evaluations = evaluateAll(index, actor.id, items, shared, mfaAt, now);
-  const violations = describeViolations(scoped(index, evaluations, () => false), nameLookup(index));
+  const violations = describeViolations(
+    scoped(index, evaluations, () => false),
+    nameLookup(index),
+  );
   return { ok: evaluations.length > 0 && violations.length === 0, evaluations, violations };
 }
 
@@ -146,43 +162,75 @@ export function submitActivation(db: Db, actor: Actor, input: ActivationInput, n
  * All or nothing: if any scope is refused, every violation is reported and nothing is
  * written (not even the MFA code is spent).
  */
-export function submitActivations(db: Db, actor: Actor, items: ActivationItem[], shared: ActivationShared, now: number, opts: SubmitOpts = {}): ActivationSubmission {
-  if (!pairs(items).length) throw new ElevateError('InvalidRequest', 'Choose at least one scope to activate.', { fieldErrors: { scopeIds: ['Choose at least one scope.'] } });
-  const submission = db.transaction((tx): ActivationSubmission => {
-    const index = policyIndex(tx);
-    const names = nameLookup(index);
-    let mfaAt = shared.mfaVerifiedAt ?? sessionMfaVerifiedAt(tx, actor.id, shared.sessionId ?? null);
-    let evals = evaluateAll(index, actor.id, items, shared, mfaAt, now);
-    const needsMfa = evals.some((e) => !e.result.ok && e.result.violations.some((v) => v.code === 'mfa-required'));
-    const codeErrors: FieldErrors = {};
-    if (needsMfa && clean(shared.mfaCode)) {
-      try {
-        mfaAt = verifyMfaStepUp(tx, actor.id, shared.mfaCode!, now, shared.sessionId ?? null);
-        evals = evaluateAll(index, actor.id, items, shared, mfaAt, now);
-      } catch (e) {
-        if (!isElevateError(e)) throw e;
-        codeErrors.mfaCode = e.fieldErrors?.mfaCode ?? [e.message];
+export function submitActivations(
+  db: Db,
+  actor: Actor,
+  items: ActivationItem[],
+  shared: ActivationShared,
+  now: number,
+  opts: SubmitOpts = {},
+): ActivationSubmission {
+  if (!pairs(items).length)
+    throw new ElevateError('InvalidRequest', 'Choose at least one scope to activate.', {
+      fieldErrors: { scopeIds: ['Choose at least one scope.'] },
+    });
+  const submission = db.transaction(
+    (tx): ActivationSubmission => {
+      const index = policyIndex(tx);
+      const names = nameLookup(index);
+      let mfaAt = shared.mfaVerifiedAt ?? sessionMfaVerifiedAt(tx, actor.id, shared.sessionId ?? null);
+      let evals = evaluateAll(index, actor.id, items, shared, mfaAt, now);
+      const needsMfa = evals.some((e) => !e.result.ok && e.result.violations.some((v) => v.code === 'mfa-required'));
+      const codeErrors: FieldErrors = {};
+      if (needsMfa && clean(shared.mfaCode)) {
+        try {
+          mfaAt = verifyMfaStepUp(tx, actor.id, shared.mfaCode!, now, shared.sessionId ?? null);
+          evals = evaluateAll(index, actor.id, items, shared, mfaAt, now);
+        } catch (e) {
+          if (!isElevateError(e)) throw e;
+          codeErrors.mfaCode = e.fieldErrors?.mfaCode ?? [e.message];
+        }
       }
-    }
-    // a wrong code already explains the MFA problem: do not repeat "verify with MFA" per scope
-    const skip = (v: Violation) => v.code === 'mfa-required' && (codeErrors.mfaCode !== undefined || evals.length > 1);
-    const list: DescribedViolation[] = describeViolations(scoped(index, evals, skip), names);
-    if (evals.length > 1 && !codeErrors.mfaCode && evals.some((e) => !e.result.ok && e.result.violations.some((v) => v.code === 'mfa-required'))) {
-      list.push({ code: 'mfa-required', field: 'mfaCode', message: 'Enter the 6-digit code from your authenticator app to verify with MFA.' });
-    }
-    if (list.length || codeErrors.mfaCode) throw refusal(list, codeErrors);
+      // a wrong code already explains the MFA problem: do not repeat "verify with MFA" per scope
+      const skip = (v: Violation) => v.code === 'mfa-required' && (codeErrors.mfaCode !== undefined || evals.length > 1);
+      const list: DescribedViolation[] = describeViolations(scoped(index, evals, skip), names);
+      if (
+        evals.length > 1 &&
+        !codeErrors.mfaCode &&
+        evals.some((e) => !e.result.ok && e.result.violations.some((v) => v.code === 'mfa-required'))
+      ) {
+        list.push({
+          code: 'mfa-required',
+          field: 'mfaCode',
+          message: 'Enter the 6-digit code from your authenticator app to verify with MFA.',
+        });
+      }
+      if (list.length || codeErrors.mfaCode) throw refusal(list, codeErrors);
 
-    const batchId = opts.batch || evals.length > 1 ? crypto.randomUUID() : null;
-    const chosenId = evals.length === 1 ? opts.requestId : undefined;
-    const out = evals.map((e) => writeRequest(tx, index, actor, e, shared, batchId, mfaAt, now, opts.channel ?? 'portal', chosenId));
-    return { batchId, requests: out, mfaVerifiedAt: mfaAt };
-  }, { behavior: 'immediate' });
+      const batchId = opts.batch || evals.length > 1 ? crypto.randomUUID() : null;
+      const chosenId = evals.length === 1 ? opts.requestId : undefined;
+      const out = evals.map((e) => writeRequest(tx, index, actor, e, shared, batchId, mfaAt, now, opts.channel ?? 'portal', chosenId));
+      return { batchId, requests: out, mfaVerifiedAt: mfaAt };
+    },
+    { behavior: 'immediate' },
+  );
   // approvers are asked, and activations announced (activationNotices), by e-mail once committed
   if (submission.requests.length) scheduleDelivery(db);
   return submission;
 }
 
-function writeRequest(tx: Tx, index: PolicyIndex, actor: Actor, e: ScopeEvaluation, shared: ActivationShared, batchId: string | null, mfaAt: number | null, now: number, channel: 'portal' | 'api', chosenId?: string): SubmittedRequest {
+function writeRequest(
+  tx: Tx,
+  index: PolicyIndex,
+  actor: Actor,
+  e: ScopeEvaluation,
+  shared: ActivationShared,
+  batchId: string | null,
+  mfaAt: number | null,
+  now: number,
+  channel: 'portal' | 'api',
+  chosenId?: string,
+): SubmittedRequest {
   if (!e.result.ok) throw new Error('unreachable: refused evaluations are never written');
   const { outcome, settings, explicit } = e.result;
   const roleId = e.roleId!;
@@ -192,35 +240,142 @@ function writeRequest(tx: Tx, index: PolicyIndex, actor: Actor, e: ScopeEvaluati
   const scheduleId = active ? crypto.randomUUID() : null;
   const deadline = outcome.kind === 'approval' ? outcome.approvalDeadline : null;
   const duration = Math.round((outcome.endAt - outcome.startAt) / 60_000);
-  tx.insert(requests).values({
-    id: requestId, kind: 'assignment', requestType: 'SelfActivate', status: active ? 'Provisioned' : 'PendingApproval',
-    requesterId: actor.id, principalType: 'User', principalId: actor.id, roleId, scopeId: e.scopeId,
-    justification: clean(shared.justification) ?? null, ticketNumber: clean(shared.ticketNumber) ?? null, ticketSystem: clean(shared.ticketSystem) ?? null,
-    startAt: outcome.startAt, endAt: outcome.endAt, durationMinutes: duration,
-    mfaVerifiedAt: settings.activationRequireMfa ? mfaAt : null, approvalRequired: !active, approvalDeadline: deadline,
-    settingsSnapshot: JSON.stringify({ scopeId: e.scopeId, roleId, explicit, settings }),
-    linkedEligibilityId: e.eligibilityId, targetScheduleId: scheduleId, createdAt: now, completedAt: active ? now : null, batchId, channel,
-  }).run();
+  tx.insert(requests)
+    .values({
+      id: requestId,
+      kind: 'assignment',
+      requestType: 'SelfActivate',
+      status: active ? 'Provisioned' : 'PendingApproval',
+      requesterId: actor.id,
+      principalType: 'User',
+      principalId: actor.id,
+      roleId,
+      scopeId: e.scopeId,
+      justification: clean(shared.justification) ?? null,
+      ticketNumber: clean(shared.ticketNumber) ?? null,
+      ticketSystem: clean(shared.ticketSystem) ?? null,
+      startAt: outcome.startAt,
+      endAt: outcome.endAt,
+      durationMinutes: duration,
+      mfaVerifiedAt: settings.activationRequireMfa ? mfaAt : null,
+      approvalRequired: !active,
+      approvalDeadline: deadline,
+      settingsSnapshot: JSON.stringify({ scopeId: e.scopeId, roleId, explicit, settings }),
+      linkedEligibilityId: e.eligibilityId,
+      targetScheduleId: scheduleId,
+      createdAt: now,
+      completedAt: active ? now : null,
+      batchId,
+      channel,
+    })
+    .run();
   const role = names.role(roleId);
-  const base = { principal: { type: 'User', id: actor.id, name: actor.displayName }, role: { id: roleId, name: role }, scopeId: e.scopeId, requestId, justification: clean(shared.justification) ?? null };
+  const base = {
+    principal: { type: 'User', id: actor.id, name: actor.displayName },
+    role: { id: roleId, name: role },
+    scopeId: e.scopeId,
+    requestId,
+    justification: clean(shared.justification) ?? null,
+  };
   if (outcome.kind === 'active') {
-    tx.insert(assignmentSchedules).values({
-      id: scheduleId!, principalType: 'User', principalId: actor.id, roleId, scopeId: e.scopeId, startAt: outcome.startAt, endAt: outcome.endAt,
-      createdAt: now, createdBy: actor.id, requestId, updatedAt: now, origin: 'activated', linkedEligibilityId: e.eligibilityId,
-    }).run();
-    writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Role activated', ...base, details: { startAt: outcome.startAt, endAt: outcome.endAt, scheduleId, batchId, channel, ticketNumber: clean(shared.ticketNumber) ?? null } });
-    announceActivation(tx, index, settings, {
-      requester: { id: actor.id, name: actor.displayName }, roleId, scopeId: e.scopeId, startAt: outcome.startAt, endAt: outcome.endAt, requestId,
-    }, now);
-    return { requestId, eligibilityId: e.eligibilityId, roleId, scopeId: e.scopeId, status: 'Provisioned', startAt: outcome.startAt, endAt: outcome.endAt, scheduleId, approverUserIds: [], approvalDeadline: null };
+    tx.insert(assignmentSchedules)
+      .values({
+        id: scheduleId!,
+        principalType: 'User',
+        principalId: actor.id,
+        roleId,
+        scopeId: e.scopeId,
+        startAt: outcome.startAt,
+        endAt: outcome.endAt,
+        createdAt: now,
+        createdBy: actor.id,
+        requestId,
+        updatedAt: now,
+        origin: 'activated',
+        linkedEligibilityId: e.eligibilityId,
+      })
+      .run();
+    writeAudit(tx, {
+      at: now,
+      actor: { id: actor.id, name: actor.displayName },
+      action: 'Role activated',
+      ...base,
+      details: {
+        startAt: outcome.startAt,
+        endAt: outcome.endAt,
+        scheduleId,
+        batchId,
+        channel,
+        ticketNumber: clean(shared.ticketNumber) ?? null,
+      },
+    });
+    announceActivation(
+      tx,
+      index,
+      settings,
+      {
+        requester: { id: actor.id, name: actor.displayName },
+        roleId,
+        scopeId: e.scopeId,
+        startAt: outcome.startAt,
+        endAt: outcome.endAt,
+        requestId,
+      },
+      now,
+    );
+    return {
+      requestId,
+      eligibilityId: e.eligibilityId,
+      roleId,
+      scopeId: e.scopeId,
+      status: 'Provisioned',
+      startAt: outcome.startAt,
+      endAt: outcome.endAt,
+      scheduleId,
+      approverUserIds: [],
+      approvalDeadline: null,
+    };
   }
-  for (const a of outcome.approvers) tx.insert(requestApprovers).values({ requestId, principalType: a.type, principalId: a.id }).onConflictDoNothing().run();
-  writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Activation requested', ...base, details: { startAt: outcome.startAt, endAt: outcome.endAt, approvalDeadline: deadline, approvers: outcome.approverUserIds, batchId, channel } });
-  notify(tx, {
-    userIds: outcome.approverUserIds, kind: 'approval-requested', requestId, link: `/approvals/${requestId}`,
-    title: `${actor.displayName} asks for ${role} on ${scopeName(index, e.scopeId)}`,
-    body: `${actor.displayName} asks to activate ${role} on ${names.scope(e.scopeId)} for ${duration} minutes.\nJustification: ${clean(shared.justification) ?? '(none)'}\nDecide before ${utcStamp(deadline!)}.`,
-    email: settings.notifications.approverOnActivation,
-  }, now, config().publicUrl);
-  return { requestId, eligibilityId: e.eligibilityId, roleId, scopeId: e.scopeId, status: 'PendingApproval', startAt: outcome.startAt, endAt: outcome.endAt, scheduleId: null, approverUserIds: outcome.approverUserIds, approvalDeadline: deadline };
+  for (const a of outcome.approvers)
+    tx.insert(requestApprovers).values({ requestId, principalType: a.type, principalId: a.id }).onConflictDoNothing().run();
+  writeAudit(tx, {
+    at: now,
+    actor: { id: actor.id, name: actor.displayName },
+    action: 'Activation requested',
+    ...base,
+    details: {
+      startAt: outcome.startAt,
+      endAt: outcome.endAt,
+      approvalDeadline: deadline,
+      approvers: outcome.approverUserIds,
+      batchId,
+      channel,
+    },
+  });
+  notify(
+    tx,
+    {
+      userIds: outcome.approverUserIds,
+      kind: 'approval-requested',
+      requestId,
+      link: `/approvals/${requestId}`,
+      title: `${actor.displayName} asks for ${role} on ${scopeName(index, e.scopeId)}`,
+      body: `${actor.displayName} asks to activate ${role} on ${names.scope(e.scopeId)} for ${duration} minutes.\nJustification: ${clean(shared.justification) ?? '(none)'}\nDecide before ${utcStamp(deadline!)}.`,
+      email: settings.notifications.approverOnActivation,
+    },
+    now,
+    config().publicUrl,
+  );
+  return {
+    requestId,
+    eligibilityId: e.eligibilityId,
+    roleId,
+    scopeId: e.scopeId,
+    status: 'PendingApproval',
+    startAt: outcome.startAt,
+    endAt: outcome.endAt,
+    scheduleId: null,
+    approverUserIds: outcome.approverUserIds,
+    approvalDeadline: deadline,
+  };
 }

@@ -63,7 +63,13 @@ export function describeViolations(items: ScopedViolation[], names: NameLookup):
       merged.get(key)!.labels.push(label!);
       continue;
     }
-    const entry: DescribedViolation = { code: violation.code, field, scopeId: violation.scopeId, ...(violation.setting ? { setting: violation.setting } : {}), message: label ? `${label}: ${text}` : text };
+    const entry: DescribedViolation = {
+      code: violation.code,
+      field,
+      scopeId: violation.scopeId,
+      ...(violation.setting ? { setting: violation.setting } : {}),
+      message: label ? `${label}: ${text}` : text,
+    };
     out.push(entry);
     if (key) merged.set(key, { first: entry, labels: [label!], text });
   }
@@ -82,9 +88,19 @@ export function refusal(list: DescribedViolation[], extra: FieldErrors = {}): El
     const bucket = (fieldErrors[v.field] ??= []);
     if (!bucket.includes(v.message)) bucket.push(v.message);
   }
-  const messages = [...new Set([...list.map((v) => v.message), ...Object.values(extra).flat().filter((m): m is string => !!m)])];
+  const messages = [
+    ...new Set([
+      ...list.map((v) => v.message),
+      ...Object.values(extra)
+        .flat()
+        .filter((m): m is string => !!m),
+    ]),
+  ];
   const onlyMfa = list.every((v) => v.code === 'mfa-required') && Object.keys(extra).every((k) => k === 'mfaCode');
   const code = onlyMfa ? (Object.keys(extra).length ? 'InvalidMfaCode' : 'MfaRequired') : 'PolicyViolation';
-  const message = messages.length === 1 ? `Nothing was requested. ${messages[0]}` : `Nothing was requested. ${messages.length} things need attention: ${messages.join('; ')}.`;
+  const message =
+    messages.length === 1
+      ? `Nothing was requested. ${messages[0]}`
+      : `Nothing was requested. ${messages.length} things need attention: ${messages.join('; ')}.`;
   return new ElevateError(code, message, { fieldErrors, details: { violations: list } });
 }

@@ -10,7 +10,10 @@ import { addSchedules, loadGenerated } from '@/lib/resources/test-support';
 import { alertsFor, alertStats, forgetAlerts } from '.';
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); forgetAlerts(); });
+beforeEach(() => {
+  t = freshDb();
+  forgetAlerts();
+});
 afterEach(() => t.close());
 
 const sub = DEMO_SUBSCRIPTION.toLowerCase();
@@ -40,7 +43,13 @@ describe('alerts', () => {
     const before = alertStats.scans;
     const page = everything(t.ids.steve);
     const fresh = alerts(policyIndex(t.db), t.now);
-    expect(page.items.map((a) => a.alert).filter(ofEngine).map(keyOf).sort()).toEqual(fresh.map(keyOf).sort());
+    expect(
+      page.items
+        .map((a) => a.alert)
+        .filter(ofEngine)
+        .map(keyOf)
+        .sort(),
+    ).toEqual(fresh.map(keyOf).sort());
     expect(page.total).toBe(fresh.length + page.items.filter((a) => !ofEngine(a.alert)).length);
     // another view, another page, another scope: no new scan
     alertsFor(t.db, t.ids.steve, t.now, { offset: 10, limit: 10 });
@@ -48,9 +57,22 @@ describe('alerts', () => {
     const within = everything(t.ids.steve, t.now, root);
     expect(alertStats.scans).toBe(before + 1);
     const index = policyIndex(t.db);
-    expect(within.items.map((a) => a.alert).filter(ofEngine).map(keyOf).sort()).toEqual(fresh.filter((a) => isAncestorOrSelf(index, root, a.scopeId)).map(keyOf).sort());
+    expect(
+      within.items
+        .map((a) => a.alert)
+        .filter(ofEngine)
+        .map(keyOf)
+        .sort(),
+    ).toEqual(
+      fresh
+        .filter((a) => isAncestorOrSelf(index, root, a.scopeId))
+        .map(keyOf)
+        .sort(),
+    );
     // pages partition the list
-    const pages = [0, 1, 2, 3].flatMap((i) => alertsFor(t.db, t.ids.steve, t.now, { offset: i * 25, limit: 25 }).items.map((a) => keyOf(a.alert)));
+    const pages = [0, 1, 2, 3].flatMap((i) =>
+      alertsFor(t.db, t.ids.steve, t.now, { offset: i * 25, limit: 25 }).items.map((a) => keyOf(a.alert)),
+    );
     expect(pages).toEqual(page.items.slice(0, 100).map((a) => keyOf(a.alert)));
   });
 
@@ -58,7 +80,12 @@ describe('alerts', () => {
     const financeTest = `${sub}/resourcegroups/finance-test`;
     const first = everything(t.ids.steve);
     expect(first.items.some((a) => a.alert.type === 'weaker-child-settings' && a.alert.scopeId === financeTest)).toBe(false);
-    saveRoleSettings(t.db, actor(t.ids.steve), { scopeId: financeTest, roleId: ROLE_IDS.owner, settings: { ...DEFAULT_SETTINGS, approvalRequired: true, approvers: [] } }, t.now);
+    saveRoleSettings(
+      t.db,
+      actor(t.ids.steve),
+      { scopeId: financeTest, roleId: ROLE_IDS.owner, settings: { ...DEFAULT_SETTINGS, approvalRequired: true, approvers: [] } },
+      t.now,
+    );
     const scans = alertStats.scans;
     const second = everything(t.ids.steve);
     expect(alertStats.scans).toBe(scans + 1);
@@ -67,25 +94,65 @@ describe('alerts', () => {
     expect(second.total).toBe(first.total + 1);
 
     // four owners on finance-test, one of them for a day only: an alert until that day ends
-    const owner = (id: string, endAt: number | null) => ({ id, kind: 'eligible' as const, principal: { type: 'User' as const, id }, roleId: ROLE_IDS.owner, scopeId: financeTest, startAt: t.now - DAY_MS, endAt, revokedAt: null, origin: 'assigned' as const, linkedEligibilityId: null });
+    const owner = (id: string, endAt: number | null) => ({
+      id,
+      kind: 'eligible' as const,
+      principal: { type: 'User' as const, id },
+      roleId: ROLE_IDS.owner,
+      scopeId: financeTest,
+      startAt: t.now - DAY_MS,
+      endAt,
+      revokedAt: null,
+      origin: 'assigned' as const,
+      linkedEligibilityId: null,
+    });
     addSchedules(t, [owner(t.ids.avery, t.now + DAY_MS), owner(t.ids.sam, null), owner(t.ids.steve, null), owner(t.ids.jen, null)]);
     const [scansBefore, patchesBefore] = [alertStats.scans, alertStats.patches];
     const crowded = everything(t.ids.steve);
     expect(crowded.items.some((a) => a.alert.type === 'too-many-owners' && a.alert.scopeId === financeTest)).toBe(true);
     // schedules changed at one scope: that scope was looked at again, not the tenant
     expect([alertStats.scans, alertStats.patches]).toEqual([scansBefore, patchesBefore + 1]);
-    expect(crowded.items.map((a) => a.alert).filter(ofEngine).map(keyOf).sort()).toEqual(alerts(policyIndex(t.db), t.now).map(keyOf).sort());
+    expect(
+      crowded.items
+        .map((a) => a.alert)
+        .filter(ofEngine)
+        .map(keyOf)
+        .sort(),
+    ).toEqual(alerts(policyIndex(t.db), t.now).map(keyOf).sort());
     // no write, but Avery's day is over: the kept alerts are not used past it
     const later = everything(t.ids.steve, t.now + 2 * DAY_MS);
     expect(later.items.some((a) => a.alert.type === 'too-many-owners' && a.alert.scopeId === financeTest)).toBe(false);
-    expect(later.items.map((a) => a.alert).filter(ofEngine).map(keyOf).sort()).toEqual(alerts(policyIndex(t.db), t.now + 2 * DAY_MS).map(keyOf).sort());
+    expect(
+      later.items
+        .map((a) => a.alert)
+        .filter(ofEngine)
+        .map(keyOf)
+        .sort(),
+    ).toEqual(
+      alerts(policyIndex(t.db), t.now + 2 * DAY_MS)
+        .map(keyOf)
+        .sort(),
+    );
     expect(alertStats.scans).toBe(scansBefore);
   });
 
   it('show a resource administrator only the alerts under the scopes they administer', () => {
     const financeDev = `${sub}/resourcegroups/finance-dev`;
     // Sam becomes an active User Access Administrator of finance-dev
-    addSchedules(t, [{ id: 'sam-uaa', kind: 'active', principal: { type: 'User', id: t.ids.sam }, roleId: ROLE_IDS.userAccessAdministrator, scopeId: financeDev, startAt: t.now - DAY_MS, endAt: null, revokedAt: null, origin: 'assigned', linkedEligibilityId: null }]);
+    addSchedules(t, [
+      {
+        id: 'sam-uaa',
+        kind: 'active',
+        principal: { type: 'User', id: t.ids.sam },
+        roleId: ROLE_IDS.userAccessAdministrator,
+        scopeId: financeDev,
+        startAt: t.now - DAY_MS,
+        endAt: null,
+        revokedAt: null,
+        origin: 'assigned',
+        linkedEligibilityId: null,
+      },
+    ]);
     const sams = everything(t.ids.sam).items;
     expect(sams.length).toBeGreaterThan(0);
     expect(sams.every((a) => isAncestorOrSelf(policyIndex(t.db), financeDev, a.alert.scopeId))).toBe(true);

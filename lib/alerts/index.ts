@@ -3,10 +3,24 @@ import { sql } from 'drizzle-orm';
 import { SQLiteTransaction } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '@/db/client';
 import {
-  describe, isAncestorOrSelf, managementAccess, nodeOf, MAX_OWNERS_PER_SCOPE, MAX_PERMANENT_OWNERS_PER_SCOPE, type Alert, type PolicyIndex,
+  describe,
+  isAncestorOrSelf,
+  managementAccess,
+  nodeOf,
+  MAX_OWNERS_PER_SCOPE,
+  MAX_PERMANENT_OWNERS_PER_SCOPE,
+  type Alert,
+  type PolicyIndex,
 } from '@/lib/policy';
 import {
-  ALERT_SEVERITY, localAlertsAt, orderedAlerts, scanAlerts, scanValidUntil, selfMadeAlerts, type AlertScan, type SelfMadeCandidate,
+  ALERT_SEVERITY,
+  localAlertsAt,
+  orderedAlerts,
+  scanAlerts,
+  scanValidUntil,
+  selfMadeAlerts,
+  type AlertScan,
+  type SelfMadeCandidate,
 } from '@/lib/policy/alerts-scan';
 import { utcStamp } from '@/lib/notify/utc';
 import { currentRevision, policyIndex } from '@/lib/tenant/engine';
@@ -42,33 +56,68 @@ function view(index: PolicyIndex, a: Alert): AlertView {
   const rest = Math.max(0, principals.length - named.length);
   switch (a.type) {
     case 'too-many-owners':
-      return { alert: a, severity, title: `${principals.length} owners on ${where} (more than ${MAX_OWNERS_PER_SCOPE})`, detail: named, moreDetail: rest, fixHref: scopeHref(a.scopeId, 'assignments', `&role=${a.roleId}`), fixLabel: 'Review Owner assignments' };
+      return {
+        alert: a,
+        severity,
+        title: `${principals.length} owners on ${where} (more than ${MAX_OWNERS_PER_SCOPE})`,
+        detail: named,
+        moreDetail: rest,
+        fixHref: scopeHref(a.scopeId, 'assignments', `&role=${a.roleId}`),
+        fixLabel: 'Review Owner assignments',
+      };
     case 'too-many-permanent-owners':
-      return { alert: a, severity, title: `${principals.length} permanent owners on ${where} (more than ${MAX_PERMANENT_OWNERS_PER_SCOPE})`, detail: named, moreDetail: rest, fixHref: scopeHref(a.scopeId, 'assignments', `&role=${a.roleId}`), fixLabel: 'Make them time-bound' };
+      return {
+        alert: a,
+        severity,
+        title: `${principals.length} permanent owners on ${where} (more than ${MAX_PERMANENT_OWNERS_PER_SCOPE})`,
+        detail: named,
+        moreDetail: rest,
+        fixHref: scopeHref(a.scopeId, 'assignments', `&role=${a.roleId}`),
+        fixLabel: 'Make them time-bound',
+      };
     case 'permanent-privileged-active':
-      return { alert: a, severity, title: `${role} held as a permanent active assignment on ${where}`, detail: named.map((p) => `${p}: consider making them eligible instead`), moreDetail: rest, fixHref: scopeHref(a.scopeId, 'assignments', `&tab2=active&role=${a.roleId}`), fixLabel: 'Review active assignments' };
+      return {
+        alert: a,
+        severity,
+        title: `${role} held as a permanent active assignment on ${where}`,
+        detail: named.map((p) => `${p}: consider making them eligible instead`),
+        moreDetail: rest,
+        fixHref: scopeHref(a.scopeId, 'assignments', `&tab2=active&role=${a.roleId}`),
+        fixLabel: 'Review active assignments',
+      };
     case 'self-made-assignment': {
       const made = a.selfMade ?? [];
       const lines = made.slice(0, DETAIL_NAMES).map((m) => {
         const creator = names.principal({ type: 'User', id: m.createdBy });
-        const whom = m.principal.type === 'User' ? 'for themselves' : `for group ${names.principal(m.principal)}, which they are a member of`;
+        const whom =
+          m.principal.type === 'User' ? 'for themselves' : `for group ${names.principal(m.principal)}, which they are a member of`;
         const until = m.endAt === null ? 'permanent' : `until ${utcStamp(m.endAt)}`;
         return `${creator} made an ${m.kind} ${role} assignment ${whom} (${until})`;
       });
       return {
-        alert: a, severity, title: `${role} on ${where}: ${made.length === 1 ? 'an assignment an administrator made' : `${made.length} assignments administrators made`} for themselves`,
-        detail: lines, moreDetail: Math.max(0, made.length - lines.length),
-        fixHref: scopeHref(a.scopeId, 'assignments', `&tab2=${made.some((m) => m.kind === 'eligible') ? 'eligible' : 'active'}&role=${a.roleId}`),
+        alert: a,
+        severity,
+        title: `${role} on ${where}: ${made.length === 1 ? 'an assignment an administrator made' : `${made.length} assignments administrators made`} for themselves`,
+        detail: lines,
+        moreDetail: Math.max(0, made.length - lines.length),
+        fixHref: scopeHref(
+          a.scopeId,
+          'assignments',
+          `&tab2=${made.some((m) => m.kind === 'eligible') ? 'eligible' : 'active'}&role=${a.roleId}`,
+        ),
         fixLabel: made.length === 1 ? 'Review the assignment' : 'Review the assignments',
       };
     }
     case 'weaker-child-settings': {
       const shown = (a.weakerChildren ?? []).slice(0, DETAIL_NAMES);
       return {
-        alert: a, severity, title: `Child scopes demand less than ${role} on ${where}`,
+        alert: a,
+        severity,
+        title: `Child scopes demand less than ${role} on ${where}`,
         detail: shown.map((w) => w.reasons.map((r) => describe(r, names)).join('; ')),
         moreDetail: Math.max(0, (a.weakerCount ?? a.weakerChildren?.length ?? 0) - shown.length),
-        fixHref: scopeHref(a.scopeId, 'settings', `&role=${a.roleId}`), fixLabel: 'Apply settings to child scopes',
+        fixHref: scopeHref(a.scopeId, 'settings', `&role=${a.roleId}`),
+        fixLabel: 'Apply settings to child scopes',
       };
     }
   }
@@ -129,7 +178,9 @@ function changesSince(db: DbOrTx, index: PolicyIndex, since: number, revision: n
   const first = db.get<{ m: number | null }>(sql`SELECT min(seq) AS m FROM change_log`)?.m ?? null;
   // pruned past what was kept
   if (first === null || first > since + 1) return { local: { kind: 'scan' }, self: { kind: 'read' } };
-  const rows = db.all<{ entity: string; entityId: string }>(sql`SELECT entity, entity_id AS entityId FROM change_log WHERE seq > ${since} AND seq <= ${revision} ORDER BY seq LIMIT ${PATCH_AT_MOST + 1}`);
+  const rows = db.all<{ entity: string; entityId: string }>(
+    sql`SELECT entity, entity_id AS entityId FROM change_log WHERE seq > ${since} AND seq <= ${revision} ORDER BY seq LIMIT ${PATCH_AT_MOST + 1}`,
+  );
   if (rows.length > PATCH_AT_MOST) return { local: { kind: 'scan' }, self: { kind: 'read' } };
   const scopeIds = new Set<string>();
   const scheduleIds = new Set<string>();
@@ -137,12 +188,16 @@ function changesSince(db: DbOrTx, index: PolicyIndex, since: number, revision: n
   let scan = false;
   for (const r of rows) {
     if (r.entity === 'resource' || r.entity === 'settings' || r.entity === 'role') scan = true;
-    else if (r.entity === 'group') groupIds.add(r.entityId); // memberships: who a group's self-made assignments belong to
+    else if (r.entity === 'group')
+      groupIds.add(r.entityId); // memberships: who a group's self-made assignments belong to
     else if (r.entity === 'schedule') {
       scheduleIds.add(r.entityId);
       if (scan) continue;
-      const scopeId = index.schedules.get(r.entityId)?.scopeId
-        ?? db.get<{ s: string }>(sql`SELECT scope_id AS s FROM eligibility_schedules WHERE id = ${r.entityId} UNION ALL SELECT scope_id FROM assignment_schedules WHERE id = ${r.entityId}`)?.s;
+      const scopeId =
+        index.schedules.get(r.entityId)?.scopeId ??
+        db.get<{ s: string }>(
+          sql`SELECT scope_id AS s FROM eligibility_schedules WHERE id = ${r.entityId} UNION ALL SELECT scope_id FROM assignment_schedules WHERE id = ${r.entityId}`,
+        )?.s;
       if (scopeId === undefined) scan = true;
       else scopeIds.add(scopeId);
     } // requests and users raise no alert
@@ -154,19 +209,38 @@ function changesSince(db: DbOrTx, index: PolicyIndex, since: number, revision: n
 }
 
 type CandidateRow = {
-  id: string; kind: 'eligible' | 'active'; principalType: 'User' | 'Group'; principalId: string; roleId: string; scopeId: string;
-  createdBy: string; startAt: number; endAt: number | null; revokedAt: number | null; origin: 'assigned' | 'activated';
+  id: string;
+  kind: 'eligible' | 'active';
+  principalType: 'User' | 'Group';
+  principalId: string;
+  roleId: string;
+  scopeId: string;
+  createdBy: string;
+  startAt: number;
+  endAt: number | null;
+  revokedAt: number | null;
+  origin: 'assigned' | 'activated';
 };
 
 const toCandidate = (r: CandidateRow): SelfMadeCandidate => ({
-  id: r.id, kind: r.kind, principal: { type: r.principalType, id: r.principalId }, roleId: r.roleId, scopeId: r.scopeId,
-  startAt: r.startAt, endAt: r.endAt, revokedAt: r.revokedAt, origin: r.origin, linkedEligibilityId: null, createdBy: r.createdBy,
+  id: r.id,
+  kind: r.kind,
+  principal: { type: r.principalType, id: r.principalId },
+  roleId: r.roleId,
+  scopeId: r.scopeId,
+  startAt: r.startAt,
+  endAt: r.endAt,
+  revokedAt: r.revokedAt,
+  origin: r.origin,
+  linkedEligibilityId: null,
+  createdBy: r.createdBy,
 });
 
-const COLS = (kind: 'eligible' | 'active', origin: string) => sql.raw(
-  `s.id AS id, '${kind}' AS kind, s.principal_type AS principalType, s.principal_id AS principalId, s.role_id AS roleId, s.scope_id AS scopeId,
+const COLS = (kind: 'eligible' | 'active', origin: string) =>
+  sql.raw(
+    `s.id AS id, '${kind}' AS kind, s.principal_type AS principalType, s.principal_id AS principalId, s.role_id AS roleId, s.scope_id AS scopeId,
    s.created_by AS createdBy, s.start_at AS startAt, s.end_at AS endAt, s.revoked_at AS revokedAt, ${origin} AS origin`,
-);
+  );
 const NOT_ENDED = (now: number) => sql`s.revoked_at IS NULL AND (s.end_at IS NULL OR s.end_at > ${now})`;
 
 /**
@@ -207,14 +281,18 @@ function readCandidate(db: DbOrTx, id: string, now: number): SelfMadeCandidate |
 
 /** A group's candidates: its schedules whose creator is a member now (by group, over the partial indexes). */
 function readGroupCandidates(db: DbOrTx, groupId: string, now: number): SelfMadeCandidate[] {
-  return db.all<CandidateRow>(sql`
+  return db
+    .all<CandidateRow>(
+      sql`
     SELECT ${COLS('eligible', "'assigned'")} FROM eligibility_schedules s INDEXED BY eligibility_group_creator
       JOIN group_members gm ON gm.group_id = s.principal_id AND gm.user_id = s.created_by
      WHERE s.principal_type = 'Group' AND s.principal_id = ${groupId} AND ${NOT_ENDED(now)}
     UNION ALL
     SELECT ${COLS('active', 's.origin')} FROM assignment_schedules s INDEXED BY assignment_group_creator
       JOIN group_members gm ON gm.group_id = s.principal_id AND gm.user_id = s.created_by
-     WHERE s.principal_type = 'Group' AND s.principal_id = ${groupId} AND s.origin = 'assigned' AND ${NOT_ENDED(now)}`).map(toCandidate);
+     WHERE s.principal_type = 'Group' AND s.principal_id = ${groupId} AND s.origin = 'assigned' AND ${NOT_ENDED(now)}`,
+    )
+    .map(toCandidate);
 }
 
 function keepSelf(index: PolicyIndex, candidates: Map<string, SelfMadeCandidate>, now: number): SelfKept {
@@ -280,7 +358,15 @@ export function alertScan(db: DbOrTx, now: number): { index: PolicyIndex; alerts
   if (!kept) {
     const scan = scanAlerts(index, now);
     alertStats.scans++;
-    kept = { root, revision, builtAt: now, validUntil: scanValidUntil(scan), scan, self: keepSelf(index, readCandidates(db, now), now), ordered: null };
+    kept = {
+      root,
+      revision,
+      builtAt: now,
+      validUntil: scanValidUntil(scan),
+      scan,
+      self: keepSelf(index, readCandidates(db, now), now),
+      ordered: null,
+    };
   }
   kept.ordered ??= orderedAlerts(kept.scan, kept.self.alerts);
   if (!inTx) cache.kept = kept;
@@ -304,7 +390,12 @@ export interface AlertPage {
  * admin home). Filters the kept list (an ancestor walk per alert, no SQL); only the
  * alerts shown are put in words.
  */
-export function alertsFor(db: DbOrTx, userId: string, now: number, opts: { within?: string; offset?: number; limit?: number } = {}): AlertPage {
+export function alertsFor(
+  db: DbOrTx,
+  userId: string,
+  now: number,
+  opts: { within?: string; offset?: number; limit?: number } = {},
+): AlertPage {
   const { index, alerts } = alertScan(db, now);
   const limit = Math.max(0, opts.limit ?? 50);
   const offset = Math.max(0, opts.offset ?? 0);

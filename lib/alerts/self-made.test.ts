@@ -16,7 +16,10 @@ import { alertsFor, alertStats, forgetAlerts } from '.';
  */
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); forgetAlerts(); });
+beforeEach(() => {
+  t = freshDb();
+  forgetAlerts();
+});
 afterEach(async () => {
   await deliveryIdle();
   t.close();
@@ -25,11 +28,21 @@ afterEach(async () => {
 const sub = DEMO_SUBSCRIPTION.toLowerCase();
 const prod = `${sub}/resourcegroups/finance-prod`;
 const user = (id: string) => t.db.select().from(s.users).where(eq(s.users.id, id)).get()!;
-const selfMade = (userId = t.ids.steve, now = t.now) => alertsFor(t.db, userId, now, { limit: 1000 }).items.filter((a) => a.alert.type === 'self-made-assignment');
+const selfMade = (userId = t.ids.steve, now = t.now) =>
+  alertsFor(t.db, userId, now, { limit: 1000 }).items.filter((a) => a.alert.type === 'self-made-assignment');
 /** Data from before rule 10: a schedule written straight into the table, as older versions let admins make them. */
-function legacy(id: string, kind: 'eligible' | 'active', principal: { type: 'User' | 'Group'; id: string }, roleId: string, scopeId: string, createdBy: string, endAt: number | null) {
+function legacy(
+  id: string,
+  kind: 'eligible' | 'active',
+  principal: { type: 'User' | 'Group'; id: string },
+  roleId: string,
+  scopeId: string,
+  createdBy: string,
+  endAt: number | null,
+) {
   const table = kind === 'eligible' ? 'eligibility_schedules' : 'assignment_schedules';
-  t.db.run(sql`INSERT INTO ${sql.raw(table)} (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, created_by, updated_at${sql.raw(kind === 'active' ? ', origin' : '')})
+  t.db
+    .run(sql`INSERT INTO ${sql.raw(table)} (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, created_by, updated_at${sql.raw(kind === 'active' ? ', origin' : '')})
     VALUES (${id}, ${principal.type}, ${principal.id}, ${roleId}, ${scopeId}, ${t.now - DAY_MS}, ${endAt}, ${t.now - DAY_MS}, ${createdBy}, ${t.now - DAY_MS}${kind === 'active' ? sql`, 'assigned'` : sql``})`);
 }
 
@@ -43,7 +56,9 @@ describe('assignments admins made for themselves', () => {
     expect(a).toMatchObject({ severity: 'high', alert: { scopeId: sub, roleId: ROLE_IDS.userAccessAdministrator } });
     expect(a.title).toBe('User Access Administrator on Tenant › Blue Widget Co: an assignment an administrator made for themselves');
     expect(a.detail).toEqual(['Steve Admin made an active User Access Administrator assignment for themselves (permanent)']);
-    expect(a.fixHref).toBe(`/admin/scope?id=${encodeURIComponent(sub)}&tab=assignments&tab2=active&role=${ROLE_IDS.userAccessAdministrator}`);
+    expect(a.fixHref).toBe(
+      `/admin/scope?id=${encodeURIComponent(sub)}&tab=assignments&tab2=active&role=${ROLE_IDS.userAccessAdministrator}`,
+    );
     expect(selfMade().length).toBe(1);
     // activations are their holder's own doing, and what Steve made for others is not his own
     expect(alertsFor(t.db, t.ids.jen, t.now).items).toEqual([]);
@@ -64,7 +79,9 @@ describe('assignments admins made for themselves', () => {
     const ops = selfMade().find((a) => a.alert.scopeId === prod)!;
     expect(ops.alert.roleId).toBe(ROLE_IDS.owner);
     expect(ops.title).toBe('Owner on Tenant › Blue Widget Co › finance-prod: an assignment an administrator made for themselves');
-    expect(ops.detail).toEqual(['Jen made an eligible Owner assignment for group Finance ops, which they are a member of (until 29 Nov 2026 09:00 UTC)']);
+    expect(ops.detail).toEqual([
+      'Jen made an eligible Owner assignment for group Finance ops, which they are a member of (until 29 Nov 2026 09:00 UTC)',
+    ]);
     expect(ops.fixHref).toContain('tab=assignments&tab2=eligible');
     expect([alertStats.selfReads, alertStats.selfPatches]).toEqual([reads, patches + 1]);
     // more views read what is kept
@@ -90,7 +107,22 @@ describe('assignments admins made for themselves', () => {
       'Sam made an active Owner assignment for themselves (until 27 Dec 2026 09:00 UTC)',
     ]);
     // Steve removes Sam's: the change log names the schedule, which is read again
-    submitAdminRequest(t.db, steve, { requestType: 'AdminRemove', kind: 'active', principal: { type: 'User', id: t.ids.sam }, roleId: ROLE_IDS.owner, scopeId: prod, startAt: t.now, endAt: t.now, justification: 'Made for himself', targetScheduleId: 'sam-owner' }, t.now);
+    submitAdminRequest(
+      t.db,
+      steve,
+      {
+        requestType: 'AdminRemove',
+        kind: 'active',
+        principal: { type: 'User', id: t.ids.sam },
+        roleId: ROLE_IDS.owner,
+        scopeId: prod,
+        startAt: t.now,
+        endAt: t.now,
+        justification: 'Made for himself',
+        targetScheduleId: 'sam-owner',
+      },
+      t.now,
+    );
     expect(selfMade().find((a) => a.alert.scopeId === prod)!.detail).toHaveLength(1);
     // a day later Avery's has ended: nothing was written, the alert is gone
     expect(selfMade(t.ids.steve, t.now + DAY_MS).some((a) => a.alert.scopeId === prod)).toBe(false);

@@ -18,7 +18,11 @@ import { derivedStatus, loadRequestFact, settledMessage } from './settled';
  * approvers that it no longer waits for them.
  */
 export function cancelRequestAsAdmin(
-  db: Db, actor: Pick<User, 'id' | 'displayName'>, input: { requestId: string; justification: string }, now: number, opts: { publicUrl?: string } = {},
+  db: Db,
+  actor: Pick<User, 'id' | 'displayName'>,
+  input: { requestId: string; justification: string },
+  now: number,
+  opts: { publicUrl?: string } = {},
 ): RequestRow {
   const publicUrl = opts.publicUrl ?? config().publicUrl;
   const justification = input.justification.trim();
@@ -48,9 +52,18 @@ export function cancelRequestAsAdmin(
         .run();
       const what = `${names.role(row.roleId)} on ${names.scope(row.scopeId)}`;
       writeAudit(tx, {
-        at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Request canceled by administrator',
-        principal: { type: row.principalType, id: row.principalId, name: names.principal({ type: row.principalType, id: row.principalId }) },
-        role: { id: row.roleId, name: names.role(row.roleId) }, scopeId: row.scopeId, requestId: row.id, justification,
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'Request canceled by administrator',
+        principal: {
+          type: row.principalType,
+          id: row.principalId,
+          name: names.principal({ type: row.principalType, id: row.principalId }),
+        },
+        role: { id: row.roleId, name: names.role(row.roleId) },
+        scopeId: row.scopeId,
+        requestId: row.id,
+        justification,
         details: { requestType: row.requestType, reasons: access.reasons },
       });
       notify(

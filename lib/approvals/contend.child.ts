@@ -10,7 +10,14 @@ import { users } from '@/db/schema';
 import { isElevateError } from '@/lib/errors';
 import { decide } from './decide';
 
-const args = JSON.parse(process.argv[2]) as { file: string; requestId: string; approverIds: string[]; calls: number[]; goAt: number; now: number };
+const args = JSON.parse(process.argv[2]) as {
+  file: string;
+  requestId: string;
+  approverIds: string[];
+  calls: number[];
+  goAt: number;
+  now: number;
+};
 const { db, sqlite } = openDatabase(args.file);
 const approvers = args.approverIds.map((id) => db.select().from(users).where(eq(users.id, id)).get()!);
 
@@ -20,10 +27,18 @@ async function main() {
   for (const i of args.calls) {
     const decision = i % 2 === 0 ? 'Approve' : 'Deny';
     try {
-      const r = decide(db, approvers[i % approvers.length], { requestId: args.requestId, decision, justification: `process call ${i}` }, args.now + i, { publicUrl: 'http://localhost', mfaVerifiedAt: args.now });
+      const r = decide(
+        db,
+        approvers[i % approvers.length],
+        { requestId: args.requestId, decision, justification: `process call ${i}` },
+        args.now + i,
+        { publicUrl: 'http://localhost', mfaVerifiedAt: args.now },
+      );
       out.push({ i, ok: true, decision: r.decision.decision, pid: process.pid });
     } catch (e) {
-      out.push(isElevateError(e) ? { i, ok: false, code: e.code, message: e.message } : { i, ok: false, code: 'Crash', message: String(e) });
+      out.push(
+        isElevateError(e) ? { i, ok: false, code: e.code, message: e.message } : { i, ok: false, code: 'Crash', message: String(e) },
+      );
     }
   }
   process.stdout.write(JSON.stringify(out) + '\n');

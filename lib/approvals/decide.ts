@@ -3,7 +3,15 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { approvalDecisions, requests, type ApprovalDecision, type RequestRow, type User } from '@/db/schema';
-import { canDecide, decisionJustificationViolation, describe, resolveApprovers, type Decision, type NameLookup, type PolicyIndex } from '@/lib/policy';
+import {
+  canDecide,
+  decisionJustificationViolation,
+  describe,
+  resolveApprovers,
+  type Decision,
+  type NameLookup,
+  type PolicyIndex,
+} from '@/lib/policy';
 import { ElevateError, isElevateError } from '@/lib/errors';
 import { sessionMfaVerifiedAt, verifyMfaStepUp } from '@/lib/auth/mfa';
 import { writeAudit } from '@/lib/audit/write';
@@ -42,7 +50,11 @@ export interface DecideResult {
 }
 
 const isUniqueViolation = (e: unknown) =>
-  !!e && typeof e === 'object' && 'code' in e && String((e as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT') && /approval_decisions/.test(String((e as unknown as Error).message));
+  !!e &&
+  typeof e === 'object' &&
+  'code' in e &&
+  String((e as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT') &&
+  /approval_decisions/.test(String((e as unknown as Error).message));
 
 const loadRow = (db: Db | Tx, id: string) => db.select().from(requests).where(eq(requests.id, id)).get();
 
@@ -69,7 +81,7 @@ export function decide(db: Db, approver: User, input: DecideInput, now: number, 
 }
 
 const clean = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
-const latest = (a: number | null | undefined, b: number | null | undefined) => (a == null ? b ?? null : b == null ? a : Math.max(a, b));
+const latest = (a: number | null | undefined, b: number | null | undefined) => (a == null ? (b ?? null) : b == null ? a : Math.max(a, b));
 
 /** The approver's MFA moment before any code of this call: the caller's (step-up token, batch) or this session's step-up, whichever is later. */
 function mfaMoment(db: Db | Tx, approverId: string, opts: DecideOptions): number | null {
@@ -114,7 +126,12 @@ function decideInTx(tx: Tx, approver: User, input: DecideInput, now: number, opt
   if (!verdict.allowed) throw mfaRefusal(verdict, names);
 
   const decision: ApprovalDecision = {
-    id: crypto.randomUUID(), requestId: row.id, approverId: approver.id, decision: input.decision, justification, decidedAt: now,
+    id: crypto.randomUUID(),
+    requestId: row.id,
+    approverId: approver.id,
+    decision: input.decision,
+    justification,
+    decidedAt: now,
   };
   tx.insert(approvalDecisions).values(decision).run();
   const actor = { id: approver.id, name: approver.displayName };
@@ -125,11 +142,19 @@ function decideInTx(tx: Tx, approver: User, input: DecideInput, now: number, opt
   }
   const settled = loadRow(tx, row.id)!;
   writeAudit(tx, {
-    at: now, actor, action: input.decision === 'Approve' ? 'Request approved' : 'Request denied',
+    at: now,
+    actor,
+    action: input.decision === 'Approve' ? 'Request approved' : 'Request denied',
     principal: { type: row.principalType, id: row.principalId, name: names.principal({ type: row.principalType, id: row.principalId }) },
-    role: { id: row.roleId, name: names.role(row.roleId) }, scopeId: row.scopeId, requestId: row.id, justification,
+    role: { id: row.roleId, name: names.role(row.roleId) },
+    scopeId: row.scopeId,
+    requestId: row.id,
+    justification,
     details: {
-      decision: input.decision, channel, requestType: row.requestType, reasons: verdict.reasons,
+      decision: input.decision,
+      channel,
+      requestType: row.requestType,
+      reasons: verdict.reasons,
       ...(verdict.mfaRequired && input.decision === 'Approve' ? { approverMfaVerifiedAt: mfaAt } : {}),
     },
   });
@@ -188,7 +213,14 @@ export interface DecideManyResult {
 }
 
 /** Would approving any of these requests go through but for an MFA moment that `mfaAt` does not give (rule 11)? */
-function batchNeedsMfa(db: Db, approver: User, requestIds: string[], input: { decision: DecisionKind; justification?: string }, mfaAt: number | null, now: number): boolean {
+function batchNeedsMfa(
+  db: Db,
+  approver: User,
+  requestIds: string[],
+  input: { decision: DecisionKind; justification?: string },
+  mfaAt: number | null,
+  now: number,
+): boolean {
   if (input.decision !== 'Approve') return false;
   const index = policyIndex(db);
   return requestIds.some((id) => {
@@ -206,7 +238,11 @@ function batchNeedsMfa(db: Db, approver: User, requestIds: string[], input: { de
  * (InvalidMfaCode) and decides nothing.
  */
 export function decideMany(
-  db: Db, approver: User, input: { requestIds: string[]; decision: DecisionKind; justification?: string; mfaCode?: string }, now: number, opts: DecideOptions = {},
+  db: Db,
+  approver: User,
+  input: { requestIds: string[]; decision: DecisionKind; justification?: string; mfaCode?: string },
+  now: number,
+  opts: DecideOptions = {},
 ): DecideManyResult[] {
   const ids = [...new Set(input.requestIds)];
   let mfaVerifiedAt = mfaMoment(db, approver.id, opts);
@@ -216,7 +252,10 @@ export function decideMany(
   }
   return ids.map((requestId) => {
     try {
-      const r = decide(db, approver, { requestId, decision: input.decision, justification: input.justification }, now, { ...opts, mfaVerifiedAt });
+      const r = decide(db, approver, { requestId, decision: input.decision, justification: input.justification }, now, {
+        ...opts,
+        mfaVerifiedAt,
+      });
       return { requestId, ok: true, message: input.decision === 'Approve' ? 'Approved' : 'Denied', status: r.request.status };
     } catch (e) {
       if (isElevateError(e)) return { requestId, ok: false, code: e.code, message: e.message };

@@ -3,7 +3,15 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { requests } from '@/db/schema';
 import {
-  canDecide, canViewRequest, describe, effectiveAccess, isTenantPimAdmin, managementAccess, resolveApprovers, settingsFor, type Reason,
+  canDecide,
+  canViewRequest,
+  describe,
+  effectiveAccess,
+  isTenantPimAdmin,
+  managementAccess,
+  resolveApprovers,
+  settingsFor,
+  type Reason,
 } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { scopePathText } from '@/lib/portal/scope-path';
@@ -59,8 +67,13 @@ export function requestDetail(db: Db, viewerId: string, requestId: string, now: 
   const approvalReasons: Reason[] = [
     { code: governing.explicit ? 'settings-explicit' : 'settings-default', scopeId: row.scopeId, roleId: row.roleId },
   ];
-  if (row.approvalRequired) approvalReasons.push({ code: 'approval-required', scopeId: row.scopeId, roleId: row.roleId, setting: 'approvalRequired' });
-  if (fact.approvers.length === 0 || resolveApprovers(index, fact.approvers, row.requesterId).pimAdmins || snapshotSettings(row).byPimAdmins) {
+  if (row.approvalRequired)
+    approvalReasons.push({ code: 'approval-required', scopeId: row.scopeId, roleId: row.roleId, setting: 'approvalRequired' });
+  if (
+    fact.approvers.length === 0 ||
+    resolveApprovers(index, fact.approvers, row.requesterId).pimAdmins ||
+    snapshotSettings(row).byPimAdmins
+  ) {
     // no approver named in the settings: the tenant PIM administrators decide (DESIGN.md)
     approvalReasons.push(
       isTenantPimAdmin(index, viewerId)
@@ -75,7 +88,12 @@ export function requestDetail(db: Db, viewerId: string, requestId: string, now: 
       kind,
       role: names.role(e.roleId),
       from: scopePathText(index, e.source.fromScopeId),
-      how: e.source.memberType === 'Group' ? `via group ${names.principal({ type: 'Group', id: e.source.groupId ?? '' })}` : e.source.memberType === 'Direct' ? 'assigned here' : 'inherited',
+      how:
+        e.source.memberType === 'Group'
+          ? `via group ${names.principal({ type: 'Group', id: e.source.groupId ?? '' })}`
+          : e.source.memberType === 'Direct'
+            ? 'assigned here'
+            : 'inherited',
       endAt: e.schedule.endAt,
     })),
   );
@@ -85,12 +103,21 @@ export function requestDetail(db: Db, viewerId: string, requestId: string, now: 
     approvalReasons: [
       ...approvalReasons.map((r) => describe(r, names)),
       // rule 11: said before the click, not after a refusal
-      ...(item.mfaToApprove ? [`Approving needs the approver's MFA: ${names.role(row.roleId)} on ${names.scope(row.scopeId)} requires MFA to approve`] : []),
+      ...(item.mfaToApprove
+        ? [`Approving needs the approver's MFA: ${names.role(row.roleId)} on ${names.scope(row.scopeId)} requires MFA to approve`]
+        : []),
     ],
     canDecide: verdict.allowed,
     decideReasons: verdict.reasons.map((r) => describe(r, names)),
     settled: item.status === 'PendingApproval' ? null : settledMessage(db, row, item.status as never),
-    decision: decision ? { decision: decision.decision, approverName: decision.approverName, justification: decision.justification, decidedAt: decision.decidedAt } : null,
+    decision: decision
+      ? {
+          decision: decision.decision,
+          approverName: decision.approverName,
+          justification: decision.justification,
+          decidedAt: decision.decidedAt,
+        }
+      : null,
     held,
     manages,
   };

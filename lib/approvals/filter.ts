@@ -13,7 +13,16 @@ export function filterApprovals<T extends ApprovalItem>(items: T[], f: ApprovalF
     if (f.mfa === 'verified' && i.mfaVerifiedAt === null) return false;
     if (f.mfa === 'not-verified' && i.mfaVerifiedAt !== null) return false;
     if (q) {
-      const hay = [i.requester.name, i.requester.email, i.principal.name, i.role.name, i.scope.path, i.justification ?? '', i.ticketNumber ?? '', i.ticketSystem ?? '']
+      const hay = [
+        i.requester.name,
+        i.requester.email,
+        i.principal.name,
+        i.role.name,
+        i.scope.path,
+        i.justification ?? '',
+        i.ticketNumber ?? '',
+        i.ticketSystem ?? '',
+      ]
         .join('\n')
         .toLowerCase();
       if (!hay.includes(q)) return false;

@@ -2,7 +2,14 @@ import 'server-only';
 import { inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { requestApprovers, resources, users, type RequestRow } from '@/db/schema';
-import { decisionJustificationViolation, decisionNeedsMfa, requestStatus, resolveApprovers, type PolicyIndex, type PrincipalRef } from '@/lib/policy';
+import {
+  decisionJustificationViolation,
+  decisionNeedsMfa,
+  requestStatus,
+  resolveApprovers,
+  type PolicyIndex,
+  type PrincipalRef,
+} from '@/lib/policy';
 import { requestFact } from '@/lib/tenant/snapshot';
 import { scopeCrumbs, scopePathText } from '@/lib/portal/scope-path';
 import { nameLookup } from '@/lib/resources/names';
@@ -49,7 +56,12 @@ export function toItems(db: DbOrTx, index: PolicyIndex, rows: RequestRow[], now:
       requester: { id: r.requesterId, name: requester?.name ?? 'Unknown user', email: requester?.email ?? '' },
       principal: { type: r.principalType, id: r.principalId, name: names.principal({ type: r.principalType, id: r.principalId }) },
       role: { id: r.roleId, name: names.role(r.roleId) },
-      scope: { id: r.scopeId, armId: armIds.get(r.scopeId) ?? r.scopeId, path: scopePathText(index, r.scopeId), crumbs: scopeCrumbs(index, r.scopeId) },
+      scope: {
+        id: r.scopeId,
+        armId: armIds.get(r.scopeId) ?? r.scopeId,
+        path: scopePathText(index, r.scopeId),
+        crumbs: scopeCrumbs(index, r.scopeId),
+      },
       startAt: r.startAt,
       endAt: r.endAt,
       durationMinutes: r.durationMinutes,
@@ -62,7 +74,9 @@ export function toItems(db: DbOrTx, index: PolicyIndex, rows: RequestRow[], now:
       // the engine's answer for a decision without words: asked before the form is shown
       justificationRequired: decisionJustificationViolation(fact, 'Approve', null) !== null,
       mfaToApprove: decisionNeedsMfa(index, fact),
-      approverNames: byAdmins ? [`Tenant PIM administrators (${resolved.refs.map(names.principal).join(', ') || 'none'})`] : resolved.refs.map(names.principal),
+      approverNames: byAdmins
+        ? [`Tenant PIM administrators (${resolved.refs.map(names.principal).join(', ') || 'none'})`]
+        : resolved.refs.map(names.principal),
       channel: r.channel,
     };
   });

@@ -21,7 +21,9 @@ describe('time-outs', () => {
     const req = submitActivation(db, ids.jen, rg('finance-prod'), now);
     expect(pendingApprovals(db, ids.avery, now + 59 * MIN)).toHaveLength(1);
     expect(pendingApprovals(db, ids.avery, now + 60 * MIN)).toEqual([]);
-    const e = refusal(() => decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'late' }, now + 61 * MIN));
+    const e = refusal(() =>
+      decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'late' }, now + 61 * MIN),
+    );
     expect(e.code).toBe('AlreadyDecided');
     expect(e.message).toBe('This request timed out at 27 Nov 2026 10:00 UTC without a decision');
   });
@@ -37,8 +39,18 @@ describe('time-outs', () => {
     const row = db.select().from(s.requests).where(eq(s.requests.id, req.id)).get()!;
     expect(row).toMatchObject({ status: 'TimedOut', completedAt: req.approvalDeadline });
     expect(db.select().from(s.requests).where(eq(s.requests.id, other.id)).get()!.status).toBe('PendingApproval');
-    expect(db.select().from(s.auditEvents).where(and(eq(s.auditEvents.requestId, req.id), eq(s.auditEvents.action, 'Request timed out'))).all()).toHaveLength(1);
-    const notes = db.select().from(s.notifications).where(and(eq(s.notifications.userId, ids.jen), eq(s.notifications.kind, 'request-timed-out'))).all();
+    expect(
+      db
+        .select()
+        .from(s.auditEvents)
+        .where(and(eq(s.auditEvents.requestId, req.id), eq(s.auditEvents.action, 'Request timed out')))
+        .all(),
+    ).toHaveLength(1);
+    const notes = db
+      .select()
+      .from(s.notifications)
+      .where(and(eq(s.notifications.userId, ids.jen), eq(s.notifications.kind, 'request-timed-out')))
+      .all();
     expect(notes).toHaveLength(1);
     expect(notes[0].link).toBe(`/requests/${req.id}`);
   });
@@ -64,7 +76,11 @@ describe('administrators', () => {
     expect(pendingApprovals(db, ids.avery, at)).toEqual([]);
     const e = refusal(() => decide(db, userRow(db, ids.avery), { requestId: req.id, decision: 'Approve', justification: 'x' }, at + MIN));
     expect(e).toMatchObject({ code: 'AlreadyDecided', message: 'This request was canceled by Steve Admin at 27 Nov 2026 09:30 UTC' });
-    const note = db.select().from(s.notifications).where(and(eq(s.notifications.userId, ids.jen), eq(s.notifications.kind, 'request-canceled'))).get()!;
+    const note = db
+      .select()
+      .from(s.notifications)
+      .where(and(eq(s.notifications.userId, ids.jen), eq(s.notifications.kind, 'request-canceled')))
+      .get()!;
     expect(note.body).toContain('Change freeze');
   });
 });

@@ -28,7 +28,8 @@ export const COUNT_CAP = 1000;
  * deadline test is the requests_pending_deadline index's expression, so that order starts
  * past the timed-out rows a sweep has not stored yet.
  */
-const live = (now: number) => sql`${requests.status} = 'PendingApproval' AND ifnull(${requests.approvalDeadline}, 9007199254740991) > ${now}`;
+const live = (now: number) =>
+  sql`${requests.status} = 'PendingApproval' AND ifnull(${requests.approvalDeadline}, 9007199254740991) > ${now}`;
 const noApprovers = sql`NOT EXISTS (SELECT 1 FROM ${requestApprovers} ra WHERE ra.request_id = ${requests.id})`;
 /** Self extend / renew with no named approver go to the scope's administrators (canDecide). */
 const adminApproved = sql`${requests.requestType} IN ('SelfExtend', 'SelfRenew')`;
@@ -90,9 +91,30 @@ const ORDERS: Record<ApprovalSort, { cols: SQL[]; reverse: boolean; shape: reado
   oldest: { cols: [sql`${requests.createdAt}`, sql`${requests.id}`], reverse: false, shape: ['n', 's'], index: 'requests_pending_created' },
   newest: { cols: [sql`${requests.createdAt}`, sql`${requests.id}`], reverse: true, shape: ['n', 's'], index: 'requests_pending_created' },
   // soonest time-out first: the expression of the requests_pending_deadline index
-  deadline: { cols: [sql`ifnull(${requests.approvalDeadline}, 9007199254740991)`, sql`${requests.createdAt}`, sql`${requests.id}`], reverse: false, shape: ['n', 'n', 's'], index: 'requests_pending_deadline' },
-  requester: { cols: [sql`ifnull((SELECT u.display_name FROM users u WHERE u.id = ${requests.requesterId}), '')`, sql`${requests.createdAt}`, sql`${requests.id}`], reverse: false, shape: ['s', 'n', 's'] },
-  role: { cols: [sql`ifnull((SELECT rd.name FROM role_definitions rd WHERE rd.id = ${requests.roleId}), '')`, sql`${requests.createdAt}`, sql`${requests.id}`], reverse: false, shape: ['s', 'n', 's'] },
+  deadline: {
+    cols: [sql`ifnull(${requests.approvalDeadline}, 9007199254740991)`, sql`${requests.createdAt}`, sql`${requests.id}`],
+    reverse: false,
+    shape: ['n', 'n', 's'],
+    index: 'requests_pending_deadline',
+  },
+  requester: {
+    cols: [
+      sql`ifnull((SELECT u.display_name FROM users u WHERE u.id = ${requests.requesterId}), '')`,
+      sql`${requests.createdAt}`,
+      sql`${requests.id}`,
+    ],
+    reverse: false,
+    shape: ['s', 'n', 's'],
+  },
+  role: {
+    cols: [
+      sql`ifnull((SELECT rd.name FROM role_definitions rd WHERE rd.id = ${requests.roleId}), '')`,
+      sql`${requests.createdAt}`,
+      sql`${requests.id}`,
+    ],
+    reverse: false,
+    shape: ['s', 'n', 's'],
+  },
 };
 
 export const sortShape = (sort: ApprovalSort = 'oldest') => (ORDERS[sort] ?? ORDERS.oldest).shape;
@@ -107,24 +129,49 @@ type Row = RequestRow & { key: Key };
 function pendingPage(db: DbOrTx, where: SQL | null, sort: ApprovalSort, seek: Seek, size: number) {
   const o = ORDERS[sort] ?? ORDERS.oldest;
   const tuple = sql`(${sql.join(o.cols, sql`, `)})`;
-  return keysetPage<Row>(seek, size, (dir, from, limit) => {
-    if (!where) return [];
-    // list order is ascending unless `reverse`; reading backward flips it
-    const ascending = (dir === 'forward') !== o.reverse;
-    const past = from ? sql` AND ${tuple} ${sql.raw(ascending ? '>' : '<')} (${sql.join(from.map((v) => sql`${v}`), sql`, `)})` : sql``;
-    const keys = db.all<{ id: string; k0: string | number; createdAt: number }>(sql`
+  return keysetPage<Row>(
+    seek,
+    size,
+    (dir, from, limit) => {
+      if (!where) return [];
+      // list order is ascending unless `reverse`; reading backward flips it
+      const ascending = (dir === 'forward') !== o.reverse;
+      const past = from
+        ? sql` AND ${tuple} ${sql.raw(ascending ? '>' : '<')} (${sql.join(
+            from.map((v) => sql`${v}`),
+            sql`, `,
+          )})`
+        : sql``;
+      const keys = db.all<{ id: string; k0: string | number; createdAt: number }>(sql`
       SELECT ${requests.id} AS id, ${o.cols[0]} AS k0, ${requests.createdAt} AS createdAt
         FROM ${requests}${o.index ? sql.raw(` INDEXED BY ${o.index}`) : sql``}
        WHERE ${where}${past}
-       ORDER BY ${sql.join(o.cols.map((c) => sql`${c} ${sql.raw(ascending ? 'ASC' : 'DESC')}`), sql`, `)}
+       ORDER BY ${sql.join(
+         o.cols.map((c) => sql`${c} ${sql.raw(ascending ? 'ASC' : 'DESC')}`),
+         sql`, `,
+       )}
        LIMIT ${limit}`);
-    if (!keys.length) return [];
-    const rows = new Map(db.select().from(requests).where(inArray(requests.id, keys.map((k) => k.id))).all().map((r) => [r.id, r]));
-    return keys.flatMap((k) => {
-      const r = rows.get(k.id);
-      return r ? [{ ...r, key: (o.cols.length === 2 ? [k.createdAt, k.id] : [k.k0, k.createdAt, k.id]) as Key }] : [];
-    });
-  }, (r) => r.key);
+      if (!keys.length) return [];
+      const rows = new Map(
+        db
+          .select()
+          .from(requests)
+          .where(
+            inArray(
+              requests.id,
+              keys.map((k) => k.id),
+            ),
+          )
+          .all()
+          .map((r) => [r.id, r]),
+      );
+      return keys.flatMap((k) => {
+        const r = rows.get(k.id);
+        return r ? [{ ...r, key: (o.cols.length === 2 ? [k.createdAt, k.id] : [k.k0, k.createdAt, k.id]) as Key }] : [];
+      });
+    },
+    (r) => r.key,
+  );
 }
 
 /** Approvers captured for these requests, by request id: one query for a page. */
@@ -159,7 +206,10 @@ export function approvalQueue(db: Db, userId: string, now: number, opts: QueueOp
   const decidable = decidableBy(db, index, userId, now);
   const where = decidable ? and(decidable, ...filterWhere(opts))! : null;
   const page = pendingPage(db, where, opts.sort ?? 'oldest', opts.seek ?? {}, opts.size ?? APPROVALS_PAGE_SIZE);
-  const approvers = approversOf(db, page.rows.map((r) => r.id));
+  const approvers = approversOf(
+    db,
+    page.rows.map((r) => r.id),
+  );
   const rows = page.rows.filter((r) => canDecide(index, userId, requestFact(r, approvers.get(r.id) ?? []), now).allowed);
   return { items: toItems(db, index, rows, now), next: page.next, prev: page.prev };
 }
@@ -174,7 +224,12 @@ export function pendingApprovalRoles(db: Db, userId: string, now: number): { id:
   const index = policyIndex(db);
   const decidable = decidableBy(db, index, userId, now);
   if (!decidable) return [];
-  return db.selectDistinct({ id: requests.roleId }).from(requests).where(decidable).limit(200).all()
+  return db
+    .selectDistinct({ id: requests.roleId })
+    .from(requests)
+    .where(decidable)
+    .limit(200)
+    .all()
     .map((r) => ({ id: r.id, name: index.roles.get(r.id)?.name ?? r.id }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -184,7 +239,13 @@ export function decidableRequestIds(db: Db, userId: string, now: number): string
   const index = policyIndex(db);
   const decidable = decidableBy(db, index, userId, now);
   if (!decidable) return [];
-  const ids = db.select({ id: requests.id }).from(requests).where(decidable).limit(COUNT_CAP).all().map((r) => r.id);
+  const ids = db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(decidable)
+    .limit(COUNT_CAP)
+    .all()
+    .map((r) => r.id);
   // the index holds every pending request: no second read for the engine's check
   return ids.filter((id) => {
     const fact = index.requests.get(id);
@@ -201,27 +262,54 @@ export function pendingApprovalCount(db: Db, userId: string, now: number): numbe
  * The requests this user decided, newest decision first, keyset-paged on the
  * (approver, decided_at, id) index: a page reads its decisions and their requests only.
  */
-export function decisionHistory(db: Db, userId: string, opts: { seek?: Seek; size?: number; now?: number } = {}): { items: HistoryItem[]; next: string | null; prev: string | null; total: number; more: boolean } {
+export function decisionHistory(
+  db: Db,
+  userId: string,
+  opts: { seek?: Seek; size?: number; now?: number } = {},
+): { items: HistoryItem[]; next: string | null; prev: string | null; total: number; more: boolean } {
   const size = Math.min(Math.max(opts.size ?? APPROVALS_PAGE_SIZE, 1), 200);
   const mine = eq(approvalDecisions.approverId, userId);
   const key = sql`(${approvalDecisions.decidedAt}, ${approvalDecisions.id})`;
-  const page = keysetPage(opts.seek ?? {}, size, (dir, from, limit) => {
-    const forward = dir === 'forward';
-    const past = from ? sql`${key} ${sql.raw(forward ? '<' : '>')} (${from[0]}, ${from[1]})` : undefined;
-    return db.select({ r: requests, d: approvalDecisions }).from(approvalDecisions)
-      .innerJoin(requests, eq(requests.id, approvalDecisions.requestId))
-      .where(and(mine, past))
-      .orderBy(...(forward ? [desc(approvalDecisions.decidedAt), desc(approvalDecisions.id)] : [asc(approvalDecisions.decidedAt), asc(approvalDecisions.id)]))
-      .limit(limit).all();
-  }, (x) => [x.d.decidedAt, x.d.id]);
+  const page = keysetPage(
+    opts.seek ?? {},
+    size,
+    (dir, from, limit) => {
+      const forward = dir === 'forward';
+      const past = from ? sql`${key} ${sql.raw(forward ? '<' : '>')} (${from[0]}, ${from[1]})` : undefined;
+      return db
+        .select({ r: requests, d: approvalDecisions })
+        .from(approvalDecisions)
+        .innerJoin(requests, eq(requests.id, approvalDecisions.requestId))
+        .where(and(mine, past))
+        .orderBy(
+          ...(forward
+            ? [desc(approvalDecisions.decidedAt), desc(approvalDecisions.id)]
+            : [asc(approvalDecisions.decidedAt), asc(approvalDecisions.id)]),
+        )
+        .limit(limit)
+        .all();
+    },
+    (x) => [x.d.decidedAt, x.d.id],
+  );
   const index = policyIndex(db);
-  const items = toItems(db, index, page.rows.map((x) => x.r), opts.now ?? Date.now());
+  const items = toItems(
+    db,
+    index,
+    page.rows.map((x) => x.r),
+    opts.now ?? Date.now(),
+  );
   // a count on the approver's index range that stops at the cap
-  const counted = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${approvalDecisions} WHERE ${mine} LIMIT ${COUNT_CAP + 1})`)?.n ?? 0;
+  const counted =
+    db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${approvalDecisions} WHERE ${mine} LIMIT ${COUNT_CAP + 1})`)?.n ?? 0;
   return {
     total: Math.min(counted, COUNT_CAP),
     more: counted > COUNT_CAP,
-    items: items.map((item, i) => ({ ...item, decision: page.rows[i].d.decision, decisionJustification: page.rows[i].d.justification, decidedAt: page.rows[i].d.decidedAt })),
+    items: items.map((item, i) => ({
+      ...item,
+      decision: page.rows[i].d.decision,
+      decisionJustification: page.rows[i].d.justification,
+      decidedAt: page.rows[i].d.decidedAt,
+    })),
     next: page.next,
     prev: page.prev,
   };
@@ -237,7 +325,8 @@ export function adminPending(db: Db, userId: string, now: number, opts: QueueOpt
   const index = policyIndex(db);
   const adm = administeredScopes(db, index, userId, now);
   // manages nowhere: nothing to read (and no constant-false WHERE for the index hint)
-  const where = adm.everywhere || adm.roots.length ? and(live(now), withinAdministered(sql`${requests.scopeId}`, adm), ...filterWhere(opts))! : null;
+  const where =
+    adm.everywhere || adm.roots.length ? and(live(now), withinAdministered(sql`${requests.scopeId}`, adm), ...filterWhere(opts))! : null;
   const page = pendingPage(db, where, opts.sort ?? 'deadline', opts.seek ?? {}, opts.size ?? APPROVALS_PAGE_SIZE);
   const rows = page.rows.filter((r) => managementAccess(index, userId, r.scopeId, now).allowed);
   return { items: toItems(db, index, rows, now), next: page.next, prev: page.prev };

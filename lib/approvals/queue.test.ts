@@ -18,7 +18,10 @@ beforeEach(() => {
   t = freshDb();
   // a group with Avery in it, named as approver on some requests
   group = crypto.randomUUID();
-  t.db.insert(s.groups).values({ id: group, tenantId: '7f3c2a1e-4b5d-4e6f-8a9b-0c1d2e3f4a5b', name: 'Release approvers', createdAt: t.now }).run();
+  t.db
+    .insert(s.groups)
+    .values({ id: group, tenantId: '7f3c2a1e-4b5d-4e6f-8a9b-0c1d2e3f4a5b', name: 'Release approvers', createdAt: t.now })
+    .run();
   t.db.insert(s.groupMembers).values({ groupId: group, userId: t.ids.avery, addedAt: t.now }).run();
 });
 afterEach(() => t.close());
@@ -41,24 +44,48 @@ interface Req {
 function request(r: Req): string {
   const id = crypto.randomUUID();
   const createdAt = r.createdAt ?? t.now + seq++ * 1000;
-  t.db.insert(s.requests).values({
-    id, kind: 'assignment', requestType: r.type ?? 'SelfActivate', status: r.status ?? 'PendingApproval', requesterId: r.requester,
-    principalType: 'User', principalId: r.principal ?? r.requester, roleId: r.role ?? OWNER, scopeId: r.scope ?? rg('finance-prod'),
-    justification: r.justification ?? `work item ${seq}`, startAt: createdAt, endAt: createdAt + 60 * MIN, durationMinutes: 60,
-    mfaVerifiedAt: r.mfa === false ? null : createdAt, approvalRequired: true,
-    approvalDeadline: r.deadline === undefined ? createdAt + 24 * 60 * MIN : r.deadline, createdAt,
-  }).run();
-  for (const a of r.approvers ?? []) t.db.insert(s.requestApprovers).values({ requestId: id, principalType: a.type, principalId: a.id }).run();
+  t.db
+    .insert(s.requests)
+    .values({
+      id,
+      kind: 'assignment',
+      requestType: r.type ?? 'SelfActivate',
+      status: r.status ?? 'PendingApproval',
+      requesterId: r.requester,
+      principalType: 'User',
+      principalId: r.principal ?? r.requester,
+      roleId: r.role ?? OWNER,
+      scopeId: r.scope ?? rg('finance-prod'),
+      justification: r.justification ?? `work item ${seq}`,
+      startAt: createdAt,
+      endAt: createdAt + 60 * MIN,
+      durationMinutes: 60,
+      mfaVerifiedAt: r.mfa === false ? null : createdAt,
+      approvalRequired: true,
+      approvalDeadline: r.deadline === undefined ? createdAt + 24 * 60 * MIN : r.deadline,
+      createdAt,
+    })
+    .run();
+  for (const a of r.approvers ?? [])
+    t.db.insert(s.requestApprovers).values({ requestId: id, principalType: a.type, principalId: a.id }).run();
   return id;
 }
 
 /** The engine's answer, over every pending request it holds: what the approver may decide at `at`. */
 function engineSays(userId: string, at: number): string[] {
   const index = policyIndex(t.db);
-  return [...index.requests.values()].filter((r) => requestStatus(r, at) === 'PendingApproval' && canDecide(index, userId, r, at).allowed).map((r) => r.id).sort();
+  return [...index.requests.values()]
+    .filter((r) => requestStatus(r, at) === 'PendingApproval' && canDecide(index, userId, r, at).allowed)
+    .map((r) => r.id)
+    .sort();
 }
 
-function readQueue(userId: string, at: number, opts: { sort?: ApprovalSort; q?: string; roleId?: string; scopeId?: string; mfa?: 'verified' | 'not-verified' } = {}, between: () => void = () => {}) {
+function readQueue(
+  userId: string,
+  at: number,
+  opts: { sort?: ApprovalSort; q?: string; roleId?: string; scopeId?: string; mfa?: 'verified' | 'not-verified' } = {},
+  between: () => void = () => {},
+) {
   const seen: string[] = [];
   let seek: Seek = {};
   for (let i = 0; i < 100; i++) {
@@ -76,7 +103,8 @@ function readQueue(userId: string, at: number, opts: { sort?: ApprovalSort; q?: 
 function mixed() {
   const u = t.ids;
   for (let i = 0; i < 40; i++) request({ requester: u.jen, approvers: [{ type: 'User', id: u.avery }] });
-  for (let i = 0; i < 30; i++) request({ requester: u.sam, approvers: [{ type: 'Group', id: group }], role: CONTRIBUTOR, scope: rg('finance-dev') });
+  for (let i = 0; i < 30; i++)
+    request({ requester: u.sam, approvers: [{ type: 'Group', id: group }], role: CONTRIBUTOR, scope: rg('finance-dev') });
   for (let i = 0; i < 25; i++) request({ requester: u.jen, approvers: [], scope: SUB });
   for (let i = 0; i < 10; i++) request({ requester: u.jen, approvers: [{ type: 'User', id: u.steve }] });
   // Avery's own, and one for her as principal: never hers to decide
@@ -109,11 +137,19 @@ describe('the approvals queue', () => {
   });
 
   it('pages in every offered order, each request exactly once, while requests arrive between page reads', () => {
-    for (let i = 0; i < 130; i++) request({ requester: i % 2 ? t.ids.jen : t.ids.sam, role: i % 3 ? OWNER : CONTRIBUTOR, approvers: [{ type: 'User', id: t.ids.avery }], deadline: t.now + (i % 7) * 60 * MIN + 24 * 60 * MIN });
+    for (let i = 0; i < 130; i++)
+      request({
+        requester: i % 2 ? t.ids.jen : t.ids.sam,
+        role: i % 3 ? OWNER : CONTRIBUTOR,
+        approvers: [{ type: 'User', id: t.ids.avery }],
+        deadline: t.now + (i % 7) * 60 * MIN + 24 * 60 * MIN,
+      });
     const at = t.now + MIN;
     const before = engineSays(t.ids.avery, at);
     for (const sort of ['oldest', 'newest', 'deadline', 'requester', 'role'] as const) {
-      const seen = readQueue(t.ids.avery, at, { sort }, () => request({ requester: t.ids.jen, approvers: [{ type: 'User', id: t.ids.avery }] }));
+      const seen = readQueue(t.ids.avery, at, { sort }, () =>
+        request({ requester: t.ids.jen, approvers: [{ type: 'User', id: t.ids.avery }] }),
+      );
       expect(new Set(seen).size).toBe(seen.length);
       // every request that was there at the start shows once; new ones may join at the end of an order
       expect(seen.filter((id) => before.includes(id)).sort()).toEqual(before);
@@ -126,7 +162,14 @@ describe('the approvals queue', () => {
 
   it('searches and filters in SQL, and offers the roles waiting', () => {
     request({ requester: t.ids.jen, approvers: [{ type: 'User', id: t.ids.avery }], justification: 'Patch 100% of the fleet' });
-    request({ requester: t.ids.sam, approvers: [{ type: 'User', id: t.ids.avery }], role: CONTRIBUTOR, scope: rg('finance-dev'), mfa: false, justification: 'Release 2.3' });
+    request({
+      requester: t.ids.sam,
+      approvers: [{ type: 'User', id: t.ids.avery }],
+      role: CONTRIBUTOR,
+      scope: rg('finance-dev'),
+      mfa: false,
+      justification: 'Release 2.3',
+    });
     request({ requester: t.ids.jen, approvers: [{ type: 'User', id: t.ids.avery }], scope: SUB, justification: 'Rotate keys' });
     const at = t.now + MIN;
     const q = (o: Parameters<typeof readQueue>[2]) => approvalQueue(t.db, t.ids.avery, at, o).items.map((i) => i.justification);
@@ -151,10 +194,21 @@ describe('admin pending and history', () => {
     mixed();
     const at = t.now + MIN;
     // Sam becomes an active Owner of finance-dev: he manages that subtree, nothing else
-    t.db.insert(s.assignmentSchedules).values({
-      id: crypto.randomUUID(), principalType: 'User', principalId: t.ids.sam, roleId: OWNER, scopeId: rg('finance-dev'),
-      startAt: t.now - MIN, endAt: t.now + 60 * MIN, createdAt: t.now, updatedAt: t.now, origin: 'assigned',
-    }).run();
+    t.db
+      .insert(s.assignmentSchedules)
+      .values({
+        id: crypto.randomUUID(),
+        principalType: 'User',
+        principalId: t.ids.sam,
+        roleId: OWNER,
+        scopeId: rg('finance-dev'),
+        startAt: t.now - MIN,
+        endAt: t.now + 60 * MIN,
+        createdAt: t.now,
+        updatedAt: t.now,
+        origin: 'assigned',
+      })
+      .run();
     const index = policyIndex(t.db);
     const all = (userId: string) => {
       const ids: string[] = [];
@@ -166,8 +220,11 @@ describe('admin pending and history', () => {
         seek = { after: decodeCursor(page.next, sortShape('deadline'))! };
       }
     };
-    const expected = (userId: string) => [...index.requests.values()]
-      .filter((r) => requestStatus(r, at) === 'PendingApproval' && managementAccess(index, userId, r.scopeId, at).allowed).map((r) => r.id).sort();
+    const expected = (userId: string) =>
+      [...index.requests.values()]
+        .filter((r) => requestStatus(r, at) === 'PendingApproval' && managementAccess(index, userId, r.scopeId, at).allowed)
+        .map((r) => r.id)
+        .sort();
     const sam = all(t.ids.sam);
     expect(sam).toHaveLength(31);
     expect([...sam].sort()).toEqual(expected(t.ids.sam));
@@ -180,10 +237,24 @@ describe('admin pending and history', () => {
     expect(adminPending(t.db, t.ids.sam, at, { q: 'Jen' }).items).toHaveLength(0);
   });
 
-  it('history pages through the approver\'s decisions, newest first, each once while decisions are added', () => {
+  it("history pages through the approver's decisions, newest first, each once while decisions are added", () => {
     const decide = (i: number) => {
-      const id = request({ requester: t.ids.jen, approvers: [{ type: 'User', id: t.ids.avery }], status: i % 2 ? 'Provisioned' : 'Denied' });
-      t.db.insert(s.approvalDecisions).values({ id: crypto.randomUUID(), requestId: id, approverId: t.ids.avery, decision: i % 2 ? 'Approve' : 'Deny', justification: `d${i}`, decidedAt: t.now + Math.floor(i / 2) * 1000 }).run();
+      const id = request({
+        requester: t.ids.jen,
+        approvers: [{ type: 'User', id: t.ids.avery }],
+        status: i % 2 ? 'Provisioned' : 'Denied',
+      });
+      t.db
+        .insert(s.approvalDecisions)
+        .values({
+          id: crypto.randomUUID(),
+          requestId: id,
+          approverId: t.ids.avery,
+          decision: i % 2 ? 'Approve' : 'Deny',
+          justification: `d${i}`,
+          decidedAt: t.now + Math.floor(i / 2) * 1000,
+        })
+        .run();
     };
     for (let i = 0; i < 120; i++) decide(i);
     const seen: string[] = [];

@@ -72,13 +72,18 @@ export function settledMessage(db: DbOrTx, row: RequestRow, status: RequestStatu
  * requester's service); later edits change future requests only. `byPimAdmins` is true
  * when the settings named no approver, so the tenant PIM administrators decide.
  */
-export function snapshotSettings(row: RequestRow): { approverJustificationRequired: boolean; byPimAdmins: boolean; approvalRequireMfa?: boolean } {
+export function snapshotSettings(row: RequestRow): {
+  approverJustificationRequired: boolean;
+  byPimAdmins: boolean;
+  approvalRequireMfa?: boolean;
+} {
   try {
     const parsed = row.settingsSnapshot ? (JSON.parse(row.settingsSnapshot) as Record<string, unknown>) : null;
     const s = (parsed && typeof parsed.settings === 'object' ? parsed.settings : parsed) as Record<string, unknown> | null;
     if (s && typeof s.approverJustificationRequired === 'boolean') {
       return {
-        approverJustificationRequired: s.approverJustificationRequired, byPimAdmins: Array.isArray(s.approvers) && s.approvers.length === 0,
+        approverJustificationRequired: s.approverJustificationRequired,
+        byPimAdmins: Array.isArray(s.approvers) && s.approvers.length === 0,
         ...(typeof s.approvalRequireMfa === 'boolean' ? { approvalRequireMfa: s.approvalRequireMfa } : {}),
       };
     }

@@ -16,7 +16,11 @@ export const SUB = DEMO_SUBSCRIPTION.toLowerCase();
 export const rg = (name: string) => `${SUB}/resourcegroups/${name}`;
 
 export function eligibilityOf(db: Db, userId: string, roleId: string = OWNER) {
-  return db.select().from(s.eligibilitySchedules).where(and(eq(s.eligibilitySchedules.principalId, userId), eq(s.eligibilitySchedules.roleId, roleId))).get()!;
+  return db
+    .select()
+    .from(s.eligibilitySchedules)
+    .where(and(eq(s.eligibilitySchedules.principalId, userId), eq(s.eligibilitySchedules.roleId, roleId)))
+    .get()!;
 }
 
 export function submitActivation(
@@ -28,22 +32,41 @@ export function submitActivation(
 ): s.RequestRow {
   const user = db.select().from(s.users).where(eq(s.users.id, userId)).get()!;
   const elig = eligibilityOf(db, userId, opts.roleId);
-  const sub = submitRequesterActivation(db, user, {
-    eligibilityId: elig.id, scopeIds: [scopeId], startAt: opts.startAt, durationMinutes: opts.durationMinutes ?? 60,
-    justification: opts.justification ?? 'Deploy the quarter-end fix', mfaVerifiedAt: now,
-  }, now);
+  const sub = submitRequesterActivation(
+    db,
+    user,
+    {
+      eligibilityId: elig.id,
+      scopeIds: [scopeId],
+      startAt: opts.startAt,
+      durationMinutes: opts.durationMinutes ?? 60,
+      justification: opts.justification ?? 'Deploy the quarter-end fix',
+      mfaVerifiedAt: now,
+    },
+    now,
+  );
   const [req] = sub.requests;
   if (req.status !== 'PendingApproval') throw new Error('expected the activation to need approval');
   return db.select().from(s.requests).where(eq(s.requests.id, req.requestId)).get()!;
 }
 
 /** Replace the Owner settings at a scope: approval on, named approvers, approver justification, MFA to approve (Owner's default: on). */
-export function setOwnerApproval(db: Db, scopeId: string, approverIds: string[], opts: { approverJustificationRequired?: boolean; timeoutMinutes?: number; approvalRequireMfa?: boolean } = {}) {
+export function setOwnerApproval(
+  db: Db,
+  scopeId: string,
+  approverIds: string[],
+  opts: { approverJustificationRequired?: boolean; timeoutMinutes?: number; approvalRequireMfa?: boolean } = {},
+) {
   const defaults = defaultSettingsFor(OWNER);
   db.transaction((tx) => {
-    const existing = tx.select().from(s.roleSettings).where(and(eq(s.roleSettings.scopeId, scopeId), eq(s.roleSettings.roleId, OWNER))).get();
+    const existing = tx
+      .select()
+      .from(s.roleSettings)
+      .where(and(eq(s.roleSettings.scopeId, scopeId), eq(s.roleSettings.roleId, OWNER)))
+      .get();
     const values = settingsToRow({
-      ...defaults, approvalRequired: true,
+      ...defaults,
+      approvalRequired: true,
       approverJustificationRequired: opts.approverJustificationRequired ?? true,
       approvalTimeoutMinutes: opts.timeoutMinutes ?? defaults.approvalTimeoutMinutes,
       approvalRequireMfa: opts.approvalRequireMfa ?? defaults.approvalRequireMfa,
@@ -52,7 +75,9 @@ export function setOwnerApproval(db: Db, scopeId: string, approverIds: string[],
     if (existing) tx.update(s.roleSettings).set(values).where(eq(s.roleSettings.id, existing.id)).run();
     else {
       id = crypto.randomUUID();
-      tx.insert(s.roleSettings).values({ id, scopeId, roleId: OWNER, ...values, updatedAt: 0 }).run();
+      tx.insert(s.roleSettings)
+        .values({ id, scopeId, roleId: OWNER, ...values, updatedAt: 0 })
+        .run();
     }
     tx.delete(s.roleSettingApprovers).where(eq(s.roleSettingApprovers.settingsId, id!)).run();
     for (const a of approverIds) tx.insert(s.roleSettingApprovers).values({ settingsId: id!, principalType: 'User', principalId: a }).run();

@@ -35,12 +35,23 @@ export function sweepTimeouts(db: Db, now: number, opts: { publicUrl?: string } 
       for (const row of due) {
         if (requestStatus(loadRequestFact(tx, row), now) !== 'TimedOut') continue;
         const deadline = row.approvalDeadline!;
-        tx.update(requests).set({ status: 'TimedOut', completedAt: deadline }).where(and(eq(requests.id, row.id), eq(requests.status, 'PendingApproval'))).run();
+        tx.update(requests)
+          .set({ status: 'TimedOut', completedAt: deadline })
+          .where(and(eq(requests.id, row.id), eq(requests.status, 'PendingApproval')))
+          .run();
         const what = `${names.role(row.roleId)} on ${names.scope(row.scopeId)}`;
         writeAudit(tx, {
-          at: now, actor: SYSTEM, action: 'Request timed out',
-          principal: { type: row.principalType, id: row.principalId, name: names.principal({ type: row.principalType, id: row.principalId }) },
-          role: { id: row.roleId, name: names.role(row.roleId) }, scopeId: row.scopeId, requestId: row.id,
+          at: now,
+          actor: SYSTEM,
+          action: 'Request timed out',
+          principal: {
+            type: row.principalType,
+            id: row.principalId,
+            name: names.principal({ type: row.principalType, id: row.principalId }),
+          },
+          role: { id: row.roleId, name: names.role(row.roleId) },
+          scopeId: row.scopeId,
+          requestId: row.id,
           details: { approvalDeadline: deadline, requestType: row.requestType },
         });
         notify(

@@ -28,7 +28,10 @@ const VERSIONS: Record<Collection, readonly string[]> = {
 export function checkApiVersion(collection: Collection, apiVersion: string | null): string {
   const supported = VERSIONS[collection];
   if (!apiVersion) {
-    throw badRequest('MissingApiVersionParameter', `The api-version query parameter is required. Use api-version=${supported[0]} for ${collection}.`);
+    throw badRequest(
+      'MissingApiVersionParameter',
+      `The api-version query parameter is required. Use api-version=${supported[0]} for ${collection}.`,
+    );
   }
   if (!supported.includes(apiVersion)) {
     throw badRequest(

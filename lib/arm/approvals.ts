@@ -22,10 +22,19 @@ import { viewerOf } from './viewer';
  * approval has exactly one stage, and approval id = stage id = request id.
  */
 
-interface Decided { decision: 'Approve' | 'Deny'; justification: string | null; decidedAt: number; approverId: string; reviewer: { id: string; name: string; email: string } }
+interface Decided {
+  decision: 'Approve' | 'Deny';
+  justification: string | null;
+  decidedAt: number;
+  approverId: string;
+  reviewer: { id: string; name: string; email: string };
+}
 
 /** What a page of approvals shows besides the request rows: approvers and decisions, two queries for the whole page. */
-interface Bundle { facts: Map<string, RequestFact>; decisions: Map<string, Decided> }
+interface Bundle {
+  facts: Map<string, RequestFact>;
+  decisions: Map<string, Decided>;
+}
 
 function loadBundle(ctx: ArmContext, rows: RequestRow[]): Bundle {
   const idsOfPage = rows.map((r) => r.id);
@@ -37,8 +46,12 @@ function loadBundle(ctx: ArmContext, rows: RequestRow[]): Bundle {
       list.push({ type: a.principalType, id: a.principalId });
       approvers.set(a.requestId, list);
     }
-    const decided = ctx.db.select({ d: approvalDecisions, id: users.id, name: users.displayName, email: users.email }).from(approvalDecisions)
-      .innerJoin(users, eq(users.id, approvalDecisions.approverId)).where(inArray(approvalDecisions.requestId, idsOfPage)).all();
+    const decided = ctx.db
+      .select({ d: approvalDecisions, id: users.id, name: users.displayName, email: users.email })
+      .from(approvalDecisions)
+      .innerJoin(users, eq(users.id, approvalDecisions.approverId))
+      .where(inArray(approvalDecisions.requestId, idsOfPage))
+      .all();
     for (const x of decided) decisions.set(x.d.requestId, { ...x.d, reviewer: { id: x.id, name: x.name, email: x.email } });
   }
   return { facts: new Map(rows.map((r) => [r.id, requestFact(r, approvers.get(r.id) ?? [])])), decisions };
@@ -50,7 +63,9 @@ function assignedToMe(ctx: ArmContext, b: Bundle, row: RequestRow): boolean {
 
 /** Who may read an approval is the engine's canViewRequest, as for the request itself in the portal. */
 function canRead(ctx: ArmContext, b: Bundle, row: RequestRow): boolean {
-  return canViewRequest(ctx.index(), ctx.user.id, b.facts.get(row.id)!, ctx.now, { decidedBy: b.decisions.get(row.id)?.approverId ?? null });
+  return canViewRequest(ctx.index(), ctx.user.id, b.facts.get(row.id)!, ctx.now, {
+    decidedBy: b.decisions.get(row.id)?.approverId ?? null,
+  });
 }
 
 const STAGE_STATUS = { PendingApproval: 'InProgress', TimedOut: 'Expired' } as Record<string, string>;
@@ -60,7 +75,9 @@ function stageToArm(ctx: ArmContext, b: Bundle, row: RequestRow) {
   const d = b.decisions.get(row.id);
   const reviewer = d?.reviewer;
   return {
-    id: stageArmId(row.id), name: row.id, type: 'Microsoft.Authorization/roleAssignmentApprovals/stages',
+    id: stageArmId(row.id),
+    name: row.id,
+    type: 'Microsoft.Authorization/roleAssignmentApprovals/stages',
     properties: {
       displayName: 'Approval',
       status: STAGE_STATUS[status] ?? 'Completed',
@@ -68,13 +85,26 @@ function stageToArm(ctx: ArmContext, b: Bundle, row: RequestRow) {
       assignedToMe: status === 'PendingApproval' && assignedToMe(ctx, b, row),
       reviewedDateTime: d ? new Date(d.decidedAt).toISOString() : null,
       justification: d?.justification ?? null,
-      reviewedBy: reviewer ? { id: reviewer.id, displayName: reviewer.name, principalName: reviewer.email, userPrincipalName: reviewer.email, principalType: 'user' } : null,
+      reviewedBy: reviewer
+        ? {
+            id: reviewer.id,
+            displayName: reviewer.name,
+            principalName: reviewer.email,
+            userPrincipalName: reviewer.email,
+            principalType: 'user',
+          }
+        : null,
     },
   };
 }
 
 function approvalToArm(ctx: ArmContext, b: Bundle, row: RequestRow) {
-  return { id: approvalArmId(row.id), name: row.id, type: 'Microsoft.Authorization/roleAssignmentApprovals', properties: { stages: [stageToArm(ctx, b, row)] } };
+  return {
+    id: approvalArmId(row.id),
+    name: row.id,
+    type: 'Microsoft.Authorization/roleAssignmentApprovals',
+    properties: { stages: [stageToArm(ctx, b, row)] },
+  };
 }
 
 export function listApprovals(ctx: ArmContext): Response {
@@ -82,33 +112,59 @@ export function listApprovals(ctx: ArmContext): Response {
   const req = pageRequest(ctx, ['number', 'string']);
   const v = viewerOf(ctx);
   const roots = v.everywhere ? [] : v.roots();
-  const manages = roots.length ? regionOn('r', { rowids: [], ranges: roots.map((x) => ({ lo: x.path, hi: pathUpperBound(x.path), self: true })) }) : null;
+  const manages = roots.length
+    ? regionOn('r', { rowids: [], ranges: roots.map((x) => ({ lo: x.path, hi: pathUpperBound(x.path), self: true })) })
+    : null;
   const decidable = decidableDrives(v, ctx.now, manages);
   // asApprover(): what waits for the caller; else what they took part in: their own
   // requests that needed approval, decisions they made, and what waits for them
-  const drives: Drive[] = f.asApprover ? decidable : [
-    { where: sql`t.requester_id = ${v.me}` },
-    { where: sql`t.id IN (SELECT d.request_id FROM approval_decisions d WHERE d.approver_id = ${v.me})` },
-    ...decidable,
-  ];
+  const drives: Drive[] = f.asApprover
+    ? decidable
+    : [
+        { where: sql`t.requester_id = ${v.me}` },
+        { where: sql`t.id IN (SELECT d.request_id FROM approval_decisions d WHERE d.approver_id = ${v.me})` },
+        ...decidable,
+      ];
   const found = findPage(ctx, {
-    table: TABLES.requests, frame: null, atScope: false, where: f.asApprover ? [] : [sql`t.approval_required = 1`], drives,
-    visible: { everything: true }, after: req.after as [number, string] | null, limit: req.top + 1,
+    table: TABLES.requests,
+    frame: null,
+    atScope: false,
+    where: f.asApprover ? [] : [sql`t.approval_required = 1`],
+    drives,
+    visible: { everything: true },
+    after: req.after as [number, string] | null,
+    limit: req.top + 1,
   });
-  return armJson(keysetPage(ctx, req, found, (r) => [r.createdAt, r.id], (served) => {
-    const idsOfPage = served.map((r) => r.id);
-    const rows = idsOfPage.length ? inOrder(idsOfPage, ctx.db.select().from(requests).where(inArray(requests.id, idsOfPage)).all()) : [];
-    const b = loadBundle(ctx, rows);
-    // the engine's word on each row served: SQL already kept only these
-    return rows.filter((r) => (f.asApprover ? assignedToMe(ctx, b, r) : r.requesterId === v.me || b.decisions.get(r.id)?.approverId === v.me || assignedToMe(ctx, b, r)))
-      .map((r) => approvalToArm(ctx, b, r));
-  }));
+  return armJson(
+    keysetPage(
+      ctx,
+      req,
+      found,
+      (r) => [r.createdAt, r.id],
+      (served) => {
+        const idsOfPage = served.map((r) => r.id);
+        const rows = idsOfPage.length
+          ? inOrder(idsOfPage, ctx.db.select().from(requests).where(inArray(requests.id, idsOfPage)).all())
+          : [];
+        const b = loadBundle(ctx, rows);
+        // the engine's word on each row served: SQL already kept only these
+        return rows
+          .filter((r) =>
+            f.asApprover
+              ? assignedToMe(ctx, b, r)
+              : r.requesterId === v.me || b.decisions.get(r.id)?.approverId === v.me || assignedToMe(ctx, b, r),
+          )
+          .map((r) => approvalToArm(ctx, b, r));
+      },
+    ),
+  );
 }
 
 function loadApproval(ctx: ArmContext, id: string): { row: RequestRow; b: Bundle } {
   const row = ctx.db.select().from(requests).where(eq(requests.id, id.toLowerCase())).get();
   const b = row ? loadBundle(ctx, [row]) : undefined;
-  if (!row || !b || !row.approvalRequired || !canRead(ctx, b, row)) throw notFound('RoleAssignmentApprovalNotFound', `Role assignment approval '${id}' was not found.`);
+  if (!row || !b || !row.approvalRequired || !canRead(ctx, b, row))
+    throw notFound('RoleAssignmentApprovalNotFound', `Role assignment approval '${id}' was not found.`);
   return { row, b };
 }
 
@@ -138,7 +194,9 @@ const Review = z.object({
   reviewResult: z.enum(['Approve', 'Deny'], { message: 'reviewResult must be Approve or Deny' }),
   justification: z.string().max(2000).nullish(),
 });
-const ReviewBody = z.union([z.object({ properties: Review }), Review], { message: 'send {"reviewResult": "Approve" | "Deny", "justification": "…"}, with or without a "properties" wrapper' });
+const ReviewBody = z.union([z.object({ properties: Review }), Review], {
+  message: 'send {"reviewResult": "Approve" | "Deny", "justification": "…"}, with or without a "properties" wrapper',
+});
 
 /**
  * PUT or PATCH a stage: the decision goes through the same approvals service as the portal.
@@ -152,7 +210,13 @@ export async function reviewStage(ctx: ArmContext, id: string, stageId: string, 
   const body = await readBody(req, ReviewBody);
   const review = 'properties' in body ? body.properties : body;
   if (!review) throw badRequest('InvalidRequestContent', 'reviewResult is required.');
-  decide(ctx.db, ctx.user, { requestId: row.id, decision: review.reviewResult, justification: review.justification ?? undefined }, ctx.now, { channel: 'api', mfaVerifiedAt: ctx.mfaVerifiedAt });
+  decide(
+    ctx.db,
+    ctx.user,
+    { requestId: row.id, decision: review.reviewResult, justification: review.justification ?? undefined },
+    ctx.now,
+    { channel: 'api', mfaVerifiedAt: ctx.mfaVerifiedAt },
+  );
   const after = loadApproval(ctx, id);
   return armJson(stageToArm(ctx, after.b, after.row));
 }

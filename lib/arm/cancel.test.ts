@@ -13,7 +13,8 @@ import { apiCall, buildScenario, rg, SCOPES, type Scenario } from './lists.scena
 
 const requests = (scope: string, filter: string) =>
   `${scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests?api-version=2020-10-01&$filter=${encodeURIComponent(filter)}`;
-const cancel = (scope: string, name: string) => `${scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${name}/cancel?api-version=2020-10-01`;
+const cancel = (scope: string, name: string) =>
+  `${scope}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${name}/cancel?api-version=2020-10-01`;
 
 describe('cancel outcomes', () => {
   let s: Scenario;
@@ -22,12 +23,19 @@ describe('cancel outcomes', () => {
   let approved: string;
   beforeAll(async () => {
     s = await buildScenario(freshDb());
-    const mine = (await s.call('jen', 'GET', requests(SCOPES.root, 'asRequestor()'))).json.value as { name: string; properties: { status: string; scope: string } }[];
+    const mine = (await s.call('jen', 'GET', requests(SCOPES.root, 'asRequestor()'))).json.value as {
+      name: string;
+      properties: { status: string; scope: string };
+    }[];
     const at = (scope: string) => mine.find((r) => r.properties.scope.toLowerCase() === scope.toLowerCase())!;
     pending = at(SCOPES.sub).name;
     provisioned = at(rg('finance-test')).name;
     approved = at(SCOPES.prod).name;
-    expect([at(SCOPES.sub).properties.status, at(rg('finance-test')).properties.status, at(SCOPES.prod).properties.status]).toEqual(['PendingApproval', 'Provisioned', 'Provisioned']);
+    expect([at(SCOPES.sub).properties.status, at(rg('finance-test')).properties.status, at(SCOPES.prod).properties.status]).toEqual([
+      'PendingApproval',
+      'Provisioned',
+      'Provisioned',
+    ]);
   }, 120_000);
   afterAll(async () => {
     await deliveryIdle();
@@ -66,7 +74,11 @@ describe('cancel outcomes', () => {
   it('withdraws a pending request: 200 with the canceled request; a second cancel says it was already canceled', async () => {
     const r = await s.call('jen', 'POST', cancel(SCOPES.sub, pending));
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ name: pending, type: 'Microsoft.Authorization/roleAssignmentScheduleRequests', properties: { status: 'Canceled' } });
+    expect(r.json).toMatchObject({
+      name: pending,
+      type: 'Microsoft.Authorization/roleAssignmentScheduleRequests',
+      properties: { status: 'Canceled' },
+    });
     const again = await s.call('jen', 'POST', cancel(SCOPES.sub, pending));
     expect([again.status, again.json.error.code]).toEqual([409, 'RoleAssignmentRequestAlreadyCanceled']);
     expect(again.json.error.message).toMatch(/already canceled by Jen at/);

@@ -8,8 +8,16 @@ import type { ArmRoute } from './path';
 import { notFound } from './errors';
 
 /** A resource as the API shows it: ARM id in its own casing, display name, kind, tree path. */
-export interface ScopeInfo { armId: string; name: string; kind: string; path: string }
-export interface PrincipalInfo { displayName: string | null; email: string | null }
+export interface ScopeInfo {
+  armId: string;
+  name: string;
+  kind: string;
+  path: string;
+}
+export interface PrincipalInfo {
+  displayName: string | null;
+  email: string | null;
+}
 
 /** Everything one API call needs: who, when, where, and memoised lookups. */
 export interface ArmContext {
@@ -37,11 +45,23 @@ export interface ArmContext {
    * Lists read names with their rows (one joined query per page) and hand them over here,
    * so mapping a page costs no query per row.
    */
-  remember(facts: { scopes?: [string, ScopeInfo][]; principals?: [string, PrincipalInfo][]; roles?: [string, string][]; eligibilityScopes?: [string, string][] }): void;
+  remember(facts: {
+    scopes?: [string, ScopeInfo][];
+    principals?: [string, PrincipalInfo][];
+    roles?: [string, string][];
+    eligibilityScopes?: [string, string][];
+  }): void;
   canManage(scopeKey: string): boolean;
 }
 
-export function createContext(db: Db, user: User, mfaVerifiedAt: number | null, route: ArmRoute, req: { method: string; url: URL; origin: string }, now: number): ArmContext {
+export function createContext(
+  db: Db,
+  user: User,
+  mfaVerifiedAt: number | null,
+  route: ArmRoute,
+  req: { method: string; url: URL; origin: string },
+  now: number,
+): ArmContext {
   const scopes = new Map<string, ScopeInfo | undefined>();
   const principals = new Map<string, PrincipalInfo>();
   const roles = new Map<string, string | undefined>();
@@ -50,17 +70,37 @@ export function createContext(db: Db, user: User, mfaVerifiedAt: number | null, 
   let groupIds: string[] | undefined;
   let readIndex: PolicyIndex | undefined;
   const ctx: ArmContext = {
-    db, now, user, mfaVerifiedAt, method: req.method, url: req.url, origin: req.origin, route, scope: null,
+    db,
+    now,
+    user,
+    mfaVerifiedAt,
+    method: req.method,
+    url: req.url,
+    origin: req.origin,
+    route,
+    scope: null,
     // reads (GET) ask the engine for one index and keep it for the whole call; a handler
     // that writes asks again after its write, so it sees its own change
     index: () => (req.method === 'GET' ? (readIndex ??= policyIndex(db)) : policyIndex(db)),
     myGroups() {
-      groupIds ??= db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user.id)).all().map((g) => g.id);
+      groupIds ??= db
+        .select({ id: groupMembers.groupId })
+        .from(groupMembers)
+        .where(eq(groupMembers.userId, user.id))
+        .all()
+        .map((g) => g.id);
       return groupIds;
     },
     scopeInfo(key) {
       if (!scopes.has(key)) {
-        scopes.set(key, db.select({ armId: resources.armId, name: resources.displayName, kind: resources.kind, path: resources.path }).from(resources).where(eq(resources.id, key)).get());
+        scopes.set(
+          key,
+          db
+            .select({ armId: resources.armId, name: resources.displayName, kind: resources.kind, path: resources.path })
+            .from(resources)
+            .where(eq(resources.id, key))
+            .get(),
+        );
       }
       return scopes.get(key);
     },
@@ -80,11 +120,17 @@ export function createContext(db: Db, user: User, mfaVerifiedAt: number | null, 
       return v;
     },
     roleName(id) {
-      if (!roles.has(id)) roles.set(id, db.select({ name: roleDefinitions.name }).from(roleDefinitions).where(eq(roleDefinitions.id, id)).get()?.name);
+      if (!roles.has(id))
+        roles.set(id, db.select({ name: roleDefinitions.name }).from(roleDefinitions).where(eq(roleDefinitions.id, id)).get()?.name);
       return roles.get(id);
     },
     eligibilityScope(id) {
-      if (!eligibility.has(id)) eligibility.set(id, db.select({ scopeId: eligibilitySchedules.scopeId }).from(eligibilitySchedules).where(eq(eligibilitySchedules.id, id)).get()?.scopeId);
+      if (!eligibility.has(id))
+        eligibility.set(
+          id,
+          db.select({ scopeId: eligibilitySchedules.scopeId }).from(eligibilitySchedules).where(eq(eligibilitySchedules.id, id)).get()
+            ?.scopeId,
+        );
       return eligibility.get(id);
     },
     remember(facts) {
@@ -154,8 +200,17 @@ export function expanded(ctx: ArmContext, principal: PrincipalRef, roleId: strin
   const who = ctx.principalInfo(principal);
   const scope = ctx.scopeInfo(scopeId);
   return {
-    principal: { id: principal.id, displayName: who.displayName ?? principal.id, type: principal.type, ...(principal.type === 'User' ? { email: who.email ?? undefined } : {}) },
-    roleDefinition: { id: roleDefinitionArmId, displayName: ctx.roleName(roleId) ?? roleId, type: BUILT_IN.has(roleId) ? 'BuiltInRole' : 'CustomRole' },
+    principal: {
+      id: principal.id,
+      displayName: who.displayName ?? principal.id,
+      type: principal.type,
+      ...(principal.type === 'User' ? { email: who.email ?? undefined } : {}),
+    },
+    roleDefinition: {
+      id: roleDefinitionArmId,
+      displayName: ctx.roleName(roleId) ?? roleId,
+      type: BUILT_IN.has(roleId) ? 'BuiltInRole' : 'CustomRole',
+    },
     scope: { id: scope?.armId ?? scopeId, displayName: scope?.name ?? scopeId, type: scope ? ARM_SCOPE_TYPE[scope.kind] : 'resource' },
   };
 }
@@ -163,6 +218,8 @@ export function expanded(ctx: ArmContext, principal: PrincipalRef, roleId: strin
 const BUILT_IN: ReadonlySet<string> = new Set(Object.values(ROLE_IDS));
 
 export const ARM_SCOPE_TYPE: Record<string, string> = {
-  managementGroup: 'managementgroup', subscription: 'subscription', resourceGroup: 'resourcegroup', resource: 'resource',
+  managementGroup: 'managementgroup',
+  subscription: 'subscription',
+  resourceGroup: 'resourcegroup',
+  resource: 'resource',
 };
-

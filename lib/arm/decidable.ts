@@ -34,6 +34,7 @@ export function decidableDrives(v: Viewer, now: number, manages: SQL | null): Dr
   const unnamed = sql`t.status = 'PendingApproval' AND (t.approval_deadline IS NULL OR t.approval_deadline > ${now}) AND ${notMine}
     AND NOT EXISTS (SELECT 1 FROM request_approvers a WHERE a.request_id = t.id)`;
   if (v.everywhere) drives.push({ where: unnamed, index: 'arm_requests_pending' });
-  else if (manages) drives.push({ where: sql`${unnamed} AND t.request_type IN ('SelfExtend', 'SelfRenew') AND ${manages}`, index: 'arm_requests_pending' });
+  else if (manages)
+    drives.push({ where: sql`${unnamed} AND t.request_type IN ('SelfExtend', 'SelfRenew') AND ${manages}`, index: 'arm_requests_pending' });
   return drives;
 }

@@ -111,7 +111,14 @@ export async function serveArm(db: Db, req: Request, now: number): Promise<Respo
     const route = parseArmPath(url.pathname);
     checkApiVersion(route.collection, url.searchParams.get('api-version'));
     const who = authenticate(db, req.headers.get('authorization'), now);
-    const ctx = createContext(db, who.user, who.mfaVerifiedAt, route, { method: req.method, url, origin: requestOrigin(url, req.headers) }, now);
+    const ctx = createContext(
+      db,
+      who.user,
+      who.mfaVerifiedAt,
+      route,
+      { method: req.method, url, origin: requestOrigin(url, req.headers) },
+      now,
+    );
     const handler = pick(route, req.method);
     if (!handler) notAllowed(ctx);
     return await handler(ctx, req);

@@ -7,7 +7,12 @@ import { policyRefusal } from './policy-refusal';
  * so scripts can branch on the same codes they see from Azure.
  */
 export class ArmError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: { code: string; message: string; target?: string }[]) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: { code: string; message: string; target?: string }[],
+  ) {
     super(message);
     this.name = 'ArmError';
   }
@@ -32,12 +37,15 @@ const FROM_ELEVATE: Record<ElevateError['code'], { status: number; code: string 
 const MFA_HINT =
   ' Over the API, MFA is proven with a step-up token: POST /api/tokens/step-up with a current TOTP code (or create one on the Profile page) and call again with that token.';
 
-interface ViolationLike { code?: unknown }
+interface ViolationLike {
+  code?: unknown;
+}
 
 function violationsOf(e: ElevateError): ViolationLike[] {
   const d = e.details as { violations?: unknown } | unknown[] | undefined;
   if (Array.isArray(d)) return d as ViolationLike[];
-  if (d && typeof d === 'object' && Array.isArray((d as { violations?: unknown }).violations)) return (d as { violations: ViolationLike[] }).violations;
+  if (d && typeof d === 'object' && Array.isArray((d as { violations?: unknown }).violations))
+    return (d as { violations: ViolationLike[] }).violations;
   return [];
 }
 
@@ -62,7 +70,7 @@ export function fromElevateError(e: ElevateError): ArmError {
 export function toArmError(e: unknown): ArmError {
   if (e instanceof ArmError) return e;
   if (isElevateError(e)) return fromElevateError(e);
-  console.error('[elevate] API request failed', e instanceof Error ? e.stack ?? e.message : e);
+  console.error('[elevate] API request failed', e instanceof Error ? (e.stack ?? e.message) : e);
   return new ArmError(500, 'InternalServerError', 'Something went wrong and nothing was changed. Try again.');
 }
 

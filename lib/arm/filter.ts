@@ -16,9 +16,20 @@ export interface ArmFilter {
   eq: Map<string, string>;
 }
 
-export const EMPTY_FILTER: ArmFilter = Object.freeze({ asTarget: false, asRequestor: false, asApprover: false, atScope: false, eq: new Map() }) as ArmFilter;
+export const EMPTY_FILTER: ArmFilter = Object.freeze({
+  asTarget: false,
+  asRequestor: false,
+  asApprover: false,
+  atScope: false,
+  eq: new Map(),
+}) as ArmFilter;
 
-const FUNCTIONS = { 'astarget()': 'asTarget', 'asrequestor()': 'asRequestor', 'asapprover()': 'asApprover', 'atscope()': 'atScope' } as const;
+const FUNCTIONS = {
+  'astarget()': 'asTarget',
+  'asrequestor()': 'asRequestor',
+  'asapprover()': 'asApprover',
+  'atscope()': 'atScope',
+} as const;
 const COMPARISON = /^([A-Za-z][A-Za-z0-9]*)\s+eq\s+'((?:[^']|'')*)'$/i;
 const ASSIGNED_TO = /^assignedTo\(\s*'((?:[^']|'')*)'\s*\)$/i;
 
@@ -60,11 +71,17 @@ export function parseFilter(input: string | null, allowedFields: readonly string
     }
     const m = COMPARISON.exec(term);
     if (!m) {
-      throw badRequest('InvalidFilter', `$filter term "${term}" is not understood. Use asTarget(), asRequestor(), asApprover(), atScope(), assignedTo('{userId}') or field eq 'value'${allowedFields.length ? ` (fields: ${allowedFields.join(', ')})` : ''}, joined with "and".`);
+      throw badRequest(
+        'InvalidFilter',
+        `$filter term "${term}" is not understood. Use asTarget(), asRequestor(), asApprover(), atScope(), assignedTo('{userId}') or field eq 'value'${allowedFields.length ? ` (fields: ${allowedFields.join(', ')})` : ''}, joined with "and".`,
+      );
     }
     const field = m[1].toLowerCase();
     if (!allowed.has(field)) {
-      throw badRequest('InvalidFilter', `$filter cannot compare "${m[1]}" here.${allowedFields.length ? ` Fields: ${allowedFields.join(', ')}.` : ''}`);
+      throw badRequest(
+        'InvalidFilter',
+        `$filter cannot compare "${m[1]}" here.${allowedFields.length ? ` Fields: ${allowedFields.join(', ')}.` : ''}`,
+      );
     }
     f.eq.set(field, m[2].replace(/''/g, "'"));
   }

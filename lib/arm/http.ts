@@ -30,8 +30,16 @@ export async function readBody<S extends z.ZodType>(req: Request, schema: S): Pr
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ code: 'InvalidRequestContent', message: `${i.path.join('.') || 'body'}: ${i.message}` }));
-    throw new ArmError(400, 'InvalidRequestContent', `The request body is not valid: ${details.map((d) => d.message).join('; ')}.`, details);
+    const details = parsed.error.issues.map((i) => ({
+      code: 'InvalidRequestContent',
+      message: `${i.path.join('.') || 'body'}: ${i.message}`,
+    }));
+    throw new ArmError(
+      400,
+      'InvalidRequestContent',
+      `The request body is not valid: ${details.map((d) => d.message).join('; ')}.`,
+      details,
+    );
   }
   return parsed.data;
 }

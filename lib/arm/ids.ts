@@ -3,7 +3,8 @@ import type { Collection } from './path';
 /** Resource ids and type names as ARM spells them. */
 export const PROVIDER = 'Microsoft.Authorization';
 
-export const resourceId = (scopeArmId: string, collection: Collection, name: string) => `${scopeArmId}/providers/${PROVIDER}/${collection}/${name}`;
+export const resourceId = (scopeArmId: string, collection: Collection, name: string) =>
+  `${scopeArmId}/providers/${PROVIDER}/${collection}/${name}`;
 
 export const resourceType = (collection: Collection) => `${PROVIDER}/${collection}`;
 

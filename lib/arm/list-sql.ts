@@ -36,7 +36,10 @@ export const TABLES = {
 } as const satisfies Record<string, ListTable>;
 
 export type Cursor = [createdAt: number, id: string];
-export interface Found { id: string; createdAt: number }
+export interface Found {
+  id: string;
+  createdAt: number;
+}
 
 /** A term that names few rows by itself, with the index to walk them by (else SQLite picks). */
 export interface Drive {
@@ -68,7 +71,12 @@ const T = (table: ListTable) => sql.raw(table.name);
 const byKeyDesc = (a: Found, b: Found) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 function and(terms: SQL[]): SQL {
-  return terms.length ? sql.join(terms.map((t) => sql`(${t})`), sql` AND `) : sql`1`;
+  return terms.length
+    ? sql.join(
+        terms.map((t) => sql`(${t})`),
+        sql` AND `,
+      )
+    : sql`1`;
 }
 
 function keyset(after: Cursor | null): SQL {
@@ -82,16 +90,23 @@ function run(ctx: ArmContext, q: SQL): Found[] {
 /** The narrow plan: the drive picks the rows through its own index; SQLite sorts the few it finds. */
 function narrowPlan(ctx: ArmContext, q: ListQuery, drive: Drive, conds: SQL[]): Found[] {
   const hint = drive.index ? sql` INDEXED BY ${sql.raw(drive.index)}` : sql``;
-  return run(ctx, sql`SELECT t.id, t.created_at FROM ${T(q.table)} t${hint} CROSS JOIN resources r INDEXED BY arm_resources_id_path ON r.id = t.scope_id
+  return run(
+    ctx,
+    sql`SELECT t.id, t.created_at FROM ${T(q.table)} t${hint} CROSS JOIN resources r INDEXED BY arm_resources_id_path ON r.id = t.scope_id
     WHERE (${drive.where}) AND ${and(conds)} AND ${keyset(q.after)}
-    ORDER BY t.created_at DESC, t.id DESC LIMIT ${q.limit}`);
+    ORDER BY t.created_at DESC, t.id DESC LIMIT ${q.limit}`,
+  );
 }
 
 /** The newest `limit` of several lists each sorted newest first, without repeats. */
 function newest(lists: Found[][], limit: number): Found[] {
   if (lists.length === 1) return lists[0];
   const seen = new Set<string>();
-  return lists.flat().sort(byKeyDesc).filter((f) => !seen.has(f.id) && seen.add(f.id)).slice(0, limit);
+  return lists
+    .flat()
+    .sort(byKeyDesc)
+    .filter((f) => !seen.has(f.id) && seen.add(f.id))
+    .slice(0, limit);
 }
 
 /** Tests run every list under both region plans (where a region has few ranges); nothing else sets this. */
@@ -115,25 +130,35 @@ function regionPlan(ctx: ArmContext, q: ListQuery, region: Region, conds: SQL[])
   const many = region.ranges.length > MANY_RANGES;
   // many ranges are many separate subtrees, each small: always read by scope
   if (!many && (planOverride.region === 'order' || (planOverride.region === null && !isSmall(ctx, region)))) {
-    return run(ctx, sql`SELECT t.id, t.created_at
+    return run(
+      ctx,
+      sql`SELECT t.id, t.created_at
       FROM ${T(q.table)} t INDEXED BY ${sql.raw(q.table.byCreated)} CROSS JOIN resources r INDEXED BY arm_resources_id_path ON r.id = t.scope_id
       WHERE ${regionOn('r', region)} AND ${where}
-      ORDER BY t.created_at DESC, t.id DESC LIMIT ${q.limit}`);
+      ORDER BY t.created_at DESC, t.id DESC LIMIT ${q.limit}`,
+    );
   }
   const parts: SQL[] = many
-    ? [sql`SELECT t.id, t.created_at
+    ? [
+        sql`SELECT t.id, t.created_at
       FROM ${rangesTable(region.ranges)} v CROSS JOIN resources r INDEXED BY arm_resources_path_id ON r.path >= v.column1 AND r.path < v.column2
       CROSS JOIN ${T(q.table)} t INDEXED BY ${sql.raw(q.table.byScope)} ON t.scope_id = r.id
-      WHERE ${where}`]
-    : region.ranges.map((g) => sql`SELECT t.id, t.created_at
+      WHERE ${where}`,
+      ]
+    : region.ranges.map(
+        (g) => sql`SELECT t.id, t.created_at
       FROM resources r INDEXED BY arm_resources_path_id CROSS JOIN ${T(q.table)} t INDEXED BY ${sql.raw(q.table.byScope)} ON t.scope_id = r.id
-      WHERE ${rangeOn('r', g)} AND ${where}`);
+      WHERE ${rangeOn('r', g)} AND ${where}`,
+      );
   if (region.rowids.length) {
     parts.push(sql`SELECT t.id, t.created_at
       FROM resources r CROSS JOIN ${T(q.table)} t INDEXED BY ${sql.raw(q.table.byScope)} ON t.scope_id = r.id
       WHERE ${regionOn('r', { rowids: region.rowids, ranges: [] })} AND ${where}`);
   }
-  return run(ctx, sql`SELECT id, created_at FROM (${sql.join(parts, sql` UNION ALL `)}) ORDER BY created_at DESC, id DESC LIMIT ${q.limit}`);
+  return run(
+    ctx,
+    sql`SELECT id, created_at FROM (${sql.join(parts, sql` UNION ALL `)}) ORDER BY created_at DESC, id DESC LIMIT ${q.limit}`,
+  );
 }
 
 /** Ids (and sort keys) of the page's rows plus one, newest first. */
@@ -144,7 +169,10 @@ export function findPage(ctx: ArmContext, q: ListQuery): Found[] {
   const visible = 'everything' in q.visible ? null : q.visible;
   if (q.drives) {
     const seeing = visible ? [...conds, sql`(${visible.own}) OR ${regionOn('r', visible.managed)}`] : conds;
-    return newest(q.drives.map((d) => narrowPlan(ctx, q, d, seeing)), q.limit);
+    return newest(
+      q.drives.map((d) => narrowPlan(ctx, q, d, seeing)),
+      q.limit,
+    );
   }
   if (!relation) throw new Error('a list without a scope needs drives');
   if (!visible) return regionPlan(ctx, q, relation, q.where);

@@ -17,7 +17,10 @@ export function frameOfCall(ctx: ArmContext): Frame {
  */
 export function idEquals(column: string, value: string): SQL {
   const values = [...new Set([value, value.toLowerCase()])];
-  return sql`${sql.raw(column)} IN (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+  return sql`${sql.raw(column)} IN (${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )})`;
 }
 
 /**
@@ -30,7 +33,9 @@ export function principalTerms(ctx: ArmContext, f: ArmFilter): SQL | null {
   if (f.assignedTo !== undefined) {
     const user = ctx.db.get<{ id: string }>(sql`SELECT id FROM users WHERE id IN (${f.assignedTo}, ${f.assignedTo.toLowerCase()})`);
     // an unknown user holds nothing; their groups are as few as anyone's
-    const groups = user ? ctx.db.all<{ g: string }>(sql`SELECT group_id AS g FROM group_members WHERE user_id = ${user.id}`).map((r) => r.g) : [];
+    const groups = user
+      ? ctx.db.all<{ g: string }>(sql`SELECT group_id AS g FROM group_members WHERE user_id = ${user.id}`).map((r) => r.g)
+      : [];
     terms.push(user ? principalIsUser('t', user.id, groups) : sql`0`);
   }
   const pid = f.eq.get('principalid');
@@ -43,7 +48,13 @@ export function principalTerms(ctx: ArmContext, f: ArmFilter): SQL | null {
  * already keeps the caller's own rows only), else the caller's own rows (`own`) plus the
  * part of the list under their management access.
  */
-export function visibility(ctx: ArmContext, frame: Frame, atScope: boolean, own: SQL, ownOnly: boolean): { everything: true } | { own: SQL; managed: Region } {
+export function visibility(
+  ctx: ArmContext,
+  frame: Frame,
+  atScope: boolean,
+  own: SQL,
+  ownOnly: boolean,
+): { everything: true } | { own: SQL; managed: Region } {
   const v = viewerOf(ctx);
   if (v.everywhere || ownOnly) return { everything: true };
   return { own, managed: managedRegion(frame, atScope, v.roots()) };

@@ -16,10 +16,14 @@ import { growTenant, type Grown } from './test-tenant';
 
 type Fresh = ReturnType<typeof freshDb>;
 const API = '2020-10-01';
-const list = (scope: string, collection: string, q = '') => `${scope}/providers/Microsoft.Authorization/${collection}?api-version=${API}${q}`;
+const list = (scope: string, collection: string, q = '') =>
+  `${scope}/providers/Microsoft.Authorization/${collection}?api-version=${API}${q}`;
 
 /** Counts the SQL statements run (every execution of a prepared statement) while `fn` runs. */
-async function countStatements<T>(sqlite: Database.Database, fn: () => Promise<T>): Promise<{ result: T; statements: number; sql: string[] }> {
+async function countStatements<T>(
+  sqlite: Database.Database,
+  fn: () => Promise<T>,
+): Promise<{ result: T; statements: number; sql: string[] }> {
   const seen: string[] = [];
   const prepare = sqlite.prepare;
   sqlite.prepare = function (this: Database.Database, source: string) {
@@ -89,11 +93,18 @@ describe('API lists on a generated tenant', () => {
 
   it('a page costs a bounded number of statements for every list, whoever asks and wherever', async () => {
     for (const who of ['steve', 'jen', 'sam'] as const) {
-      for (const collection of ['roleEligibilitySchedules', 'roleAssignmentScheduleInstances', 'roleEligibilityScheduleRequests', 'roleAssignmentScheduleRequests']) {
+      for (const collection of [
+        'roleEligibilitySchedules',
+        'roleAssignmentScheduleInstances',
+        'roleEligibilityScheduleRequests',
+        'roleAssignmentScheduleRequests',
+      ]) {
         for (const scope of [ROOT, grown.managementGroups[0], DEMO_SUBSCRIPTION]) {
           for (const filter of ['', '&$filter=asTarget()', '&$filter=atScope()']) {
             await apiCall(t, tokens[who], 'GET', list(scope, collection, filter)); // the engine catches up once
-            const { result, statements, sql } = await countStatements(t.sqlite, () => apiCall(t, tokens[who], 'GET', list(scope, collection, filter)));
+            const { result, statements, sql } = await countStatements(t.sqlite, () =>
+              apiCall(t, tokens[who], 'GET', list(scope, collection, filter)),
+            );
             expect(result.status).toBe(200);
             if (process.env.ARM_SHOW_STATEMENTS) console.log(statements, who, collection, scope.slice(-20), filter);
             expect(statements, `${who} ${collection} ${scope} ${filter}\n${sql.join('\n')}`).toBeLessThanOrEqual(15);
@@ -105,9 +116,13 @@ describe('API lists on a generated tenant', () => {
 
   /** What the list holds, worked out the slow way from whole tables and the engine. */
   function reference(userId: string, scope: string, view: 'schedule' | 'instance'): Set<string> {
-    const paths = new Map((t.sqlite.prepare('SELECT id, path FROM resources').all() as { id: string; path: string }[]).map((r) => [r.id, r.path]));
+    const paths = new Map(
+      (t.sqlite.prepare('SELECT id, path FROM resources').all() as { id: string; path: string }[]).map((r) => [r.id, r.path]),
+    );
     const at = paths.get(scope.toLowerCase())!;
-    const groups = new Set((t.sqlite.prepare('SELECT group_id AS g FROM group_members WHERE user_id = ?').all(userId) as { g: string }[]).map((r) => r.g));
+    const groups = new Set(
+      (t.sqlite.prepare('SELECT group_id AS g FROM group_members WHERE user_id = ?').all(userId) as { g: string }[]).map((r) => r.g),
+    );
     const index = policyIndex(t.db);
     const out = new Set<string>();
     const rows = t.sqlite.prepare('SELECT * FROM eligibility_schedules').all() as Record<string, string | number | null>[];
@@ -116,9 +131,10 @@ describe('API lists on a generated tenant', () => {
       if (!(at.startsWith(p) || p.startsWith(at))) continue;
       const now = t.now;
       const [start, end, revoked] = [r.start_at as number, r.end_at as number | null, r.revoked_at as number | null];
-      const live = view === 'instance'
-        ? start <= now && (end === null || now < end) && (revoked === null || now < revoked)
-        : (revoked === null || revoked > now) && (start > now || end === null || end > now);
+      const live =
+        view === 'instance'
+          ? start <= now && (end === null || now < end) && (revoked === null || now < revoked)
+          : (revoked === null || revoked > now) && (start > now || end === null || end > now);
       if (!live) continue;
       const mine = r.principal_type === 'User' ? r.principal_id === userId : groups.has(r.principal_id as string);
       if (mine || managementAccess(index, userId, r.scope_id as string, now).allowed) out.add(r.id as string);
@@ -126,20 +142,38 @@ describe('API lists on a generated tenant', () => {
     return out;
   }
 
-  it.each([['as chosen', null], ['by order', 'order'], ['by scope', 'scope']] as const)('lists exactly what the caller may see, at every level of the tree (region plan %s)', async (_, plan) => {
+  it.each([
+    ['as chosen', null],
+    ['by order', 'order'],
+    ['by scope', 'scope'],
+  ] as const)('lists exactly what the caller may see, at every level of the tree (region plan %s)', async (_, plan) => {
     planOverride.region = plan;
     // a manager: someone with an active Owner assignment on a generated resource group
-    const manager = t.sqlite.prepare(`SELECT a.principal_id AS id FROM assignment_schedules a JOIN resources r ON r.id = a.scope_id
-      WHERE a.principal_type = 'User' AND a.role_id = ? AND r.kind = 'resourceGroup' AND a.start_at <= ? AND (a.end_at IS NULL OR a.end_at > ?) AND a.revoked_at IS NULL LIMIT 1`).get(ROLE_IDS.owner, t.now, t.now) as { id: string };
+    const manager = t.sqlite
+      .prepare(
+        `SELECT a.principal_id AS id FROM assignment_schedules a JOIN resources r ON r.id = a.scope_id
+      WHERE a.principal_type = 'User' AND a.role_id = ? AND r.kind = 'resourceGroup' AND a.start_at <= ? AND (a.end_at IS NULL OR a.end_at > ?) AND a.revoked_at IS NULL LIMIT 1`,
+      )
+      .get(ROLE_IDS.owner, t.now, t.now) as { id: string };
     expect(manager).toBeTruthy();
     const { mintToken } = await import('@/lib/tokens/test-support');
     const user = t.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, manager.id) }).sync()!;
     const managerToken = mintToken(t.db, user, { name: 'scale test', expiresInDays: 1 }, t.now);
-    const subOfManager = (t.sqlite.prepare(`SELECT p.id FROM assignment_schedules a JOIN resources r ON r.id = a.scope_id JOIN resources p ON p.id = r.parent_id
-      WHERE a.principal_id = ? AND a.role_id = ? AND r.kind = 'resourceGroup' LIMIT 1`).get(manager.id, ROLE_IDS.owner) as { id: string }).id;
+    const subOfManager = (
+      t.sqlite
+        .prepare(
+          `SELECT p.id FROM assignment_schedules a JOIN resources r ON r.id = a.scope_id JOIN resources p ON p.id = r.parent_id
+      WHERE a.principal_id = ? AND a.role_id = ? AND r.kind = 'resourceGroup' LIMIT 1`,
+        )
+        .get(manager.id, ROLE_IDS.owner) as { id: string }
+    ).id;
     const cases: [string, string, string][] = [
-      ['steve', tokens.steve, ROOT], ['steve', tokens.steve, grown.managementGroups[0]], ['steve', tokens.steve, grown.resourceGroups[3]],
-      ['jen', tokens.jen, ROOT], ['manager', managerToken, ROOT], ['manager', managerToken, subOfManager],
+      ['steve', tokens.steve, ROOT],
+      ['steve', tokens.steve, grown.managementGroups[0]],
+      ['steve', tokens.steve, grown.resourceGroups[3]],
+      ['jen', tokens.jen, ROOT],
+      ['manager', managerToken, ROOT],
+      ['manager', managerToken, subOfManager],
     ];
     for (const [who, token, scope] of cases) {
       for (const view of ['schedule', 'instance'] as const) {
@@ -156,9 +190,14 @@ describe('API lists on a generated tenant', () => {
   it('serves someone who manages hundreds of scopes (one range each)', async () => {
     planOverride.region = null;
     const userId = grown.users[7];
-    const owner = t.sqlite.prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, origin)
+    const owner = t.sqlite
+      .prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, origin)
       VALUES (?, 'User', ?, ?, ?, ?, NULL, ?, ?, 'assigned')`);
-    grown.leaves.slice(0, 1200).forEach((leaf, i) => owner.run(`22222222-0000-4000-8000-${String(i).padStart(12, '0')}`, userId, ROLE_IDS.owner, leaf, t.now - 1, t.now - 1, t.now - 1));
+    grown.leaves
+      .slice(0, 1200)
+      .forEach((leaf, i) =>
+        owner.run(`22222222-0000-4000-8000-${String(i).padStart(12, '0')}`, userId, ROLE_IDS.owner, leaf, t.now - 1, t.now - 1, t.now - 1),
+      );
     const { mintToken } = await import('@/lib/tokens/test-support');
     const user = t.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, userId) }).sync()!;
     const token = mintToken(t.db, user, { name: 'scale test', expiresInDays: 1 }, t.now);
@@ -177,44 +216,91 @@ describe('API lists on a generated tenant', () => {
     const index = policyIndex(t.db);
     const rows = t.sqlite.prepare('SELECT * FROM requests').all() as Record<string, string | number | null>[];
     const approvers = new Map<string, { type: 'User' | 'Group'; id: string }[]>();
-    for (const a of t.sqlite.prepare('SELECT * FROM request_approvers').all() as { request_id: string; principal_type: 'User' | 'Group'; principal_id: string }[]) {
+    for (const a of t.sqlite.prepare('SELECT * FROM request_approvers').all() as {
+      request_id: string;
+      principal_type: 'User' | 'Group';
+      principal_id: string;
+    }[]) {
       approvers.set(a.request_id, [...(approvers.get(a.request_id) ?? []), { type: a.principal_type, id: a.principal_id }]);
     }
     // some pending requests name an approver: one of Avery, or a generated group
     const pending = rows.filter((r) => r.status === 'PendingApproval');
-    const name = t.sqlite.prepare("INSERT INTO request_approvers (request_id, principal_type, principal_id) VALUES (?, ?, ?)");
+    const name = t.sqlite.prepare('INSERT INTO request_approvers (request_id, principal_type, principal_id) VALUES (?, ?, ?)');
     pending.slice(0, 40).forEach((r, i) => {
       const a = i % 2 ? { type: 'User' as const, id: t.ids.avery } : { type: 'Group' as const, id: grown.groups[0] };
       name.run(r.id, a.type, a.id);
       approvers.set(r.id as string, [a]);
     });
-    const member = (t.sqlite.prepare('SELECT user_id AS u FROM group_members WHERE group_id = ? LIMIT 1').get(grown.groups[0]) as { u: string }).u;
+    const member = (
+      t.sqlite.prepare('SELECT user_id AS u FROM group_members WHERE group_id = ? LIMIT 1').get(grown.groups[0]) as { u: string }
+    ).u;
     const fact = (r: Record<string, string | number | null>) => ({
-      id: r.id as string, kind: r.kind as 'eligibility', requestType: r.request_type as 'AdminAssign', status: r.status as 'Provisioned',
-      requesterId: r.requester_id as string, principal: { type: r.principal_type as 'User', id: r.principal_id as string }, roleId: r.role_id as string,
-      scopeId: r.scope_id as string, startAt: r.start_at as number, endAt: r.end_at as number | null, createdAt: r.created_at as number,
-      approvalDeadline: r.approval_deadline as number | null, approvers: approvers.get(r.id as string) ?? [], linkedEligibilityId: null, targetScheduleId: null,
+      id: r.id as string,
+      kind: r.kind as 'eligibility',
+      requestType: r.request_type as 'AdminAssign',
+      status: r.status as 'Provisioned',
+      requesterId: r.requester_id as string,
+      principal: { type: r.principal_type as 'User', id: r.principal_id as string },
+      roleId: r.role_id as string,
+      scopeId: r.scope_id as string,
+      startAt: r.start_at as number,
+      endAt: r.end_at as number | null,
+      createdAt: r.created_at as number,
+      approvalDeadline: r.approval_deadline as number | null,
+      approvers: approvers.get(r.id as string) ?? [],
+      linkedEligibilityId: null,
+      targetScheduleId: null,
     });
     const idx = policyIndex(t.db);
     const decides = (userId: string, r: Record<string, string | number | null>) => canDecide(idx, userId, fact(r), t.now).allowed;
     const { mintToken } = await import('@/lib/tokens/test-support');
-    const tokenOf = (userId: string) => mintToken(t.db, t.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, userId) }).sync()!, { name: 'scale', expiresInDays: 1 }, t.now);
-    for (const [label, userId, token] of [['steve', t.ids.steve, tokens.steve], ['avery', t.ids.avery, tokens.avery], ['group member', member, tokenOf(member)]] as const) {
+    const tokenOf = (userId: string) =>
+      mintToken(
+        t.db,
+        t.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, userId) }).sync()!,
+        { name: 'scale', expiresInDays: 1 },
+        t.now,
+      );
+    for (const [label, userId, token] of [
+      ['steve', t.ids.steve, tokens.steve],
+      ['avery', t.ids.avery, tokens.avery],
+      ['group member', member, tokenOf(member)],
+    ] as const) {
       const asApprover = await allPages(t, token, list(ROOT, 'roleAssignmentScheduleRequests', '&$filter=asApprover()&$top=40'));
-      expect(new Set(asApprover.items.map((i) => i.name)), `${label} asApprover()`).toEqual(new Set(rows.filter((r) => r.kind === 'assignment' && decides(userId, r)).map((r) => r.id)));
-      const queue = await allPages(t, token, `/providers/Microsoft.Authorization/roleAssignmentApprovals?api-version=2021-01-01-preview&$filter=asApprover()&$top=40`);
-      expect(new Set(queue.items.map((i) => i.name)), `${label} approvals asApprover()`).toEqual(new Set(rows.filter((r) => decides(userId, r)).map((r) => r.id)));
+      expect(new Set(asApprover.items.map((i) => i.name)), `${label} asApprover()`).toEqual(
+        new Set(rows.filter((r) => r.kind === 'assignment' && decides(userId, r)).map((r) => r.id)),
+      );
+      const queue = await allPages(
+        t,
+        token,
+        `/providers/Microsoft.Authorization/roleAssignmentApprovals?api-version=2021-01-01-preview&$filter=asApprover()&$top=40`,
+      );
+      expect(new Set(queue.items.map((i) => i.name)), `${label} approvals asApprover()`).toEqual(
+        new Set(rows.filter((r) => decides(userId, r)).map((r) => r.id)),
+      );
       const seen = await allPages(t, token, list(ROOT, 'roleEligibilityScheduleRequests', '&$top=100'));
-      const groups = new Set((t.sqlite.prepare('SELECT group_id AS g FROM group_members WHERE user_id = ?').all(userId) as { g: string }[]).map((g) => g.g));
-      const sees = (r: Record<string, string | number | null>) => (r.principal_type === 'User' ? r.principal_id === userId : groups.has(r.principal_id as string))
-        || r.requester_id === userId || managementAccess(index, userId, r.scope_id as string, t.now).allowed || decides(userId, r);
-      expect(new Set(seen.items.map((i) => i.name)), `${label} eligibility requests`).toEqual(new Set(rows.filter((r) => r.kind === 'eligibility' && sees(r)).map((r) => r.id)));
+      const groups = new Set(
+        (t.sqlite.prepare('SELECT group_id AS g FROM group_members WHERE user_id = ?').all(userId) as { g: string }[]).map((g) => g.g),
+      );
+      const sees = (r: Record<string, string | number | null>) =>
+        (r.principal_type === 'User' ? r.principal_id === userId : groups.has(r.principal_id as string)) ||
+        r.requester_id === userId ||
+        managementAccess(index, userId, r.scope_id as string, t.now).allowed ||
+        decides(userId, r);
+      expect(new Set(seen.items.map((i) => i.name)), `${label} eligibility requests`).toEqual(
+        new Set(rows.filter((r) => r.kind === 'eligibility' && sees(r)).map((r) => r.id)),
+      );
     }
   });
 
-  it.each([['as chosen', null], ['by order', 'order'], ['by scope', 'scope']] as const)('pages show every item once while rows are written between page reads (region plan %s)', async (_, plan) => {
+  it.each([
+    ['as chosen', null],
+    ['by order', 'order'],
+    ['by scope', 'scope'],
+  ] as const)('pages show every item once while rows are written between page reads (region plan %s)', async (_, plan) => {
     planOverride.region = plan;
-    const ins = t.sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at)
+    const ins = t.sqlite
+      .prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at)
       VALUES (?, 'User', ?, ?, ?, ?, NULL, ?, ?)`);
     let n = 0;
     for (const scope of [ROOT, grown.subscriptions[1]]) {
@@ -222,7 +308,15 @@ describe('API lists on a generated tenant', () => {
       const paged = await allPages(t, tokens.steve, list(scope, 'roleEligibilitySchedules', '&$top=37'), (page) => {
         // between reads: one row newer than everything, one as old as the oldest, at the listed scope
         for (const created of [t.now + page, t.now - 500 * 86_400_000 - page]) {
-          ins.run(`00000000-0000-4000-8000-${String(++n).padStart(6, '0')}${plan ?? 'auto'}`.slice(0, 36), grown.users[n % grown.users.length], ROLE_IDS.reader, scope.toLowerCase(), t.now - 1, created, created);
+          ins.run(
+            `00000000-0000-4000-8000-${String(++n).padStart(6, '0')}${plan ?? 'auto'}`.slice(0, 36),
+            grown.users[n % grown.users.length],
+            ROLE_IDS.reader,
+            scope.toLowerCase(),
+            t.now - 1,
+            created,
+            created,
+          );
         }
       });
       const names = paged.items.map((i) => i.name);
@@ -234,12 +328,23 @@ describe('API lists on a generated tenant', () => {
 
   it('lists 250 eligibilities across pages of 100, each exactly once', async () => {
     const scope = grown.resourceGroups[0];
-    const ins = t.sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at)
+    const ins = t.sqlite
+      .prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at)
       VALUES (?, 'User', ?, ?, ?, ?, NULL, ?, ?)`);
     const made = Array.from({ length: 250 }, (_, i) => `11111111-0000-4000-8000-${String(i).padStart(12, '0')}`);
     // half of them share one created_at: the id orders the ties
-    made.forEach((id, i) => ins.run(id, grown.users[i % grown.users.length], ROLE_IDS.contributor, scope, t.now - 1, t.now - (i % 2 ? i : 0), t.now));
-    const got = await allPages(t, tokens.steve, list(scope, 'roleEligibilitySchedules', `&$filter=${encodeURIComponent(`roleDefinitionId eq '${ROLE_IDS.contributor}' and atScope()`)}`));
+    made.forEach((id, i) =>
+      ins.run(id, grown.users[i % grown.users.length], ROLE_IDS.contributor, scope, t.now - 1, t.now - (i % 2 ? i : 0), t.now),
+    );
+    const got = await allPages(
+      t,
+      tokens.steve,
+      list(
+        scope,
+        'roleEligibilitySchedules',
+        `&$filter=${encodeURIComponent(`roleDefinitionId eq '${ROLE_IDS.contributor}' and atScope()`)}`,
+      ),
+    );
     const names = got.items.map((i) => i.name);
     expect(got.pages).toBeGreaterThanOrEqual(3);
     expect(names.filter((n) => made.includes(n)).sort()).toEqual([...made].sort());

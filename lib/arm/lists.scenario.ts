@@ -27,7 +27,13 @@ const roleDef = (id: string) => `${DEMO_SUBSCRIPTION}/providers/Microsoft.Author
 export const ROOT = managementGroupId(DEMO_TENANT_ID);
 export const rg = (name: string) => `${DEMO_SUBSCRIPTION}/resourceGroups/${name}`;
 export const vm = (group: string, n: number) => `${rg(group)}/providers/Microsoft.Compute/virtualMachines/${group}-vm${n}`;
-export const SCOPES = { root: ROOT, sub: DEMO_SUBSCRIPTION, prod: rg('finance-prod'), dev: rg('finance-dev'), testVm: vm('finance-test', 1) } as const;
+export const SCOPES = {
+  root: ROOT,
+  sub: DEMO_SUBSCRIPTION,
+  prod: rg('finance-prod'),
+  dev: rg('finance-dev'),
+  testVm: vm('finance-test', 1),
+} as const;
 
 export interface Scenario {
   t: Fresh;
@@ -39,7 +45,8 @@ export interface Scenario {
 
 export async function apiCall(t: Fresh, token: string, method: string, pathAndQuery: string, body?: unknown, now = t.now) {
   const req = new Request(`https://elevate.test${pathAndQuery}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const res = await serveArm(t.db, req, now);
@@ -67,35 +74,103 @@ export async function buildScenario(t: Fresh): Promise<Scenario> {
   };
   const call = (who: Persona, method: string, path: string, body?: unknown) => apiCall(t, tokens[who], method, path, body);
   const put = async (token: string, scope: string, collection: string, props: Record<string, unknown>) => {
-    const r = await apiCall(t, token, 'PUT', `${scope}/providers/Microsoft.Authorization/${collection}/${crypto.randomUUID()}?api-version=2020-10-01`, { properties: props });
+    const r = await apiCall(
+      t,
+      token,
+      'PUT',
+      `${scope}/providers/Microsoft.Authorization/${collection}/${crypto.randomUUID()}?api-version=2020-10-01`,
+      { properties: props },
+    );
     if (r.status !== 201) throw new Error(`scenario step failed: ${JSON.stringify(r.json)}`);
     return r.json;
   };
   const admin = (principalId: string, roleId: string, type: string, extra: Record<string, unknown> = {}) => ({
-    principalId, roleDefinitionId: roleDef(roleId), requestType: type, justification: 'Scenario', ...extra,
+    principalId,
+    roleDefinitionId: roleDef(roleId),
+    requestType: type,
+    justification: 'Scenario',
+    ...extra,
   });
   const start = new Date(t.now).toISOString();
-  await put(tokens.steve, SCOPES.prod, 'roleEligibilityScheduleRequests', admin(group.id, READER, 'AdminAssign', { scheduleInfo: { startDateTime: start, expiration: { type: 'AfterDuration', duration: 'P30D' } } }));
-  await put(tokens.steve, SCOPES.testVm, 'roleAssignmentScheduleRequests', admin(t.ids.avery, CONTRIBUTOR, 'AdminAssign', { scheduleInfo: { startDateTime: start, expiration: { type: 'AfterDuration', duration: 'P10D' } } }));
-  await put(tokens.steve, rg('finance-test'), 'roleEligibilityScheduleRequests', admin(t.ids.sam, READER, 'AdminAssign', { scheduleInfo: { startDateTime: start, expiration: { type: 'AfterDuration', duration: 'P60D' } } }));
+  await put(
+    tokens.steve,
+    SCOPES.prod,
+    'roleEligibilityScheduleRequests',
+    admin(group.id, READER, 'AdminAssign', {
+      scheduleInfo: { startDateTime: start, expiration: { type: 'AfterDuration', duration: 'P30D' } },
+    }),
+  );
+  await put(
+    tokens.steve,
+    SCOPES.testVm,
+    'roleAssignmentScheduleRequests',
+    admin(t.ids.avery, CONTRIBUTOR, 'AdminAssign', {
+      scheduleInfo: { startDateTime: start, expiration: { type: 'AfterDuration', duration: 'P10D' } },
+    }),
+  );
+  await put(
+    tokens.steve,
+    rg('finance-test'),
+    'roleEligibilityScheduleRequests',
+    admin(t.ids.sam, READER, 'AdminAssign', {
+      scheduleInfo: { startDateTime: start, expiration: { type: 'AfterDuration', duration: 'P60D' } },
+    }),
+  );
   await put(tokens.steve, rg('finance-test'), 'roleEligibilityScheduleRequests', admin(t.ids.sam, READER, 'AdminRemove'));
-  await put(tokens.steve, SCOPES.dev, 'roleEligibilityScheduleRequests', admin(t.ids.avery, OWNER, 'AdminAssign', { scheduleInfo: { startDateTime: new Date(t.now + 2 * 86_400_000).toISOString(), expiration: { type: 'AfterDuration', duration: 'P30D' } } }));
+  await put(
+    tokens.steve,
+    SCOPES.dev,
+    'roleEligibilityScheduleRequests',
+    admin(t.ids.avery, OWNER, 'AdminAssign', {
+      scheduleInfo: {
+        startDateTime: new Date(t.now + 2 * 86_400_000).toISOString(),
+        expiration: { type: 'AfterDuration', duration: 'P30D' },
+      },
+    }),
+  );
   const jen = stepUp('jen');
-  const activate = (roleId: string, duration: string) => ({ principalId: t.ids.jen, roleDefinitionId: roleDef(roleId), requestType: 'SelfActivate', scheduleInfo: { expiration: { type: 'AfterDuration', duration } }, justification: 'Scenario' });
+  const activate = (roleId: string, duration: string) => ({
+    principalId: t.ids.jen,
+    roleDefinitionId: roleDef(roleId),
+    requestType: 'SelfActivate',
+    scheduleInfo: { expiration: { type: 'AfterDuration', duration } },
+    justification: 'Scenario',
+  });
   await put(jen, rg('finance-test'), 'roleAssignmentScheduleRequests', activate(OWNER, 'PT1H'));
   const prod = await put(jen, SCOPES.prod, 'roleAssignmentScheduleRequests', activate(OWNER, 'PT2H'));
   await put(jen, SCOPES.sub, 'roleAssignmentScheduleRequests', activate(OWNER, 'PT1H'));
   // Owner on finance-prod requires MFA to approve (Owner's default): Avery approves with a step-up token
-  const review = await apiCall(t, stepUp('avery'), 'PUT', `/providers/Microsoft.Authorization/roleAssignmentApprovals/${prod.name}/stages/${prod.name}?api-version=2021-01-01-preview`, { reviewResult: 'Approve', justification: 'Scenario' });
+  const review = await apiCall(
+    t,
+    stepUp('avery'),
+    'PUT',
+    `/providers/Microsoft.Authorization/roleAssignmentApprovals/${prod.name}/stages/${prod.name}?api-version=2021-01-01-preview`,
+    { reviewResult: 'Approve', justification: 'Scenario' },
+  );
   if (review.status !== 200) throw new Error(`approval failed: ${JSON.stringify(review.json)}`);
   const sam = stepUp('sam');
-  await put(sam, vm('finance-dev', 1), 'roleAssignmentScheduleRequests', { principalId: t.ids.sam, roleDefinitionId: roleDef(CONTRIBUTOR), requestType: 'SelfActivate', scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } }, justification: 'Scenario' });
+  await put(sam, vm('finance-dev', 1), 'roleAssignmentScheduleRequests', {
+    principalId: t.ids.sam,
+    roleDefinitionId: roleDef(CONTRIBUTOR),
+    requestType: 'SelfActivate',
+    scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+    justification: 'Scenario',
+  });
   return { t, tokens, groupId: group.id, call };
 }
 
-export interface ListCase { key: string; who: Persona; path: string }
+export interface ListCase {
+  key: string;
+  who: Persona;
+  path: string;
+}
 
-const SCHEDULE_LISTS = ['roleEligibilitySchedules', 'roleAssignmentSchedules', 'roleEligibilityScheduleInstances', 'roleAssignmentScheduleInstances'];
+const SCHEDULE_LISTS = [
+  'roleEligibilitySchedules',
+  'roleAssignmentSchedules',
+  'roleEligibilityScheduleInstances',
+  'roleAssignmentScheduleInstances',
+];
 const REQUEST_LISTS = ['roleEligibilityScheduleRequests', 'roleAssignmentScheduleRequests'];
 
 /** Every list call the comparison covers, with a stable key. */
@@ -103,12 +178,21 @@ export function listCases(s: Scenario): ListCase[] {
   const out: ListCase[] = [];
   const add = (who: Persona, scopeName: string, scope: string, collection: string, version: string, filter: string, filterName: string) => {
     const q = `api-version=${version}${filter ? `&$filter=${encodeURIComponent(filter)}` : ''}`;
-    out.push({ key: `${who} ${scopeName} ${collection} ${filterName}`, who, path: `${scope}/providers/Microsoft.Authorization/${collection}?${q}` });
+    out.push({
+      key: `${who} ${scopeName} ${collection} ${filterName}`,
+      who,
+      path: `${scope}/providers/Microsoft.Authorization/${collection}?${q}`,
+    });
   };
   const common: [string, string][] = [
-    ['', 'all'], ['asTarget()', 'asTarget'], ['atScope()', 'atScope'], ['asTarget() and atScope()', 'asTarget+atScope'],
-    [`principalId eq '${s.t.ids.jen}'`, 'principalId=jen'], [`principalId eq '${s.groupId}'`, 'principalId=group'],
-    [`roleDefinitionId eq '${roleDef(OWNER)}'`, 'role=owner'], ["status eq 'Provisioned'", 'status=Provisioned'],
+    ['', 'all'],
+    ['asTarget()', 'asTarget'],
+    ['atScope()', 'atScope'],
+    ['asTarget() and atScope()', 'asTarget+atScope'],
+    [`principalId eq '${s.t.ids.jen}'`, 'principalId=jen'],
+    [`principalId eq '${s.groupId}'`, 'principalId=group'],
+    [`roleDefinitionId eq '${roleDef(OWNER)}'`, 'role=owner'],
+    ["status eq 'Provisioned'", 'status=Provisioned'],
   ];
   for (const who of PERSONAS) {
     for (const [scopeName, scope] of Object.entries(SCOPES)) {
@@ -119,8 +203,14 @@ export function listCases(s: Scenario): ListCase[] {
       }
       for (const c of REQUEST_LISTS) {
         for (const [f, n] of common) add(who, scopeName, scope, c, '2020-10-01', f, n);
-        for (const [f, n] of [['asRequestor()', 'asRequestor'], ['asApprover()', 'asApprover'], ["requestType eq 'SelfActivate'", 'type=SelfActivate'],
-          ["status eq 'PendingApproval'", 'status=PendingApproval'], [`requestorId eq '${s.t.ids.steve}'`, 'requestor=steve'], ['asRequestor() and atScope()', 'asRequestor+atScope']] as const) {
+        for (const [f, n] of [
+          ['asRequestor()', 'asRequestor'],
+          ['asApprover()', 'asApprover'],
+          ["requestType eq 'SelfActivate'", 'type=SelfActivate'],
+          ["status eq 'PendingApproval'", 'status=PendingApproval'],
+          [`requestorId eq '${s.t.ids.steve}'`, 'requestor=steve'],
+          ['asRequestor() and atScope()', 'asRequestor+atScope'],
+        ] as const) {
           add(who, scopeName, scope, c, '2020-10-01', f, n);
         }
       }
@@ -132,8 +222,16 @@ export function listCases(s: Scenario): ListCase[] {
       add(who, scopeName, scope, 'eligibleChildResources', '2020-10-01', "resourceType eq 'resourcegroup'", 'type=rg');
       add(who, scopeName, scope, 'permissions', '2022-04-01', '', 'all');
     }
-    for (const [scopeName, scope] of [['tenant', ''], ['sub', SCOPES.sub]] as const) {
-      for (const [f, n] of [['', 'all'], ["roleName eq 'Owner'", 'name=Owner'], ["type eq 'BuiltInRole'", 'type=BuiltIn']] as const) add(who, scopeName, scope, 'roleDefinitions', '2022-04-01', f, n);
+    for (const [scopeName, scope] of [
+      ['tenant', ''],
+      ['sub', SCOPES.sub],
+    ] as const) {
+      for (const [f, n] of [
+        ['', 'all'],
+        ["roleName eq 'Owner'", 'name=Owner'],
+        ["type eq 'BuiltInRole'", 'type=BuiltIn'],
+      ] as const)
+        add(who, scopeName, scope, 'roleDefinitions', '2022-04-01', f, n);
     }
     add(who, 'tenant', '', 'roleAssignmentApprovals', '2021-01-01-preview', '', 'all');
     add(who, 'tenant', '', 'roleAssignmentApprovals', '2021-01-01-preview', 'asApprover()', 'asApprover');

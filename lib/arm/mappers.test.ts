@@ -26,11 +26,18 @@ describe('ARM mappers', () => {
     expect(arm.id).toBe(`${DEMO_SUBSCRIPTION}/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/${row.id}`);
     expect(arm.type).toBe('Microsoft.Authorization/roleEligibilityScheduleRequests');
     expect(arm.properties).toMatchObject({
-      scope: DEMO_SUBSCRIPTION, principalType: 'User', requestType: 'AdminAssign', status: 'Provisioned',
+      scope: DEMO_SUBSCRIPTION,
+      principalType: 'User',
+      requestType: 'AdminAssign',
+      status: 'Provisioned',
       roleDefinitionId: `${DEMO_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.owner}`,
       scheduleInfo: { startDateTime: new Date(t.now).toISOString(), expiration: { type: 'AfterDateTime', duration: null } },
       targetRoleEligibilityScheduleId: expect.stringMatching(/\/roleEligibilitySchedules\/[0-9a-f-]{36}$/),
-      expandedProperties: { principal: { displayName: 'Jen', email: 'jen@bluewidget.test' }, roleDefinition: { displayName: 'Owner', type: 'BuiltInRole' }, scope: { displayName: 'Blue Widget Co', type: 'subscription' } },
+      expandedProperties: {
+        principal: { displayName: 'Jen', email: 'jen@bluewidget.test' },
+        roleDefinition: { displayName: 'Owner', type: 'BuiltInRole' },
+        scope: { displayName: 'Blue Widget Co', type: 'subscription' },
+      },
     });
     expect(arm.properties).not.toHaveProperty('approvalId');
   });
@@ -41,9 +48,15 @@ describe('ARM mappers', () => {
     const atSub = eligibilityScheduleToArm(ctxAt(DEMO_SUBSCRIPTION, 'jen'), row, 'schedule');
     expect(atSub.properties.memberType).toBe('Direct');
     expect(atSub.properties.status).toBe('Provisioned');
-    const below = eligibilityScheduleToArm(ctxAt(`${DEMO_SUBSCRIPTION.toUpperCase().replace('SUBSCRIPTIONS', 'subscriptions')}/resourceGroups/finance-test`, 'jen'), row, 'instance');
+    const below = eligibilityScheduleToArm(
+      ctxAt(`${DEMO_SUBSCRIPTION.toUpperCase().replace('SUBSCRIPTIONS', 'subscriptions')}/resourceGroups/finance-test`, 'jen'),
+      row,
+      'instance',
+    );
     expect(below.properties.memberType).toBe('Inherited');
     expect(below.id.startsWith(`${DEMO_SUBSCRIPTION}/providers/`)).toBe(true);
-    expect((below.properties as { roleEligibilityScheduleId?: string }).roleEligibilityScheduleId).toBe(`${DEMO_SUBSCRIPTION}/providers/Microsoft.Authorization/roleEligibilitySchedules/${row.id}`);
+    expect((below.properties as { roleEligibilityScheduleId?: string }).roleEligibilityScheduleId).toBe(
+      `${DEMO_SUBSCRIPTION}/providers/Microsoft.Authorization/roleEligibilitySchedules/${row.id}`,
+    );
   });
 });

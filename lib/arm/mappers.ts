@@ -38,7 +38,9 @@ export function requestToArm(ctx: ArmContext, row: RequestRow) {
       : {
           targetRoleAssignmentScheduleId: target ? resourceId(scopeArm, targetCollection, target) : null,
           targetRoleAssignmentScheduleInstanceId: target ? resourceId(scopeArm, instanceCollection, target) : null,
-          linkedRoleEligibilityScheduleId: row.linkedEligibilityId ? resourceId(scopeArm, 'roleEligibilitySchedules', row.linkedEligibilityId) : null,
+          linkedRoleEligibilityScheduleId: row.linkedEligibilityId
+            ? resourceId(scopeArm, 'roleEligibilitySchedules', row.linkedEligibilityId)
+            : null,
         }),
     justification: row.justification,
     ticketInfo: { ticketNumber: row.ticketNumber, ticketSystem: row.ticketSystem },
@@ -84,31 +86,51 @@ export function eligibilityScheduleToArm(ctx: ArmContext, row: EligibilitySchedu
   const status = scheduleArmStatus(eligibilityFact(row), ctx.now);
   const requestId = row.requestId ? resourceId(scopeArm, 'roleEligibilityScheduleRequests', row.requestId) : null;
   if (as === 'schedule') {
-    return envelope(scopeArm, 'roleEligibilitySchedules', row.id, { ...common, status, roleEligibilityScheduleRequestId: requestId, updatedOn: iso(row.updatedAt) });
+    return envelope(scopeArm, 'roleEligibilitySchedules', row.id, {
+      ...common,
+      status,
+      roleEligibilityScheduleRequestId: requestId,
+      updatedOn: iso(row.updatedAt),
+    });
   }
   return envelope(scopeArm, 'roleEligibilityScheduleInstances', row.id, {
-    ...common, status, roleEligibilityScheduleId: resourceId(scopeArm, 'roleEligibilitySchedules', row.id),
+    ...common,
+    status,
+    roleEligibilityScheduleId: resourceId(scopeArm, 'roleEligibilitySchedules', row.id),
   });
 }
 
 export function assignmentScheduleToArm(ctx: ArmContext, row: AssignmentSchedule, as: 'schedule' | 'instance') {
   const { scopeArm, common } = baseSchedule(ctx, row);
   const status = scheduleArmStatus(assignmentFact(row), ctx.now);
-  const linked = row.linkedEligibilityId ? resourceId(ctx.armIdOf(ctx.eligibilityScope(row.linkedEligibilityId) ?? row.scopeId), 'roleEligibilitySchedules', row.linkedEligibilityId) : null;
+  const linked = row.linkedEligibilityId
+    ? resourceId(
+        ctx.armIdOf(ctx.eligibilityScope(row.linkedEligibilityId) ?? row.scopeId),
+        'roleEligibilitySchedules',
+        row.linkedEligibilityId,
+      )
+    : null;
   const assignmentType = row.origin === 'activated' ? 'Activated' : 'Assigned';
   if (as === 'schedule') {
     return envelope(scopeArm, 'roleAssignmentSchedules', row.id, {
-      ...common, status, assignmentType, linkedRoleEligibilityScheduleId: linked,
+      ...common,
+      status,
+      assignmentType,
+      linkedRoleEligibilityScheduleId: linked,
       roleAssignmentScheduleRequestId: row.requestId ? resourceId(scopeArm, 'roleAssignmentScheduleRequests', row.requestId) : null,
       updatedOn: iso(row.updatedAt),
     });
   }
   return envelope(scopeArm, 'roleAssignmentScheduleInstances', row.id, {
-    ...common, status, assignmentType,
+    ...common,
+    status,
+    assignmentType,
     roleAssignmentScheduleId: resourceId(scopeArm, 'roleAssignmentSchedules', row.id),
     // Elevate has no separate role-assignment object: the schedule is the assignment
     originRoleAssignmentId: resourceId(scopeArm, 'roleAssignmentSchedules', row.id),
     linkedRoleEligibilityScheduleId: linked,
-    linkedRoleEligibilityScheduleInstanceId: linked ? linked.replace('/roleEligibilitySchedules/', '/roleEligibilityScheduleInstances/') : null,
+    linkedRoleEligibilityScheduleInstanceId: linked
+      ? linked.replace('/roleEligibilitySchedules/', '/roleEligibilityScheduleInstances/')
+      : null,
   });
 }

@@ -43,14 +43,23 @@ describe('paging', () => {
     const issued = new URL(pageInMemory(call('$top=2'), items).nextLink!).searchParams.get('$skipToken')!;
     expect(pageRequest(call(`$skipToken=${encodeURIComponent(issued)}`), ['number']).after).toEqual([2]);
     for (const bad of ['-1', '2', 'garbage', `${issued}x`, issued.replace(/\.[^.]+$/, '.AAAAAAAAAAAAAAAAAAAAAA')]) {
-      expect(refusal(() => pageRequest(call(`$skipToken=${encodeURIComponent(bad)}`), ['number']))).toMatchObject({ status: 400, code: 'InvalidSkipToken' });
+      expect(refusal(() => pageRequest(call(`$skipToken=${encodeURIComponent(bad)}`), ['number']))).toMatchObject({
+        status: 400,
+        code: 'InvalidSkipToken',
+      });
     }
     // same token, another scope or another $filter: another list
-    expect(refusal(() => pageRequest(call(`$skipToken=${encodeURIComponent(issued)}`, '/subscriptions/t'), ['number']))).toMatchObject({ code: 'InvalidSkipToken' });
-    expect(refusal(() => pageRequest(call(`$filter=asTarget()&$skipToken=${encodeURIComponent(issued)}`), ['number']))).toMatchObject({ code: 'InvalidSkipToken' });
+    expect(refusal(() => pageRequest(call(`$skipToken=${encodeURIComponent(issued)}`, '/subscriptions/t'), ['number']))).toMatchObject({
+      code: 'InvalidSkipToken',
+    });
+    expect(refusal(() => pageRequest(call(`$filter=asTarget()&$skipToken=${encodeURIComponent(issued)}`), ['number']))).toMatchObject({
+      code: 'InvalidSkipToken',
+    });
     // a signed token whose key has the wrong shape for the list
     const list = pageRequest(call(''), ['number']).list;
-    expect(refusal(() => pageRequest(call(`$skipToken=${encodeURIComponent(encodeSkipToken(list, ['x']))}`), ['number']))).toMatchObject({ code: 'InvalidSkipToken' });
+    expect(refusal(() => pageRequest(call(`$skipToken=${encodeURIComponent(encodeSkipToken(list, ['x']))}`), ['number']))).toMatchObject({
+      code: 'InvalidSkipToken',
+    });
   });
 
   it('refuses a $top outside 1…1000', () => {
@@ -59,7 +68,9 @@ describe('paging', () => {
   });
 
   it('takes the origin from forwarded headers, else the Host header', () => {
-    expect(requestOrigin(new URL('http://0.0.0.0:3000/x'), new Headers({ host: 'localhost:3443', 'x-forwarded-proto': 'https' }))).toBe('https://localhost:3443');
+    expect(requestOrigin(new URL('http://0.0.0.0:3000/x'), new Headers({ host: 'localhost:3443', 'x-forwarded-proto': 'https' }))).toBe(
+      'https://localhost:3443',
+    );
     expect(requestOrigin(new URL('https://a/x'), new Headers({ host: 'b:1' }))).toBe('https://b:1');
   });
 

@@ -53,7 +53,8 @@ const param = (url: URL, name: string) => {
 export function pageRequest(call: PagedCall, shape: readonly ('string' | 'number')[]): PageRequest {
   const topRaw = param(call.url, '$top');
   const top = topRaw === null ? defaultPageSize() : Number(topRaw);
-  if (!Number.isInteger(top) || top < 1 || top > MAX_PAGE_SIZE) throw badRequest('InvalidTop', `$top must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  if (!Number.isInteger(top) || top < 1 || top > MAX_PAGE_SIZE)
+    throw badRequest('InvalidTop', `$top must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   const list = listFingerprint([call.route.collection.toLowerCase(), call.scope?.key, (param(call.url, '$filter') ?? '').trim()]);
   const token = param(call.url, '$skiptoken');
   return { top, list, after: token === null ? null : decodeSkipToken(token, list, shape) };
@@ -73,7 +74,13 @@ export function nextLinkFor(call: PagedCall, list: string, key: SortKey): string
  * `show` turns the served rows into items (it may drop a row a last check refuses;
  * the cursor still moves past it).
  */
-export function keysetPage<R, T>(call: PagedCall, req: PageRequest, rows: R[], keyOf: (r: R) => SortKey, show: (rows: R[]) => T[]): { value: T[]; nextLink?: string } {
+export function keysetPage<R, T>(
+  call: PagedCall,
+  req: PageRequest,
+  rows: R[],
+  keyOf: (r: R) => SortKey,
+  show: (rows: R[]) => T[],
+): { value: T[]; nextLink?: string } {
   const served = rows.slice(0, req.top);
   const value = show(served);
   if (rows.length <= req.top) return { value };
@@ -88,5 +95,11 @@ export function pageInMemory<T>(call: PagedCall, items: T[]): { value: T[]; next
   const req = pageRequest(call, ['number']);
   const from = req.after === null ? 0 : (req.after[0] as number);
   const rows = items.slice(from, from + req.top + 1).map((item, i) => ({ item, at: from + i + 1 }));
-  return keysetPage(call, req, rows, (r) => [r.at], (served) => served.map((r) => r.item));
+  return keysetPage(
+    call,
+    req,
+    rows,
+    (r) => [r.at],
+    (served) => served.map((r) => r.item),
+  );
 }

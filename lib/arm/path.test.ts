@@ -6,29 +6,42 @@ const SUB = '/subscriptions/5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55';
 
 describe('ARM paths', () => {
   it('splits scope, collection, name and action, case-insensitively', () => {
-    const r = parseArmPath(`${SUB}/resourceGroups/finance-prod/providers/microsoft.authorization/ROLEASSIGNMENTSCHEDULEREQUESTS/abc/Cancel`);
+    const r = parseArmPath(
+      `${SUB}/resourceGroups/finance-prod/providers/microsoft.authorization/ROLEASSIGNMENTSCHEDULEREQUESTS/abc/Cancel`,
+    );
     expect(r.scope?.key).toBe(`${SUB}/resourcegroups/finance-prod`);
     expect(r).toMatchObject({ collection: 'roleAssignmentScheduleRequests', name: 'abc', action: 'cancel' });
   });
 
   it('takes the last Microsoft.Authorization segment, so resource scopes with providers work', () => {
-    const r = parseArmPath(`${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Authorization/roleEligibilitySchedules`);
+    const r = parseArmPath(
+      `${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Authorization/roleEligibilitySchedules`,
+    );
     expect(r.scope?.kind).toBe('resource');
     expect(r.collection).toBe('roleEligibilitySchedules');
   });
 
   it('accepts a doubled leading slash (SDK scope given with a slash) and tenant-level approvals', () => {
     expect(parseArmPath(`/${SUB}/providers/Microsoft.Authorization/roleDefinitions`).scope?.kind).toBe('subscription');
-    expect(parseArmPath(`${SUB}/resourcegroups/rg/providers/Microsoft.Compute//virtualMachines/vm1/providers/Microsoft.Authorization/permissions`).scope?.key)
-      .toBe(`${SUB}/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1`);
+    expect(
+      parseArmPath(
+        `${SUB}/resourcegroups/rg/providers/Microsoft.Compute//virtualMachines/vm1/providers/Microsoft.Authorization/permissions`,
+      ).scope?.key,
+    ).toBe(`${SUB}/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1`);
     const a = parseArmPath('/providers/Microsoft.Authorization/roleAssignmentApprovals/r1/stages/r1');
     expect(a).toMatchObject({ scope: null, collection: 'roleAssignmentApprovals', name: 'r1', action: 'stages', childName: 'r1' });
   });
 
   it('answers malformed paths with clear 400s and unknown types with 404', () => {
-    expect(() => parseArmPath(`${SUB}/resourceGroups/providers/Microsoft.Authorization/roleEligibilitySchedules`)).toThrow(expect.objectContaining({ status: 400, code: 'InvalidScope' }));
-    expect(() => parseArmPath('/providers/Microsoft.Authorization/roleEligibilitySchedules')).toThrow(expect.objectContaining({ code: 'MissingScope' }));
-    expect(() => parseArmPath(`${SUB}/providers/Microsoft.Authorization/denyAssignments`)).toThrow(expect.objectContaining({ status: 404, code: 'InvalidResourceType' }));
+    expect(() => parseArmPath(`${SUB}/resourceGroups/providers/Microsoft.Authorization/roleEligibilitySchedules`)).toThrow(
+      expect.objectContaining({ status: 400, code: 'InvalidScope' }),
+    );
+    expect(() => parseArmPath('/providers/Microsoft.Authorization/roleEligibilitySchedules')).toThrow(
+      expect.objectContaining({ code: 'MissingScope' }),
+    );
+    expect(() => parseArmPath(`${SUB}/providers/Microsoft.Authorization/denyAssignments`)).toThrow(
+      expect.objectContaining({ status: 404, code: 'InvalidResourceType' }),
+    );
   });
 
   it('reads role definition ids under any scope, or bare', () => {

@@ -3,11 +3,18 @@ import { badRequest, notFound } from './errors';
 
 /** The Microsoft.Authorization collections Elevate serves, in ARM's casing. */
 export const COLLECTIONS = [
-  'roleEligibilityScheduleRequests', 'roleAssignmentScheduleRequests',
-  'roleEligibilitySchedules', 'roleAssignmentSchedules',
-  'roleEligibilityScheduleInstances', 'roleAssignmentScheduleInstances',
-  'roleManagementPolicies', 'roleManagementPolicyAssignments',
-  'roleDefinitions', 'eligibleChildResources', 'permissions', 'roleAssignmentApprovals',
+  'roleEligibilityScheduleRequests',
+  'roleAssignmentScheduleRequests',
+  'roleEligibilitySchedules',
+  'roleAssignmentSchedules',
+  'roleEligibilityScheduleInstances',
+  'roleAssignmentScheduleInstances',
+  'roleManagementPolicies',
+  'roleManagementPolicyAssignments',
+  'roleDefinitions',
+  'eligibleChildResources',
+  'permissions',
+  'roleAssignmentApprovals',
   'roleAssignments',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
@@ -53,12 +60,19 @@ export function parseArmPath(pathname: string): ArmRoute {
   if (rest.some((s) => s === '')) throw badRequest('InvalidResourceId', `"${path}" has an empty path segment.`);
   const collection = BY_LOWER.get(rest[0].toLowerCase());
   if (!collection) {
-    throw notFound('InvalidResourceType', `The resource type "Microsoft.Authorization/${rest[0]}" is not served by Elevate. It serves: ${COLLECTIONS.join(', ')}.`);
+    throw notFound(
+      'InvalidResourceType',
+      `The resource type "Microsoft.Authorization/${rest[0]}" is not served by Elevate. It serves: ${COLLECTIONS.join(', ')}.`,
+    );
   }
   if (rest.length > 4) throw badRequest('InvalidResourceId', `"${path}" has too many segments after ${collection}.`);
   let scope: ParsedArmId | null = null;
   if (scopeText === '') {
-    if (!TENANT_LEVEL.has(collection)) throw badRequest('MissingScope', `${collection} need a scope: /subscriptions/{id}/providers/Microsoft.Authorization/${collection} (or a management group, resource group or resource).`);
+    if (!TENANT_LEVEL.has(collection))
+      throw badRequest(
+        'MissingScope',
+        `${collection} need a scope: /subscriptions/{id}/providers/Microsoft.Authorization/${collection} (or a management group, resource group or resource).`,
+      );
   } else {
     try {
       scope = parseArmId(scopeText);
@@ -68,7 +82,8 @@ export function parseArmPath(pathname: string): ArmRoute {
     }
   }
   return {
-    scope, collection,
+    scope,
+    collection,
     ...(rest[1] !== undefined ? { name: rest[1] } : {}),
     ...(rest[2] !== undefined ? { action: rest[2].toLowerCase() } : {}),
     ...(rest[3] !== undefined ? { childName: rest[3] } : {}),
@@ -89,6 +104,10 @@ export function roleIdFrom(roleDefinitionId: string): string {
   const trimmed = roleDefinitionId.trim();
   const m = /\/providers\/microsoft\.authorization\/roledefinitions\/([^/]+)$/i.exec(trimmed);
   const id = m ? m[1] : trimmed;
-  if (!isGuid(id)) throw badRequest('InvalidRoleDefinitionId', `"${roleDefinitionId}" is not a role definition id: use /subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{guid} or the GUID.`);
+  if (!isGuid(id))
+    throw badRequest(
+      'InvalidRoleDefinitionId',
+      `"${roleDefinitionId}" is not a role definition id: use /subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{guid} or the GUID.`,
+    );
   return id.toLowerCase();
 }

@@ -48,26 +48,40 @@ export function canReadPolicies(ctx: ArmContext): boolean {
 
 function requireReadable(ctx: ArmContext, collection: 'roleManagementPolicies' | 'roleManagementPolicyAssignments'): void {
   if (canReadPolicies(ctx)) return;
-  throw new ArmError(403, 'AuthorizationFailed', `The client '${ctx.user.email}' with object id '${ctx.user.id}' does not have authorization to perform action 'Microsoft.Authorization/${collection}/read' over scope '${ctx.scope!.armId}'. A scope's policies are readable by those with PIM management access there and by those holding an eligible or active assignment at or above it.`);
+  throw new ArmError(
+    403,
+    'AuthorizationFailed',
+    `The client '${ctx.user.email}' with object id '${ctx.user.id}' does not have authorization to perform action 'Microsoft.Authorization/${collection}/read' over scope '${ctx.scope!.armId}'. A scope's policies are readable by those with PIM management access there and by those holding an eligible or active assignment at or above it.`,
+  );
 }
 
 function rolesAtScope(ctx: ArmContext): { id: string; name: string }[] {
-  return ctx.db.select({ id: roleDefinitions.id, name: roleDefinitions.name }).from(roleDefinitions).all().sort((a, b) => a.name.localeCompare(b.name));
+  return ctx.db
+    .select({ id: roleDefinitions.id, name: roleDefinitions.name })
+    .from(roleDefinitions)
+    .all()
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function scopeRef(ctx: ArmContext) {
   return { id: ctx.scope!.armId, displayName: ctx.scope!.name, type: ARM_SCOPE_TYPE[ctx.scope!.kind] };
 }
 
-type LastModified = { lastModifiedBy: { id: string; displayName: string; type: 'User'; email: string } | null; lastModifiedDateTime: string | null };
+type LastModified = {
+  lastModifiedBy: { id: string; displayName: string; type: 'User'; email: string } | null;
+  lastModifiedDateTime: string | null;
+};
 
 /** Who last changed the settings of each role at the scope (one query for a page of roles). */
 function lastModified(ctx: ArmContext, roleIds: string[]): Map<string, LastModified> {
   const out = new Map<string, LastModified>();
   if (roleIds.length === 0) return out;
-  const rows = ctx.db.select({ roleId: roleSettings.roleId, at: roleSettings.updatedAt, byId: users.id, byName: users.displayName, byEmail: users.email })
-    .from(roleSettings).leftJoin(users, eq(users.id, roleSettings.updatedBy))
-    .where(and(eq(roleSettings.scopeId, ctx.scope!.key), inArray(roleSettings.roleId, roleIds))).all();
+  const rows = ctx.db
+    .select({ roleId: roleSettings.roleId, at: roleSettings.updatedAt, byId: users.id, byName: users.displayName, byEmail: users.email })
+    .from(roleSettings)
+    .leftJoin(users, eq(users.id, roleSettings.updatedBy))
+    .where(and(eq(roleSettings.scopeId, ctx.scope!.key), inArray(roleSettings.roleId, roleIds)))
+    .all();
   for (const r of rows) {
     out.set(r.roleId, {
       lastModifiedBy: r.byId ? { id: r.byId, displayName: r.byName!, type: 'User', email: r.byEmail! } : null,
@@ -82,7 +96,8 @@ const NEVER: LastModified = { lastModifiedBy: null, lastModifiedDateTime: null }
 function rulesFor(ctx: ArmContext, roleId: string) {
   const index = ctx.index();
   const g = settingsFor(index, ctx.scope!.key, roleId);
-  const nameOf = (p: { type: 'User' | 'Group'; id: string }) => (p.type === 'User' ? index.users.get(p.id)?.displayName : index.groups.get(p.id)?.name) ?? p.id;
+  const nameOf = (p: { type: 'User' | 'Group'; id: string }) =>
+    (p.type === 'User' ? index.users.get(p.id)?.displayName : index.groups.get(p.id)?.name) ?? p.id;
   return { rules: settingsToRules(g.settings, nameOf), explicit: g.explicit };
 }
 
@@ -91,7 +106,9 @@ function policyToArm(ctx: ArmContext, role: { id: string; name: string }, modifi
   return envelope(ctx.scope!.armId, 'roleManagementPolicies', policyName(ctx.scope!.key, role.id), {
     scope: ctx.scope!.armId,
     displayName: role.name,
-    description: explicit ? `Settings of ${role.name} on ${ctx.scope!.name}` : `Default settings of ${role.name} (nothing set on ${ctx.scope!.name})`,
+    description: explicit
+      ? `Settings of ${role.name} on ${ctx.scope!.name}`
+      : `Default settings of ${role.name} (nothing set on ${ctx.scope!.name})`,
     isOrganizationDefault: !explicit,
     ...(modified.get(role.id) ?? NEVER),
     rules,
@@ -106,7 +123,10 @@ function assignmentToArm(ctx: ArmContext, role: { id: string; name: string }, mo
   const policyId = resourceId(ctx.scope!.armId, 'roleManagementPolicies', pname);
   const { rules } = rulesFor(ctx, role.id);
   return envelope(ctx.scope!.armId, 'roleManagementPolicyAssignments', `${pname}_${role.id}`, {
-    scope: ctx.scope!.armId, roleDefinitionId, policyId, effectiveRules: rules,
+    scope: ctx.scope!.armId,
+    roleDefinitionId,
+    policyId,
+    effectiveRules: rules,
     policyAssignmentProperties: {
       scope: scopeRef(ctx),
       roleDefinition: { id: roleDefinitionId, displayName: role.name, type: 'BuiltInRole' },
@@ -119,7 +139,10 @@ function assignmentToArm(ctx: ArmContext, role: { id: string; name: string }, mo
  * One policy per role at the scope, in role-name order: a page of roles from SQL after
  * the cursor (name, id), with their settings from the engine and who last changed them.
  */
-function listRolesAt(ctx: ArmContext, toArm: (role: { id: string; name: string }, modified: Map<string, LastModified>) => unknown): Response {
+function listRolesAt(
+  ctx: ArmContext,
+  toArm: (role: { id: string; name: string }, modified: Map<string, LastModified>) => unknown,
+): Response {
   const f = parseFilter(ctx.url.searchParams.get('$filter'), ['roleDefinitionId']);
   const rid = f.eq.get('roledefinitionid');
   const req = pageRequest(ctx, ['string', 'string']);
@@ -127,12 +150,28 @@ function listRolesAt(ctx: ArmContext, toArm: (role: { id: string; name: string }
     ...(rid === undefined ? [] : [eq(roleDefinitions.id, roleIdFrom(rid))]),
     ...(req.after ? [sql`(${roleDefinitions.name}, ${roleDefinitions.id}) > (${req.after[0]}, ${req.after[1]})`] : []),
   ];
-  const roles = ctx.db.select({ id: roleDefinitions.id, name: roleDefinitions.name }).from(roleDefinitions)
-    .where(conds.length ? and(...conds) : undefined).orderBy(asc(roleDefinitions.name), asc(roleDefinitions.id)).limit(req.top + 1).all();
-  return armJson(keysetPage(ctx, req, roles, (r) => [r.name, r.id], (served) => {
-    const modified = lastModified(ctx, served.map((r) => r.id));
-    return served.map((r) => toArm(r, modified));
-  }));
+  const roles = ctx.db
+    .select({ id: roleDefinitions.id, name: roleDefinitions.name })
+    .from(roleDefinitions)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(roleDefinitions.name), asc(roleDefinitions.id))
+    .limit(req.top + 1)
+    .all();
+  return armJson(
+    keysetPage(
+      ctx,
+      req,
+      roles,
+      (r) => [r.name, r.id],
+      (served) => {
+        const modified = lastModified(
+          ctx,
+          served.map((r) => r.id),
+        );
+        return served.map((r) => toArm(r, modified));
+      },
+    ),
+  );
 }
 
 export function listPolicies(ctx: ArmContext): Response {
@@ -160,7 +199,11 @@ export function getPolicyAssignment(ctx: ArmContext, name: string): Response {
   requireReadable(ctx, 'roleManagementPolicyAssignments');
   const [pname, roleId] = name.split('_');
   const role = roleByPolicyName(ctx, pname ?? '');
-  if (!roleId || roleId.toLowerCase() !== role.id) throw notFound('RoleManagementPolicyAssignmentNotFound', `Role management policy assignment '${name}' was not found at ${ctx.scope!.armId}.`);
+  if (!roleId || roleId.toLowerCase() !== role.id)
+    throw notFound(
+      'RoleManagementPolicyAssignmentNotFound',
+      `Role management policy assignment '${name}' was not found at ${ctx.scope!.armId}.`,
+    );
   return armJson(assignmentToArm(ctx, role));
 }
 

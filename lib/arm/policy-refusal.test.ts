@@ -16,10 +16,18 @@ describe("the engine's violations in Azure's words", () => {
     // rule 11: an approval without the approver's MFA reads as Azure's MFA rule, so the step-up detail follows it
     expect(AZURE_RULE['approval-mfa-required']).toBe('MfaRule');
     expect(policyRefusal([{ code: 'approval-mfa-required', setting: 'approvalRequireMfa', message: 'm' }]).details).toEqual([
-      { code: 'MfaRule', message: 'm', target: 'Approval_EndUser_Assignment' }, STEP_UP_DETAIL,
+      { code: 'MfaRule', message: 'm', target: 'Approval_EndUser_Assignment' },
+      STEP_UP_DETAIL,
     ]);
     expect(AZURE_RULE['self-membership']).toBe('SeparationOfDutiesRule');
-    for (const c of ['eligibility-not-found', 'not-eligible-at-scope', 'eligibility-expired', 'eligibility-revoked', 'eligibility-not-started', 'scope-not-managed'] as const) {
+    for (const c of [
+      'eligibility-not-found',
+      'not-eligible-at-scope',
+      'eligibility-expired',
+      'eligibility-revoked',
+      'eligibility-not-started',
+      'scope-not-managed',
+    ] as const) {
       expect(AZURE_RULE[c], c).toBe('EligibilityRule');
     }
     // every rule name reads like Azure's: one word ending in Rule
@@ -30,13 +38,21 @@ describe("the engine's violations in Azure's words", () => {
   it("says Azure's sentence, one name per failed rule in the engine's order, and explains each violation in details", () => {
     const r = policyRefusal([
       { code: 'duration-over-maximum', setting: 'activationMaxMinutes', message: '8 h is the maximum here' },
-      { code: 'justification-required', setting: 'activationRequireJustification', message: 'A justification is required for Owner on finance-test' },
+      {
+        code: 'justification-required',
+        setting: 'activationRequireJustification',
+        message: 'A justification is required for Owner on finance-test',
+      },
       { code: 'mfa-required', setting: 'activationRequireMfa', message: 'Verify with MFA (within the last 10 minutes) first' },
     ]);
     expect(r.message).toBe('The following policy rules failed: ["ExpirationRule","JustificationRule","MfaRule"]');
     expect(r.details).toEqual([
       { code: 'ExpirationRule', message: '8 h is the maximum here', target: 'Expiration_EndUser_Assignment' },
-      { code: 'JustificationRule', message: 'A justification is required for Owner on finance-test', target: 'Enablement_EndUser_Assignment' },
+      {
+        code: 'JustificationRule',
+        message: 'A justification is required for Owner on finance-test',
+        target: 'Enablement_EndUser_Assignment',
+      },
       { code: 'MfaRule', message: 'Verify with MFA (within the last 10 minutes) first', target: 'Enablement_EndUser_Assignment' },
       STEP_UP_DETAIL,
     ]);
@@ -69,20 +85,38 @@ describe("the engine's violations in Azure's words", () => {
     expect(r.details[0].target).toBe('Enablement_Admin_Assignment');
   });
 
-  it('turns the services\' refusals into 400 RoleAssignmentRequestPolicyValidationFailed, MFA-only ones included', () => {
+  it("turns the services' refusals into 400 RoleAssignmentRequestPolicyValidationFailed, MFA-only ones included", () => {
     // what lib/activation/violations.ts refusal() throws for an activation missing only MFA
     const mfaOnly = new ElevateError('MfaRequired', 'Nothing was requested. Verify with MFA first', {
       fieldErrors: { mfaCode: ['Verify with MFA first'] },
-      details: { violations: [{ code: 'mfa-required', field: 'mfaCode', message: 'Verify with MFA first', setting: 'activationRequireMfa' }] },
+      details: {
+        violations: [{ code: 'mfa-required', field: 'mfaCode', message: 'Verify with MFA first', setting: 'activationRequireMfa' }],
+      },
     });
     const arm = fromElevateError(mfaOnly);
-    expect([arm.status, arm.code, arm.message]).toEqual([400, 'RoleAssignmentRequestPolicyValidationFailed', 'The following policy rules failed: ["MfaRule"]']);
+    expect([arm.status, arm.code, arm.message]).toEqual([
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The following policy rules failed: ["MfaRule"]',
+    ]);
     expect(errorBody(arm).error.details?.map((d) => d.code)).toEqual(['MfaRule', 'StepUpTokenRequired']);
     // what lib/assignments/errors.ts adminRefusal throws: the violations with their sentences
-    const admin = new ElevateError('PolicyViolation', 'x', { details: [{ code: 'window-too-long', setting: 'eligibleMaxDays', message: 'Assignments may last at most 365 days.' }] });
-    expect(fromElevateError(admin)).toMatchObject({ status: 400, code: 'RoleAssignmentRequestPolicyValidationFailed', message: 'The following policy rules failed: ["ExpirationRule"]' });
+    const admin = new ElevateError('PolicyViolation', 'x', {
+      details: [{ code: 'window-too-long', setting: 'eligibleMaxDays', message: 'Assignments may last at most 365 days.' }],
+    });
+    expect(fromElevateError(admin)).toMatchObject({
+      status: 400,
+      code: 'RoleAssignmentRequestPolicyValidationFailed',
+      message: 'The following policy rules failed: ["ExpirationRule"]',
+    });
     // "you may not manage here" stays a 403; errors without violations keep their code
-    expect(fromElevateError(new ElevateError('PolicyViolation', 'no', { details: [{ code: 'not-authorized' }] }))).toMatchObject({ status: 403, code: 'AuthorizationFailed' });
-    expect(fromElevateError(new ElevateError('MfaRequired', 'Set up an authenticator first'))).toMatchObject({ status: 400, code: 'MfaRequired' });
+    expect(fromElevateError(new ElevateError('PolicyViolation', 'no', { details: [{ code: 'not-authorized' }] }))).toMatchObject({
+      status: 403,
+      code: 'AuthorizationFailed',
+    });
+    expect(fromElevateError(new ElevateError('MfaRequired', 'Set up an authenticator first'))).toMatchObject({
+      status: 400,
+      code: 'MfaRequired',
+    });
   });
 });

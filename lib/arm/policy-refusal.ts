@@ -119,12 +119,21 @@ export const STEP_UP_DETAIL = {
   target: STEP_UP_PATH,
 } as const;
 
-export interface RefusalDetail { code: string; message: string; target: string }
+export interface RefusalDetail {
+  code: string;
+  message: string;
+  target: string;
+}
 
 /** What the services put in an ElevateError's details: the engine's violation, described or not. */
-export interface ViolationLike { code?: unknown; message?: unknown; setting?: unknown }
+export interface ViolationLike {
+  code?: unknown;
+  message?: unknown;
+  setting?: unknown;
+}
 
-export const isViolationCode = (c: unknown): c is ViolationCode => typeof c === 'string' && Object.prototype.hasOwnProperty.call(AZURE_RULE, c);
+export const isViolationCode = (c: unknown): c is ViolationCode =>
+  typeof c === 'string' && Object.prototype.hasOwnProperty.call(AZURE_RULE, c);
 
 /** The Azure rule name for a violation code (codes the engine may add later read as PolicyRule). */
 export const azureRuleOf = (code: unknown): string => (isViolationCode(code) ? AZURE_RULE[code] : 'PolicyRule');
@@ -148,7 +157,8 @@ export function policyRefusal(violations: readonly ViolationLike[]): { message: 
   for (const v of violations) {
     const rule = azureRuleOf(v.code);
     if (!rules.includes(rule)) rules.push(rule);
-    const message = typeof v.message === 'string' && v.message.trim() ? v.message.trim() : String(v.code ?? 'The request breaks a policy rule');
+    const message =
+      typeof v.message === 'string' && v.message.trim() ? v.message.trim() : String(v.code ?? 'The request breaks a policy rule');
     const detail = { code: rule, message, target: targetOf(v) };
     const key = `${detail.code}\u0000${detail.message}\u0000${detail.target}`;
     if (seen.has(key)) continue;

@@ -15,17 +15,45 @@ export function policyName(scopeKey: string, roleId: string): string {
 }
 
 const target = (caller: 'Admin' | 'EndUser', level: 'Eligibility' | 'Assignment') => ({
-  caller, operations: ['All'], level, targetObjects: [] as string[], inheritableSettings: [] as string[], enforcedSettings: [] as string[],
+  caller,
+  operations: ['All'],
+  level,
+  targetObjects: [] as string[],
+  inheritableSettings: [] as string[],
+  enforcedSettings: [] as string[],
 });
 
 /** Notification rule id → the setting it carries. */
-export const NOTIFICATION_RULES: Record<string, { key: keyof Omit<NotificationSettings, 'additionalRecipients'>; recipient: 'Admin' | 'Requestor' | 'Approver'; caller: 'Admin' | 'EndUser'; level: 'Eligibility' | 'Assignment' }> = {
+export const NOTIFICATION_RULES: Record<
+  string,
+  {
+    key: keyof Omit<NotificationSettings, 'additionalRecipients'>;
+    recipient: 'Admin' | 'Requestor' | 'Approver';
+    caller: 'Admin' | 'EndUser';
+    level: 'Eligibility' | 'Assignment';
+  }
+> = {
   Notification_Admin_Admin_Eligibility: { key: 'adminOnEligibleAssignment', recipient: 'Admin', caller: 'Admin', level: 'Eligibility' },
-  Notification_Requestor_Admin_Eligibility: { key: 'requestorOnEligibleAssignment', recipient: 'Requestor', caller: 'Admin', level: 'Eligibility' },
+  Notification_Requestor_Admin_Eligibility: {
+    key: 'requestorOnEligibleAssignment',
+    recipient: 'Requestor',
+    caller: 'Admin',
+    level: 'Eligibility',
+  },
   Notification_Admin_Admin_Assignment: { key: 'adminOnActiveAssignment', recipient: 'Admin', caller: 'Admin', level: 'Assignment' },
-  Notification_Requestor_Admin_Assignment: { key: 'requestorOnActiveAssignment', recipient: 'Requestor', caller: 'Admin', level: 'Assignment' },
+  Notification_Requestor_Admin_Assignment: {
+    key: 'requestorOnActiveAssignment',
+    recipient: 'Requestor',
+    caller: 'Admin',
+    level: 'Assignment',
+  },
   Notification_Admin_EndUser_Assignment: { key: 'adminOnActivation', recipient: 'Admin', caller: 'EndUser', level: 'Assignment' },
-  Notification_Requestor_EndUser_Assignment: { key: 'requestorOnActivation', recipient: 'Requestor', caller: 'EndUser', level: 'Assignment' },
+  Notification_Requestor_EndUser_Assignment: {
+    key: 'requestorOnActivation',
+    recipient: 'Requestor',
+    caller: 'EndUser',
+    level: 'Assignment',
+  },
   Notification_Approver_EndUser_Assignment: { key: 'approverOnActivation', recipient: 'Approver', caller: 'EndUser', level: 'Assignment' },
 };
 
@@ -34,28 +62,78 @@ export type NameOf = (p: PrincipalRef) => string;
 export function settingsToRules(s: RoleSettings, nameOf: NameOf) {
   const enabled = (pairs: [boolean, string][]) => pairs.filter(([on]) => on).map(([, rule]) => rule);
   return [
-    { id: 'Expiration_Admin_Eligibility', ruleType: 'RoleManagementPolicyExpirationRule', isExpirationRequired: !s.eligiblePermanentAllowed, maximumDuration: `P${s.eligibleMaxDays}D`, target: target('Admin', 'Eligibility') },
-    { id: 'Expiration_Admin_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', isExpirationRequired: !s.activePermanentAllowed, maximumDuration: `P${s.activeMaxDays}D`, target: target('Admin', 'Assignment') },
-    { id: 'Enablement_Admin_Assignment', ruleType: 'RoleManagementPolicyEnablementRule', enabledRules: enabled([[s.activeRequireMfa, 'MultiFactorAuthentication'], [s.activeRequireJustification, 'Justification']]), target: target('Admin', 'Assignment') },
-    { id: 'Expiration_EndUser_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', isExpirationRequired: true, maximumDuration: formatDuration(s.activationMaxMinutes), target: target('EndUser', 'Assignment') },
-    { id: 'Enablement_EndUser_Assignment', ruleType: 'RoleManagementPolicyEnablementRule', enabledRules: enabled([[s.activationRequireMfa, 'MultiFactorAuthentication'], [s.activationRequireJustification, 'Justification'], [s.activationRequireTicket, 'Ticketing']]), target: target('EndUser', 'Assignment') },
     {
-      id: 'Approval_EndUser_Assignment', ruleType: 'RoleManagementPolicyApprovalRule', target: target('EndUser', 'Assignment'),
+      id: 'Expiration_Admin_Eligibility',
+      ruleType: 'RoleManagementPolicyExpirationRule',
+      isExpirationRequired: !s.eligiblePermanentAllowed,
+      maximumDuration: `P${s.eligibleMaxDays}D`,
+      target: target('Admin', 'Eligibility'),
+    },
+    {
+      id: 'Expiration_Admin_Assignment',
+      ruleType: 'RoleManagementPolicyExpirationRule',
+      isExpirationRequired: !s.activePermanentAllowed,
+      maximumDuration: `P${s.activeMaxDays}D`,
+      target: target('Admin', 'Assignment'),
+    },
+    {
+      id: 'Enablement_Admin_Assignment',
+      ruleType: 'RoleManagementPolicyEnablementRule',
+      enabledRules: enabled([
+        [s.activeRequireMfa, 'MultiFactorAuthentication'],
+        [s.activeRequireJustification, 'Justification'],
+      ]),
+      target: target('Admin', 'Assignment'),
+    },
+    {
+      id: 'Expiration_EndUser_Assignment',
+      ruleType: 'RoleManagementPolicyExpirationRule',
+      isExpirationRequired: true,
+      maximumDuration: formatDuration(s.activationMaxMinutes),
+      target: target('EndUser', 'Assignment'),
+    },
+    {
+      id: 'Enablement_EndUser_Assignment',
+      ruleType: 'RoleManagementPolicyEnablementRule',
+      enabledRules: enabled([
+        [s.activationRequireMfa, 'MultiFactorAuthentication'],
+        [s.activationRequireJustification, 'Justification'],
+        [s.activationRequireTicket, 'Ticketing'],
+      ]),
+      target: target('EndUser', 'Assignment'),
+    },
+    {
+      id: 'Approval_EndUser_Assignment',
+      ruleType: 'RoleManagementPolicyApprovalRule',
+      target: target('EndUser', 'Assignment'),
       setting: {
-        isApprovalRequired: s.approvalRequired, isApprovalRequiredForExtension: false, isRequestorJustificationRequired: s.activationRequireJustification,
+        isApprovalRequired: s.approvalRequired,
+        isApprovalRequiredForExtension: false,
+        isRequestorJustificationRequired: s.activationRequireJustification,
         // Elevate's own, beside Azure's fields: approving needs the approver's fresh MFA moment (rule 11)
         isApproverMfaRequired: s.approvalRequireMfa,
         approvalMode: 'SingleStage',
-        approvalStages: [{
-          approvalStageTimeOutInDays: s.approvalTimeoutMinutes / 1440, isApproverJustificationRequired: s.approverJustificationRequired,
-          escalationTimeInMinutes: 0, isEscalationEnabled: false, escalationApprovers: [],
-          primaryApprovers: s.approvers.map((a) => ({ userType: a.type, isBackup: false, id: a.id, description: nameOf(a) })),
-        }],
+        approvalStages: [
+          {
+            approvalStageTimeOutInDays: s.approvalTimeoutMinutes / 1440,
+            isApproverJustificationRequired: s.approverJustificationRequired,
+            escalationTimeInMinutes: 0,
+            isEscalationEnabled: false,
+            escalationApprovers: [],
+            primaryApprovers: s.approvers.map((a) => ({ userType: a.type, isBackup: false, id: a.id, description: nameOf(a) })),
+          },
+        ],
       },
     },
     ...Object.entries(NOTIFICATION_RULES).map(([id, n]) => ({
-      id, ruleType: 'RoleManagementPolicyNotificationRule', notificationType: 'Email', notificationLevel: 'All', recipientType: n.recipient,
-      notificationRecipients: [...s.notifications.additionalRecipients], isDefaultRecipientsEnabled: s.notifications[n.key], target: target(n.caller, n.level),
+      id,
+      ruleType: 'RoleManagementPolicyNotificationRule',
+      notificationType: 'Email',
+      notificationLevel: 'All',
+      recipientType: n.recipient,
+      notificationRecipients: [...s.notifications.additionalRecipients],
+      isDefaultRecipientsEnabled: s.notifications[n.key],
+      target: target(n.caller, n.level),
     })),
   ];
 }
@@ -68,7 +146,15 @@ const NEUTRAL: Record<string, (r: Record<string, unknown>) => boolean> = {
   notification_approver_admin_assignment: () => true,
 };
 
-const KNOWN_IDS = ['Expiration_Admin_Eligibility', 'Expiration_Admin_Assignment', 'Enablement_Admin_Assignment', 'Expiration_EndUser_Assignment', 'Enablement_EndUser_Assignment', 'Approval_EndUser_Assignment', ...Object.keys(NOTIFICATION_RULES)];
+const KNOWN_IDS = [
+  'Expiration_Admin_Eligibility',
+  'Expiration_Admin_Assignment',
+  'Enablement_Admin_Assignment',
+  'Expiration_EndUser_Assignment',
+  'Enablement_EndUser_Assignment',
+  'Approval_EndUser_Assignment',
+  ...Object.keys(NOTIFICATION_RULES),
+];
 
 function bool(r: Record<string, unknown>, key: string, id: string): boolean | undefined {
   const v = r[key];
@@ -78,9 +164,11 @@ function bool(r: Record<string, unknown>, key: string, id: string): boolean | un
 }
 
 function wholeDays(text: unknown, id: string): number {
-  if (typeof text !== 'string') throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: maximumDuration must be an ISO 8601 duration such as P365D.`);
+  if (typeof text !== 'string')
+    throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: maximumDuration must be an ISO 8601 duration such as P365D.`);
   const minutes = parseDuration(text);
-  if (minutes % 1440 !== 0) throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: maximumDuration must be whole days (e.g. P180D).`);
+  if (minutes % 1440 !== 0)
+    throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: maximumDuration must be whole days (e.g. P180D).`);
   return minutes / 1440;
 }
 
@@ -94,29 +182,42 @@ function enabledSet(r: Record<string, unknown>, id: string, allowed: string[]): 
 
 /** The settings after applying the rules of a PATCH. Rules not mentioned keep their value. */
 export function applyRules(current: RoleSettings, rules: Record<string, unknown>[]): RoleSettings {
-  const s: RoleSettings = { ...current, approvers: [...current.approvers], notifications: { ...current.notifications, additionalRecipients: [...current.notifications.additionalRecipients] } };
+  const s: RoleSettings = {
+    ...current,
+    approvers: [...current.approvers],
+    notifications: { ...current.notifications, additionalRecipients: [...current.notifications.additionalRecipients] },
+  };
   for (const r of rules) {
     const rawId = typeof r.id === 'string' ? r.id : '';
     const id = KNOWN_IDS.find((k) => k.toLowerCase() === rawId.toLowerCase());
     if (!id) {
       const neutral = NEUTRAL[rawId.toLowerCase()];
       if (neutral && neutral(r)) continue;
-      throw badRequest('InvalidRoleManagementPolicyRule', `Rule "${rawId}" is not one Elevate supports${rawId.toLowerCase() in NEUTRAL ? ' with those values' : ''}. Rule ids: ${KNOWN_IDS.join(', ')}.`);
+      throw badRequest(
+        'InvalidRoleManagementPolicyRule',
+        `Rule "${rawId}" is not one Elevate supports${rawId.toLowerCase() in NEUTRAL ? ' with those values' : ''}. Rule ids: ${KNOWN_IDS.join(', ')}.`,
+      );
     }
     if (id === 'Expiration_Admin_Eligibility' || id === 'Expiration_Admin_Assignment') {
       const eligible = id === 'Expiration_Admin_Eligibility';
       const required = bool(r, 'isExpirationRequired', id);
       if (required !== undefined) s[eligible ? 'eligiblePermanentAllowed' : 'activePermanentAllowed'] = !required;
-      if (r.maximumDuration !== undefined && r.maximumDuration !== null) s[eligible ? 'eligibleMaxDays' : 'activeMaxDays'] = wholeDays(r.maximumDuration, id);
+      if (r.maximumDuration !== undefined && r.maximumDuration !== null)
+        s[eligible ? 'eligibleMaxDays' : 'activeMaxDays'] = wholeDays(r.maximumDuration, id);
     } else if (id === 'Expiration_EndUser_Assignment') {
-      if (bool(r, 'isExpirationRequired', id) === false) throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: activations always expire; isExpirationRequired must be true.`);
+      if (bool(r, 'isExpirationRequired', id) === false)
+        throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: activations always expire; isExpirationRequired must be true.`);
       if (r.maximumDuration !== undefined && r.maximumDuration !== null) {
-        if (typeof r.maximumDuration !== 'string') throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: maximumDuration must be an ISO 8601 duration such as PT8H.`);
+        if (typeof r.maximumDuration !== 'string')
+          throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: maximumDuration must be an ISO 8601 duration such as PT8H.`);
         s.activationMaxMinutes = parseDuration(r.maximumDuration);
       }
     } else if (id === 'Enablement_Admin_Assignment') {
       const set = enabledSet(r, id, ['MultiFactorAuthentication', 'Justification']);
-      if (set) { s.activeRequireMfa = set.has('MultiFactorAuthentication'); s.activeRequireJustification = set.has('Justification'); }
+      if (set) {
+        s.activeRequireMfa = set.has('MultiFactorAuthentication');
+        s.activeRequireJustification = set.has('Justification');
+      }
     } else if (id === 'Enablement_EndUser_Assignment') {
       const set = enabledSet(r, id, ['MultiFactorAuthentication', 'Justification', 'Ticketing']);
       if (set) {
@@ -131,7 +232,10 @@ export function applyRules(current: RoleSettings, rules: Record<string, unknown>
       const on = bool(r, 'isDefaultRecipientsEnabled', id);
       if (on !== undefined) s.notifications[n.key] = on;
       if (r.notificationRecipients !== undefined && r.notificationRecipients !== null) {
-        if (!Array.isArray(r.notificationRecipients) || r.notificationRecipients.some((x) => typeof x !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(x))) {
+        if (
+          !Array.isArray(r.notificationRecipients) ||
+          r.notificationRecipients.some((x) => typeof x !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(x))
+        ) {
           throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: notificationRecipients must be e-mail addresses.`);
         }
         s.notifications.additionalRecipients = [...new Set(r.notificationRecipients as string[])];
@@ -150,16 +254,21 @@ function applyApproval(s: RoleSettings, setting: unknown, id: string) {
   const mfa = bool(st, 'isApproverMfaRequired', id);
   if (mfa !== undefined) s.approvalRequireMfa = mfa;
   if (st.approvalMode !== undefined && st.approvalMode !== null && st.approvalMode !== 'SingleStage') {
-    throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: Elevate approves in a single stage; approvalMode must be SingleStage.`);
+    throw badRequest(
+      'InvalidRoleManagementPolicyRule',
+      `Rule ${id}: Elevate approves in a single stage; approvalMode must be SingleStage.`,
+    );
   }
   const stages = st.approvalStages;
   if (stages === undefined || stages === null) return;
-  if (!Array.isArray(stages) || stages.length > 1) throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: give exactly one approval stage.`);
+  if (!Array.isArray(stages) || stages.length > 1)
+    throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: give exactly one approval stage.`);
   if (stages.length === 0) return;
   const stage = stages[0] as Record<string, unknown>;
   if (stage.approvalStageTimeOutInDays !== undefined && stage.approvalStageTimeOutInDays !== null) {
     const days = stage.approvalStageTimeOutInDays;
-    if (typeof days !== 'number' || !(days > 0)) throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: approvalStageTimeOutInDays must be a positive number.`);
+    if (typeof days !== 'number' || !(days > 0))
+      throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: approvalStageTimeOutInDays must be a positive number.`);
     s.approvalTimeoutMinutes = Math.round(days * 1440);
   }
   const justify = bool(stage, 'isApproverJustificationRequired', id);
@@ -168,8 +277,10 @@ function applyApproval(s: RoleSettings, setting: unknown, id: string) {
     const list = stage.primaryApprovers;
     if (!Array.isArray(list)) throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: primaryApprovers must be a list.`);
     s.approvers = list.map((a: Record<string, unknown>) => {
-      if (!a || typeof a.id !== 'string' || !a.id) throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: every approver needs an id.`);
-      const type = a.userType === 'Group' ? 'Group' : a.userType === undefined || a.userType === null || a.userType === 'User' ? 'User' : null;
+      if (!a || typeof a.id !== 'string' || !a.id)
+        throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: every approver needs an id.`);
+      const type =
+        a.userType === 'Group' ? 'Group' : a.userType === undefined || a.userType === null || a.userType === 'User' ? 'User' : null;
       if (!type) throw badRequest('InvalidRoleManagementPolicyRule', `Rule ${id}: approver userType must be User or Group.`);
       return { type, id: a.id } as PrincipalRef;
     });

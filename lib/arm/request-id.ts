@@ -71,5 +71,5 @@ export function currentRequestIds(): RequestIds | undefined {
  */
 export function withRequestIds(details: Record<string, unknown> | undefined): Record<string, unknown> {
   const ids = currentRequestIds();
-  return ids ? { apiRequestId: ids.requestId, correlationId: ids.correlationId, ...details } : details ?? {};
+  return ids ? { apiRequestId: ids.requestId, correlationId: ids.correlationId, ...details } : (details ?? {});
 }

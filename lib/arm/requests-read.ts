@@ -55,7 +55,11 @@ function statusTerm(given: string, now: number): SQL | null {
 
 export function listRequests(ctx: ArmContext, kind: RequestKind): Response {
   const f = parseFilter(ctx.url.searchParams.get('$filter'), FIELDS);
-  if (f.assignedTo !== undefined) throw badRequest('InvalidFilter', "assignedTo('{userId}') lists schedules and instances; for requests use principalId eq '{id}', asTarget(), asRequestor() or asApprover().");
+  if (f.assignedTo !== undefined)
+    throw badRequest(
+      'InvalidFilter',
+      "assignedTo('{userId}') lists schedules and instances; for requests use principalId eq '{id}', asTarget(), asRequestor() or asApprover().",
+    );
   const req = pageRequest(ctx, ['number', 'string']);
   const v = viewerOf(ctx);
   const frame = frameOfCall(ctx);
@@ -86,43 +90,84 @@ export function listRequests(ctx: ArmContext, kind: RequestKind): Response {
   }
   const own = sql`${principalIsMine('t', v)} OR t.requester_id = ${v.me} OR (${namesMe(v)} AND ${pendingNow(ctx.now)})`;
   const found = findPage(ctx, {
-    table: TABLES.requests, frame, atScope: f.atScope, where, ...(drives ? { drives } : {}),
+    table: TABLES.requests,
+    frame,
+    atScope: f.atScope,
+    where,
+    ...(drives ? { drives } : {}),
     visible: visibility(ctx, frame, f.atScope, own, f.asTarget || f.asRequestor || f.asApprover),
-    after: req.after as [number, string] | null, limit: req.top + 1,
+    after: req.after as [number, string] | null,
+    limit: req.top + 1,
   });
-  return armJson(keysetPage(ctx, req, found, (r) => [r.createdAt, r.id], (served) => loadRequests(ctx, served.map((r) => r.id))
-    // the engine's word on each row served: SQL already kept only these
-    .filter((row) => {
-      if (f.asApprover) return canDecideRow(ctx, row);
-      return canViewRow(ctx, row);
-    })
-    .map((row) => requestToArm(ctx, row))), 200);
+  return armJson(
+    keysetPage(
+      ctx,
+      req,
+      found,
+      (r) => [r.createdAt, r.id],
+      (served) =>
+        loadRequests(
+          ctx,
+          served.map((r) => r.id),
+        )
+          // the engine's word on each row served: SQL already kept only these
+          .filter((row) => {
+            if (f.asApprover) return canDecideRow(ctx, row);
+            return canViewRow(ctx, row);
+          })
+          .map((row) => requestToArm(ctx, row)),
+    ),
+    200,
+  );
 }
 
 /** The page's requests with their scope, principal and role names, in one query. */
 function loadRequests(ctx: ArmContext, idsOfPage: string[]): RequestRow[] {
   if (idsOfPage.length === 0) return [];
-  const rows = ctx.db.select({
-    row: requests,
-    scope: { armId: resources.armId, name: resources.displayName, kind: resources.kind, path: resources.path },
-    userName: users.displayName, userEmail: users.email, groupName: groups.name, roleName: roleDefinitions.name,
-  }).from(requests)
+  const rows = ctx.db
+    .select({
+      row: requests,
+      scope: { armId: resources.armId, name: resources.displayName, kind: resources.kind, path: resources.path },
+      userName: users.displayName,
+      userEmail: users.email,
+      groupName: groups.name,
+      roleName: roleDefinitions.name,
+    })
+    .from(requests)
     .innerJoin(resources, eq(resources.id, requests.scopeId))
     .leftJoin(users, and(eq(requests.principalType, 'User'), eq(users.id, requests.principalId)))
     .leftJoin(groups, and(eq(requests.principalType, 'Group'), eq(groups.id, requests.principalId)))
     .leftJoin(roleDefinitions, eq(roleDefinitions.id, requests.roleId))
-    .where(inArray(requests.id, idsOfPage)).all();
+    .where(inArray(requests.id, idsOfPage))
+    .all();
   rememberNames(ctx, rows);
-  return inOrder(idsOfPage, rows.map((r) => r.row));
+  return inOrder(
+    idsOfPage,
+    rows.map((r) => r.row),
+  );
 }
 
 /** The request named in the URL, at exactly that scope, if the caller may see it (else 404: no probing). */
 export function loadRequest(ctx: ArmContext, kind: RequestKind, name: string): RequestRow {
-  const row = ctx.db.select().from(requests).where(and(eq(requests.id, name.toLowerCase()), eq(requests.kind, kind))).get()
-    ?? ctx.db.select().from(requests).where(and(eq(requests.id, name), eq(requests.kind, kind))).get();
-  const visible = row && row.scopeId === ctx.scope?.key
-    && canViewRequest(ctx.index(), ctx.user.id, loadRequestFact(ctx.db, row), ctx.now, { decidedBy: decisionOf(ctx.db, row.id)?.approverId ?? null });
-  if (!row || !visible) throw notFound(`${LABEL[kind]}NotFound`, `${LABEL[kind]} '${name}' was not found at ${ctx.scope?.armId ?? 'this scope'}.`);
+  const row =
+    ctx.db
+      .select()
+      .from(requests)
+      .where(and(eq(requests.id, name.toLowerCase()), eq(requests.kind, kind)))
+      .get() ??
+    ctx.db
+      .select()
+      .from(requests)
+      .where(and(eq(requests.id, name), eq(requests.kind, kind)))
+      .get();
+  const visible =
+    row &&
+    row.scopeId === ctx.scope?.key &&
+    canViewRequest(ctx.index(), ctx.user.id, loadRequestFact(ctx.db, row), ctx.now, {
+      decidedBy: decisionOf(ctx.db, row.id)?.approverId ?? null,
+    });
+  if (!row || !visible)
+    throw notFound(`${LABEL[kind]}NotFound`, `${LABEL[kind]} '${name}' was not found at ${ctx.scope?.armId ?? 'this scope'}.`);
   return row;
 }
 
@@ -144,19 +189,39 @@ export function cancelRefusal(ctx: ArmContext, row: RequestRow): ArmError | null
   if (status === 'PendingApproval') return null;
   const what = `Request '${row.id}'`;
   if (status === 'Canceled') {
-    return new ArmError(409, 'RoleAssignmentRequestAlreadyCanceled', `${what} was already canceled by ${userName(ctx, row.canceledBy)} at ${utcStamp(row.canceledAt ?? row.completedAt ?? row.createdAt)}. Nothing changed.`);
+    return new ArmError(
+      409,
+      'RoleAssignmentRequestAlreadyCanceled',
+      `${what} was already canceled by ${userName(ctx, row.canceledBy)} at ${utcStamp(row.canceledAt ?? row.completedAt ?? row.createdAt)}. Nothing changed.`,
+    );
   }
   const decision = decisionOf(ctx.db, row.id);
   if (decision) {
-    return new ArmError(409, 'ApprovalAlreadyDecided', `${what} was already ${decision.decision === 'Approve' ? 'approved' : 'denied'} by ${decision.approverName} at ${utcStamp(decision.decidedAt)}, so it can no longer be canceled.`);
+    return new ArmError(
+      409,
+      'ApprovalAlreadyDecided',
+      `${what} was already ${decision.decision === 'Approve' ? 'approved' : 'denied'} by ${decision.approverName} at ${utcStamp(decision.decidedAt)}, so it can no longer be canceled.`,
+    );
   }
   if (status === 'Provisioned' && !row.approvalRequired) {
-    const undo = row.requestType === 'SelfActivate' ? ' To end the activation it made, send a SelfDeactivate request.'
-      : row.requestType.startsWith('Admin') && row.requestType !== 'AdminRemove' ? ' To take back what it changed, send an AdminRemove (or AdminUpdate) request.' : '';
-    return new ArmError(409, 'RoleAssignmentRequestAlreadyProvisioned', `${what} needed no approval and was provisioned when it was made (${utcStamp(row.completedAt ?? row.createdAt)}), so there is nothing to cancel.${undo}`);
+    const undo =
+      row.requestType === 'SelfActivate'
+        ? ' To end the activation it made, send a SelfDeactivate request.'
+        : row.requestType.startsWith('Admin') && row.requestType !== 'AdminRemove'
+          ? ' To take back what it changed, send an AdminRemove (or AdminUpdate) request.'
+          : '';
+    return new ArmError(
+      409,
+      'RoleAssignmentRequestAlreadyProvisioned',
+      `${what} needed no approval and was provisioned when it was made (${utcStamp(row.completedAt ?? row.createdAt)}), so there is nothing to cancel.${undo}`,
+    );
   }
   if (status === 'TimedOut') {
-    return new ArmError(409, 'RoleAssignmentRequestTimedOut', `${what} timed out at ${utcStamp(row.approvalDeadline ?? row.completedAt ?? row.createdAt)} without a decision, so there is nothing to cancel.`);
+    return new ArmError(
+      409,
+      'RoleAssignmentRequestTimedOut',
+      `${what} timed out at ${utcStamp(row.approvalDeadline ?? row.completedAt ?? row.createdAt)} without a decision, so there is nothing to cancel.`,
+    );
   }
   return new ArmError(409, 'RoleAssignmentRequestNotPending', `${what} is ${status}, not pending, so it can no longer be canceled.`);
 }
@@ -179,14 +244,16 @@ export async function cancelRequest(ctx: ArmContext, kind: RequestKind, name: st
   if (!own) {
     const body = await readBody(req, CancelBodySchema);
     justification = ('properties' in body ? body.properties.justification : body.justification)?.trim();
-    if (!ctx.canManage(row.scopeId)) throw new ArmError(403, 'AuthorizationFailed', 'Only the requester, or an administrator of the scope, can cancel this request.');
+    if (!ctx.canManage(row.scopeId))
+      throw new ArmError(403, 'AuthorizationFailed', 'Only the requester, or an administrator of the scope, can cancel this request.');
   }
   const refused = cancelRefusal(ctx, row);
   if (refused) throw refused;
   try {
     if (own) cancelOwnRequest(ctx.db, ctx.user, row.id, ctx.now);
     else {
-      if (!justification) throw badRequest('JustificationRequired', 'Canceling someone else\'s request needs a justification: send {"justification": "…"}.');
+      if (!justification)
+        throw badRequest('JustificationRequired', 'Canceling someone else\'s request needs a justification: send {"justification": "…"}.');
       cancelRequestAsAdmin(ctx.db, ctx.user, { requestId: row.id, justification }, ctx.now);
     }
   } catch (e) {

@@ -19,7 +19,8 @@ import { growTenant, type Grown } from './test-tenant';
 
 type Fresh = ReturnType<typeof freshDb>;
 const ra = (scope: string, q = '') => `${scope}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01${q}`;
-const instances = (scope: string, q = '') => `${scope}/providers/Microsoft.Authorization/roleAssignmentScheduleInstances?api-version=2020-10-01${q}`;
+const instances = (scope: string, q = '') =>
+  `${scope}/providers/Microsoft.Authorization/roleAssignmentScheduleInstances?api-version=2020-10-01${q}`;
 const filter = (f: string) => (f ? `&$filter=${encodeURIComponent(f)}` : '');
 
 async function allPages(call: (path: string) => Promise<{ status: number; json: any }>, path: string) {
@@ -47,10 +48,24 @@ describe('roleAssignments on the demo scenario', () => {
     s?.t.close();
   });
 
-  it.each([['as chosen', null, undefined], ['by order', 'order', undefined], ['as chosen, one per page', null, 1], ['by scope', 'scope', 2]] as const)(
-    'lists what roleAssignmentScheduleInstances list, for every persona, scope and filter (plan %s)', async (_, plan, top) => {
+  it.each([
+    ['as chosen', null, undefined],
+    ['by order', 'order', undefined],
+    ['as chosen, one per page', null, 1],
+    ['by scope', 'scope', 2],
+  ] as const)(
+    'lists what roleAssignmentScheduleInstances list, for every persona, scope and filter (plan %s)',
+    async (_, plan, top) => {
       planOverride.region = plan;
-      const filters = ['', 'atScope()', `principalId eq '${s.t.ids.jen}'`, `principalId eq '${s.groupId}'`, `assignedTo('${s.t.ids.jen}')`, `assignedTo('${s.t.ids.sam}') and atScope()`, `roleDefinitionId eq '${ROLE_IDS.owner}'`];
+      const filters = [
+        '',
+        'atScope()',
+        `principalId eq '${s.t.ids.jen}'`,
+        `principalId eq '${s.groupId}'`,
+        `assignedTo('${s.t.ids.jen}')`,
+        `assignedTo('${s.t.ids.sam}') and atScope()`,
+        `roleDefinitionId eq '${ROLE_IDS.owner}'`,
+      ];
       const topQ = top === undefined ? '' : `&$top=${top}`;
       for (const who of PERSONAS) {
         for (const [scopeName, scope] of Object.entries(SCOPES)) {
@@ -64,17 +79,29 @@ describe('roleAssignments on the demo scenario', () => {
           }
         }
       }
-    }, 120_000);
+    },
+    120_000,
+  );
 
   it('shows each assignment as Azure does: at its own scope, inherited ones included below, ended ones never', async () => {
     const atProd = await allPages((p) => s.call('steve', 'GET', p), ra(SCOPES.prod, filter('atScope()')));
     // Steve's User Access Administrator on the subscription is inherited at finance-prod; Jen's approved activation is there
     const steveUaa = atProd.items.find((i) => i.properties.principalId === s.t.ids.steve)!;
-    expect(steveUaa).toMatchObject({ type: 'Microsoft.Authorization/roleAssignments', properties: { scope: DEMO_SUBSCRIPTION, principalType: 'User', condition: null, conditionVersion: null } });
+    expect(steveUaa).toMatchObject({
+      type: 'Microsoft.Authorization/roleAssignments',
+      properties: { scope: DEMO_SUBSCRIPTION, principalType: 'User', condition: null, conditionVersion: null },
+    });
     expect(steveUaa.id).toBe(`${DEMO_SUBSCRIPTION}/providers/Microsoft.Authorization/roleAssignments/${steveUaa.name}`);
-    expect(steveUaa.properties.roleDefinitionId).toBe(`${DEMO_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.userAccessAdministrator}`);
+    expect(steveUaa.properties.roleDefinitionId).toBe(
+      `${DEMO_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.userAccessAdministrator}`,
+    );
     const jenOwner = atProd.items.find((i) => i.properties.principalId === s.t.ids.jen)!;
-    expect(jenOwner.properties).toMatchObject({ scope: rg('finance-prod'), createdBy: s.t.ids.jen, updatedBy: s.t.ids.jen, delegatedManagedIdentityResourceId: null });
+    expect(jenOwner.properties).toMatchObject({
+      scope: rg('finance-prod'),
+      createdBy: s.t.ids.jen,
+      updatedBy: s.t.ids.jen,
+      delegatedManagedIdentityResourceId: null,
+    });
     expect(Date.parse(jenOwner.properties.createdOn)).toBe(s.t.now);
     // at the subscription with atScope(): nothing of finance-prod's
     const atSub = await allPages((p) => s.call('steve', 'GET', p), ra(SCOPES.sub, filter('atScope()')));
@@ -88,23 +115,43 @@ describe('roleAssignments on the demo scenario', () => {
   });
 
   it('gets one by name at its scope and by id; 404 at another scope or for someone who may not see it', async () => {
-    const mine = (await s.call('jen', 'GET', ra(SCOPES.sub, filter(`assignedTo('${s.t.ids.jen}')`)))).json.value as { id: string; name: string; properties: { scope: string } }[];
+    const mine = (await s.call('jen', 'GET', ra(SCOPES.sub, filter(`assignedTo('${s.t.ids.jen}')`)))).json.value as {
+      id: string;
+      name: string;
+      properties: { scope: string };
+    }[];
     expect(mine.length).toBeGreaterThan(0);
     const one = mine[0];
-    const byName = await s.call('jen', 'GET', `${one.properties.scope}/providers/Microsoft.Authorization/roleAssignments/${one.name}?api-version=2022-04-01`);
+    const byName = await s.call(
+      'jen',
+      'GET',
+      `${one.properties.scope}/providers/Microsoft.Authorization/roleAssignments/${one.name}?api-version=2022-04-01`,
+    );
     expect([byName.status, byName.json.id]).toEqual([200, one.id]);
     const byId = await s.call('jen', 'GET', `${one.id.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/')}?api-version=2022-04-01`);
     expect(byId.status).toBe(200);
-    const elsewhere = await s.call('jen', 'GET', `${SCOPES.root}/providers/Microsoft.Authorization/roleAssignments/${one.name}?api-version=2022-04-01`);
+    const elsewhere = await s.call(
+      'jen',
+      'GET',
+      `${SCOPES.root}/providers/Microsoft.Authorization/roleAssignments/${one.name}?api-version=2022-04-01`,
+    );
     expect([elsewhere.status, elsewhere.json.error.code]).toEqual([404, 'RoleAssignmentNotFound']);
     const avery = await s.call('avery', 'GET', `${one.id}?api-version=2022-04-01`);
     expect(avery.status).toBe(404);
   });
 
   it('refuses create and delete with an error that names the governed requests to send', async () => {
-    const put = await s.call('steve', 'PUT', `${SCOPES.prod}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`, {
-      properties: { roleDefinitionId: `${DEMO_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.reader}`, principalId: s.t.ids.sam },
-    });
+    const put = await s.call(
+      'steve',
+      'PUT',
+      `${SCOPES.prod}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`,
+      {
+        properties: {
+          roleDefinitionId: `${DEMO_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.reader}`,
+          principalId: s.t.ids.sam,
+        },
+      },
+    );
     expect([put.status, put.json.error.code]).toEqual([400, 'RoleAssignmentRequestRequired']);
     expect(put.json.error.message).toMatch(/roleAssignmentScheduleRequests\/\{new GUID\}/);
     expect(put.json.error.message).toMatch(/AdminAssign/);
@@ -126,7 +173,10 @@ describe('roleAssignments on the demo scenario', () => {
 });
 
 /** Counts the SQL statements run while `fn` runs. */
-async function countStatements<T>(sqlite: Database.Database, fn: () => Promise<T>): Promise<{ result: T; statements: number; sql: string[] }> {
+async function countStatements<T>(
+  sqlite: Database.Database,
+  fn: () => Promise<T>,
+): Promise<{ result: T; statements: number; sql: string[] }> {
   const seen: string[] = [];
   const prepare = sqlite.prepare;
   sqlite.prepare = function (this: Database.Database, source: string) {
@@ -164,9 +214,13 @@ describe('roleAssignments on a generated tenant', () => {
 
   /** What the list holds, worked out the slow way from the whole table and the engine. */
   function reference(userId: string, scope: string, atScope: boolean): Set<string> {
-    const paths = new Map((t.sqlite.prepare('SELECT id, path FROM resources').all() as { id: string; path: string }[]).map((r) => [r.id, r.path]));
+    const paths = new Map(
+      (t.sqlite.prepare('SELECT id, path FROM resources').all() as { id: string; path: string }[]).map((r) => [r.id, r.path]),
+    );
     const at = paths.get(scope.toLowerCase())!;
-    const groups = new Set((t.sqlite.prepare('SELECT group_id AS g FROM group_members WHERE user_id = ?').all(userId) as { g: string }[]).map((r) => r.g));
+    const groups = new Set(
+      (t.sqlite.prepare('SELECT group_id AS g FROM group_members WHERE user_id = ?').all(userId) as { g: string }[]).map((r) => r.g),
+    );
     const index = policyIndex(t.db);
     const out = new Set<string>();
     for (const r of t.sqlite.prepare('SELECT * FROM assignment_schedules').all() as Record<string, string | number | null>[]) {
@@ -190,17 +244,32 @@ describe('roleAssignments on a generated tenant', () => {
           expect(statements, `${who} ${scope} ${f}\n${sql.join('\n')}`).toBeLessThanOrEqual(15);
           // never a whole-table read: every statement that touches assignment_schedules names an index or a key
           for (const q of sql.filter((x) => /assignment_schedules/.test(x) && /SELECT/i.test(x))) {
-            const plan = (t.sqlite.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...Array(countParams(q)).fill(null)) as { detail: string }[]).map((p) => p.detail);
-            expect(plan.filter((d) => /^SCAN (t|assignment_schedules)\b(?!.*USING)/.test(d)), `${q}\n${plan.join('\n')}`).toEqual([]);
+            const plan = (t.sqlite.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...Array(countParams(q)).fill(null)) as { detail: string }[]).map(
+              (p) => p.detail,
+            );
+            expect(
+              plan.filter((d) => /^SCAN (t|assignment_schedules)\b(?!.*USING)/.test(d)),
+              `${q}\n${plan.join('\n')}`,
+            ).toEqual([]);
           }
         }
       }
     }
   });
 
-  it.each([['as chosen', null], ['by order', 'order'], ['by scope', 'scope']] as const)('lists exactly what the caller may see, at every level of the tree (region plan %s)', async (_, plan) => {
+  it.each([
+    ['as chosen', null],
+    ['by order', 'order'],
+    ['by scope', 'scope'],
+  ] as const)('lists exactly what the caller may see, at every level of the tree (region plan %s)', async (_, plan) => {
     planOverride.region = plan;
-    for (const [who, scope] of [['steve', ROOT], ['steve', grown.managementGroups[0]], ['steve', grown.resourceGroups[3]], ['jen', ROOT], ['sam', DEMO_SUBSCRIPTION]] as const) {
+    for (const [who, scope] of [
+      ['steve', ROOT],
+      ['steve', grown.managementGroups[0]],
+      ['steve', grown.resourceGroups[3]],
+      ['jen', ROOT],
+      ['sam', DEMO_SUBSCRIPTION],
+    ] as const) {
       for (const atScope of [false, true]) {
         const got = await allPages((p) => apiCall(t, tokens[who], 'GET', p), ra(scope, filter(atScope ? 'atScope()' : '') + '&$top=50'));
         const names = got.items.map((i) => i.name);
@@ -212,11 +281,17 @@ describe('roleAssignments on a generated tenant', () => {
 
   it('pages 250+ in-force assignments at the default page size, each exactly once', async () => {
     const scope = grown.resourceGroups[5];
-    const ins = t.sqlite.prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, origin)
+    const ins = t.sqlite
+      .prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, origin)
       VALUES (?, 'User', ?, ?, ?, ?, NULL, ?, ?, 'assigned')`);
     const made = Array.from({ length: 260 }, (_, i) => `33333333-0000-4000-8000-${String(i).padStart(12, '0')}`);
-    made.forEach((id, i) => ins.run(id, grown.users[i % grown.users.length], ROLE_IDS.reader, scope, t.now - 1, t.now - (i % 3 ? i : 0), t.now));
-    const got = await allPages((p) => apiCall(t, tokens.steve, 'GET', p), ra(scope, filter(`roleDefinitionId eq '${ROLE_IDS.reader}' and atScope()`)));
+    made.forEach((id, i) =>
+      ins.run(id, grown.users[i % grown.users.length], ROLE_IDS.reader, scope, t.now - 1, t.now - (i % 3 ? i : 0), t.now),
+    );
+    const got = await allPages(
+      (p) => apiCall(t, tokens.steve, 'GET', p),
+      ra(scope, filter(`roleDefinitionId eq '${ROLE_IDS.reader}' and atScope()`)),
+    );
     const names = got.items.map((i) => i.name);
     expect(got.pages).toBeGreaterThanOrEqual(3);
     expect(new Set(names).size).toBe(names.length);

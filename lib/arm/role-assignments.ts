@@ -64,7 +64,10 @@ export function roleAssignmentToArm(ctx: ArmContext, row: AssignmentSchedule, up
 export function listRoleAssignments(ctx: ArmContext): Response {
   const f = parseFilter(ctx.url.searchParams.get('$filter'), FIELDS);
   if (f.asRequestor || f.asApprover) {
-    throw badRequest('InvalidFilter', "Role assignments take atScope(), assignedTo('{objectId}'), principalId eq '{objectId}' (and roleDefinitionId eq '…'); asRequestor() and asApprover() are for requests.");
+    throw badRequest(
+      'InvalidFilter',
+      "Role assignments take atScope(), assignedTo('{objectId}'), principalId eq '{objectId}' (and roleDefinitionId eq '…'); asRequestor() and asApprover() are for requests.",
+    );
   }
   const req = pageRequest(ctx, ['number', 'string']);
   const where: SQL[] = [inForce(ctx.now)];
@@ -73,46 +76,82 @@ export function listRoleAssignments(ctx: ArmContext): Response {
   const frame = frameOfCall(ctx);
   const narrow = principalTerms(ctx, f);
   const found = findPage(ctx, {
-    table: TABLES.assignment, frame, atScope: f.atScope, where, ...(narrow ? { drives: [{ where: narrow }] } : {}),
+    table: TABLES.assignment,
+    frame,
+    atScope: f.atScope,
+    where,
+    ...(narrow ? { drives: [{ where: narrow }] } : {}),
     visible: visibility(ctx, frame, f.atScope, principalIsMine('t', viewerOf(ctx)), f.asTarget),
-    after: req.after as [number, string] | null, limit: req.top + 1,
+    after: req.after as [number, string] | null,
+    limit: req.top + 1,
   });
-  return armJson(keysetPage(ctx, req, found, (r) => [r.createdAt, r.id], (served) => loadRoleAssignments(ctx, served.map((r) => r.id))
-    // the engine's word on each row served (own rows need none): SQL already kept only these
-    .filter(({ row }) => isMe(ctx, { type: row.principalType, id: row.principalId }) || ctx.canManage(row.scopeId))
-    .map(({ row, updatedBy }) => roleAssignmentToArm(ctx, row, updatedBy))), 200);
+  return armJson(
+    keysetPage(
+      ctx,
+      req,
+      found,
+      (r) => [r.createdAt, r.id],
+      (served) =>
+        loadRoleAssignments(
+          ctx,
+          served.map((r) => r.id),
+        )
+          // the engine's word on each row served (own rows need none): SQL already kept only these
+          .filter(({ row }) => isMe(ctx, { type: row.principalType, id: row.principalId }) || ctx.canManage(row.scopeId))
+          .map(({ row, updatedBy }) => roleAssignmentToArm(ctx, row, updatedBy)),
+    ),
+    200,
+  );
 }
 
 /** The page's rows with their names and who last changed them (the requester of their latest request), in one query. */
 function loadRoleAssignments(ctx: ArmContext, ids: string[]): { row: AssignmentSchedule; updatedBy: string | null }[] {
   if (ids.length === 0) return [];
   const t = assignmentSchedules;
-  const rows = ctx.db.select({
-    row: t,
-    scope: { armId: resources.armId, name: resources.displayName, kind: resources.kind, path: resources.path },
-    userName: users.displayName, userEmail: users.email, groupName: groups.name, roleName: roleDefinitions.name,
-    updatedBy: requests.requesterId,
-  }).from(t)
+  const rows = ctx.db
+    .select({
+      row: t,
+      scope: { armId: resources.armId, name: resources.displayName, kind: resources.kind, path: resources.path },
+      userName: users.displayName,
+      userEmail: users.email,
+      groupName: groups.name,
+      roleName: roleDefinitions.name,
+      updatedBy: requests.requesterId,
+    })
+    .from(t)
     .innerJoin(resources, eq(resources.id, t.scopeId))
     .leftJoin(users, and(eq(t.principalType, 'User'), eq(users.id, t.principalId)))
     .leftJoin(groups, and(eq(t.principalType, 'Group'), eq(groups.id, t.principalId)))
     .leftJoin(roleDefinitions, eq(roleDefinitions.id, t.roleId))
     .leftJoin(requests, eq(requests.id, t.requestId))
-    .where(inArray(t.id, ids)).all();
+    .where(inArray(t.id, ids))
+    .all();
   rememberNames(ctx, rows);
   const byId = new Map(rows.map((r) => [r.row.id, r.updatedBy]));
-  return inOrder(ids, rows.map((r) => r.row)).map((row) => ({ row, updatedBy: byId.get(row.id) ?? null }));
+  return inOrder(
+    ids,
+    rows.map((r) => r.row),
+  ).map((row) => ({ row, updatedBy: byId.get(row.id) ?? null }));
 }
 
-const NOT_FOUND = (ctx: ArmContext, name: string) => notFound('RoleAssignmentNotFound', `The role assignment '${name}' is not found at ${ctx.scope?.armId ?? 'this scope'} (role assignments list the access in force now).`);
+const NOT_FOUND = (ctx: ArmContext, name: string) =>
+  notFound(
+    'RoleAssignmentNotFound',
+    `The role assignment '${name}' is not found at ${ctx.scope?.armId ?? 'this scope'} (role assignments list the access in force now).`,
+  );
 
 /** GET by name at its scope (and so by id: `{scope}/providers/Microsoft.Authorization/roleAssignments/{name}`). */
 export function getRoleAssignment(ctx: ArmContext, name: string): Response {
   const row = ctx.db.select().from(assignmentSchedules).where(eq(assignmentSchedules.id, name.toLowerCase())).get();
-  const ok = row && row.scopeId === ctx.scope?.key && inWindow(assignmentFact(row), ctx.now)
-    && canSee(ctx, { principal: { type: row.principalType, id: row.principalId }, scopeId: row.scopeId });
+  const ok =
+    row &&
+    row.scopeId === ctx.scope?.key &&
+    inWindow(assignmentFact(row), ctx.now) &&
+    canSee(ctx, { principal: { type: row.principalType, id: row.principalId }, scopeId: row.scopeId });
   if (!row || !ok) throw NOT_FOUND(ctx, name);
-  const updatedBy = row.requestId ? ctx.db.select({ by: requests.requesterId }).from(requests).where(eq(requests.id, row.requestId)).get()?.by ?? null : null;
+  const updatedBy = row.requestId
+    ? (ctx.db.select({ by: requests.requesterId }).from(requests).where(eq(requests.id, row.requestId)).get()?.by ?? null)
+    : null;
   return armJson(roleAssignmentToArm(ctx, row, updatedBy), 200);
 }
 
@@ -128,6 +167,10 @@ export function refuseRoleAssignmentChange(ctx: ArmContext): never {
     ? `Elevate grants access only through governed requests, so role assignments cannot be created here. PUT ${requestsUrl}?api-version=${PIM_API} with requestType AdminAssign (an active assignment, by an administrator of the scope) or SelfActivate (activating your eligible assignment); for an eligible assignment use roleEligibilityScheduleRequests. The settings of the scope and role apply to either.`
     : `Elevate removes access only through governed requests, so role assignments cannot be deleted here. PUT ${requestsUrl}?api-version=${PIM_API} with requestType SelfDeactivate (ending your own activation) or AdminRemove (an administrator of the scope removing an assignment).`;
   throw new ArmError(400, 'RoleAssignmentRequestRequired', message, [
-    { code: 'UseRoleAssignmentScheduleRequests', message: creating ? 'requestType AdminAssign or SelfActivate' : 'requestType AdminRemove or SelfDeactivate', target: `${scope}/providers/${PROVIDER}/roleAssignmentScheduleRequests` },
+    {
+      code: 'UseRoleAssignmentScheduleRequests',
+      message: creating ? 'requestType AdminAssign or SelfActivate' : 'requestType AdminRemove or SelfDeactivate',
+      target: `${scope}/providers/${PROVIDER}/roleAssignmentScheduleRequests`,
+    },
   ]);
 }

@@ -18,11 +18,20 @@ import { principalIsMine, sqlValues, viewerOf } from './viewer';
 function roleToArm(scopeArm: string, r: RoleDefinition) {
   const id = roleDefinitionArmId(scopeArm, r.id);
   return {
-    id, name: r.id, type: resourceType('roleDefinitions'),
+    id,
+    name: r.id,
+    type: resourceType('roleDefinitions'),
     properties: {
-      roleName: r.name, type: r.roleType, description: r.description, roleType: r.roleType,
-      permissions: JSON.parse(r.permissions), assignableScopes: JSON.parse(r.assignableScopes),
-      createdOn: new Date(r.createdAt).toISOString(), updatedOn: new Date(r.createdAt).toISOString(), createdBy: null, updatedBy: null,
+      roleName: r.name,
+      type: r.roleType,
+      description: r.description,
+      roleType: r.roleType,
+      permissions: JSON.parse(r.permissions),
+      assignableScopes: JSON.parse(r.assignableScopes),
+      createdOn: new Date(r.createdAt).toISOString(),
+      updatedOn: new Date(r.createdAt).toISOString(),
+      createdBy: null,
+      updatedBy: null,
     },
   };
 }
@@ -38,9 +47,22 @@ export function listRoleDefinitions(ctx: ArmContext): Response {
     ...(type === undefined ? [] : [sql`lower(${roleDefinitions.roleType}) = lower(${type})`]),
     ...(req.after ? [sql`(${roleDefinitions.name}, ${roleDefinitions.id}) > (${req.after[0]}, ${req.after[1]})`] : []),
   ];
-  const rows = ctx.db.select().from(roleDefinitions).where(conds.length ? and(...conds) : undefined)
-    .orderBy(asc(roleDefinitions.name), asc(roleDefinitions.id)).limit(req.top + 1).all();
-  return armJson(keysetPage(ctx, req, rows, (r) => [r.name, r.id], (served) => served.map((r) => roleToArm(ctx.scope?.armId ?? '', r))));
+  const rows = ctx.db
+    .select()
+    .from(roleDefinitions)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(roleDefinitions.name), asc(roleDefinitions.id))
+    .limit(req.top + 1)
+    .all();
+  return armJson(
+    keysetPage(
+      ctx,
+      req,
+      rows,
+      (r) => [r.name, r.id],
+      (served) => served.map((r) => roleToArm(ctx.scope?.armId ?? '', r)),
+    ),
+  );
 }
 
 export function getRoleDefinition(ctx: ArmContext, name: string): Response {
@@ -61,7 +83,9 @@ export function listEligibleChildResources(ctx: ArmContext): Response {
   const f = parseFilter(ctx.url.searchParams.get('$filter'), ['resourceType']);
   const req = pageRequest(ctx, ['string']);
   const wanted = f.eq.get('resourcetype')?.toLowerCase();
-  const kinds = Object.entries(ARM_SCOPE_TYPE).filter(([, t]) => wanted === undefined || t === wanted).map(([k]) => k);
+  const kinds = Object.entries(ARM_SCOPE_TYPE)
+    .filter(([, t]) => wanted === undefined || t === wanted)
+    .map(([k]) => k);
   if (kinds.length === 0) return armJson({ value: [] });
   const v = viewerOf(ctx);
   const reach = ctx.db.all<{ path: string }>(sql`SELECT DISTINCT r.path AS path
@@ -79,15 +103,23 @@ export function listEligibleChildResources(ctx: ArmContext): Response {
   for (const g of ranges) {
     if (rows.length > req.top || (after !== undefined && after >= g.hi)) continue;
     const from = after !== undefined && after >= g.lo ? sql`r.path > ${after}` : rangeOn('r', g);
-    rows.push(...ctx.db.all<(typeof rows)[number]>(sql`SELECT r.id, r.arm_id AS armId, r.display_name AS name, r.kind, r.path
+    rows.push(
+      ...ctx.db.all<(typeof rows)[number]>(sql`SELECT r.id, r.arm_id AS armId, r.display_name AS name, r.kind, r.path
         FROM resources r INDEXED BY arm_resources_path_id
        WHERE ${from} AND r.path < ${g.hi} AND r.kind IN (${sqlValues(kinds)})
-       ORDER BY r.path LIMIT ${req.top + 1 - rows.length}`));
+       ORDER BY r.path LIMIT ${req.top + 1 - rows.length}`),
+    );
   }
   const index = ctx.index();
-  return armJson(keysetPage(ctx, req, rows, (r) => [r.path], (served) => served
-    .filter((r) => isManaged(index, r.id))
-    .map((r) => ({ id: r.armId, name: r.name, type: ARM_SCOPE_TYPE[r.kind] }))));
+  return armJson(
+    keysetPage(
+      ctx,
+      req,
+      rows,
+      (r) => [r.path],
+      (served) => served.filter((r) => isManaged(index, r.id)).map((r) => ({ id: r.armId, name: r.name, type: ARM_SCOPE_TYPE[r.kind] })),
+    ),
+  );
 }
 
 /** What the caller holds at the scope now: the permissions of every active role reaching it. */

@@ -31,7 +31,7 @@ export function parseDuration(text: string): number {
     throw badRequest('InvalidDuration', `"${text}" is not an ISO 8601 duration such as PT8H, PT30M or P365D.`);
   }
   const [y, mo, w, d, h, mi, s] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v)));
-  const minutes = (((y * 365 + mo * 30 + w * 7 + d) * 24 + h) * 60) + mi + s / 60;
+  const minutes = ((y * 365 + mo * 30 + w * 7 + d) * 24 + h) * 60 + mi + s / 60;
   if (minutes <= 0) throw badRequest('InvalidDuration', `The duration "${text}" must be longer than zero.`);
   return Math.round(minutes);
 }
@@ -47,7 +47,8 @@ export function formatDuration(minutes: number): string {
 
 function parseTime(text: string, what: string): number {
   // ISO 8601 with a date and a time; Date.parse alone also accepts "1" or "March"
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)) throw badRequest('InvalidDateTime', `${what} "${text}" is not an ISO 8601 date-time such as 2026-11-27T09:00:00Z.`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text))
+    throw badRequest('InvalidDateTime', `${what} "${text}" is not an ISO 8601 date-time such as 2026-11-27T09:00:00Z.`);
   const t = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : text + 'Z');
   if (Number.isNaN(t)) throw badRequest('InvalidDateTime', `${what} "${text}" is not a valid date-time.`);
   return t;
@@ -57,34 +58,45 @@ function parseTime(text: string, what: string): number {
 export function windowFromScheduleInfo(info: ScheduleInfo | null | undefined, now: number): Window & { expirationGiven: boolean } {
   const startAt = info?.startDateTime ? parseTime(info.startDateTime, 'scheduleInfo.startDateTime') : now;
   const exp = info?.expiration;
-  if (!exp || (!exp.type && !exp.duration && !exp.endDateTime)) return { startAt, endAt: null, durationMinutes: null, expirationGiven: false };
+  if (!exp || (!exp.type && !exp.duration && !exp.endDateTime))
+    return { startAt, endAt: null, durationMinutes: null, expirationGiven: false };
   const type = exp.type ?? (exp.duration ? 'AfterDuration' : 'AfterDateTime');
   switch (type) {
     case 'NoExpiration':
       return { startAt, endAt: null, durationMinutes: null, expirationGiven: true };
     case 'AfterDuration': {
-      if (!exp.duration) throw badRequest('InvalidScheduleInfo', 'scheduleInfo.expiration.type AfterDuration needs expiration.duration (e.g. PT8H).');
+      if (!exp.duration)
+        throw badRequest('InvalidScheduleInfo', 'scheduleInfo.expiration.type AfterDuration needs expiration.duration (e.g. PT8H).');
       const minutes = parseDuration(exp.duration);
       return { startAt, endAt: startAt + minutes * MIN, durationMinutes: minutes, expirationGiven: true };
     }
     case 'AfterDateTime': {
-      if (!exp.endDateTime) throw badRequest('InvalidScheduleInfo', 'scheduleInfo.expiration.type AfterDateTime needs expiration.endDateTime.');
+      if (!exp.endDateTime)
+        throw badRequest('InvalidScheduleInfo', 'scheduleInfo.expiration.type AfterDateTime needs expiration.endDateTime.');
       const endAt = parseTime(exp.endDateTime, 'scheduleInfo.expiration.endDateTime');
       if (endAt <= startAt) throw badRequest('InvalidScheduleInfo', 'scheduleInfo.expiration.endDateTime must be after the start.');
       return { startAt, endAt, durationMinutes: null, expirationGiven: true };
     }
     default:
-      throw badRequest('InvalidScheduleInfo', `scheduleInfo.expiration.type "${String(type)}" is not one of AfterDuration, AfterDateTime, NoExpiration.`);
+      throw badRequest(
+        'InvalidScheduleInfo',
+        `scheduleInfo.expiration.type "${String(type)}" is not one of AfterDuration, AfterDateTime, NoExpiration.`,
+      );
   }
 }
 
 const iso = (t: number) => new Date(t).toISOString();
 
 /** The window as ARM reports it back: the way it was asked for (a duration, or an end). */
-export function scheduleInfoFromWindow(w: Window): Required<Pick<ScheduleInfo, 'startDateTime'>> & { expiration: { type: string; endDateTime: string | null; duration: string | null } } {
+export function scheduleInfoFromWindow(
+  w: Window,
+): Required<Pick<ScheduleInfo, 'startDateTime'>> & { expiration: { type: string; endDateTime: string | null; duration: string | null } } {
   if (w.endAt === null) return { startDateTime: iso(w.startAt), expiration: { type: 'NoExpiration', endDateTime: null, duration: null } };
   if (w.durationMinutes !== null) {
-    return { startDateTime: iso(w.startAt), expiration: { type: 'AfterDuration', endDateTime: null, duration: formatDuration(w.durationMinutes) } };
+    return {
+      startDateTime: iso(w.startAt),
+      expiration: { type: 'AfterDuration', endDateTime: null, duration: formatDuration(w.durationMinutes) },
+    };
   }
   return { startDateTime: iso(w.startAt), expiration: { type: 'AfterDateTime', endDateTime: iso(w.endAt), duration: null } };
 }

@@ -2,7 +2,14 @@ import 'server-only';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import {
-  assignmentSchedules, eligibilitySchedules, groups, resources, roleDefinitions, users, type AssignmentSchedule, type EligibilitySchedule,
+  assignmentSchedules,
+  eligibilitySchedules,
+  groups,
+  resources,
+  roleDefinitions,
+  users,
+  type AssignmentSchedule,
+  type EligibilitySchedule,
 } from '@/db/schema';
 import { inWindow, type ScheduleFact } from '@/lib/policy';
 import { assignmentFact, eligibilityFact } from '@/db/mappers';
@@ -27,7 +34,8 @@ const LABEL = {
 } as const;
 
 type Row = EligibilitySchedule | AssignmentSchedule;
-const factOf = (kind: ScheduleKind, r: Row): ScheduleFact => (kind === 'eligibility' ? eligibilityFact(r as EligibilitySchedule) : assignmentFact(r as AssignmentSchedule));
+const factOf = (kind: ScheduleKind, r: Row): ScheduleFact =>
+  kind === 'eligibility' ? eligibilityFact(r as EligibilitySchedule) : assignmentFact(r as AssignmentSchedule);
 
 /**
  * Schedules are the assignments that are current or still to come (ARM drops ended ones);
@@ -41,7 +49,9 @@ function timeWindow(view: ScheduleView, now: number): SQL {
 }
 
 function toArm(ctx: ArmContext, kind: ScheduleKind, view: ScheduleView, r: Row) {
-  return kind === 'eligibility' ? eligibilityScheduleToArm(ctx, r as EligibilitySchedule, view) : assignmentScheduleToArm(ctx, r as AssignmentSchedule, view);
+  return kind === 'eligibility'
+    ? eligibilityScheduleToArm(ctx, r as EligibilitySchedule, view)
+    : assignmentScheduleToArm(ctx, r as AssignmentSchedule, view);
 }
 
 /** The `$filter` comparisons as SQL terms, or null when they leave nothing to list. */
@@ -72,20 +82,43 @@ export function listSchedules(ctx: ArmContext, kind: ScheduleKind, view: Schedul
   const frame = frameOfCall(ctx);
   const narrow = principalTerms(ctx, f);
   const found = findPage(ctx, {
-    table: TABLES[kind], frame, atScope: f.atScope, where: [timeWindow(view, ctx.now), ...terms], ...(narrow ? { drives: [{ where: narrow }] } : {}),
+    table: TABLES[kind],
+    frame,
+    atScope: f.atScope,
+    where: [timeWindow(view, ctx.now), ...terms],
+    ...(narrow ? { drives: [{ where: narrow }] } : {}),
     visible: visibility(ctx, frame, f.atScope, principalIsMine('t', viewerOf(ctx)), f.asTarget),
-    after: req.after as [number, string] | null, limit: req.top + 1,
+    after: req.after as [number, string] | null,
+    limit: req.top + 1,
   });
-  return armJson(keysetPage(ctx, req, found, (r) => [r.createdAt, r.id], (served) => {
-    const rows = loadSchedules(ctx, kind, served.map((r) => r.id));
-    // the engine's word on each row served (own rows need none): SQL already kept only these
-    return rows.filter((r) => isMe(ctx, { type: r.principalType, id: r.principalId }) || ctx.canManage(r.scopeId)).map((r) => toArm(ctx, kind, view, r));
-  }), 200);
+  return armJson(
+    keysetPage(
+      ctx,
+      req,
+      found,
+      (r) => [r.createdAt, r.id],
+      (served) => {
+        const rows = loadSchedules(
+          ctx,
+          kind,
+          served.map((r) => r.id),
+        );
+        // the engine's word on each row served (own rows need none): SQL already kept only these
+        return rows
+          .filter((r) => isMe(ctx, { type: r.principalType, id: r.principalId }) || ctx.canManage(r.scopeId))
+          .map((r) => toArm(ctx, kind, view, r));
+      },
+    ),
+    200,
+  );
 }
 
 const names = {
   scope: { armId: resources.armId, name: resources.displayName, kind: resources.kind, path: resources.path },
-  userName: users.displayName, userEmail: users.email, groupName: groups.name, roleName: roleDefinitions.name,
+  userName: users.displayName,
+  userEmail: users.email,
+  groupName: groups.name,
+  roleName: roleDefinitions.name,
 };
 
 /**
@@ -96,34 +129,51 @@ function loadSchedules(ctx: ArmContext, kind: ScheduleKind, ids: string[]): Row[
   if (ids.length === 0) return [];
   if (kind === 'eligibility') {
     const t = eligibilitySchedules;
-    const rows = ctx.db.select({ row: t, ...names }).from(t)
+    const rows = ctx.db
+      .select({ row: t, ...names })
+      .from(t)
       .innerJoin(resources, eq(resources.id, t.scopeId))
       .leftJoin(users, and(eq(t.principalType, 'User'), eq(users.id, t.principalId)))
       .leftJoin(groups, and(eq(t.principalType, 'Group'), eq(groups.id, t.principalId)))
       .leftJoin(roleDefinitions, eq(roleDefinitions.id, t.roleId))
-      .where(inArray(t.id, ids)).all();
+      .where(inArray(t.id, ids))
+      .all();
     rememberNames(ctx, rows);
-    return inOrder(ids, rows.map((r) => r.row));
+    return inOrder(
+      ids,
+      rows.map((r) => r.row),
+    );
   }
   const t = assignmentSchedules;
   const linked = alias(eligibilitySchedules, 'linked');
   const linkedScope = alias(resources, 'linked_scope');
-  const rows = ctx.db.select({
-    row: t, ...names,
-    linkedScopeId: linked.scopeId,
-    linkedScope: { armId: linkedScope.armId, name: linkedScope.displayName, kind: linkedScope.kind, path: linkedScope.path },
-  }).from(t)
+  const rows = ctx.db
+    .select({
+      row: t,
+      ...names,
+      linkedScopeId: linked.scopeId,
+      linkedScope: { armId: linkedScope.armId, name: linkedScope.displayName, kind: linkedScope.kind, path: linkedScope.path },
+    })
+    .from(t)
     .innerJoin(resources, eq(resources.id, t.scopeId))
     .leftJoin(users, and(eq(t.principalType, 'User'), eq(users.id, t.principalId)))
     .leftJoin(groups, and(eq(t.principalType, 'Group'), eq(groups.id, t.principalId)))
     .leftJoin(roleDefinitions, eq(roleDefinitions.id, t.roleId))
     .leftJoin(linked, eq(linked.id, t.linkedEligibilityId))
     .leftJoin(linkedScope, eq(linkedScope.id, linked.scopeId))
-    .where(inArray(t.id, ids)).all();
+    .where(inArray(t.id, ids))
+    .all();
   rememberNames(ctx, rows);
-  const withLink = rows.flatMap((r) => (r.row.linkedEligibilityId && r.linkedScopeId && r.linkedScope ? [{ id: r.row.linkedEligibilityId, scopeId: r.linkedScopeId, scope: r.linkedScope }] : []));
+  const withLink = rows.flatMap((r) =>
+    r.row.linkedEligibilityId && r.linkedScopeId && r.linkedScope
+      ? [{ id: r.row.linkedEligibilityId, scopeId: r.linkedScopeId, scope: r.linkedScope }]
+      : [],
+  );
   ctx.remember({ eligibilityScopes: withLink.map((l) => [l.id, l.scopeId]), scopes: withLink.map((l) => [l.scopeId, l.scope]) });
-  return inOrder(ids, rows.map((r) => r.row));
+  return inOrder(
+    ids,
+    rows.map((r) => r.row),
+  );
 }
 
 export interface Loaded {
@@ -150,9 +200,12 @@ export function rememberNames(ctx: ArmContext, rows: Loaded[]): void {
 export function getSchedule(ctx: ArmContext, kind: ScheduleKind, view: ScheduleView, name: string): Response {
   const table = kind === 'eligibility' ? eligibilitySchedules : assignmentSchedules;
   const r: Row | undefined = ctx.db.select().from(table).where(eq(table.id, name.toLowerCase())).get();
-  const ok = r && r.scopeId === ctx.scope?.key && (view === 'schedule' || inWindow(factOf(kind, r), ctx.now))
-    && canSee(ctx, { principal: { type: r.principalType, id: r.principalId }, scopeId: r.scopeId });
-  if (!r || !ok) throw notFound(`${LABEL[kind][view]}NotFound`, `${LABEL[kind][view]} '${name}' was not found at ${ctx.scope?.armId ?? 'this scope'}.`);
+  const ok =
+    r &&
+    r.scopeId === ctx.scope?.key &&
+    (view === 'schedule' || inWindow(factOf(kind, r), ctx.now)) &&
+    canSee(ctx, { principal: { type: r.principalType, id: r.principalId }, scopeId: r.scopeId });
+  if (!r || !ok)
+    throw notFound(`${LABEL[kind][view]}NotFound`, `${LABEL[kind][view]} '${name}' was not found at ${ctx.scope?.armId ?? 'this scope'}.`);
   return armJson(toArm(ctx, kind, view, r), 200);
 }
-

@@ -26,7 +26,11 @@ const mac = (payload: string) => crypto.createHmac('sha256', key()).update(paylo
 
 /** A short fingerprint of what a list is, so its tokens fit no other list. */
 export function listFingerprint(parts: (string | null | undefined)[]): string {
-  return crypto.createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('base64url').slice(0, 12);
+  return crypto
+    .createHash('sha256')
+    .update(parts.map((p) => p ?? '').join('\u0000'))
+    .digest('base64url')
+    .slice(0, 12);
 }
 
 export function encodeSkipToken(list: string, sortKey: SortKey): string {
@@ -34,7 +38,11 @@ export function encodeSkipToken(list: string, sortKey: SortKey): string {
   return `${VERSION}.${payload}.${mac(`${VERSION}.${payload}`)}`;
 }
 
-const refuse = () => badRequest('InvalidSkipToken', '$skipToken is not one this server issued for this list. Follow nextLink as returned, or start again without $skipToken.');
+const refuse = () =>
+  badRequest(
+    'InvalidSkipToken',
+    '$skipToken is not one this server issued for this list. Follow nextLink as returned, or start again without $skipToken.',
+  );
 
 /**
  * The sort key a token carries, checked against the list and the key's shape

@@ -35,17 +35,21 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
   const rnd = prng(shape.seed ?? 7);
   const int = (n: number) => Math.floor(rnd() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
-  const tenant = (sqlite.prepare('SELECT id, root_resource_id AS root FROM tenants LIMIT 1').get() as { id: string; root: string });
+  const tenant = sqlite.prepare('SELECT id, root_resource_id AS root FROM tenants LIMIT 1').get() as { id: string; root: string };
   const out: Grown = { managementGroups: [], subscriptions: [], resourceGroups: [], leaves: [], users: [], groups: [] };
   // The path trigger of 0003 scans the table on every insert (its "adopt children"
   // UPDATE), which makes a bulk load quadratic: the generator writes the same paths itself
   // with the trigger set aside, then puts the trigger back.
-  const trigger = (sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'resources_path_ins'").get() as { sql: string } | undefined)?.sql;
+  const trigger = (
+    sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'resources_path_ins'").get() as
+      { sql: string } | undefined
+  )?.sql;
   const paths = new Map<string, string>(
     (sqlite.prepare('SELECT id, path FROM resources').all() as { id: string; path: string }[]).map((r) => [r.id, r.path]),
   );
   let rowid = (sqlite.prepare('SELECT max(rowid) AS m FROM resources').get() as { m: number }).m;
-  const insRes = sqlite.prepare(`INSERT INTO resources (rowid, id, arm_id, tenant_id, kind, type, name, display_name, parent_id, managed, created_at, path)
+  const insRes =
+    sqlite.prepare(`INSERT INTO resources (rowid, id, arm_id, tenant_id, kind, type, name, display_name, parent_id, managed, created_at, path)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`);
   const res = (armId: string, kind: string, type: string, name: string, parent: string) => {
     const id = armId.toLowerCase();
@@ -54,7 +58,8 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
     paths.set(id, path);
     return id;
   };
-  const uuid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(8, '0')}-0000-4000-8000-${(n * 7919 % 0xffffffffffff).toString(16).padStart(12, '0')}`;
+  const uuid = (prefix: string, n: number) =>
+    `${prefix}${n.toString(16).padStart(8, '0')}-0000-4000-8000-${((n * 7919) % 0xffffffffffff).toString(16).padStart(12, '0')}`;
 
   sqlite.transaction(() => {
     if (trigger) sqlite.exec('DROP TRIGGER resources_path_ins');
@@ -64,10 +69,26 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
     const leaves = Math.max(0, shape.resources - mgs - subs - rgs);
     for (let i = 0; i < mgs; i++) {
       const parent = i === 0 || rnd() < 0.5 ? tenant.root : pick(out.managementGroups);
-      out.managementGroups.push(res(`/providers/Microsoft.Management/managementGroups/mg-${i}`, 'managementGroup', 'Microsoft.Management/managementGroups', `mg-${i}`, parent));
+      out.managementGroups.push(
+        res(
+          `/providers/Microsoft.Management/managementGroups/mg-${i}`,
+          'managementGroup',
+          'Microsoft.Management/managementGroups',
+          `mg-${i}`,
+          parent,
+        ),
+      );
     }
     for (let i = 0; i < subs; i++) {
-      out.subscriptions.push(res(`/subscriptions/${uuid('5b', i)}`, 'subscription', 'Microsoft.Resources/subscriptions', `Subscription ${i}`, pick(out.managementGroups)));
+      out.subscriptions.push(
+        res(
+          `/subscriptions/${uuid('5b', i)}`,
+          'subscription',
+          'Microsoft.Resources/subscriptions',
+          `Subscription ${i}`,
+          pick(out.managementGroups),
+        ),
+      );
     }
     for (let i = 0; i < rgs; i++) {
       const sub = pick(out.subscriptions);
@@ -75,11 +96,15 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
     }
     for (let i = 0; i < leaves; i++) {
       const rg = pick(out.resourceGroups);
-      out.leaves.push(res(`${rg}/providers/Microsoft.Compute/virtualMachines/vm-${i}`, 'resource', 'Microsoft.Compute/virtualMachines', `vm-${i}`, rg));
+      out.leaves.push(
+        res(`${rg}/providers/Microsoft.Compute/virtualMachines/vm-${i}`, 'resource', 'Microsoft.Compute/virtualMachines', `vm-${i}`, rg),
+      );
     }
     if (trigger) sqlite.exec(trigger);
 
-    const insUser = sqlite.prepare(`INSERT INTO users (id, tenant_id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, 'x', ?)`);
+    const insUser = sqlite.prepare(
+      `INSERT INTO users (id, tenant_id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, 'x', ?)`,
+    );
     for (let i = 0; i < shape.users; i++) {
       const id = uuid('a0', i);
       insUser.run(id, tenant.id, `user${i}@scale.test`, `User ${i}`, now);
@@ -102,7 +127,8 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
       if (x < 0.5 || out.leaves.length === 0) return pick(out.resourceGroups);
       return pick(out.leaves);
     };
-    const principalOf = (): ['User' | 'Group', string] => (out.groups.length && rnd() < 0.1 ? ['Group', pick(out.groups)] : ['User', pick(out.users)]);
+    const principalOf = (): ['User' | 'Group', string] =>
+      out.groups.length && rnd() < 0.1 ? ['Group', pick(out.groups)] : ['User', pick(out.users)];
     const windowOf = () => {
       const created = now - int(400) * DAY - int(DAY);
       const x = rnd();
@@ -112,9 +138,11 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
       const revoked = rnd() < 0.05 ? Math.min(now - 1, created + DAY) : null;
       return { created, start, end, revoked };
     };
-    const insElig = sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, revoked_at)
+    const insElig =
+      sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, revoked_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const insAsg = sqlite.prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, revoked_at, origin)
+    const insAsg =
+      sqlite.prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, revoked_at, origin)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'assigned')`);
     for (let i = 0; i < shape.schedules; i++) {
       const [pt, pid] = principalOf();
@@ -124,7 +152,8 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
       const w2 = windowOf();
       insAsg.run(uuid('f0', i), pt2, pid2, pick(ROLES), scopeOf(), w2.start, w2.end, w2.created, w2.created, w2.revoked);
     }
-    const insReq = sqlite.prepare(`INSERT INTO requests (id, kind, request_type, status, requester_id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, approval_required, approval_deadline)
+    const insReq =
+      sqlite.prepare(`INSERT INTO requests (id, kind, request_type, status, requester_id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, approval_required, approval_deadline)
       VALUES (?, ?, ?, ?, ?, 'User', ?, ?, ?, ?, ?, ?, ?, ?)`);
     const statuses = ['Provisioned', 'Provisioned', 'Provisioned', 'Denied', 'Canceled', 'PendingApproval'] as const;
     for (let i = 0; i < shape.requests; i++) {
@@ -132,8 +161,21 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
       const created = now - int(400) * DAY - int(DAY);
       const status = pick(statuses);
       const pending = status === 'PendingApproval';
-      insReq.run(uuid('c0', i), rnd() < 0.5 ? 'eligibility' : 'assignment', pending ? 'SelfActivate' : 'AdminAssign', status, user, user, pick(ROLES), scopeOf(),
-        created, created + DAY, created, pending ? 1 : 0, pending ? now + DAY : null);
+      insReq.run(
+        uuid('c0', i),
+        rnd() < 0.5 ? 'eligibility' : 'assignment',
+        pending ? 'SelfActivate' : 'AdminAssign',
+        status,
+        user,
+        user,
+        pick(ROLES),
+        scopeOf(),
+        created,
+        created + DAY,
+        created,
+        pending ? 1 : 0,
+        pending ? now + DAY : null,
+      );
     }
     sqlite.prepare('UPDATE tenant_revision SET revision = revision + 1 WHERE id = 1').run();
   })();

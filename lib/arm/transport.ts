@@ -50,7 +50,8 @@ export function mediaTypeError(method: string, headers: Pick<Headers, 'get'>): A
   const charset = params.map((p) => /^charset\s*=\s*"?([^";]*)"?$/i.exec(p)?.[1]).find((c) => c !== undefined);
   const json = type.toLowerCase() === 'application/json' && (charset === undefined || /^utf-?8$/i.test(charset));
   if (json) return null;
-  const what = given === '' ? 'The request has a body but no Content-Type.' : `The content media type '${given.slice(0, 100)}' is not supported.`;
+  const what =
+    given === '' ? 'The request has a body but no Content-Type.' : `The content media type '${given.slice(0, 100)}' is not supported.`;
   return new ArmError(415, 'UnsupportedMediaType', `${what} Only 'application/json' is supported.`);
 }
 
@@ -79,7 +80,9 @@ export function armErrorJson(e: ArmError, ids: RequestIds, reqHeaders?: Pick<Hea
   return new Response(JSON.stringify(errorBody(e)), {
     status: e.status,
     headers: {
-      'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-ms-failure-cause': 'service',
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-ms-failure-cause': 'service',
       ...requestIdHeaders(ids, reqHeaders),
     },
   });

@@ -84,7 +84,13 @@ export const MANY_RANGES = 16;
 /** The region as a predicate over the joined `r` (resources) row; an empty region matches nothing. */
 export function regionOn(r: string, region: Region): SQL {
   const terms: SQL[] = [];
-  if (region.rowids.length) terms.push(sql`${sql.raw(r)}.rowid IN (${sql.join(region.rowids.map((id) => sql`${id}`), sql`, `)})`);
+  if (region.rowids.length)
+    terms.push(
+      sql`${sql.raw(r)}.rowid IN (${sql.join(
+        region.rowids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
   if (region.ranges.length > MANY_RANGES) {
     const col = sql.raw(`${r}.path`);
     terms.push(sql`EXISTS (SELECT 1 FROM ${rangesTable(region.ranges)} v WHERE ${col} >= v.column1 AND ${col} < v.column2)`);
@@ -101,7 +107,10 @@ export function regionOn(r: string, region: Region): SQL {
  * continues its path with a row id, whose first digit is 1 or more.
  */
 export function rangesTable(ranges: Region['ranges']): SQL {
-  return sql`(VALUES ${sql.join(ranges.map((g) => sql`(${g.self ? g.lo : `${g.lo}0`}, ${g.hi})`), sql`, `)})`;
+  return sql`(VALUES ${sql.join(
+    ranges.map((g) => sql`(${g.self ? g.lo : `${g.lo}0`}, ${g.hi})`),
+    sql`, `,
+  )})`;
 }
 
 export function rangeOn(r: string, g: Region['ranges'][number]): SQL {

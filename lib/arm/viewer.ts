@@ -53,7 +53,11 @@ function managementRoots(ctx: ArmContext): { id: string; path: string }[] {
 }
 
 /** Values for `IN (…)`, bound one by one. */
-export const sqlValues = (values: readonly string[]): SQL => sql.join(values.map((v) => sql`${v}`), sql`, `);
+export const sqlValues = (values: readonly string[]): SQL =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
 
 /**
  * A row's principal id is the caller's own id only as a user, and a group id only as a

@@ -36,19 +36,37 @@ export interface AdminRequestInput {
 type Actor = Pick<User, 'id' | 'displayName'>;
 
 const ACTION: Record<AdminRequestType, string> = {
-  AdminAssign: 'added', AdminUpdate: 'updated', AdminRemove: 'removed', AdminExtend: 'extended', AdminRenew: 'renewed',
+  AdminAssign: 'added',
+  AdminUpdate: 'updated',
+  AdminRemove: 'removed',
+  AdminExtend: 'extended',
+  AdminRenew: 'renewed',
 };
 
 function evaluate(index: PolicyIndex, actor: Actor, input: AdminRequestInput, now: number): AdminResult {
   return evaluateAdminRequest(index, {
-    actorId: actor.id, requestType: input.requestType, kind: input.kind, principal: input.principal, roleId: input.roleId,
-    scopeId: input.scopeId.toLowerCase(), startAt: input.startAt, endAt: input.endAt, justification: input.justification ?? null,
-    mfaVerifiedAt: input.mfaVerifiedAt ?? null, targetScheduleId: input.targetScheduleId ?? null, now,
+    actorId: actor.id,
+    requestType: input.requestType,
+    kind: input.kind,
+    principal: input.principal,
+    roleId: input.roleId,
+    scopeId: input.scopeId.toLowerCase(),
+    startAt: input.startAt,
+    endAt: input.endAt,
+    justification: input.justification ?? null,
+    mfaVerifiedAt: input.mfaVerifiedAt ?? null,
+    targetScheduleId: input.targetScheduleId ?? null,
+    now,
   });
 }
 
 /** The engine's answer without writing anything (forms' preview, the API's /validate). */
-export function validateAdminRequest(db: Db | Tx, actor: Actor, input: AdminRequestInput, now: number): AdminResult & { messages: string[] } {
+export function validateAdminRequest(
+  db: Db | Tx,
+  actor: Actor,
+  input: AdminRequestInput,
+  now: number,
+): AdminResult & { messages: string[] } {
   const index = policyIndex(db);
   const r = evaluate(index, actor, input, now);
   return { ...r, messages: describeAll(index, r.ok ? r.reasons : r.violations) };
@@ -61,38 +79,70 @@ export function validateAdminRequest(db: Db | Tx, actor: Actor, input: AdminRequ
  * the revision bump. A refusal writes nothing.
  */
 export function submitAdminRequest(
-  db: Db, actor: Actor, input: AdminRequestInput, now: number, opts: { channel?: 'portal' | 'api'; requestId?: string } = {},
+  db: Db,
+  actor: Actor,
+  input: AdminRequestInput,
+  now: number,
+  opts: { channel?: 'portal' | 'api'; requestId?: string } = {},
 ): { request: RequestRow; scheduleId: string | null } {
-  const result = db.transaction((tx) => {
-    const index = policyIndex(tx);
-    const result = evaluate(index, actor, input, now);
-    if (!result.ok) throw adminRefusal(index, result.violations);
-    const scopeId = input.scopeId.toLowerCase();
-    // an API client names its request (ARM requests are PUT by GUID)
-    const requestId = opts.requestId ?? crypto.randomUUID();
-    const scheduleId = applySchedule(tx, actor, input, scopeId, requestId, now);
-    tx.insert(requests).values({
-      id: requestId, kind: input.kind === 'eligible' ? 'eligibility' : 'assignment', requestType: input.requestType,
-      status: 'Provisioned', requesterId: actor.id, principalType: input.principal.type, principalId: input.principal.id,
-      roleId: input.roleId, scopeId, justification: input.justification || null, ticketNumber: input.ticketNumber || null,
-      ticketSystem: input.ticketSystem || null, startAt: input.startAt, endAt: input.endAt, mfaVerifiedAt: input.mfaVerifiedAt ?? null,
-      settingsSnapshot: JSON.stringify(result.settings), targetScheduleId: scheduleId ?? input.targetScheduleId ?? null,
-      createdAt: now, completedAt: now, channel: opts.channel ?? 'portal',
-    }).run();
-    const principalName = input.principal.type === 'User' ? index.users.get(input.principal.id)?.displayName : index.groups.get(input.principal.id)?.name;
-    writeAudit(tx, {
-      at: now, actor: { id: actor.id, name: actor.displayName },
-      action: `${input.kind === 'eligible' ? 'Eligible' : 'Active'} assignment ${ACTION[input.requestType]}`,
-      principal: { ...input.principal, name: principalName }, role: { id: input.roleId, name: index.roles.get(input.roleId)?.name },
-      scopeId, requestId, justification: input.justification || null,
-      details: {
-        requestType: input.requestType, startAt: input.startAt, endAt: input.endAt, scheduleId, channel: opts.channel ?? 'portal',
-        ...(input.requestType === 'AdminRenew' ? { renewedScheduleId: input.targetScheduleId ?? null } : {}),
-      },
-    });
-    notifyAssignment(tx, index, actor, input, scopeId, result.settings as RoleSettings, requestId, now);
-    return { request: tx.select().from(requests).where(eq(requests.id, requestId)).get()!, scheduleId };
-  }, { behavior: 'immediate' });
+  const result = db.transaction(
+    (tx) => {
+      const index = policyIndex(tx);
+      const result = evaluate(index, actor, input, now);
+      if (!result.ok) throw adminRefusal(index, result.violations);
+      const scopeId = input.scopeId.toLowerCase();
+      // an API client names its request (ARM requests are PUT by GUID)
+      const requestId = opts.requestId ?? crypto.randomUUID();
+      const scheduleId = applySchedule(tx, actor, input, scopeId, requestId, now);
+      tx.insert(requests)
+        .values({
+          id: requestId,
+          kind: input.kind === 'eligible' ? 'eligibility' : 'assignment',
+          requestType: input.requestType,
+          status: 'Provisioned',
+          requesterId: actor.id,
+          principalType: input.principal.type,
+          principalId: input.principal.id,
+          roleId: input.roleId,
+          scopeId,
+          justification: input.justification || null,
+          ticketNumber: input.ticketNumber || null,
+          ticketSystem: input.ticketSystem || null,
+          startAt: input.startAt,
+          endAt: input.endAt,
+          mfaVerifiedAt: input.mfaVerifiedAt ?? null,
+          settingsSnapshot: JSON.stringify(result.settings),
+          targetScheduleId: scheduleId ?? input.targetScheduleId ?? null,
+          createdAt: now,
+          completedAt: now,
+          channel: opts.channel ?? 'portal',
+        })
+        .run();
+      const principalName =
+        input.principal.type === 'User' ? index.users.get(input.principal.id)?.displayName : index.groups.get(input.principal.id)?.name;
+      writeAudit(tx, {
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: `${input.kind === 'eligible' ? 'Eligible' : 'Active'} assignment ${ACTION[input.requestType]}`,
+        principal: { ...input.principal, name: principalName },
+        role: { id: input.roleId, name: index.roles.get(input.roleId)?.name },
+        scopeId,
+        requestId,
+        justification: input.justification || null,
+        details: {
+          requestType: input.requestType,
+          startAt: input.startAt,
+          endAt: input.endAt,
+          scheduleId,
+          channel: opts.channel ?? 'portal',
+          ...(input.requestType === 'AdminRenew' ? { renewedScheduleId: input.targetScheduleId ?? null } : {}),
+        },
+      });
+      notifyAssignment(tx, index, actor, input, scopeId, result.settings as RoleSettings, requestId, now);
+      return { request: tx.select().from(requests).where(eq(requests.id, requestId)).get()!, scheduleId };
+    },
+    { behavior: 'immediate' },
+  );
   // the e-mails were queued in the transaction; send them (or file them in the outbox) now it committed
   scheduleDelivery(db);
   return result;
@@ -105,11 +155,23 @@ function applySchedule(tx: Tx, actor: Actor, input: AdminRequestInput, scopeId: 
     // ADR 110: a renewal is a new assignment, as in the self path; the ended one stays in history as it was
     const id = crypto.randomUUID();
     const row = {
-      id, principalType: input.principal.type, principalId: input.principal.id, roleId: input.roleId, scopeId,
-      startAt: input.startAt, endAt: input.endAt, createdAt: now, createdBy: actor.id, requestId, updatedAt: now,
+      id,
+      principalType: input.principal.type,
+      principalId: input.principal.id,
+      roleId: input.roleId,
+      scopeId,
+      startAt: input.startAt,
+      endAt: input.endAt,
+      createdAt: now,
+      createdBy: actor.id,
+      requestId,
+      updatedAt: now,
     };
     if (input.kind === 'eligible') tx.insert(eligibilitySchedules).values(row).run();
-    else tx.insert(assignmentSchedules).values({ ...row, origin: 'assigned' }).run();
+    else
+      tx.insert(assignmentSchedules)
+        .values({ ...row, origin: 'assigned' })
+        .run();
     return id;
   }
   const target = input.targetScheduleId!;

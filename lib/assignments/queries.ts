@@ -3,8 +3,13 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { aboveScope, inSubtree, subtreeRange } from '@/db/tree';
 import {
-  DAY_MS, evaluateAdminRequest, nodeOf, scheduleStatus,
-  type PolicyIndex, type ScheduleFact, type ScheduleStatus,
+  DAY_MS,
+  evaluateAdminRequest,
+  nodeOf,
+  scheduleStatus,
+  type PolicyIndex,
+  type ScheduleFact,
+  type ScheduleStatus,
 } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { containsPattern, keysetPage, PAGE_SIZE, type Key, type Page, type Seek } from '@/lib/portal/keyset';
@@ -43,18 +48,29 @@ export interface AssignmentFilters {
 export const ASSIGNMENT_KEY_SHAPE = ['n', 'n', 's'] as const;
 
 interface Raw {
-  id: string; kind: 'eligible' | 'active'; principalType: 'User' | 'Group'; principalId: string; roleId: string; scopeId: string;
-  startAt: number; endAt: number | null; revokedAt: number | null; origin: 'assigned' | 'activated'; linkedEligibilityId: string | null;
-  principalName: string; elsewhere: number;
+  id: string;
+  kind: 'eligible' | 'active';
+  principalType: 'User' | 'Group';
+  principalId: string;
+  roleId: string;
+  scopeId: string;
+  startAt: number;
+  endAt: number | null;
+  revokedAt: number | null;
+  origin: 'assigned' | 'activated';
+  linkedEligibilityId: string | null;
+  principalName: string;
+  elsewhere: number;
 }
 
 type Table = 'eligibility_schedules' | 'assignment_schedules';
 
 /** The columns of a list row; `from` names the schedule table as `s` (possibly joined). */
 function columns(table: Table, scopeId: string): SQL {
-  const extra = table === 'assignment_schedules'
-    ? sql.raw(`'active' AS kind, s.origin AS origin, s.linked_eligibility_id AS linkedEligibilityId`)
-    : sql.raw(`'eligible' AS kind, 'assigned' AS origin, NULL AS linkedEligibilityId`);
+  const extra =
+    table === 'assignment_schedules'
+      ? sql.raw(`'active' AS kind, s.origin AS origin, s.linked_eligibility_id AS linkedEligibilityId`)
+      : sql.raw(`'eligible' AS kind, 'assigned' AS origin, NULL AS linkedEligibilityId`);
   return sql`s.id AS id, ${extra}, s.principal_type AS principalType, s.principal_id AS principalId, s.role_id AS roleId,
       s.scope_id AS scopeId, s.start_at AS startAt, s.end_at AS endAt, s.revoked_at AS revokedAt,
       coalesce(u.display_name, g.name, s.principal_id) AS principalName, (s.scope_id <> ${scopeId}) AS elsewhere`;
@@ -68,7 +84,9 @@ function orderOf(scopeId: string, byPlace: boolean, dir: 'forward' | 'backward',
   const f = dir === 'forward';
   const d = sql.raw(f ? 'DESC' : 'ASC');
   const a = sql.raw(f ? 'ASC' : 'DESC');
-  const inner = byPlace ? sql`ORDER BY (s.scope_id <> ${scopeId}) ${a}, s.start_at ${d}, s.id ${d}` : sql`ORDER BY s.start_at ${d}, s.id ${d}`;
+  const inner = byPlace
+    ? sql`ORDER BY (s.scope_id <> ${scopeId}) ${a}, s.start_at ${d}, s.id ${d}`
+    : sql`ORDER BY s.start_at ${d}, s.id ${d}`;
   const outer = byPlace ? sql`ORDER BY elsewhere ${a}, startAt ${d}, id ${d}` : sql`ORDER BY startAt ${d}, id ${d}`;
   if (!from) return { seek: sql`1`, inner, outer };
   const [e, t, id] = from;
@@ -92,7 +110,14 @@ const SMALL_SUBTREE = 10_000;
  * checked for lying in the subtree, so a page stops after its rows; below a small one
  * they are found from the subtree's resources and sorted, as there are few.
  */
-export function assignmentsPage(db: DbOrTx, scopeId: string, now: number, filters: AssignmentFilters = {}, at: Seek = {}, size = PAGE_SIZE): Page<AssignmentView> {
+export function assignmentsPage(
+  db: DbOrTx,
+  scopeId: string,
+  now: number,
+  filters: AssignmentFilters = {},
+  at: Seek = {},
+  size = PAGE_SIZE,
+): Page<AssignmentView> {
   const index = policyIndex(db);
   const node = nodeOf(index, scopeId);
   if (!node) return { rows: [], next: null, prev: null };
@@ -104,10 +129,22 @@ export function assignmentsPage(db: DbOrTx, scopeId: string, now: number, filter
   // ended assignments above are not this scope's business: only ones made here (or below) are listed
   if (!below) parts.push(tab === 'expired' ? sql`s.scope_id = ${id}` : aboveScope(sql`s.scope_id`, id));
   if (filters.roleId) parts.push(sql`s.role_id = ${filters.roleId}`);
-  if (filters.roleIds) parts.push(filters.roleIds.length ? sql`s.role_id IN (${sql.join(filters.roleIds.map((r) => sql`${r}`), sql`, `)})` : sql`0`);
+  if (filters.roleIds)
+    parts.push(
+      filters.roleIds.length
+        ? sql`s.role_id IN (${sql.join(
+            filters.roleIds.map((r) => sql`${r}`),
+            sql`, `,
+          )})`
+        : sql`0`,
+    );
   const q = filters.q?.trim();
   if (q) parts.push(sql`coalesce(u.display_name, g.name, s.principal_id) LIKE ${containsPattern(q)} ESCAPE '\\'`);
-  const small = below && (db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM resources r WHERE ${subtreeRange(sql`r.path`, id)} LIMIT ${SMALL_SUBTREE + 1})`)?.n ?? 0) <= SMALL_SUBTREE;
+  const small =
+    below &&
+    (db.get<{ n: number }>(
+      sql`SELECT count(*) AS n FROM (SELECT 1 FROM resources r WHERE ${subtreeRange(sql`r.path`, id)} LIMIT ${SMALL_SUBTREE + 1})`,
+    )?.n ?? 0) <= SMALL_SUBTREE;
   const names = sql`LEFT JOIN users u ON s.principal_type = 'User' AND u.id = s.principal_id LEFT JOIN groups g ON s.principal_type = 'Group' AND g.id = s.principal_id`;
   const fromOf = (table: Table): SQL => {
     if (!below) return sql`FROM ${sql.raw(table)} s ${names}`;
@@ -116,27 +153,52 @@ export function assignmentsPage(db: DbOrTx, scopeId: string, now: number, filter
   };
   if (below) parts.push(small ? subtreeRange(sql`r.path`, id) : inSubtree(sql`s.scope_id`, id));
   const where = sql.join(parts, sql` AND `);
-  const tables: Table[] = tab === 'eligible' ? ['eligibility_schedules'] : tab === 'active' ? ['assignment_schedules'] : ['eligibility_schedules', 'assignment_schedules'];
-  const page = keysetPage(at, size, (dir, from, limit) => {
-    const o = orderOf(id, !below, dir, from);
-    // each table's own newest-first page, then the two merged: a page reads its rows plus one per table
-    const arms = tables.map((t) => sql`SELECT * FROM (SELECT ${columns(t, id)} ${fromOf(t)} WHERE ${where} AND ${o.seek} ${o.inner} LIMIT ${limit})`);
-    return db.all<Raw>(sql`${sql.join(arms, sql` UNION ALL `)} ${o.outer} LIMIT ${limit}`);
-  }, (r) => [below ? 0 : r.elsewhere, r.startAt, r.id]);
+  const tables: Table[] =
+    tab === 'eligible'
+      ? ['eligibility_schedules']
+      : tab === 'active'
+        ? ['assignment_schedules']
+        : ['eligibility_schedules', 'assignment_schedules'];
+  const page = keysetPage(
+    at,
+    size,
+    (dir, from, limit) => {
+      const o = orderOf(id, !below, dir, from);
+      // each table's own newest-first page, then the two merged: a page reads its rows plus one per table
+      const arms = tables.map(
+        (t) => sql`SELECT * FROM (SELECT ${columns(t, id)} ${fromOf(t)} WHERE ${where} AND ${o.seek} ${o.inner} LIMIT ${limit})`,
+      );
+      return db.all<Raw>(sql`${sql.join(arms, sql` UNION ALL `)} ${o.outer} LIMIT ${limit}`);
+    },
+    (r) => [below ? 0 : r.elsewhere, r.startAt, r.id],
+  );
   return { ...page, rows: page.rows.map((r) => toView(index, r, now, below)) };
 }
 
 function toView(index: PolicyIndex, r: Raw, now: number, belowList: boolean): AssignmentView {
   const schedule: ScheduleFact = {
-    id: r.id, kind: r.kind, principal: { type: r.principalType, id: r.principalId }, roleId: r.roleId, scopeId: r.scopeId,
-    startAt: r.startAt, endAt: r.endAt, revokedAt: r.revokedAt, origin: r.origin, linkedEligibilityId: r.linkedEligibilityId,
+    id: r.id,
+    kind: r.kind,
+    principal: { type: r.principalType, id: r.principalId },
+    roleId: r.roleId,
+    scopeId: r.scopeId,
+    startAt: r.startAt,
+    endAt: r.endAt,
+    revokedAt: r.revokedAt,
+    origin: r.origin,
+    linkedEligibilityId: r.linkedEligibilityId,
   };
   const status = scheduleStatus(schedule, now);
   const ended = status === 'Expired' || status === 'Revoked';
   const inherited = r.elsewhere === 1 && !belowList;
   return {
-    schedule, status, principalName: r.principalName, roleName: index.roles.get(r.roleId)?.name ?? r.roleId,
-    inherited, below: r.elsewhere === 1 && belowList, fromScopeId: r.scopeId,
+    schedule,
+    status,
+    principalName: r.principalName,
+    roleName: index.roles.get(r.roleId)?.name ?? r.roleId,
+    inherited,
+    below: r.elsewhere === 1 && belowList,
+    fromScopeId: r.scopeId,
     canExtend: !inherited && !ended && inWindowFor(index, schedule, 'AdminExtend', now),
     canRenew: !inherited && ended && schedule.origin === 'assigned' && inWindowFor(index, schedule, 'AdminRenew', now),
   };
@@ -154,8 +216,16 @@ export function assignmentsAt(db: DbOrTx, scopeId: string, now: number, filters:
  */
 function inWindowFor(index: PolicyIndex, s: ScheduleFact, requestType: 'AdminExtend' | 'AdminRenew', now: number): boolean {
   const r = evaluateAdminRequest(index, {
-    actorId: '', requestType, kind: s.kind, principal: s.principal, roleId: s.roleId, scopeId: s.scopeId,
-    startAt: requestType === 'AdminExtend' ? s.startAt : now, endAt: now + DAY_MS, targetScheduleId: s.id, now,
+    actorId: '',
+    requestType,
+    kind: s.kind,
+    principal: s.principal,
+    roleId: s.roleId,
+    scopeId: s.scopeId,
+    startAt: requestType === 'AdminExtend' ? s.startAt : now,
+    endAt: now + DAY_MS,
+    targetScheduleId: s.id,
+    now,
   });
   const code = requestType === 'AdminExtend' ? 'not-in-extend-window' : 'not-in-renew-window';
   // the engine forgets schedules that ended before the renew window: those are past renewing;

@@ -11,7 +11,9 @@ const SUB = DEMO_SUBSCRIPTION.toLowerCase();
 import { auditCsvRow, csvCell } from './csv';
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 
 describe('audit chain', () => {
@@ -33,7 +35,14 @@ describe('audit chain', () => {
 
 describe('activity chart', () => {
   it('counts activations and approvals per day in SQL, for the whole tenant or under given scopes', () => {
-    for (let i = 0; i < 60; i++) writeAudit(t.db, { at: t.now + i * 1000, actor: { id: t.ids.avery, name: 'Avery' }, action: i % 2 ? 'Request approved' : 'Role activated', principal: { type: 'User', id: t.ids.jen, name: 'Jen' }, scopeId: i < 10 ? SUB : '/x' });
+    for (let i = 0; i < 60; i++)
+      writeAudit(t.db, {
+        at: t.now + i * 1000,
+        actor: { id: t.ids.avery, name: 'Avery' },
+        action: i % 2 ? 'Request approved' : 'Role activated',
+        principal: { type: 'User', id: t.ids.jen, name: 'Jen' },
+        scopeId: i < 10 ? SUB : '/x',
+      });
     expect(activityPerDay(t.db, t.now, 7).at(-1)).toMatchObject({ activations: 30, approvals: 30 });
     expect(activityPerDay(t.db, t.now, 7, { under: [SUB] }).at(-1)).toMatchObject({ activations: 5, approvals: 5 });
     expect(activityPerDay(t.db, t.now, 7, { under: [] }).at(-1)).toMatchObject({ activations: 0, approvals: 0 });

@@ -22,8 +22,21 @@ export interface AuditContent {
 export const GENESIS_HASH = '0'.repeat(64);
 
 const FIELDS: (keyof AuditContent)[] = [
-  'id', 'at', 'actorId', 'actorName', 'action', 'outcome', 'principalType', 'principalId', 'principalName',
-  'roleId', 'roleName', 'scopeId', 'requestId', 'justification', 'details',
+  'id',
+  'at',
+  'actorId',
+  'actorName',
+  'action',
+  'outcome',
+  'principalType',
+  'principalId',
+  'principalName',
+  'roleId',
+  'roleName',
+  'scopeId',
+  'requestId',
+  'justification',
+  'details',
 ];
 
 /** sha256 over the previous hash and the event's fields; changing any field or the order breaks the chain. */
@@ -40,7 +53,10 @@ export interface ChainBreak {
 }
 
 /** Walks events in seq order and reports the first broken link, if any. */
-export function verifyChain(rows: Iterable<AuditContent & { seq: number; prevHash: string; hash: string }>): { checked: number; firstBreak: ChainBreak | null } {
+export function verifyChain(rows: Iterable<AuditContent & { seq: number; prevHash: string; hash: string }>): {
+  checked: number;
+  firstBreak: ChainBreak | null;
+} {
   let prev = GENESIS_HASH;
   let checked = 0;
   for (const r of rows) {

@@ -1,7 +1,19 @@
 import type { AuditEvent } from '@/db/schema';
 
 /** The columns people read in the audit log and in the export, in one order. */
-export const AUDIT_CSV_COLUMNS = ['when', 'actor', 'action', 'outcome', 'principal', 'role', 'scope', 'request', 'justification', 'details', 'hash'] as const;
+export const AUDIT_CSV_COLUMNS = [
+  'when',
+  'actor',
+  'action',
+  'outcome',
+  'principal',
+  'role',
+  'scope',
+  'request',
+  'justification',
+  'details',
+  'hash',
+] as const;
 
 /**
  * RFC 4180 quoting, plus a guard against spreadsheet formula injection: a cell starting

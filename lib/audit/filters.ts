@@ -28,7 +28,14 @@ const KEY_SHAPE = ['n', 'n'] as const;
 const one = (max: number) => z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().max(max).optional().catch(undefined));
 
 const searchSchema = z.object({
-  from: one(10), to: one(10), actor: one(200), action: one(200), role: one(100), principal: one(200), after: one(3000), before: one(3000),
+  from: one(10),
+  to: one(10),
+  actor: one(200),
+  action: one(200),
+  role: one(100),
+  principal: one(200),
+  after: one(3000),
+  before: one(3000),
 });
 
 /** A whole UTC day `YYYY-MM-DD` as epoch ms, or null when it is not a real calendar day (2026-02-31, garbage). */
@@ -69,7 +76,8 @@ export function parseAuditSearch(raw: RawSearch): ParsedAuditSearch {
   };
   const from = dayOf('from', 'The From');
   const to = dayOf('to', 'The To');
-  if (from !== undefined && to !== undefined && from > to) problems.push('The From day is after the To day, so nothing can match. Swap them.');
+  if (from !== undefined && to !== undefined && from > to)
+    problems.push('The From day is after the To day, so nothing can match. Swap them.');
   const seek: Seek = {};
   const token = sp.after ?? sp.before;
   if (token !== undefined) {

@@ -10,7 +10,9 @@ import { resolveAuditSearch } from './search';
 import { policyIndex } from '@/lib/tenant/engine';
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 
 /**
@@ -22,7 +24,18 @@ function generateTree() {
   const root = t.db.select().from(tenants).where(eq(tenants.id, DEMO_TENANT_ID)).get()!.rootResourceId!;
   const rows: (typeof resources.$inferInsert)[] = [];
   const add = (id: string, kind: 'managementGroup' | 'subscription' | 'resourceGroup' | 'resource', parentId: string) =>
-    rows.push({ id, armId: id, tenantId: DEMO_TENANT_ID, kind, type: kind, name: id.split('/').pop()!, displayName: id.split('/').pop()!, parentId, managed: true, createdAt: t.now });
+    rows.push({
+      id,
+      armId: id,
+      tenantId: DEMO_TENANT_ID,
+      kind,
+      type: kind,
+      name: id.split('/').pop()!,
+      displayName: id.split('/').pop()!,
+      parentId,
+      managed: true,
+      createdAt: t.now,
+    });
   add('/gen', 'managementGroup', root);
   for (let s = 0; s < 3; s++) {
     add(`/gen/s${s}`, 'subscription', '/gen');
@@ -31,7 +44,9 @@ function generateTree() {
       for (let r = 0; r < 100; r++) add(`/gen/s${s}/rg${g}/vm${r}`, 'resource', `/gen/s${s}/rg${g}`);
     }
   }
-  t.db.transaction((tx) => { for (const r of rows) tx.insert(resources).values(r).run(); });
+  t.db.transaction((tx) => {
+    for (const r of rows) tx.insert(resources).values(r).run();
+  });
 }
 
 let clock = 0;
@@ -39,7 +54,13 @@ let clock = 0;
 function events(scopes: string[], action = 'Role activated', actor = 'steve' as keyof typeof t.ids) {
   t.db.transaction((tx) => {
     for (const scopeId of scopes) {
-      writeAudit(tx, { at: t.now + 3_600_000 + Math.floor(clock++ / 3), actor: { id: t.ids[actor], name: actor }, action, scopeId, principal: { type: 'User', id: t.ids.jen, name: 'Jen' } });
+      writeAudit(tx, {
+        at: t.now + 3_600_000 + Math.floor(clock++ / 3),
+        actor: { id: t.ids[actor], name: actor },
+        action,
+        scopeId,
+        principal: { type: 'User', id: t.ids.jen, name: 'Jen' },
+      });
     }
   });
 }
@@ -91,7 +112,9 @@ describe('resource audit on a generated tree', () => {
     // many newer events elsewhere: s0's older events lie beyond the window next to the cursor
     events([...spread(1, 2500), ...spread(2, 100)]);
     events(spread(0, 40, 5));
-    const expected = auditPage(t.db, {}, {}, 100_000).rows.filter((e) => e.scopeId === '/gen/s0' || e.scopeId?.startsWith('/gen/s0/')).map((e) => e.id);
+    const expected = auditPage(t.db, {}, {}, 100_000)
+      .rows.filter((e) => e.scopeId === '/gen/s0' || e.scopeId?.startsWith('/gen/s0/'))
+      .map((e) => e.id);
     expect(expected).toHaveLength(162);
     const seen = readAll({ scopeId: '/gen/s0' }, () => events([vm(0, 1, 1), vm(1, 1, 1)]));
     expect(seen).toEqual(expected);
@@ -133,8 +156,12 @@ describe('a large subtree with an equality filter reads a bounded window, then p
     t.db.transaction((tx) => {
       for (const e of list) {
         writeAudit(tx, {
-          at: t.now + 3_600_000 + Math.floor(clock++ / 2), actor: { id: t.ids[e.actor], name: e.actor }, action: e.action, scopeId: e.scopeId,
-          principal: { type: 'User', id: t.ids[e.principal], name: e.principal }, role: { id: e.role, name: e.role },
+          at: t.now + 3_600_000 + Math.floor(clock++ / 2),
+          actor: { id: t.ids[e.actor], name: e.actor },
+          action: e.action,
+          scopeId: e.scopeId,
+          principal: { type: 'User', id: t.ids[e.principal], name: e.principal },
+          role: { id: e.role, name: e.role },
         });
       }
     });
@@ -142,7 +169,7 @@ describe('a large subtree with an equality filter reads a bounded window, then p
   const inS0 = (scopeId: string | null) => scopeId === '/gen/s0' || !!scopeId?.startsWith('/gen/s0/');
   /** A small deterministic generator, so a failure reproduces. */
   function rng(seed: number) {
-    return () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+    return () => (seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
   }
 
   /** Every page of `size` from the newest on, then back from the oldest page by `before`; both in newest-first order. */
@@ -169,8 +196,20 @@ describe('a large subtree with an equality filter reads a bounded window, then p
   it('returns what an unbounded read returns, across page boundaries and the window edge, in both directions', () => {
     const next = rng(42);
     const vmIn = (s: number) => vm(s, Math.floor(next() * 10), Math.floor(next() * 100));
-    const steve = (scopeId: string, i: number): Gen => ({ scopeId, actor: 'steve', principal: i % 3 ? 'jen' : 'sam', role: i % 4 ? 'Owner' : 'Reader', action: i % 5 ? 'Role activated' : 'Request approved' });
-    const avery = (scopeId: string, i: number): Gen => ({ scopeId, actor: 'avery', principal: i % 2 ? 'jen' : 'sam', role: i % 3 ? 'Owner' : 'Reader', action: i % 4 ? 'Role activated' : 'Request approved' });
+    const steve = (scopeId: string, i: number): Gen => ({
+      scopeId,
+      actor: 'steve',
+      principal: i % 3 ? 'jen' : 'sam',
+      role: i % 4 ? 'Owner' : 'Reader',
+      action: i % 5 ? 'Role activated' : 'Request approved',
+    });
+    const avery = (scopeId: string, i: number): Gen => ({
+      scopeId,
+      actor: 'avery',
+      principal: i % 2 ? 'jen' : 'sam',
+      role: i % 3 ? 'Owner' : 'Reader',
+      action: i % 4 ? 'Role activated' : 'Request approved',
+    });
     // oldest: Steve's events in s0 now and then among his events elsewhere, beyond any window
     write(Array.from({ length: 700 }, (_, i) => steve(i % 23 === 0 ? (i % 2 ? '/gen/s0' : vmIn(0)) : vmIn(1 + (i % 2)), i)));
     // then 2,300 of Steve's events outside s0, with Avery's in s0 between them (the probe must filter them out)
@@ -187,7 +226,11 @@ describe('a large subtree with an equality filter reads a bounded window, then p
       [{ actions: ['Role activated'] }, (e) => e.action === 'Role activated', true],
       [{ actorId: t.ids.steve, actions: ['Request approved', 'Role activated'] }, (e) => e.actorId === t.ids.steve, true],
       [{ actorId: t.ids.steve, roleId: 'Reader' }, (e) => e.actorId === t.ids.steve && e.roleId === 'Reader', false],
-      [{ principalId: t.ids.sam, from: all[3000].at, to: all[100].at }, (e) => e.principalId === t.ids.sam && e.at >= all[3000].at && e.at < all[100].at, false],
+      [
+        { principalId: t.ids.sam, from: all[3000].at, to: all[100].at },
+        (e) => e.principalId === t.ids.sam && e.at >= all[3000].at && e.at < all[100].at,
+        false,
+      ],
     ];
     for (const [f, keep, beyond] of filters) {
       const label = JSON.stringify(f);
@@ -202,7 +245,10 @@ describe('a large subtree with an equality filter reads a bounded window, then p
         expect(backward, `${label} back by ${size}`).toEqual(expected);
         expect(pages, label).toBe(Math.ceil(expected.length / size));
       }
-      expect([...iterateAudit(t.db, scoped, 13)].map((e) => e.id), label).toEqual(expected);
+      expect(
+        [...iterateAudit(t.db, scoped, 13)].map((e) => e.id),
+        label,
+      ).toEqual(expected);
     }
 
     // newer events written between page reads never shift the pages already cursored
@@ -215,7 +261,12 @@ describe('a large subtree with an equality filter reads a bounded window, then p
     // 2,001 events about Sam, oldest first: A and E1 in s0, 1,998 elsewhere, E2 in s0. From the newest,
     // the 2,000th is E1; from A backward (newer), the 2,000th is E2: each window ends on an s0 event.
     const aboutSam = (scopeId: string): Gen => ({ scopeId, actor: 'steve', principal: 'sam', role: 'Owner', action: 'Role activated' });
-    write([aboutSam(vm(0, 1, 1)), aboutSam(vm(0, 2, 2)), ...Array.from({ length: 1_998 }, (_, i) => aboutSam(vm(1, i % 10, i % 100))), aboutSam(vm(0, 3, 3))]);
+    write([
+      aboutSam(vm(0, 1, 1)),
+      aboutSam(vm(0, 2, 2)),
+      ...Array.from({ length: 1_998 }, (_, i) => aboutSam(vm(1, i % 10, i % 100))),
+      aboutSam(vm(0, 3, 3)),
+    ]);
     const f = { principalId: t.ids.sam, scopeId: '/gen/s0' };
     const [e2, e1, a] = auditPage(t.db, { principalId: t.ids.sam }, {}, 100_000).rows.filter((e) => inS0(e.scopeId));
     expect([a, e1, e2].map((e) => e.scopeId)).toEqual([vm(0, 1, 1), vm(0, 2, 2), vm(0, 3, 3)]);
@@ -230,7 +281,15 @@ describe('audit filters and their values', () => {
   const tenantAdmin = () => ({ userId: t.ids.steve, view: {}, index: policyIndex(t.db), now: t.now });
 
   it('filters by actor, action, role, principal, dates and "mine", and offers event types from the index', () => {
-    for (let i = 0; i < 60; i++) writeAudit(t.db, { at: t.now + i * 1000, actor: { id: t.ids.avery, name: 'Avery' }, action: i % 2 ? 'Request approved' : 'Role activated', principal: { type: 'User', id: t.ids.jen, name: 'Jen' }, role: { id: 'r1', name: 'Owner' }, scopeId: '/x' });
+    for (let i = 0; i < 60; i++)
+      writeAudit(t.db, {
+        at: t.now + i * 1000,
+        actor: { id: t.ids.avery, name: 'Avery' },
+        action: i % 2 ? 'Request approved' : 'Role activated',
+        principal: { type: 'User', id: t.ids.jen, name: 'Jen' },
+        role: { id: 'r1', name: 'Owner' },
+        scopeId: '/x',
+      });
     writeAudit(t.db, { at: t.now + 70_000, actor: { id: t.ids.sam, name: 'Sam' }, action: 'Signed in' });
     const avery = readAll({ actorId: t.ids.avery });
     expect(avery).toHaveLength(60);

@@ -18,7 +18,9 @@ const financeDev = `${sub}/resourcegroups/finance-dev`;
 const financeProd = `${sub}/resourcegroups/finance-prod`;
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(async () => {
   await deliveryIdle();
   t.close();
@@ -31,8 +33,10 @@ const mine = (who: string) => viewer(who, { involving: who });
 const search = (v: AuditViewer, raw: Record<string, string>) => resolveAuditSearch(t.db, raw, v);
 
 /** Every address the result could show: the boxes and the choices. */
-const shown = (r: AuditSearchResult) => [r.typed.actor, r.typed.principal, ...(r.choices.actor ?? []), ...(r.choices.principal ?? [])]
-  .flatMap((x) => (typeof x === 'string' ? [x] : x ? [x.text, x.name] : []));
+const shown = (r: AuditSearchResult) =>
+  [r.typed.actor, r.typed.principal, ...(r.choices.actor ?? []), ...(r.choices.principal ?? [])].flatMap((x) =>
+    typeof x === 'string' ? [x] : x ? [x.text, x.name] : [],
+  );
 const emailsIn = (r: AuditSearchResult) => shown(r).filter((s) => s.includes('@'));
 
 describe('the audit people boxes in my audit (no admin rights)', () => {
@@ -64,7 +68,10 @@ describe('the audit people boxes in my audit (no admin rights)', () => {
       expect(r.sp.actor, typed).toBeUndefined();
       expect(r.problems.join(' ')).toMatch(/No user in your audit matches the actor/);
       expect(r.problems.join(' ')).toMatch(/No user or group in your audit matches the principal/);
-      expect(emailsIn(r).filter((e) => e !== typed), typed).toEqual([]);
+      expect(
+        emailsIn(r).filter((e) => e !== typed),
+        typed,
+      ).toEqual([]);
     }
 
     // a link with a stranger's id, e-mail or group shows nothing of them
@@ -89,9 +96,19 @@ describe('the audit people boxes in my audit (no admin rights)', () => {
   });
 
   it('Jen finds Avery once Avery has acted on her, by name only; several matches list names only', () => {
-    writeAudit(t.db, { at: t.now + 1000, actor: { id: t.ids.avery, name: 'Avery' }, action: 'Request approved', principal: { type: 'User', id: t.ids.jen, name: 'Jen' } });
+    writeAudit(t.db, {
+      at: t.now + 1000,
+      actor: { id: t.ids.avery, name: 'Avery' },
+      action: 'Request approved',
+      principal: { type: 'User', id: t.ids.jen, name: 'Jen' },
+    });
     // someone else called Avery whom Jen assigned something
-    writeAudit(t.db, { at: t.now + 2000, actor: { id: t.ids.jen, name: 'Jen' }, action: 'Eligible assignment added', principal: { type: 'User', id: strangers[3], name: 'Avery Elsewhere' } });
+    writeAudit(t.db, {
+      at: t.now + 2000,
+      actor: { id: t.ids.jen, name: 'Jen' },
+      action: 'Eligible assignment added',
+      principal: { type: 'User', id: strangers[3], name: 'Avery Elsewhere' },
+    });
     const one = search(mine(t.ids.jen), { actor: 'avery' });
     expect(one.filters.actorId).toBe(t.ids.avery);
     expect(one.typed.actor).toBe('Avery');
@@ -103,7 +120,12 @@ describe('the audit people boxes in my audit (no admin rights)', () => {
 
     // a name she shares with someone else Jen met: the box keeps the id, so submitting it finds the same one
     const twin = addUsers(t, ['Avery'])[0];
-    writeAudit(t.db, { at: t.now + 3000, actor: { id: t.ids.jen, name: 'Jen' }, action: 'Eligible assignment added', principal: { type: 'User', id: twin, name: 'Avery' } });
+    writeAudit(t.db, {
+      at: t.now + 3000,
+      actor: { id: t.ids.jen, name: 'Jen' },
+      action: 'Eligible assignment added',
+      principal: { type: 'User', id: twin, name: 'Avery' },
+    });
     const byId = search(mine(t.ids.jen), { principal: twin });
     expect(byId.filters.principalId).toBe(twin);
     expect(byId.typed.principal).toBe(twin);
@@ -115,10 +137,21 @@ describe('the audit people boxes in my audit (no admin rights)', () => {
   });
 
   it('a resource administrator who is not a tenant PIM administrator is restricted in their own audit, not at their scope', () => {
-    submitAdminRequest(t.db, user(t.ids.steve), {
-      requestType: 'AdminAssign', kind: 'active', principal: { type: 'User', id: t.ids.sam }, roleId: ROLE_IDS.userAccessAdministrator,
-      scopeId: financeDev, startAt: t.now, endAt: t.now + 30 * DAY, justification: 'Runs finance-dev access',
-    }, t.now);
+    submitAdminRequest(
+      t.db,
+      user(t.ids.steve),
+      {
+        requestType: 'AdminAssign',
+        kind: 'active',
+        principal: { type: 'User', id: t.ids.sam },
+        roleId: ROLE_IDS.userAccessAdministrator,
+        scopeId: financeDev,
+        startAt: t.now,
+        endAt: t.now + 30 * DAY,
+        justification: 'Runs finance-dev access',
+      },
+      t.now,
+    );
     expect(peopleReach(viewer(t.ids.sam, { scopeId: financeDev.toUpperCase() }))).toEqual({ kind: 'directory' });
     expect(peopleReach(viewer(t.ids.sam, { scopeId: financeProd })).kind).toBe('met');
     expect(peopleReach(viewer(t.ids.sam, {})).kind).toBe('met');

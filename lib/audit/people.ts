@@ -65,7 +65,12 @@ export const CHOICES_SHOWN = 8;
 /** Above every string that starts with the typed text (case-insensitive range upper bound). */
 const MAX_CHAR = '\u{10FFFF}';
 
-const userChoice = (u: { id: string; name: string; email: string }): PersonChoice => ({ id: u.id, type: 'User', name: u.name, text: u.email });
+const userChoice = (u: { id: string; name: string; email: string }): PersonChoice => ({
+  id: u.id,
+  type: 'User',
+  name: u.name,
+  text: u.email,
+});
 const groupChoice = (g: { id: string; name: string }): PersonChoice => ({ id: g.id, type: 'Group', name: g.name, text: g.name });
 const userCols = { id: users.id, name: users.displayName, email: users.email };
 const groupCols = { id: groups.id, name: groups.name };
@@ -89,9 +94,29 @@ function resolveInDirectory(db: DbOrTx, q: string, withGroups: boolean): Resolve
   const lower = q.toLowerCase();
   // an exact e-mail (users_email_nocase), display name (users_by_name) or group name (groups_by_name)
   const exact = [
-    ...db.select(userCols).from(users).where(sql`lower(${users.email}) = ${lower}`).limit(CHOICES_SHOWN).all().map(userChoice),
-    ...db.select(userCols).from(users).where(sql`${users.displayName} = ${q} COLLATE NOCASE`).limit(CHOICES_SHOWN).all().map(userChoice),
-    ...(withGroups ? db.select(groupCols).from(groups).where(sql`${groups.name} = ${q} COLLATE NOCASE`).limit(CHOICES_SHOWN).all().map(groupChoice) : []),
+    ...db
+      .select(userCols)
+      .from(users)
+      .where(sql`lower(${users.email}) = ${lower}`)
+      .limit(CHOICES_SHOWN)
+      .all()
+      .map(userChoice),
+    ...db
+      .select(userCols)
+      .from(users)
+      .where(sql`${users.displayName} = ${q} COLLATE NOCASE`)
+      .limit(CHOICES_SHOWN)
+      .all()
+      .map(userChoice),
+    ...(withGroups
+      ? db
+          .select(groupCols)
+          .from(groups)
+          .where(sql`${groups.name} = ${q} COLLATE NOCASE`)
+          .limit(CHOICES_SHOWN)
+          .all()
+          .map(groupChoice)
+      : []),
   ];
   const found = dedupe(exact);
   if (found.length === 1) return { kind: 'one', choice: found[0] };
@@ -99,13 +124,31 @@ function resolveInDirectory(db: DbOrTx, q: string, withGroups: boolean): Resolve
 
   // the start of a name or e-mail
   const prefix = dedupe([
-    ...db.select(userCols).from(users).where(sql`${users.displayName} >= ${q} COLLATE NOCASE AND ${users.displayName} < ${q + MAX_CHAR} COLLATE NOCASE`)
-      .orderBy(sql`${users.displayName} COLLATE NOCASE`, users.id).limit(CHOICES_SHOWN + 1).all().map(userChoice),
-    ...db.select(userCols).from(users).where(sql`lower(${users.email}) >= ${lower} AND lower(${users.email}) < ${lower + MAX_CHAR}`)
-      .orderBy(sql`lower(${users.email})`).limit(CHOICES_SHOWN + 1).all().map(userChoice),
+    ...db
+      .select(userCols)
+      .from(users)
+      .where(sql`${users.displayName} >= ${q} COLLATE NOCASE AND ${users.displayName} < ${q + MAX_CHAR} COLLATE NOCASE`)
+      .orderBy(sql`${users.displayName} COLLATE NOCASE`, users.id)
+      .limit(CHOICES_SHOWN + 1)
+      .all()
+      .map(userChoice),
+    ...db
+      .select(userCols)
+      .from(users)
+      .where(sql`lower(${users.email}) >= ${lower} AND lower(${users.email}) < ${lower + MAX_CHAR}`)
+      .orderBy(sql`lower(${users.email})`)
+      .limit(CHOICES_SHOWN + 1)
+      .all()
+      .map(userChoice),
     ...(withGroups
-      ? db.select(groupCols).from(groups).where(sql`${groups.name} >= ${q} COLLATE NOCASE AND ${groups.name} < ${q + MAX_CHAR} COLLATE NOCASE`)
-        .orderBy(sql`${groups.name} COLLATE NOCASE`, groups.id).limit(CHOICES_SHOWN + 1).all().map(groupChoice)
+      ? db
+          .select(groupCols)
+          .from(groups)
+          .where(sql`${groups.name} >= ${q} COLLATE NOCASE AND ${groups.name} < ${q + MAX_CHAR} COLLATE NOCASE`)
+          .orderBy(sql`${groups.name} COLLATE NOCASE`, groups.id)
+          .limit(CHOICES_SHOWN + 1)
+          .all()
+          .map(groupChoice)
       : []),
   ]);
   if (prefix.length === 1) return { kind: 'one', choice: prefix[0] };
@@ -113,7 +156,13 @@ function resolveInDirectory(db: DbOrTx, q: string, withGroups: boolean): Resolve
   return { kind: 'none' };
 }
 
-interface MetRow { type: 'User' | 'Group'; id: string; name: string; email: string | null; rank: number }
+interface MetRow {
+  type: 'User' | 'Group';
+  id: string;
+  name: string;
+  email: string | null;
+  rank: number;
+}
 
 /**
  * The people of the viewer's own events — the viewer, the principals of what they did,

@@ -34,10 +34,13 @@ type Slice = AuditFilters & { notActor?: string };
 const keyOf = (e: AuditEvent): Key => [e.at, e.seq];
 const atSeq = sql`(${auditEvents.at}, ${auditEvents.seq})`;
 /** Rows past `key` in the direction of reading (forward = older, as the list is newest first). */
-const past = (dir: Dir, key: Key): SQL => (dir === 'forward' ? sql`${atSeq} < (${key[0]}, ${key[1]})` : sql`${atSeq} > (${key[0]}, ${key[1]})`);
+const past = (dir: Dir, key: Key): SQL =>
+  dir === 'forward' ? sql`${atSeq} < (${key[0]}, ${key[1]})` : sql`${atSeq} > (${key[0]}, ${key[1]})`;
 /** Rows up to and including `key` in the direction of reading: the window before an edge. */
-const upTo = (dir: Dir, key: Key): SQL => (dir === 'forward' ? sql`${atSeq} >= (${key[0]}, ${key[1]})` : sql`${atSeq} <= (${key[0]}, ${key[1]})`);
-const order = (dir: Dir) => (dir === 'forward' ? [desc(auditEvents.at), desc(auditEvents.seq)] : [asc(auditEvents.at), asc(auditEvents.seq)]);
+const upTo = (dir: Dir, key: Key): SQL =>
+  dir === 'forward' ? sql`${atSeq} >= (${key[0]}, ${key[1]})` : sql`${atSeq} <= (${key[0]}, ${key[1]})`;
+const order = (dir: Dir) =>
+  dir === 'forward' ? [desc(auditEvents.at), desc(auditEvents.seq)] : [asc(auditEvents.at), asc(auditEvents.seq)];
 
 /**
  * The filters other than scope and "mine". `plain` keeps SQLite from driving the query
@@ -51,12 +54,28 @@ function conditions(f: AuditFilters, plain = false): SQL[] {
   if (f.actorId) out.push(sql`${col(auditEvents.actorId)} = ${f.actorId}`);
   if (f.principalId) out.push(sql`${col(auditEvents.principalId)} = ${f.principalId}`);
   if (f.roleId) out.push(sql`${col(auditEvents.roleId)} = ${f.roleId}`);
-  if (f.actions) out.push(f.actions.length ? sql`${col(auditEvents.action)} IN (${sql.join(f.actions.map((a) => sql`${a}`), sql`, `)})` : sql`0`);
+  if (f.actions)
+    out.push(
+      f.actions.length
+        ? sql`${col(auditEvents.action)} IN (${sql.join(
+            f.actions.map((a) => sql`${a}`),
+            sql`, `,
+          )})`
+        : sql`0`,
+    );
   return out;
 }
 
 const read = (db: DbOrTx, where: (SQL | undefined)[], dir: Dir, limit: number): AuditEvent[] =>
-  limit <= 0 ? [] : db.select().from(auditEvents).where(and(...where)).orderBy(...order(dir)).limit(limit).all();
+  limit <= 0
+    ? []
+    : db
+        .select()
+        .from(auditEvents)
+        .where(and(...where))
+        .orderBy(...order(dir))
+        .limit(limit)
+        .all();
 
 /** Is this event's scope the resource or below it: one primary-key look-up per event, for a scan in time order. */
 function scopeCheck(path: string): SQL {
@@ -94,7 +113,10 @@ function slice(db: DbOrTx, f: Slice, dir: Dir, from: Key | null, limit: number):
   if (!scope) return [];
   const probe = underScope(auditEvents.scopeId, f.scopeId);
   const probed = (where: (SQL | undefined)[], n: number) => read(db, [...where, ...conditions(f, true), ...others, probe], dir, n);
-  const size = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${resources} WHERE path >= ${scope.path} AND path < ${pathUpperBound(scope.path)} LIMIT ${SMALL_SUBTREE})`)?.n ?? 0;
+  const size =
+    db.get<{ n: number }>(
+      sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${resources} WHERE path >= ${scope.path} AND path < ${pathUpperBound(scope.path)} LIMIT ${SMALL_SUBTREE})`,
+    )?.n ?? 0;
   if (size < SMALL_SUBTREE) return probed([start], limit);
   // The WINDOW-th event from the cursor on bounds the scan in time order: of the filter's
   // index range when an equality filter drives the query (its events next to the cursor,
@@ -102,7 +124,14 @@ function slice(db: DbOrTx, f: Slice, dir: Dir, from: Key | null, limit: number):
   // subtree's resources are probed, with the filters applied.
   const driven = f.actorId || f.principalId || f.roleId || f.actions?.length === 1;
   const bounding = driven ? conditions(f) : conditions({ from: f.from, to: f.to });
-  const edge = db.select({ at: auditEvents.at, seq: auditEvents.seq }).from(auditEvents).where(and(start, ...bounding)).orderBy(...order(dir)).limit(1).offset(WINDOW - 1).get();
+  const edge = db
+    .select({ at: auditEvents.at, seq: auditEvents.seq })
+    .from(auditEvents)
+    .where(and(start, ...bounding))
+    .orderBy(...order(dir))
+    .limit(1)
+    .offset(WINDOW - 1)
+    .get();
   const near = read(db, [...base, edge ? upTo(dir, [edge.at, edge.seq]) : undefined, scopeCheck(scope.path)], dir, limit);
   if (near.length >= limit || !edge) return near;
   return [...near, ...probed([past(dir, [edge.at, edge.seq])], limit - near.length)];
@@ -137,11 +166,13 @@ const EVENT_TYPES_CAP = 500;
  */
 export function auditEventTypes(db: DbOrTx): string[] {
   return db
-    .all<{ a: string }>(sql`WITH RECURSIVE t(a) AS (
+    .all<{ a: string }>(
+      sql`WITH RECURSIVE t(a) AS (
       SELECT (SELECT min(action) FROM audit_events)
       UNION ALL
       SELECT (SELECT min(action) FROM audit_events WHERE action > t.a) FROM t WHERE t.a IS NOT NULL
-    ) SELECT a FROM t WHERE a IS NOT NULL LIMIT ${EVENT_TYPES_CAP}`)
+    ) SELECT a FROM t WHERE a IS NOT NULL LIMIT ${EVENT_TYPES_CAP}`,
+    )
     .map((r) => r.a);
 }
 
@@ -164,7 +195,12 @@ const CHARTED = { activations: 'Role activated', approvals: 'Request approved' }
  * (`{ under: [rootIds] }`, one index range each); an id list is still accepted from
  * older callers but costs what the list costs.
  */
-export function activityPerDay(db: DbOrTx, now: number, days = 14, scope?: string[] | { under: string[] }): { day: string; activations: number; approvals: number }[] {
+export function activityPerDay(
+  db: DbOrTx,
+  now: number,
+  days = 14,
+  scope?: string[] | { under: string[] },
+): { day: string; activations: number; approvals: number }[] {
   const DAY = 86_400_000;
   const start = Math.floor(now / DAY) * DAY - (days - 1) * DAY;
   let where: SQL | undefined;
@@ -172,12 +208,20 @@ export function activityPerDay(db: DbOrTx, now: number, days = 14, scope?: strin
   else if (scope) where = scope.under.length ? or(...scope.under.map((id) => underScope(auditEvents.scopeId, id))) : sql`0`;
   const rows = db
     // bound numbers may arrive as REAL: truncate to the day's index explicitly
-    .select({ day: sql<number>`CAST((${auditEvents.at} - ${start}) / ${DAY} AS INTEGER)`, action: auditEvents.action, n: sql<number>`count(*)` })
+    .select({
+      day: sql<number>`CAST((${auditEvents.at} - ${start}) / ${DAY} AS INTEGER)`,
+      action: auditEvents.action,
+      n: sql<number>`count(*)`,
+    })
     .from(auditEvents)
     .where(and(inArray(auditEvents.action, [CHARTED.activations, CHARTED.approvals]), gte(auditEvents.at, start), where))
     .groupBy(sql`1`, auditEvents.action)
     .all();
-  const out = Array.from({ length: days }, (_, i) => ({ day: new Date(start + i * DAY).toISOString().slice(0, 10), activations: 0, approvals: 0 }));
+  const out = Array.from({ length: days }, (_, i) => ({
+    day: new Date(start + i * DAY).toISOString().slice(0, 10),
+    activations: 0,
+    approvals: 0,
+  }));
   for (const r of rows) {
     if (r.day < 0 || r.day >= days) continue;
     if (r.action === CHARTED.activations) out[r.day].activations += r.n;

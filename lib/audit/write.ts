@@ -46,7 +46,9 @@ export function writeAudit(tx: DbOrTx, input: AuditInput): AuditContent & { hash
     details: JSON.stringify(withRequestIds(input.details)),
   };
   const hash = auditHash(prevHash, content);
-  tx.insert(auditEvents).values({ ...content, prevHash, hash }).run();
+  tx.insert(auditEvents)
+    .values({ ...content, prevHash, hash })
+    .run();
   // the webhook journal reads the same facts, in the same transaction (ADR 080)
   recordEventsForAudit(tx, content);
   return { ...content, hash };

@@ -70,7 +70,12 @@ export function action<S extends z.ZodType, R>(
       // Next's redirect/notFound are thrown on purpose and must propagate
       if (e && typeof e === 'object' && 'digest' in e) throw e;
       console.error('[elevate] action failed', e instanceof Error ? e.message : e);
-      return { ok: false, code: 'InternalError', message: 'Something went wrong and nothing was changed. Try again.', values: keepValues(raw) };
+      return {
+        ok: false,
+        code: 'InternalError',
+        message: 'Something went wrong and nothing was changed. Try again.',
+        values: keepValues(raw),
+      };
     }
   };
 }

@@ -36,7 +36,11 @@ describe('password sign-in', () => {
     expect(await checkCredentials(t.db, { ...jen, password: 'elevate-demo' }, opts(t.now + 60_000))).toEqual(failed);
     expect(await checkCredentials(t.db, { ...jen, password: 'wrong' }, opts(t.now + 60_000))).toEqual(failed);
     expect(await checkCredentials(t.db, { ...jen, password: 'elevate-demo' }, opts(t.now + 16 * 60_000))).toMatchObject({ ok: true });
-    const actions = t.db.select({ action: auditEvents.action }).from(auditEvents).all().map((a) => a.action);
+    const actions = t.db
+      .select({ action: auditEvents.action })
+      .from(auditEvents)
+      .all()
+      .map((a) => a.action);
     expect(actions.filter((a) => a === 'Account locked')).toHaveLength(1);
     expect(actions.filter((a) => a === 'Sign-in failed')).toHaveLength(2);
     t.close();
@@ -56,7 +60,10 @@ describe('password sign-in', () => {
   it('tells a disabled account so only with its right password; a wrong one is an ordinary failure', async () => {
     const t = freshDb();
     t.db.update(users).set({ disabled: true }).where(eq(users.id, t.ids.sam)).run();
-    expect(await checkCredentials(t.db, { email: 'sam@bluewidget.test', password: 'elevate-demo' }, opts(t.now))).toMatchObject({ ok: false, code: 'disabled' });
+    expect(await checkCredentials(t.db, { email: 'sam@bluewidget.test', password: 'elevate-demo' }, opts(t.now))).toMatchObject({
+      ok: false,
+      code: 'disabled',
+    });
     expect(await checkCredentials(t.db, { email: 'sam@bluewidget.test', password: 'nope' }, opts(t.now))).toEqual(failed);
     t.close();
   });
@@ -65,7 +72,11 @@ describe('password sign-in', () => {
     const t = freshDb();
     const jen = { email: 'jen@bluewidget.test' };
     const lockedOpts = { now: () => t.now, threshold: 1000, minutes: 15 };
-    t.db.update(users).set({ lockedUntil: t.now + 60 * 60_000 }).where(eq(users.id, t.ids.avery)).run();
+    t.db
+      .update(users)
+      .set({ lockedUntil: t.now + 60 * 60_000 })
+      .where(eq(users.id, t.ids.avery))
+      .run();
     const time = async (email: string) => {
       const started = performance.now();
       const r = await checkCredentials(t.db, { email, password: 'not-the-password' }, lockedOpts);

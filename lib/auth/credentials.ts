@@ -26,7 +26,9 @@ export const PASSWORD_SIGN_IN_OFF = 'Password sign-in is turned off here. Use si
  */
 let dummyHash: Promise<string> | undefined;
 const dummy = () => (dummyHash ??= hashPassword(crypto.randomBytes(32).toString('base64url')));
-void dummy().catch(() => { dummyHash = undefined; });
+void dummy().catch(() => {
+  dummyHash = undefined;
+});
 
 const isArgon2 = (h: string) => h.startsWith('$argon2');
 
@@ -43,7 +45,11 @@ export async function checkCredentials(
   opts: { now: () => number; threshold: number; minutes: number; passwordSignIn?: boolean },
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
-  const user = db.select().from(users).where(sql`lower(${users.email}) = ${email}`).get();
+  const user = db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`)
+    .get();
   if (!user) {
     await verifyPassword(await dummy(), input.password);
     return INVALID;
@@ -61,10 +67,17 @@ export async function checkCredentials(
         const fresh = tx.select({ failed: users.failedSignIns }).from(users).where(eq(users.id, user.id)).get()!;
         const failed = fresh.failed + 1;
         const lock = failed >= opts.threshold ? now + opts.minutes * 60_000 : null;
-        tx.update(users).set({ failedSignIns: lock ? 0 : failed, lockedUntil: lock }).where(eq(users.id, user.id)).run();
+        tx.update(users)
+          .set({ failedSignIns: lock ? 0 : failed, lockedUntil: lock })
+          .where(eq(users.id, user.id))
+          .run();
         writeAudit(tx, {
-          at: now, actor: { id: user.id, name: user.displayName }, action: lock ? 'Account locked' : 'Sign-in failed', outcome: 'Failure',
-          principal: { type: 'User', id: user.id, name: user.displayName }, details: { failedAttempts: failed },
+          at: now,
+          actor: { id: user.id, name: user.displayName },
+          action: lock ? 'Account locked' : 'Sign-in failed',
+          outcome: 'Failure',
+          principal: { type: 'User', id: user.id, name: user.displayName },
+          details: { failedAttempts: failed },
         });
         return INVALID;
       },
@@ -78,7 +91,12 @@ export async function checkCredentials(
   db.transaction(
     (tx) => {
       tx.update(users).set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now }).where(eq(users.id, user.id)).run();
-      writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'Signed in', principal: { type: 'User', id: user.id, name: user.displayName } });
+      writeAudit(tx, {
+        at: now,
+        actor: { id: user.id, name: user.displayName },
+        action: 'Signed in',
+        principal: { type: 'User', id: user.id, name: user.displayName },
+      });
     },
     { behavior: 'immediate' },
   );

@@ -23,12 +23,19 @@ export interface EnrolmentOffer {
 export async function offerEnrolment(user: Pick<User, 'email'>): Promise<EnrolmentOffer> {
   const secret = newTotpSecret();
   const uri = totpUri(secret, user.email);
-  return { sealed: seal(JSON.stringify({ secret, email: user.email.toLowerCase() }), getEncryptionKey()), manualKey: secret.replace(/(.{4})/g, '$1 ').trim(), qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 200 }) };
+  return {
+    sealed: seal(JSON.stringify({ secret, email: user.email.toLowerCase() }), getEncryptionKey()),
+    manualKey: secret.replace(/(.{4})/g, '$1 ').trim(),
+    qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 200 }),
+  };
 }
 
 export const enrolSchema = z.object({
   sealed: z.string().min(10, 'Start the set-up again.'),
-  mfaCode: z.string().trim().regex(/^\d{6}$/, TOTP_MESSAGES.format),
+  mfaCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, TOTP_MESSAGES.format),
 });
 
 const ALREADY_ENROLLED = 'You already have an authenticator app. To replace it, ask a PIM administrator to reset your MFA.';
@@ -39,7 +46,13 @@ const ALREADY_ENROLLED = 'You already have an authenticator app. To replace it, 
  * enrolled device here would let a stolen password or session swap in the attacker's
  * app and pass every later MFA step-up.
  */
-export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>, now: number, db: Db = getDb(), sessionId: string | null = null) {
+export function completeEnrolment(
+  user: User,
+  input: z.infer<typeof enrolSchema>,
+  now: number,
+  db: Db = getDb(),
+  sessionId: string | null = null,
+) {
   if (user.totpSecretEnc) throw new ElevateError('AuthorizationFailed', ALREADY_ENROLLED);
   let secret: string;
   try {
@@ -50,11 +63,13 @@ export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>
     throw new ElevateError('InvalidRequest', 'This set-up expired. Start again.');
   }
   const check = checkTotp(secret, input.mfaCode, now, null);
-  if (!check.ok) throw new ElevateError('InvalidMfaCode', TOTP_MESSAGES[check.reason], { fieldErrors: { mfaCode: [TOTP_MESSAGES[check.reason]] } });
+  if (!check.ok)
+    throw new ElevateError('InvalidMfaCode', TOTP_MESSAGES[check.reason], { fieldErrors: { mfaCode: [TOTP_MESSAGES[check.reason]] } });
   db.transaction(
     (tx) => {
       // re-checked inside the write: two racing set-ups must not both succeed
-      const changed = tx.update(users)
+      const changed = tx
+        .update(users)
         .set({ totpSecretEnc: seal(secret, getEncryptionKey()), totpEnrolledAt: now, totpLastStep: check.step, mustEnrolMfa: false })
         .where(and(eq(users.id, user.id), isNull(users.totpSecretEnc)))
         .run().changes;
@@ -62,10 +77,17 @@ export function completeEnrolment(user: User, input: z.infer<typeof enrolSchema>
       // the code that proved the new authenticator is an MFA moment like any step-up (issue 15):
       // the first activation right after enrolling does not wait for the next code
       if (sessionId) {
-        tx.insert(sessionMfa).values({ sessionId, userId: user.id, verifiedAt: now, method: 'enrolment' })
-          .onConflictDoUpdate({ target: sessionMfa.sessionId, set: { verifiedAt: now, method: 'enrolment' } }).run();
+        tx.insert(sessionMfa)
+          .values({ sessionId, userId: user.id, verifiedAt: now, method: 'enrolment' })
+          .onConflictDoUpdate({ target: sessionMfa.sessionId, set: { verifiedAt: now, method: 'enrolment' } })
+          .run();
       }
-      writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'MFA enrolled', principal: { type: 'User', id: user.id, name: user.displayName } });
+      writeAudit(tx, {
+        at: now,
+        actor: { id: user.id, name: user.displayName },
+        action: 'MFA enrolled',
+        principal: { type: 'User', id: user.id, name: user.displayName },
+      });
     },
     { behavior: 'immediate' },
   );
@@ -81,16 +103,26 @@ export const changePasswordSchema = z
     confirmPassword: z.string(),
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords differ.' })
-  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], message: 'Choose a password different from the current one.' });
+  .refine((v) => v.newPassword !== v.currentPassword, {
+    path: ['newPassword'],
+    message: 'Choose a password different from the current one.',
+  });
 
 /**
  * Changes the user's own password and ends every other session: the session version is
  * bumped, and the caller re-issues this session's cookie with the new version
  * (`reissueSession`). Returns the new session version.
  */
-export async function changePassword(user: User, input: z.infer<typeof changePasswordSchema>, now: number, db: Db = getDb()): Promise<number> {
+export async function changePassword(
+  user: User,
+  input: z.infer<typeof changePasswordSchema>,
+  now: number,
+  db: Db = getDb(),
+): Promise<number> {
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new ElevateError('InvalidRequest', 'Check the highlighted fields.', { fieldErrors: { currentPassword: ['The current password is not right.'] } });
+    throw new ElevateError('InvalidRequest', 'Check the highlighted fields.', {
+      fieldErrors: { currentPassword: ['The current password is not right.'] },
+    });
   }
   const passwordHash = await hashPassword(input.newPassword);
   return db.transaction(
@@ -101,8 +133,11 @@ export async function changePassword(user: User, input: z.infer<typeof changePas
       // a changed password is no longer the published demo password
       tx.update(users).set({ passwordHash, mustChangePassword: false, isDemo: false, sessionVersion }).where(eq(users.id, user.id)).run();
       writeAudit(tx, {
-        at: now, actor: { id: user.id, name: user.displayName }, action: 'Password changed',
-        principal: { type: 'User', id: user.id, name: user.displayName }, details: { otherSessionsEnded: true },
+        at: now,
+        actor: { id: user.id, name: user.displayName },
+        action: 'Password changed',
+        principal: { type: 'User', id: user.id, name: user.displayName },
+        details: { otherSessionsEnded: true },
       });
       return sessionVersion;
     },

@@ -44,7 +44,9 @@ describe('authenticator enrolment', () => {
     expect(jen.totpSecretEnc).not.toBeNull();
     const offer = await offerEnrolment(jen);
     const secret = offer.manualKey.replace(/ /g, '');
-    expect(() => completeEnrolment(jen, { sealed: offer.sealed, mfaCode: totpCode(secret, t.now) }, t.now, t.db)).toThrow(/already have an authenticator/);
+    expect(() => completeEnrolment(jen, { sealed: offer.sealed, mfaCode: totpCode(secret, t.now) }, t.now, t.db)).toThrow(
+      /already have an authenticator/,
+    );
     expect(user(t.ids.jen).totpSecretEnc).toBe(jen.totpSecretEnc);
   });
 
@@ -58,6 +60,8 @@ describe('authenticator enrolment', () => {
     expect(user(t.ids.sam)).toMatchObject({ mustEnrolMfa: false });
     expect(user(t.ids.sam).totpSecretEnc).not.toBeNull();
     // a second set-up racing the first is refused too
-    expect(() => completeEnrolment(sam, { sealed: offer.sealed, mfaCode: totpCode(secret, t.now + 30_000) }, t.now + 30_000, t.db)).toThrow(/already have an authenticator/);
+    expect(() => completeEnrolment(sam, { sealed: offer.sealed, mfaCode: totpCode(secret, t.now + 30_000) }, t.now + 30_000, t.db)).toThrow(
+      /already have an authenticator/,
+    );
   });
 });

@@ -31,7 +31,8 @@ export function verifyMfaStepUp(tx: DbOrTx, userId: string, code: string, now: n
     const msg = `This organisation accepts MFA from ${provider} only: use "Verify with ${provider}".`;
     throw new ElevateError('MfaRequired', msg, { fieldErrors: { mfaCode: [msg] } });
   }
-  if (!user.totpSecretEnc) throw new ElevateError('MfaRequired', TOTP_MESSAGES.notEnrolled, { fieldErrors: { mfaCode: [TOTP_MESSAGES.notEnrolled] } });
+  if (!user.totpSecretEnc)
+    throw new ElevateError('MfaRequired', TOTP_MESSAGES.notEnrolled, { fieldErrors: { mfaCode: [TOTP_MESSAGES.notEnrolled] } });
   const wait = stepUpRetryAfter(userId, now);
   if (wait > 0) {
     const msg = `Too many wrong codes. Try again in ${Math.ceil(wait / 60_000)} minute(s).`;
@@ -45,15 +46,28 @@ export function verifyMfaStepUp(tx: DbOrTx, userId: string, code: string, now: n
   clearStepUpFailures(userId);
   tx.update(users).set({ totpLastStep: result.step }).where(eq(users.id, userId)).run();
   if (sessionId) {
-    tx.insert(sessionMfa).values({ sessionId, userId, verifiedAt: now, method: 'totp' })
-      .onConflictDoUpdate({ target: sessionMfa.sessionId, set: { verifiedAt: now, method: 'totp' } }).run();
+    tx.insert(sessionMfa)
+      .values({ sessionId, userId, verifiedAt: now, method: 'totp' })
+      .onConflictDoUpdate({ target: sessionMfa.sessionId, set: { verifiedAt: now, method: 'totp' } })
+      .run();
   }
-  writeAudit(tx, { at: now, actor: { id: user.id, name: user.displayName }, action: 'MFA verified', principal: { type: 'User', id: user.id, name: user.displayName } });
+  writeAudit(tx, {
+    at: now,
+    actor: { id: user.id, name: user.displayName },
+    action: 'MFA verified',
+    principal: { type: 'User', id: user.id, name: user.displayName },
+  });
   return now;
 }
 
 /** When this session last passed an MFA step-up (null if never); the engine decides whether that is fresh enough. */
 export function sessionMfaVerifiedAt(db: DbOrTx, userId: string, sessionId: string | null): number | null {
   if (!sessionId) return null;
-  return db.select({ at: sessionMfa.verifiedAt }).from(sessionMfa).where(and(eq(sessionMfa.sessionId, sessionId), eq(sessionMfa.userId, userId))).get()?.at ?? null;
+  return (
+    db
+      .select({ at: sessionMfa.verifiedAt })
+      .from(sessionMfa)
+      .where(and(eq(sessionMfa.sessionId, sessionId), eq(sessionMfa.userId, userId)))
+      .get()?.at ?? null
+  );
 }

@@ -27,7 +27,10 @@ const attempt = async (email: string, password: string) => {
 };
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(Date.now()); seams.db = t.db; });
+beforeEach(() => {
+  t = freshDb(Date.now());
+  seams.db = t.db;
+});
 afterEach(() => t.close());
 
 describe('the credentials provider (what the sign-in page shows)', () => {
@@ -46,14 +49,32 @@ describe('the credentials provider (what the sign-in page shows)', () => {
 });
 
 /** next-auth's own core, as the route handler drives it: a Web request in, its internal answer out. */
-type Internal = { status?: number; body?: unknown; redirect?: string; cookies?: { name: string; value: string; options?: { expires?: Date; maxAge?: number } }[] };
+type Internal = {
+  status?: number;
+  body?: unknown;
+  redirect?: string;
+  cookies?: { name: string; value: string; options?: { expires?: Date; maxAge?: number } }[];
+};
 // next-auth's package exports do not expose its core; the route handler calls exactly this
-const { AuthHandler } = createRequire(import.meta.url)(path.resolve('node_modules/next-auth/core/index.js')) as { AuthHandler: (p: { req: Request; options: unknown }) => Promise<unknown> };
+const { AuthHandler } = createRequire(import.meta.url)(path.resolve('node_modules/next-auth/core/index.js')) as {
+  AuthHandler: (p: { req: Request; options: unknown }) => Promise<unknown>;
+};
 const jar = new Map<string, string>();
-async function call(method: 'GET' | 'POST', action: string, body?: Record<string, string>, cookies: Map<string, string> = jar): Promise<Internal> {
+async function call(
+  method: 'GET' | 'POST',
+  action: string,
+  body?: Record<string, string>,
+  cookies: Map<string, string> = jar,
+): Promise<Internal> {
   const req = new Request(`http://localhost:3000/api/auth/${action}`, {
-    method, headers: { host: 'localhost:3000', 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 'x-forwarded-for': '192.0.2.44',
-      cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    method,
+    headers: {
+      host: 'localhost:3000',
+      'content-type': 'application/json',
+      'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+      'x-forwarded-for': '192.0.2.44',
+      cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const res = (await AuthHandler({ req, options: authOptions() })) as Internal;
@@ -82,7 +103,10 @@ describe('sign-in and sign-out through next-auth (ADR 092)', () => {
 
     await call('POST', 'signout', { csrfToken: csrf, json: 'true' });
     expect(jar.has(SESSION)).toBe(false);
-    expect(t.db.select().from(sessions).where(eq(sessions.id, rec.id)).get()).toMatchObject({ endReason: 'signed-out', endedBy: t.ids.jen });
+    expect(t.db.select().from(sessions).where(eq(sessions.id, rec.id)).get()).toMatchObject({
+      endReason: 'signed-out',
+      endedBy: t.ids.jen,
+    });
     expect(t.db.select().from(auditEvents).where(eq(auditEvents.action, 'Signed out')).all()).toHaveLength(1);
 
     // the copied cookie: next-auth's session endpoint answers nothing and clears it

@@ -48,8 +48,19 @@ export function authOptions(): AuthOptions {
           if (!result.ok) throw new Error(result.message);
           // the server-side record of this sign-in (ADR 092); the session token carries its id
           const hdrs = (req?.headers ?? {}) as Record<string, string | undefined>;
-          const sessionId = startSession(db, { id: result.user.id, displayName: result.user.name }, clientInfo((n) => hdrs[n]), Date.now());
-          return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, sessionId };
+          const sessionId = startSession(
+            db,
+            { id: result.user.id, displayName: result.user.name },
+            clientInfo((n) => hdrs[n]),
+            Date.now(),
+          );
+          return {
+            id: result.user.id,
+            email: result.user.email,
+            name: result.user.name,
+            sessionVersion: result.user.sessionVersion,
+            sessionId,
+          };
         },
       }),
     ],

@@ -24,7 +24,9 @@ describe('changing your own password', () => {
   it('refuses a wrong current password on that field and changes nothing', async () => {
     const t = freshDb();
     const jen = t.db.select().from(users).where(eq(users.id, t.ids.jen)).get()!;
-    const err = await changePassword(jen, { currentPassword: 'not-it', newPassword: NEW, confirmPassword: NEW }, t.now, t.db).catch((e) => e);
+    const err = await changePassword(jen, { currentPassword: 'not-it', newPassword: NEW, confirmPassword: NEW }, t.now, t.db).catch(
+      (e) => e,
+    );
     expect(isElevateError(err) && err.fieldErrors?.currentPassword).toEqual(['The current password is not right.']);
     const after = t.db.select().from(users).where(eq(users.id, t.ids.jen)).get()!;
     expect(after.passwordHash).toBe(jen.passwordHash);

@@ -4,14 +4,26 @@ import { freshDb } from '@/tests/support/db';
 import { auditEvents, sessionMfa, sessions, users } from '@/db/schema';
 import { endUserSessions, resetMfa, resetPassword, setUserDisabled } from '@/lib/users';
 import {
-  checkSession, clientInfo, countsAsActivity, describeUserAgent, endOtherSessions, endOwnSession, LAST_SEEN_GRANULARITY_MS, listSessions,
-  liveSessionCounts, sessionLimits, signOutSession, startSession, type SessionLimits,
+  checkSession,
+  clientInfo,
+  countsAsActivity,
+  describeUserAgent,
+  endOtherSessions,
+  endOwnSession,
+  LAST_SEEN_GRANULARITY_MS,
+  listSessions,
+  liveSessionCounts,
+  sessionLimits,
+  signOutSession,
+  startSession,
+  type SessionLimits,
 } from './sessions';
 
 const MIN = 60_000;
 const LIMITS: SessionLimits = sessionLimits({ sessionIdleMinutes: 60, sessionHours: 12 });
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
-const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const SAFARI_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 let t: ReturnType<typeof freshDb>;
 afterEach(() => t?.close());
@@ -21,15 +33,27 @@ const record = (id: string) => t.db.select().from(sessions).where(eq(sessions.id
 const audits = (action: string) => t.db.select().from(auditEvents).where(eq(auditEvents.action, action)).all();
 /** what the session cookie of a sign-in carries */
 const claim = (sid: string, userId: string) => ({ sid, sub: userId, sv: user(userId).sessionVersion });
-const signIn = (userId: string, at = t.now, ua: string | null = FIREFOX, ip = '203.0.113.7') => startSession(t.db, user(userId), { ip, userAgent: ua }, at);
+const signIn = (userId: string, at = t.now, ua: string | null = FIREFOX, ip = '203.0.113.7') =>
+  startSession(t.db, user(userId), { ip, userAgent: ua }, at);
 
 describe('a session record per sign-in', () => {
   it('is written at sign-in with where it came from, audited, and accepted while live', () => {
     t = freshDb();
     const sid = signIn(t.ids.jen);
-    expect(record(sid)).toMatchObject({ userId: t.ids.jen, createdAt: t.now, lastSeenAt: t.now, ip: '203.0.113.7', userAgent: FIREFOX, endedAt: null });
+    expect(record(sid)).toMatchObject({
+      userId: t.ids.jen,
+      createdAt: t.now,
+      lastSeenAt: t.now,
+      ip: '203.0.113.7',
+      userAgent: FIREFOX,
+      endedAt: null,
+    });
     expect(audits('Session started')).toHaveLength(1);
-    expect(JSON.parse(audits('Session started')[0].details)).toMatchObject({ sessionId: sid, ip: '203.0.113.7', device: 'Firefox on Windows' });
+    expect(JSON.parse(audits('Session started')[0].details)).toMatchObject({
+      sessionId: sid,
+      ip: '203.0.113.7',
+      device: 'Firefox on Windows',
+    });
     expect(checkSession(t.db, claim(sid, t.ids.jen), t.now + MIN, LIMITS)?.user.id).toBe(t.ids.jen);
   });
 
@@ -100,7 +124,7 @@ describe('a session record per sign-in', () => {
 });
 
 describe('ending sessions', () => {
-  it('from Profile: one of your own (not someone else\'s), or all the others', () => {
+  it("from Profile: one of your own (not someone else's), or all the others", () => {
     t = freshDb();
     const jen = user(t.ids.jen);
     const here = signIn(t.ids.jen);
@@ -108,7 +132,9 @@ describe('ending sessions', () => {
     const laptop = signIn(t.ids.jen, t.now + 2);
     const sams = signIn(t.ids.sam);
     expect(listSessions(t.db, jen.id, t.now + 3, LIMITS).map((s) => [s.id, s.browser, s.os])).toEqual([
-      [laptop, 'Firefox', 'Windows'], [phone, 'Safari', 'iOS'], [here, 'Firefox', 'Windows'],
+      [laptop, 'Firefox', 'Windows'],
+      [phone, 'Safari', 'iOS'],
+      [here, 'Firefox', 'Windows'],
     ]);
     expect(() => endOwnSession(t.db, jen, sams, t.now, LIMITS)).toThrow(/does not exist/);
     expect(record(sams).endedAt).toBeNull();
@@ -135,7 +161,12 @@ describe('ending sessions', () => {
     const b = signIn(t.ids.jen, t.now + 1, SAFARI_IPHONE);
     const stale = signIn(t.ids.jen, t.now - 3 * 60 * MIN); // idle for hours already
     const mine = signIn(t.ids.steve);
-    expect(liveSessionCounts(t.db, [t.ids.jen, t.ids.steve, t.ids.sam], t.now + 2, LIMITS)).toEqual(new Map([[t.ids.jen, 2], [t.ids.steve, 1]]));
+    expect(liveSessionCounts(t.db, [t.ids.jen, t.ids.steve, t.ids.sam], t.now + 2, LIMITS)).toEqual(
+      new Map([
+        [t.ids.jen, 2],
+        [t.ids.steve, 1],
+      ]),
+    );
 
     expect(() => endUserSessions(t.db, user(t.ids.jen), t.ids.sam, t.now, 'because')).toThrow(/Only tenant PIM administrators/);
     expect(() => endUserSessions(t.db, steve, t.ids.jen, t.now, '  ')).toThrow(/Say why/);
@@ -150,7 +181,9 @@ describe('ending sessions', () => {
     }
     // the stale one is marked too, so a longer idle timeout later cannot bring it back
     expect(record(stale).endReason).toBe('ended-by-admin');
-    expect(checkSession(t.db, claim(stale, t.ids.jen), t.now + 6, sessionLimits({ sessionIdleMinutes: 1440, sessionHours: 24 }))).toBeNull();
+    expect(
+      checkSession(t.db, claim(stale, t.ids.jen), t.now + 6, sessionLimits({ sessionIdleMinutes: 1440, sessionHours: 24 })),
+    ).toBeNull();
     const [ev] = audits('Sessions ended by administrator');
     expect(ev).toMatchObject({ actorId: steve.id, principalId: t.ids.jen, justification: 'laptop stolen at the airport' });
     expect(JSON.parse(ev.details).sessionsEnded.sort()).toEqual([a, b].sort());
@@ -191,10 +224,19 @@ describe('ending sessions', () => {
     t = freshDb();
     const a = signIn(t.ids.jen);
     const b = signIn(t.ids.jen, t.now - 2 * 60 * MIN); // idle
-    t.db.insert(sessionMfa).values({ sessionId: a, userId: t.ids.jen, verifiedAt: t.now + 3 }).run();
+    t.db
+      .insert(sessionMfa)
+      .values({ sessionId: a, userId: t.ids.jen, verifiedAt: t.now + 3 })
+      .run();
     const list = listSessions(t.db, t.ids.jen, t.now + 5, LIMITS);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ id: a, mfaAt: t.now + 3, ip: '203.0.113.7', idleEndsAt: t.now + 60 * MIN, expiresAt: t.now + 12 * 60 * MIN });
+    expect(list[0]).toMatchObject({
+      id: a,
+      mfaAt: t.now + 3,
+      ip: '203.0.113.7',
+      idleEndsAt: t.now + 60 * MIN,
+      expiresAt: t.now + 12 * 60 * MIN,
+    });
     expect(list.map((s) => s.id)).not.toContain(b);
   });
 
@@ -204,7 +246,14 @@ describe('ending sessions', () => {
     const recent = signIn(t.ids.jen, t.now - 10 * 86_400_000);
     const sams = signIn(t.ids.sam, t.now - 100 * 86_400_000);
     signIn(t.ids.jen);
-    expect(t.db.select().from(sessions).where(and(eq(sessions.userId, t.ids.jen))).all().map((s) => s.id)).not.toContain(old);
+    expect(
+      t.db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.userId, t.ids.jen)))
+        .all()
+        .map((s) => s.id),
+    ).not.toContain(old);
     expect(record(recent)).toBeDefined();
     expect(record(sams)).toBeDefined();
   });
@@ -214,16 +263,30 @@ describe('request facts', () => {
   it('parses the browser and system roughly from the user agent', () => {
     expect(describeUserAgent(FIREFOX).label).toBe('Firefox on Windows');
     expect(describeUserAgent(SAFARI_IPHONE).label).toBe('Safari on iOS');
-    expect(describeUserAgent('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0').label).toBe('Edge on macOS');
-    expect(describeUserAgent('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36').label).toBe('Chrome (headless) on Linux');
-    expect(describeUserAgent('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36').label).toBe('Chrome on Android');
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0',
+      ).label,
+    ).toBe('Edge on macOS');
+    expect(
+      describeUserAgent('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36')
+        .label,
+    ).toBe('Chrome (headless) on Linux');
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
+      ).label,
+    ).toBe('Chrome on Android');
     expect(describeUserAgent('curl/8.5.0').label).toBe('curl on unknown system');
     expect(describeUserAgent(null).label).toBe('Unknown browser on unknown system');
   });
 
   it('takes the address the nearest proxy saw, and counts pages and actions as use but not polling or prefetches', () => {
     const h = (o: Record<string, string>) => (n: string) => o[n] ?? null;
-    expect(clientInfo(h({ 'x-forwarded-for': '10.0.0.1, 203.0.113.7', 'user-agent': FIREFOX }))).toEqual({ ip: '203.0.113.7', userAgent: FIREFOX });
+    expect(clientInfo(h({ 'x-forwarded-for': '10.0.0.1, 203.0.113.7', 'user-agent': FIREFOX }))).toEqual({
+      ip: '203.0.113.7',
+      userAgent: FIREFOX,
+    });
     expect(clientInfo(h({ 'x-forwarded-for': '::ffff:127.0.0.1' })).ip).toBe('127.0.0.1');
     expect(clientInfo(h({}))).toEqual({ ip: null, userAgent: null });
     expect(clientInfo(h({ 'user-agent': 'x'.repeat(2000) })).userAgent).toHaveLength(512);

@@ -20,7 +20,12 @@ export const stepAt = (at: number) => Math.floor(at / 1000 / TOTP_PERIOD_S);
  * matched. A code whose step is not after `lastStep` is refused, so a code is never
  * accepted twice, not even within its own 30 seconds.
  */
-export function checkTotp(secret: string, code: string, at: number, lastStep: number | null): { ok: true; step: number } | { ok: false; reason: 'format' | 'wrong' | 'reused' } {
+export function checkTotp(
+  secret: string,
+  code: string,
+  at: number,
+  lastStep: number | null,
+): { ok: true; step: number } | { ok: false; reason: 'format' | 'wrong' | 'reused' } {
   if (!/^\d{6}$/.test(code)) return { ok: false, reason: 'format' };
   const delta = totp(secret).validate({ token: code, timestamp: at, window: 1 });
   if (delta === null) return { ok: false, reason: 'wrong' };

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from './read';
 
-const provider = { ELEVATE_OIDC_ISSUER: 'https://login.example.com/tenant/v2.0', ELEVATE_OIDC_CLIENT_ID: 'elevate', ELEVATE_OIDC_CLIENT_SECRET: 's3cret' };
+const provider = {
+  ELEVATE_OIDC_ISSUER: 'https://login.example.com/tenant/v2.0',
+  ELEVATE_OIDC_CLIENT_ID: 'elevate',
+  ELEVATE_OIDC_CLIENT_SECRET: 's3cret',
+};
 
 describe('single sign-on configuration', () => {
   it('is off without a provider, and password sign-in stays on', () => {
@@ -34,7 +38,13 @@ describe('single sign-on configuration', () => {
       ELEVATE_OIDC_MFA_ACR: 'urn:mfa',
       ELEVATE_PASSWORD_SIGNIN: '0',
     });
-    expect(c.oidc).toMatchObject({ name: 'Contoso', scopes: 'openid email profile groups', groupsClaim: 'roles', adminGroups: ['pim-admins', '0b5f…-id'], mfaAcr: 'urn:mfa' });
+    expect(c.oidc).toMatchObject({
+      name: 'Contoso',
+      scopes: 'openid email profile groups',
+      groupsClaim: 'roles',
+      adminGroups: ['pim-admins', '0b5f…-id'],
+      mfaAcr: 'urn:mfa',
+    });
     expect(c.passwordSignIn).toBe(false);
   });
 

@@ -14,8 +14,20 @@ describe('configuration', () => {
   });
 
   it('reads overrides', () => {
-    const c = readConfig({ PORT: '8443', ELEVATE_DEMO: 'off', ELEVATE_DB: '/tmp/x.db', ELEVATE_TLS_CERT: 'c.pem', ELEVATE_TLS_KEY: 'k.pem' });
-    expect(c).toMatchObject({ port: 8443, demo: false, dbPath: '/tmp/x.db', publicUrl: 'https://localhost:8443', tls: { certFile: 'c.pem', keyFile: 'k.pem' } });
+    const c = readConfig({
+      PORT: '8443',
+      ELEVATE_DEMO: 'off',
+      ELEVATE_DB: '/tmp/x.db',
+      ELEVATE_TLS_CERT: 'c.pem',
+      ELEVATE_TLS_KEY: 'k.pem',
+    });
+    expect(c).toMatchObject({
+      port: 8443,
+      demo: false,
+      dbPath: '/tmp/x.db',
+      publicUrl: 'https://localhost:8443',
+      tls: { certFile: 'c.pem', keyFile: 'k.pem' },
+    });
     expect(readConfig({ ELEVATE_SESSION_IDLE_MINUTES: '5' }).sessionIdleMinutes).toBe(5);
     expect(readConfig({ ELEVATE_SESSION_IDLE_MINUTES: '1440' }).sessionIdleMinutes).toBe(1440);
   });
@@ -40,6 +52,9 @@ describe('configuration', () => {
 
   it('reads the API page size and the initial administrator, with their defaults', () => {
     expect(readConfig({})).toMatchObject({ apiPageSize: 100, adminEmail: 'admin@elevate.local' });
-    expect(readConfig({ ELEVATE_API_PAGE_SIZE: '2', ELEVATE_ADMIN_EMAIL: 'ops@example.com' })).toMatchObject({ apiPageSize: 2, adminEmail: 'ops@example.com' });
+    expect(readConfig({ ELEVATE_API_PAGE_SIZE: '2', ELEVATE_ADMIN_EMAIL: 'ops@example.com' })).toMatchObject({
+      apiPageSize: 2,
+      adminEmail: 'ops@example.com',
+    });
   });
 });

@@ -50,10 +50,7 @@ const schema = z.object({
   ELEVATE_URL: url('ELEVATE_URL'),
   NEXTAUTH_URL: url('NEXTAUTH_URL'),
   PORT: int('PORT', 3000, 1, 65535),
-  ELEVATE_AUTH_SECRET: z
-    .string()
-    .min(32, 'ELEVATE_AUTH_SECRET must be at least 32 characters')
-    .optional(),
+  ELEVATE_AUTH_SECRET: z.string().min(32, 'ELEVATE_AUTH_SECRET must be at least 32 characters').optional(),
   ELEVATE_ENCRYPTION_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'ELEVATE_ENCRYPTION_KEY must be 32 bytes in base64 (44 characters, e.g. `openssl rand -base64 32`)')
@@ -147,7 +144,9 @@ export function readConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   if (Boolean(e.ELEVATE_TLS_CERT) !== Boolean(e.ELEVATE_TLS_KEY)) {
-    throw new ConfigError('Elevate cannot start: invalid configuration\n  - ELEVATE_TLS_CERT and ELEVATE_TLS_KEY must be set together (PEM file paths)');
+    throw new ConfigError(
+      'Elevate cannot start: invalid configuration\n  - ELEVATE_TLS_CERT and ELEVATE_TLS_KEY must be set together (PEM file paths)',
+    );
   }
   const oidc = readOidc(e);
   const dataDir = path.resolve(/*turbopackIgnore: true*/ e.ELEVATE_DATA_DIR ?? './data');
@@ -189,7 +188,10 @@ function invalid(line: string): ConfigError {
 function readOidc(e: z.infer<typeof schema>): OidcConfig | undefined {
   const set = [e.ELEVATE_OIDC_ISSUER, e.ELEVATE_OIDC_CLIENT_ID, e.ELEVATE_OIDC_CLIENT_SECRET].filter(Boolean).length;
   if (set === 0) {
-    if (!e.ELEVATE_PASSWORD_SIGNIN) throw invalid('ELEVATE_PASSWORD_SIGNIN=0 needs single sign-on (ELEVATE_OIDC_ISSUER, ELEVATE_OIDC_CLIENT_ID, ELEVATE_OIDC_CLIENT_SECRET)');
+    if (!e.ELEVATE_PASSWORD_SIGNIN)
+      throw invalid(
+        'ELEVATE_PASSWORD_SIGNIN=0 needs single sign-on (ELEVATE_OIDC_ISSUER, ELEVATE_OIDC_CLIENT_ID, ELEVATE_OIDC_CLIENT_SECRET)',
+      );
     return undefined;
   }
   if (set < 3) throw invalid('ELEVATE_OIDC_ISSUER, ELEVATE_OIDC_CLIENT_ID and ELEVATE_OIDC_CLIENT_SECRET must be set together');
@@ -212,7 +214,10 @@ function readOidc(e: z.infer<typeof schema>): OidcConfig | undefined {
     name: e.ELEVATE_OIDC_NAME ?? 'Single sign-on',
     scopes,
     groupsClaim: e.ELEVATE_OIDC_GROUPS_CLAIM ?? 'groups',
-    adminGroups: (e.ELEVATE_OIDC_ADMIN_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean),
+    adminGroups: (e.ELEVATE_OIDC_ADMIN_GROUPS ?? '')
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean),
     mfaAcr: e.ELEVATE_OIDC_MFA_ACR,
   };
 }

@@ -10,9 +10,16 @@ import type { AuditContent } from '@/lib/audit/chain';
  * fact it reports, so two paths that notice the same fact record it once.
  */
 export const EVENT_TYPES = [
-  'activation.started', 'activation.ended',
-  'assignment.created', 'assignment.updated', 'assignment.removed',
-  'request.created', 'request.approved', 'request.denied', 'request.canceled', 'request.timedout',
+  'activation.started',
+  'activation.ended',
+  'assignment.created',
+  'assignment.updated',
+  'assignment.removed',
+  'request.created',
+  'request.approved',
+  'request.denied',
+  'request.canceled',
+  'request.timedout',
   'drift.detected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -41,7 +48,9 @@ export interface JournalEvent {
 
 /** Appends an event unless one with its id exists. Returns true when it was new. */
 export function recordEvent(tx: DbOrTx, e: JournalEvent): boolean {
-  const r = tx.run(sql`INSERT OR IGNORE INTO connector_events (id, type, at, subject) VALUES (${e.id}, ${e.type}, ${e.at}, ${JSON.stringify(e.subject)})`);
+  const r = tx.run(
+    sql`INSERT OR IGNORE INTO connector_events (id, type, at, subject) VALUES (${e.id}, ${e.type}, ${e.at}, ${JSON.stringify(e.subject)})`,
+  );
   return r.changes > 0;
 }
 
@@ -78,7 +87,15 @@ function mapAudit(tx: DbOrTx, a: AuditContent): Array<{ id: string; type: EventT
     case 'Role activated':
       return details.scheduleId ? [{ id: `activation.started:${details.scheduleId}`, type: 'activation.started' }] : [];
     case 'Role deactivated':
-      return details.scheduleId ? [{ id: `activation.ended:${details.scheduleId}`, type: 'activation.ended', reasons: ['Deactivated by the person who activated it.'] }] : [];
+      return details.scheduleId
+        ? [
+            {
+              id: `activation.ended:${details.scheduleId}`,
+              type: 'activation.ended',
+              reasons: ['Deactivated by the person who activated it.'],
+            },
+          ]
+        : [];
     case 'Activation requested':
     case 'Self extend requested':
     case 'Self renew requested':
@@ -95,12 +112,14 @@ function mapAudit(tx: DbOrTx, a: AuditContent): Array<{ id: string; type: EventT
   }
   const m = ASSIGNMENT.exec(a.action);
   if (!m || !a.requestId) return [];
-  const type: EventType = m[2] === 'added' || m[2] === 'renewed' ? 'assignment.created' : m[2] === 'removed' ? 'assignment.removed' : 'assignment.updated';
+  const type: EventType =
+    m[2] === 'added' || m[2] === 'renewed' ? 'assignment.created' : m[2] === 'removed' ? 'assignment.removed' : 'assignment.updated';
   const out: Array<{ id: string; type: EventType; reasons?: string[] }> = [{ id: `${type}:${a.requestId}`, type }];
   // an administrator removing an activation ends it, just as its owner deactivating it does
   if (type === 'assignment.removed' && m[1] === 'Active' && details.scheduleId) {
     const origin = tx.get<{ origin: string }>(sql`SELECT origin FROM assignment_schedules WHERE id = ${details.scheduleId}`)?.origin;
-    if (origin === 'activated') out.push({ id: `activation.ended:${details.scheduleId}`, type: 'activation.ended', reasons: [`Removed by ${a.actorName}.`] });
+    if (origin === 'activated')
+      out.push({ id: `activation.ended:${details.scheduleId}`, type: 'activation.ended', reasons: [`Removed by ${a.actorName}.`] });
   }
   return out;
 }

@@ -11,7 +11,10 @@ import { addFinanceDevDb, FINANCE_DEV_DB_ARM } from './test-support';
 let env: ReturnType<typeof freshDb>;
 afterEach(() => env?.close());
 
-const ENV = { FINANCE_DB_URL: 'postgres://elevate_connector:x@127.0.0.1:5432/app', SIEM_SECRET: newWebhookSecret() } as unknown as NodeJS.ProcessEnv;
+const ENV = {
+  FINANCE_DB_URL: 'postgres://elevate_connector:x@127.0.0.1:5432/app',
+  SIEM_SECRET: newWebhookSecret(),
+} as unknown as NodeJS.ProcessEnv;
 
 function setup() {
   env = freshDb();
@@ -50,7 +53,9 @@ describe('connectors file', () => {
     const t = setup();
     t.write(good('sometimes').replace('"env:FINANCE_DB_URL"', '"postgres://user:secret@db/app"'));
     const p = problems(() => loadConnectorsFile(t.file, t.db, ENV));
-    expect(p).toContain("line 6, connectors[0].connection: must be an environment reference like env:FINANCE_DB_URL (secrets never go in the file)");
+    expect(p).toContain(
+      'line 6, connectors[0].connection: must be an environment reference like env:FINANCE_DB_URL (secrets never go in the file)',
+    );
     expect(p).toContain("line 8, connectors[0].bindings[0].mode: must be 'report' or 'enforce'");
     // a secret never appears in the error
     expect(p.join('\n')).not.toContain('secret@');
@@ -66,12 +71,14 @@ describe('connectors file', () => {
     const t = setup();
     t.write(good('report', '{ "Contributor": "w", "Janitor": "j" }').replace(FINANCE_DEV_DB_ARM, '/subscriptions/nope'));
     const p = problems(() => loadConnectorsFile(t.file, t.db, { SIEM_SECRET: 'not-a-secret' } as unknown as NodeJS.ProcessEnv));
-    expect(p).toEqual(expect.arrayContaining([
-      'line 6, connectors[0].connection: environment variable FINANCE_DB_URL is not set',
-      'line 8, connectors[0].bindings[0].scope: there is no resource /subscriptions/nope in the tree',
-      'line 8, connectors[0].bindings[0].roles.Janitor: there is no role named Janitor',
-      expect.stringMatching(/^line 11, connectors\[1\]\.secret: environment variable SIEM_SECRET: /),
-    ]));
+    expect(p).toEqual(
+      expect.arrayContaining([
+        'line 6, connectors[0].connection: environment variable FINANCE_DB_URL is not set',
+        'line 8, connectors[0].bindings[0].scope: there is no resource /subscriptions/nope in the tree',
+        'line 8, connectors[0].bindings[0].roles.Janitor: there is no role named Janitor',
+        expect.stringMatching(/^line 11, connectors\[1\]\.secret: environment variable SIEM_SECRET: /),
+      ]),
+    );
   });
 
   it('refuses two bindings of one resource', () => {
@@ -82,7 +89,9 @@ describe('connectors file', () => {
         ${b('{ "Contributor": "writers" }')},
         ${b('{ "Reader": "readers" }')}
       ] } ] }`);
-    expect(problems(() => loadConnectorsFile(t.file, t.db, ENV))).toEqual(['line 4, connectors[0].bindings[1].scope: bindings[0] already binds this resource; put its roles in one binding']);
+    expect(problems(() => loadConnectorsFile(t.file, t.db, ENV))).toEqual([
+      'line 4, connectors[0].bindings[1].scope: bindings[0] already binds this resource; put its roles in one binding',
+    ]);
   });
 
   it('refuses a target mapped by two bindings, and an unknown field', () => {
@@ -94,13 +103,17 @@ describe('connectors file', () => {
         ${b('{ "Contributor": "writers" }')},
         ${b('{ "Owner": "writers" }', rg)}
       ] } ] }`);
-    expect(problems(() => loadConnectorsFile(t.file, t.db, ENV))).toEqual([expect.stringMatching(/^line 1, connectors\[0\]: Unrecognized key.*colour/)]);
+    expect(problems(() => loadConnectorsFile(t.file, t.db, ENV))).toEqual([
+      expect.stringMatching(/^line 1, connectors\[0\]: Unrecognized key.*colour/),
+    ]);
     t.write(`{ "connectors": [ { "id": "finance-db", "type": "postgresql", "connection": "env:FINANCE_DB_URL",
       "bindings": [
         ${b('{ "Contributor": "writers" }')},
         ${b('{ "Owner": "writers" }', rg)}
       ] } ] }`);
-    expect(problems(() => loadConnectorsFile(t.file, t.db, ENV))).toEqual(['line 4, connectors[0].bindings[1].roles.Owner: target writers is already mapped by bindings[0]; each target belongs to one binding']);
+    expect(problems(() => loadConnectorsFile(t.file, t.db, ENV))).toEqual([
+      'line 4, connectors[0].bindings[1].roles.Owner: target writers is already mapped by bindings[0]; each target belongs to one binding',
+    ]);
   });
 
   it('applies the file: connectors and bindings appear; re-reading it changes nothing; an edit changes the binding in place', () => {
@@ -108,17 +121,28 @@ describe('connectors file', () => {
     t.write(good());
     syncConnectorsFile(t.db, loadConnectorsFile(t.file, t.db, ENV), t.now);
     const rows = t.db.select().from(s.connectors).all();
-    expect(rows.map((c) => [c.id, c.source, c.secretRef])).toEqual([['finance-db', 'file', 'env:FINANCE_DB_URL'], ['siem', 'file', 'env:SIEM_SECRET']]);
+    expect(rows.map((c) => [c.id, c.source, c.secretRef])).toEqual([
+      ['finance-db', 'file', 'env:FINANCE_DB_URL'],
+      ['siem', 'file', 'env:SIEM_SECRET'],
+    ]);
     const first = t.db.select().from(s.connectorBindings).all();
     expect(first).toHaveLength(1);
     expect(first[0].scopeId).toBe(FINANCE_DEV_DB_ARM.toLowerCase());
     expect(syncConnectorsFile(t.db, loadConnectorsFile(t.file, t.db, ENV), t.now + 1)).toEqual({ added: 0, removed: 0 });
-    expect(t.db.select().from(s.connectorBindings).all().map((b) => b.id)).toEqual([first[0].id]);
+    expect(
+      t.db
+        .select()
+        .from(s.connectorBindings)
+        .all()
+        .map((b) => b.id),
+    ).toEqual([first[0].id]);
     t.write(good('enforce', '{ "Contributor": "finance_dev_writers" }'));
     syncConnectorsFile(t.db, loadConnectorsFile(t.file, t.db, ENV), t.now + 2);
     // the same binding, now enforcing and mapping one role: no second binding races the first
     const after = t.db.select().from(s.connectorBindings).all();
-    expect(after.map((b) => [b.id, b.mode, b.removedAt, JSON.parse(b.roles)])).toEqual([[first[0].id, 'enforce', null, { 'b24988ac-6180-42a0-ab88-20f7382dd24c': 'finance_dev_writers' }]]);
+    expect(after.map((b) => [b.id, b.mode, b.removedAt, JSON.parse(b.roles)])).toEqual([
+      [first[0].id, 'enforce', null, { 'b24988ac-6180-42a0-ab88-20f7382dd24c': 'finance_dev_writers' }],
+    ]);
     expect(t.db.select().from(s.auditEvents).where(eq(s.auditEvents.action, 'Connector binding updated')).all()).toHaveLength(1);
   });
 
@@ -129,6 +153,12 @@ describe('connectors file', () => {
     t.write('{ "connectors": [] }');
     expect(syncConnectorsFile(t.db, loadConnectorsFile(t.file, t.db, ENV), t.now + 1)).toEqual({ added: 0, removed: 2 });
     expect(t.db.select().from(s.connectors).where(eq(s.connectors.id, 'finance-db')).get()?.removedAt).toBe(t.now + 1);
-    expect(t.db.select().from(s.connectorBindings).all().every((b) => b.removedAt === t.now + 1)).toBe(true);
+    expect(
+      t.db
+        .select()
+        .from(s.connectorBindings)
+        .all()
+        .every((b) => b.removedAt === t.now + 1),
+    ).toBe(true);
   });
 });

@@ -19,7 +19,10 @@ import { getConnector, insertBinding, markConnectorRemoved, resolveRoleKeys, res
  * in place.
  */
 export class ConnectorsFileError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`Elevate cannot start: invalid connectors file ${file}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConnectorsFileError';
   }
@@ -62,14 +65,20 @@ export function loadConnectorsFile(file: string, db: Db, env: NodeJS.ProcessEnv)
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0 || !root) {
-    throw new ConnectorsFileError(file, errors.map((e) => `line ${lineOf(text, e.offset)}: JSON syntax error (${printParseErrorCode(e.error)})`));
+    throw new ConnectorsFileError(
+      file,
+      errors.map((e) => `line ${lineOf(text, e.offset)}: JSON syntax error (${printParseErrorCode(e.error)})`),
+    );
   }
   const parsed = connectorsFile.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new ConnectorsFileError(file, parsed.error.issues.map((i) => {
-      const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
-      return `line ${lineAt(text, root, path)}, ${fieldName(path)}: ${i.message}`;
-    }));
+    throw new ConnectorsFileError(
+      file,
+      parsed.error.issues.map((i) => {
+        const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+        return `line ${lineAt(text, root, path)}, ${fieldName(path)}: ${i.message}`;
+      }),
+    );
   }
   const problems: string[] = [];
   const at = (path: (string | number)[], msg: string) => problems.push(`line ${lineAt(text, root, path)}, ${fieldName(path)}: ${msg}`);
@@ -92,7 +101,8 @@ export function loadConnectorsFile(file: string, db: Db, env: NodeJS.ProcessEnv)
     const scopes = new Map<string, number>();
     c.bindings.forEach((b, bi) => {
       const prevScope = scopes.get(b.scope.toLowerCase());
-      if (prevScope !== undefined) at(['connectors', ci, 'bindings', bi, 'scope'], `bindings[${prevScope}] already binds this resource; put its roles in one binding`);
+      if (prevScope !== undefined)
+        at(['connectors', ci, 'bindings', bi, 'scope'], `bindings[${prevScope}] already binds this resource; put its roles in one binding`);
       scopes.set(b.scope.toLowerCase(), bi);
       if (!resourceExists(db, b.scope)) at(['connectors', ci, 'bindings', bi, 'scope'], `there is no resource ${b.scope} in the tree`);
       const { ids, unknown } = resolveRoleKeys(db, Object.keys(b.roles));
@@ -100,7 +110,11 @@ export function loadConnectorsFile(file: string, db: Db, env: NodeJS.ProcessEnv)
       const byId = new Map<string, string>();
       for (const [k, target] of Object.entries(b.roles)) {
         const prev = targets.get(target);
-        if (prev !== undefined && prev !== bi) at(['connectors', ci, 'bindings', bi, 'roles', k], `target ${target} is already mapped by bindings[${prev}]; each target belongs to one binding`);
+        if (prev !== undefined && prev !== bi)
+          at(
+            ['connectors', ci, 'bindings', bi, 'roles', k],
+            `target ${target} is already mapped by bindings[${prev}]; each target belongs to one binding`,
+          );
         targets.set(target, bi);
         const id = ids.get(k);
         if (id && byId.has(id)) at(['connectors', ci, 'bindings', bi, 'roles', k], 'this role is mapped twice');
@@ -116,7 +130,11 @@ export function loadConnectorsFile(file: string, db: Db, env: NodeJS.ProcessEnv)
 
 /** A file binding's id names its connector and scope: reordering the file or changing its roles or mode keeps it. */
 export function fileBindingId(connectorId: string, scopeId: string): string {
-  return `file-${crypto.createHash('sha256').update(JSON.stringify([connectorId, scopeId.toLowerCase()])).digest('hex').slice(0, 24)}`;
+  return `file-${crypto
+    .createHash('sha256')
+    .update(JSON.stringify([connectorId, scopeId.toLowerCase()]))
+    .digest('hex')
+    .slice(0, 24)}`;
 }
 
 /** Makes the database's file-sourced connectors match the file; portal connectors are untouched. */
@@ -134,7 +152,11 @@ function syncInTx(tx: Tx, loaded: LoadedConnectors, now: number) {
   let added = 0;
   let removed = 0;
   const inFile = new Set(loaded.specs.map((c) => c.id));
-  for (const row of tx.select().from(connectors).where(and(eq(connectors.source, 'file'), isNull(connectors.removedAt))).all()) {
+  for (const row of tx
+    .select()
+    .from(connectors)
+    .where(and(eq(connectors.source, 'file'), isNull(connectors.removedAt)))
+    .all()) {
     if (inFile.has(row.id)) continue;
     markConnectorRemoved(tx, row.id, now);
     removed++;
@@ -145,19 +167,30 @@ function syncInTx(tx: Tx, loaded: LoadedConnectors, now: number) {
     const secretRef = c.type === 'postgresql' ? c.connection : c.secret;
     const existing = getConnector(tx, c.id);
     if (existing && existing.source === 'portal' && existing.removedAt === null) {
-      throw new ConnectorsFileError(loaded.file, [`connectors: ${c.id} already exists as a connector created in the portal; rename one of them`]);
+      throw new ConnectorsFileError(loaded.file, [
+        `connectors: ${c.id} already exists as a connector created in the portal; rename one of them`,
+      ]);
     }
     if (existing && existing.removedAt !== null) {
       // still revoking after an earlier removal: let that finish under the old row, start afresh after
-      throw new ConnectorsFileError(loaded.file, [`connectors: ${c.id} was removed and is still revoking its grants; start again in a minute`]);
+      throw new ConnectorsFileError(loaded.file, [
+        `connectors: ${c.id} was removed and is still revoking its grants; start again in a minute`,
+      ]);
     }
     const values = { type: c.type, displayName: c.name ?? c.id, options: JSON.stringify(options), secretRef, updatedAt: now };
     if (existing) tx.update(connectors).set(values).where(eq(connectors.id, c.id)).run();
     else {
       const cursor = tx.get<{ seq: number }>(sql`SELECT coalesce(max(seq), 0) AS seq FROM connector_events`)?.seq ?? 0;
-      tx.insert(connectors).values({ id: c.id, source: 'file', eventCursor: cursor, createdAt: now, ...values }).run();
+      tx.insert(connectors)
+        .values({ id: c.id, source: 'file', eventCursor: cursor, createdAt: now, ...values })
+        .run();
       added++;
-      writeAudit(tx, { at: now, actor: SYSTEM_ACTOR, action: 'Connector created', details: { connectorId: c.id, type: c.type, source: loaded.file, options } });
+      writeAudit(tx, {
+        at: now,
+        actor: SYSTEM_ACTOR,
+        action: 'Connector created',
+        details: { connectorId: c.id, type: c.type, source: loaded.file, options },
+      });
     }
     if (c.type !== 'postgresql') continue;
     const row = getConnector(tx, c.id)!;
@@ -166,7 +199,11 @@ function syncInTx(tx: Tx, loaded: LoadedConnectors, now: number) {
       const roles = loaded.roleIds.get(c.id)![bi];
       wanted.set(fileBindingId(c.id, b.scope), { scopeId: b.scope, mode: b.mode, roles });
     });
-    const current = tx.select().from(connectorBindings).where(and(eq(connectorBindings.connectorId, c.id), isNull(connectorBindings.removedAt))).all();
+    const current = tx
+      .select()
+      .from(connectorBindings)
+      .where(and(eq(connectorBindings.connectorId, c.id), isNull(connectorBindings.removedAt)))
+      .all();
     // A binding whose scope stays is changed in place (mode, roles): the reconciler then
     // revokes what it no longer maps and grants what it newly maps, with no moment where
     // an old and a new binding fight over the same target.
@@ -174,14 +211,29 @@ function syncInTx(tx: Tx, loaded: LoadedConnectors, now: number) {
       const w = wanted.get(b.id);
       if (!w) {
         tx.update(connectorBindings).set({ removedAt: now, updatedAt: now }).where(eq(connectorBindings.id, b.id)).run();
-        writeAudit(tx, { at: now, actor: SYSTEM_ACTOR, action: 'Connector binding removed', scopeId: b.scopeId, details: { connectorId: c.id, bindingId: b.id, source: loaded.file } });
+        writeAudit(tx, {
+          at: now,
+          actor: SYSTEM_ACTOR,
+          action: 'Connector binding removed',
+          scopeId: b.scopeId,
+          details: { connectorId: c.id, bindingId: b.id, source: loaded.file },
+        });
         continue;
       }
       const roles = JSON.stringify(Object.fromEntries(w.roles));
       if (b.mode === w.mode && b.roles === roles) continue;
       // a full pass soon applies the new mode and mapping to what the target holds
-      tx.update(connectorBindings).set({ mode: w.mode, roles, updatedAt: now, lastFullAt: null }).where(eq(connectorBindings.id, b.id)).run();
-      writeAudit(tx, { at: now, actor: SYSTEM_ACTOR, action: 'Connector binding updated', scopeId: b.scopeId, details: { connectorId: c.id, bindingId: b.id, mode: w.mode, roles: Object.fromEntries(w.roles), source: loaded.file } });
+      tx.update(connectorBindings)
+        .set({ mode: w.mode, roles, updatedAt: now, lastFullAt: null })
+        .where(eq(connectorBindings.id, b.id))
+        .run();
+      writeAudit(tx, {
+        at: now,
+        actor: SYSTEM_ACTOR,
+        action: 'Connector binding updated',
+        scopeId: b.scopeId,
+        details: { connectorId: c.id, bindingId: b.id, mode: w.mode, roles: Object.fromEntries(w.roles), source: loaded.file },
+      });
     }
     const have = new Set(current.map((b) => b.id));
     for (const [id, b] of wanted) {
@@ -190,7 +242,10 @@ function syncInTx(tx: Tx, loaded: LoadedConnectors, now: number) {
       const clash = tx.select({ id: connectorBindings.id }).from(connectorBindings).where(eq(connectorBindings.id, id)).get();
       const bindingId = insertBinding(tx, row, b, 'file', now, clash ? `${id}-${now}` : id);
       writeAudit(tx, {
-        at: now, actor: SYSTEM_ACTOR, action: 'Connector binding added', scopeId: b.scopeId.toLowerCase(),
+        at: now,
+        actor: SYSTEM_ACTOR,
+        action: 'Connector binding added',
+        scopeId: b.scopeId.toLowerCase(),
         details: { connectorId: c.id, bindingId, mode: b.mode, roles: Object.fromEntries(b.roles), source: loaded.file },
       });
     }

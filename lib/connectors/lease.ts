@@ -12,7 +12,8 @@ import type { DbOrTx } from '@/db/client';
 export const LEASE_MS = 15_000;
 
 /** This process's identity as a lease holder (one per process, random, never reused). */
-export const PROCESS_HOLDER: string = ((globalThis as unknown as { __elevateHolder?: string }).__elevateHolder ??= `${os.hostname()}/${process.pid}/${crypto.randomUUID()}`);
+export const PROCESS_HOLDER: string = ((globalThis as unknown as { __elevateHolder?: string }).__elevateHolder ??=
+  `${os.hostname()}/${process.pid}/${crypto.randomUUID()}`);
 
 /**
  * A holder on this host whose process is gone (killed, crashed) cannot be working: its
@@ -32,7 +33,9 @@ function holderIsDeadHere(holder: string): boolean {
 
 /** Takes or renews the lease; true when `holder` holds it until now + ttl. */
 export function acquireLease(db: DbOrTx, name: string, now: number, holder = PROCESS_HOLDER, ttl = LEASE_MS): boolean {
-  const current = db.get<{ holder: string; expiresAt: number }>(sql`SELECT holder, expires_at AS expiresAt FROM connector_leases WHERE name = ${name}`);
+  const current = db.get<{ holder: string; expiresAt: number }>(
+    sql`SELECT holder, expires_at AS expiresAt FROM connector_leases WHERE name = ${name}`,
+  );
   if (current && current.holder !== holder && current.expiresAt > now && holderIsDeadHere(current.holder)) {
     db.run(sql`DELETE FROM connector_leases WHERE name = ${name} AND holder = ${current.holder}`);
   }
@@ -51,4 +54,3 @@ export function releaseLease(db: DbOrTx, name: string, holder = PROCESS_HOLDER):
 export function leaseHolder(db: DbOrTx, name: string, now: number): string | null {
   return db.get<{ holder: string }>(sql`SELECT holder FROM connector_leases WHERE name = ${name} AND expires_at > ${now}`)?.holder ?? null;
 }
-

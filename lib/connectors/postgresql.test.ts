@@ -309,7 +309,11 @@ describe('test()', () => {
 
   it('reports the server version and who Elevate connects as when all is in place', async () => {
     const check = await driver.test(['dba_read', 'dba_write']);
-    expect(check).toEqual({ ok: true, message: expect.stringMatching(/^PostgreSQL \d+\.\d+ as "elevate_connector": /), missingTargets: [] });
+    expect(check).toEqual({
+      ok: true,
+      message: expect.stringMatching(/^PostgreSQL \d+\.\d+ as "elevate_connector": /),
+      missingTargets: [],
+    });
     expect(check.message).toContain('can grant and revoke 2 group roles and end sessions');
   });
 

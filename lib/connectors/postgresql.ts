@@ -187,14 +187,21 @@ export function createPostgresDriver(opts: PostgresDriverOptions): TargetDriver 
       return new TargetError(`Elevate's connector role "${connectorRole}" lacks a right it needs: ${msg}`, false);
     }
     if (code === '57014') {
-      return new TargetError(`PostgreSQL did not finish within ${statementTimeoutMs} ms (statement_timeout); another transaction may hold a lock on the roles`, true);
+      return new TargetError(
+        `PostgreSQL did not finish within ${statementTimeoutMs} ms (statement_timeout); another transaction may hold a lock on the roles`,
+        true,
+      );
     }
     // lock not available, serialization failure, deadlock, "tuple concurrently updated"
     const transient = code === '55P03' || code.startsWith('40') || code === 'XX000' || !code;
     const what =
-      op.kind === 'grant' ? `grant "${op.target}" to "${op.login}"` :
-      op.kind === 'revoke' ? `revoke "${op.target}" from "${op.login}"` :
-      op.kind === 'terminate' ? `end the sessions of "${op.login}"` : 'read role memberships';
+      op.kind === 'grant'
+        ? `grant "${op.target}" to "${op.login}"`
+        : op.kind === 'revoke'
+          ? `revoke "${op.target}" from "${op.login}"`
+          : op.kind === 'terminate'
+            ? `end the sessions of "${op.login}"`
+            : 'read role memberships';
     return new TargetError(`PostgreSQL could not ${what}: ${msg}${detail ? ` (${detail})` : ''}`, transient);
   }
 
@@ -259,7 +266,9 @@ export function createPostgresDriver(opts: PostgresDriverOptions): TargetDriver 
           client.release();
         }
       } catch (err) {
-        const te = await toTargetError(err, { kind: 'read' }).catch(() => new TargetError(`Cannot reach the PostgreSQL server at ${where}`, true));
+        const te = await toTargetError(err, { kind: 'read' }).catch(
+          () => new TargetError(`Cannot reach the PostgreSQL server at ${where}`, true),
+        );
         return { ok: false, message: te.message, missingTargets: [] };
       }
     },
@@ -300,7 +309,10 @@ export function createPostgresDriver(opts: PostgresDriverOptions): TargetDriver 
       usable();
       const sql = `REVOKE ${quoteIdent(g.target)} FROM ${quoteIdent(g.login)}`;
       if (g.login === connectorRole) {
-        throw new TargetError(`Elevate connects as "${g.login}" and will not revoke its own membership in "${g.target}": it needs it to manage the role`, false);
+        throw new TargetError(
+          `Elevate connects as "${g.login}" and will not revoke its own membership in "${g.target}": it needs it to manage the role`,
+          false,
+        );
       }
       try {
         await pool.query(sql);

@@ -11,7 +11,17 @@ describe('connector history', () => {
   it('keeps 30 days of journal events and forgets older ones', () => {
     env = freshDb();
     const { db, now } = env;
-    const subject = { principal: null, role: null, scope: null, window: null, request: null, actor: { id: null, name: 'Elevate' }, justification: null, reasons: [], details: {} };
+    const subject = {
+      principal: null,
+      role: null,
+      scope: null,
+      window: null,
+      request: null,
+      actor: { id: null, name: 'Elevate' },
+      justification: null,
+      reasons: [],
+      details: {},
+    };
     recordEvent(db, { id: 'old', type: 'request.created', at: now - KEEP_MS - 1, subject });
     recordEvent(db, { id: 'new', type: 'request.created', at: now - KEEP_MS + 1, subject });
     expect(pruneConnectorHistory(db, now).events).toBeGreaterThanOrEqual(1);

@@ -30,19 +30,57 @@ function setup(opts: { mode?: 'report' | 'enforce' } = {}) {
   const steve = user(db, ids.steve);
   const sam = user(db, ids.sam);
   addFinanceDevDb(db, now);
-  createPortalConnector(db, steve, { id: 'finance-db', displayName: 'Finance DB', type: 'postgresql', options: { login: 'email-local-part', terminateSessions: true }, secret: 'postgres://x' }, TEST_KEY, now);
-  const bindingId = addPortalBinding(db, steve, 'finance-db', {
-    scopeId: '/subscriptions/5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55/resourceGroups/finance-dev/providers/Microsoft.DBforPostgreSQL/flexibleServers/finance-dev-db',
-    mode: opts.mode ?? 'report', roles: new Map([[ROLE_IDS.contributor, WRITERS], [ROLE_IDS.reader, READERS]]),
-  }, now);
+  createPortalConnector(
+    db,
+    steve,
+    {
+      id: 'finance-db',
+      displayName: 'Finance DB',
+      type: 'postgresql',
+      options: { login: 'email-local-part', terminateSessions: true },
+      secret: 'postgres://x',
+    },
+    TEST_KEY,
+    now,
+  );
+  const bindingId = addPortalBinding(
+    db,
+    steve,
+    'finance-db',
+    {
+      scopeId:
+        '/subscriptions/5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55/resourceGroups/finance-dev/providers/Microsoft.DBforPostgreSQL/flexibleServers/finance-dev-db',
+      mode: opts.mode ?? 'report',
+      roles: new Map([
+        [ROLE_IDS.contributor, WRITERS],
+        [ROLE_IDS.reader, READERS],
+      ]),
+    },
+    now,
+  );
   const target = new MemoryTarget([WRITERS, READERS]);
   const make = (holder: string) => {
-    const r = new Reconciler({ db, env: {} as NodeJS.ProcessEnv, key: TEST_KEY, fullEveryMs: 5 * MIN, allowPrivateWebhooks: true, now: () => now, holder, makeDriver: () => target });
+    const r = new Reconciler({
+      db,
+      env: {} as NodeJS.ProcessEnv,
+      key: TEST_KEY,
+      fullEveryMs: 5 * MIN,
+      allowPrivateWebhooks: true,
+      now: () => now,
+      holder,
+      makeDriver: () => target,
+    });
     reconcilers.push(r);
     return r;
   };
   const elig = eligibilityOf(db, ids.sam, ROLE_IDS.contributor);
-  const activate = (minutes = 60) => submitActivation(db, sam, { durationMinutes: minutes, justification: 'Migration', eligibilityId: elig.id, scopeIds: [RG('finance-dev')], mfaCode: codeAt(now) }, now).requests[0];
+  const activate = (minutes = 60) =>
+    submitActivation(
+      db,
+      sam,
+      { durationMinutes: minutes, justification: 'Migration', eligibilityId: elig.id, scopeIds: [RG('finance-dev')], mfaCode: codeAt(now) },
+      now,
+    ).requests[0];
   const audit = (action: string) => db.select().from(s.auditEvents).where(eq(s.auditEvents.action, action)).all();
   const binding = () => db.select().from(s.connectorBindings).where(eq(s.connectorBindings.id, bindingId)).get();
   return { db, ids, steve, sam, target, make, activate, audit, binding, bindingId, at: () => now, advance: (ms: number) => (now += ms) };
@@ -76,7 +114,18 @@ describe('reconciler', () => {
     const passes = t.db.get<{ at: number }>(sql`SELECT last_reconcile_at AS at FROM connector_bindings`)!.at;
     t.advance(MIN);
     const jen = user(t.db, t.ids.jen);
-    submitActivation(t.db, jen, { durationMinutes: 60, justification: 'Patch', eligibilityId: eligibilityOf(t.db, t.ids.jen).id, scopeIds: [RG('finance-test')], mfaCode: codeAt(t.at()) }, t.at());
+    submitActivation(
+      t.db,
+      jen,
+      {
+        durationMinutes: 60,
+        justification: 'Patch',
+        eligibilityId: eligibilityOf(t.db, t.ids.jen).id,
+        scopeIds: [RG('finance-test')],
+        mfaCode: codeAt(t.at()),
+      },
+      t.at(),
+    );
     await r.runOnce();
     expect(t.target.calls.length).toBe(calls);
     expect(t.db.get<{ at: number }>(sql`SELECT last_reconcile_at AS at FROM connector_bindings`)!.at).toBe(passes);
@@ -121,7 +170,9 @@ describe('reconciler', () => {
     t.activate();
     await Promise.all([a.runOnce(), b.runOnce(), a.runOnce(), b.runOnce()]);
     expect(t.target.calls.filter((c) => c === `grant ${WRITERS} sam`)).toHaveLength(1);
-    expect(t.db.get<{ holder: string }>(sql`SELECT holder FROM connector_leases WHERE name = ${`binding:${t.bindingId}`}`)?.holder).toBe('A');
+    expect(t.db.get<{ holder: string }>(sql`SELECT holder FROM connector_leases WHERE name = ${`binding:${t.bindingId}`}`)?.holder).toBe(
+      'A',
+    );
   });
 
   it('a grant made by hand is drift: reported once, and revoked when the binding enforces', async () => {
@@ -211,7 +262,9 @@ describe('reconciler', () => {
   it('an activation that ends by the clock reaches the webhook journal once', async () => {
     const t = setup();
     // a webhook connector makes the reconciler keep the journal's clock-driven events
-    t.db.run(sql`INSERT INTO connectors (id, type, display_name, source, options, secret_sealed, state, created_at, updated_at) VALUES ('siem', 'webhook', 'SIEM', 'portal', '{"url":"http://127.0.0.1:9","events":["activation.ended"]}', 'x', 'paused', 0, 0)`);
+    t.db.run(
+      sql`INSERT INTO connectors (id, type, display_name, source, options, secret_sealed, state, created_at, updated_at) VALUES ('siem', 'webhook', 'SIEM', 'portal', '{"url":"http://127.0.0.1:9","events":["activation.ended"]}', 'x', 'paused', 0, 0)`,
+    );
     const r = t.make('A');
     await r.runOnce();
     const act = t.activate(30);

@@ -44,7 +44,11 @@ export interface ReconcilerOptions {
   log?: (msg: string) => void;
 }
 
-interface Held { revision: number; fingerprint: string; nextChangeAt: number | null }
+interface Held {
+  revision: number;
+  fingerprint: string;
+  nextChangeAt: number | null;
+}
 
 export class Reconciler {
   private timer: NodeJS.Timeout | null = null;
@@ -132,7 +136,9 @@ export class Reconciler {
     for (const c of rows) {
       if (c.type !== 'webhook' || this.running.has(`webhook:${c.id}`)) continue;
       if (c.removedAt !== null) {
-        db.delete(connectors).where(sql`id = ${c.id}`).run();
+        db.delete(connectors)
+          .where(sql`id = ${c.id}`)
+          .run();
         continue;
       }
       if (c.state !== 'active' || c.eventCursor >= head || (c.headNextAt !== null && c.headNextAt > now)) continue;
@@ -183,15 +189,33 @@ export class Reconciler {
     return driver;
   }
 
-  private async runBinding(c: Connector, b: ConnectorBinding, revision: number, now: number, full: boolean, desired: DesiredState, fingerprint: string): Promise<void> {
+  private async runBinding(
+    c: Connector,
+    b: ConnectorBinding,
+    revision: number,
+    now: number,
+    full: boolean,
+    desired: DesiredState,
+    fingerprint: string,
+  ): Promise<void> {
     let driver: TargetDriver;
     try {
       driver = this.driverFor(c);
     } catch (e) {
       // a missing environment variable is a failure like an unreachable server: shown, retried, alerted
       const fake: TargetDriver = {
-        type: c.type, test: async () => ({ ok: false, message: String(e), missingTargets: [] }),
-        members: async () => { throw e; }, grant: async () => { throw e; }, revoke: async () => { throw e; }, close: async () => {},
+        type: c.type,
+        test: async () => ({ ok: false, message: String(e), missingTargets: [] }),
+        members: async () => {
+          throw e;
+        },
+        grant: async () => {
+          throw e;
+        },
+        revoke: async () => {
+          throw e;
+        },
+        close: async () => {},
       };
       driver = fake;
     }

@@ -21,11 +21,18 @@ export function startConnectors(): Reconciler {
   if (cfg.file) {
     const loaded = loadConnectorsFile(cfg.file, db, process.env);
     const r = syncConnectorsFile(db, loaded, Date.now());
-    console.log(`[elevate] connectors file ${cfg.file}: ${loaded.specs.length} connector(s)${r.added || r.removed ? ` (${r.added} added, ${r.removed} removed)` : ''}`);
+    console.log(
+      `[elevate] connectors file ${cfg.file}: ${loaded.specs.length} connector(s)${r.added || r.removed ? ` (${r.added} added, ${r.removed} removed)` : ''}`,
+    );
   }
   const reconciler = new Reconciler({
-    db, env: process.env, key: getEncryptionKey(), fullEveryMs: cfg.fullEveryMs, allowPrivateWebhooks: cfg.allowPrivateWebhooks,
-    makeDriver, log: (m) => console.error(m),
+    db,
+    env: process.env,
+    key: getEncryptionKey(),
+    fullEveryMs: cfg.fullEveryMs,
+    allowPrivateWebhooks: cfg.allowPrivateWebhooks,
+    makeDriver,
+    log: (m) => console.error(m),
   });
   reconciler.start();
   holder.__elevateReconciler = reconciler;

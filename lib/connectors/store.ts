@@ -23,7 +23,10 @@ export function requireConnectorAdmin(db: DbOrTx, actor: Actor): void {
  * strands access in a target.
  */
 
-export interface Actor { id: string; displayName: string }
+export interface Actor {
+  id: string;
+  displayName: string;
+}
 
 export const SYSTEM_ACTOR = { id: null, name: 'Elevate' } as const;
 
@@ -35,8 +38,14 @@ export function bindingRule(b: ConnectorBinding): BindingRule {
   return { id: b.id, scopeId: b.scopeId, roles: b.removedAt === null ? parseRoles(b.roles) : new Map() };
 }
 
-export interface PostgresOptionsStored { login: LoginRule; terminateSessions: boolean }
-export interface WebhookOptionsStored { url: string; events: string[] }
+export interface PostgresOptionsStored {
+  login: LoginRule;
+  terminateSessions: boolean;
+}
+export interface WebhookOptionsStored {
+  url: string;
+  events: string[];
+}
 
 export function optionsOf<T>(c: Connector): T {
   return JSON.parse(c.options) as T;
@@ -82,7 +91,12 @@ export function liveConnectors(db: DbOrTx): Connector[] {
 }
 
 export function connectorBindingsOf(db: DbOrTx, connectorId: string): ConnectorBinding[] {
-  return db.select().from(connectorBindings).where(eq(connectorBindings.connectorId, connectorId)).orderBy(connectorBindings.createdAt, connectorBindings.id).all();
+  return db
+    .select()
+    .from(connectorBindings)
+    .where(eq(connectorBindings.connectorId, connectorId))
+    .orderBy(connectorBindings.createdAt, connectorBindings.id)
+    .all();
 }
 
 export function getConnector(db: DbOrTx, id: string): Connector | undefined {
@@ -104,25 +118,57 @@ export function targetsInUse(db: DbOrTx, connectorId: string, exceptBindingId?: 
   return out;
 }
 
-export interface NewBinding { scopeId: string; mode: 'report' | 'enforce'; roles: Map<string, string> }
+export interface NewBinding {
+  scopeId: string;
+  mode: 'report' | 'enforce';
+  roles: Map<string, string>;
+}
 
 /** Inserts a binding after the checks every source shares. Throws InvalidRequest naming the problem. */
-export function insertBinding(tx: Tx, connector: Connector, b: NewBinding, source: 'file' | 'portal', now: number, id: string = crypto.randomUUID()): string {
-  if (connector.type !== 'postgresql') throw new ElevateError('InvalidRequest', 'Only target connectors (PostgreSQL) take bindings; webhooks receive events.');
+export function insertBinding(
+  tx: Tx,
+  connector: Connector,
+  b: NewBinding,
+  source: 'file' | 'portal',
+  now: number,
+  id: string = crypto.randomUUID(),
+): string {
+  if (connector.type !== 'postgresql')
+    throw new ElevateError('InvalidRequest', 'Only target connectors (PostgreSQL) take bindings; webhooks receive events.');
   const scopeId = b.scopeId.toLowerCase();
-  if (!resourceExists(tx, scopeId)) throw new ElevateError('InvalidRequest', `There is no resource ${b.scopeId} in the tree. Add or import it first.`, { fieldErrors: { scope: ['Unknown resource.'] } });
+  if (!resourceExists(tx, scopeId))
+    throw new ElevateError('InvalidRequest', `There is no resource ${b.scopeId} in the tree. Add or import it first.`, {
+      fieldErrors: { scope: ['Unknown resource.'] },
+    });
   const used = targetsInUse(tx, connector.id);
   for (const t of b.roles.values()) {
     if (used.has(t)) {
-      const removing = tx.select({ removedAt: connectorBindings.removedAt }).from(connectorBindings).where(eq(connectorBindings.id, used.get(t)!)).get()?.removedAt != null;
-      const why = removing ? `a binding of ${connector.id} that is being removed still holds ${t} while it revokes; try again in a few seconds` : `the target ${t} is already mapped by another binding of ${connector.id}; each target belongs to one binding`;
-      throw new ElevateError('Conflict', `${why[0].toUpperCase()}${why.slice(1)}.`, { fieldErrors: { roles: [`${t} is already mapped.`] } });
+      const removing =
+        tx
+          .select({ removedAt: connectorBindings.removedAt })
+          .from(connectorBindings)
+          .where(eq(connectorBindings.id, used.get(t)!))
+          .get()?.removedAt != null;
+      const why = removing
+        ? `a binding of ${connector.id} that is being removed still holds ${t} while it revokes; try again in a few seconds`
+        : `the target ${t} is already mapped by another binding of ${connector.id}; each target belongs to one binding`;
+      throw new ElevateError('Conflict', `${why[0].toUpperCase()}${why.slice(1)}.`, {
+        fieldErrors: { roles: [`${t} is already mapped.`] },
+      });
     }
   }
-  tx.insert(connectorBindings).values({
-    id, connectorId: connector.id, scopeId, mode: b.mode, roles: JSON.stringify(Object.fromEntries(b.roles)), source,
-    createdAt: now, updatedAt: now,
-  }).run();
+  tx.insert(connectorBindings)
+    .values({
+      id,
+      connectorId: connector.id,
+      scopeId,
+      mode: b.mode,
+      roles: JSON.stringify(Object.fromEntries(b.roles)),
+      source,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .run();
   return id;
 }
 
@@ -135,18 +181,37 @@ export interface NewPortalConnector {
 }
 
 export function createPortalConnector(db: Db, actor: Actor, input: NewPortalConnector, key: Buffer, now: number): Connector {
-  return db.transaction((tx) => {
-    requireConnectorAdmin(tx, actor);
-    if (getConnector(tx, input.id)) throw new ElevateError('Conflict', `A connector named ${input.id} already exists.`, { fieldErrors: { id: ['Already in use.'] } });
-    // a new webhook starts at the journal's end: it receives what happens from now on, not history
-    const cursor = tx.get<{ seq: number }>(sql`SELECT coalesce(max(seq), 0) AS seq FROM connector_events`)?.seq ?? 0;
-    tx.insert(connectors).values({
-      id: input.id, type: input.type, displayName: input.displayName, source: 'portal', options: JSON.stringify(input.options),
-      secretSealed: sealSecret(input.secret, key), eventCursor: cursor, createdAt: now, updatedAt: now, createdBy: actor.id,
-    }).run();
-    writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Connector created', details: { connectorId: input.id, type: input.type, options: input.options } });
-    return getConnector(tx, input.id)!;
-  }, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      requireConnectorAdmin(tx, actor);
+      if (getConnector(tx, input.id))
+        throw new ElevateError('Conflict', `A connector named ${input.id} already exists.`, { fieldErrors: { id: ['Already in use.'] } });
+      // a new webhook starts at the journal's end: it receives what happens from now on, not history
+      const cursor = tx.get<{ seq: number }>(sql`SELECT coalesce(max(seq), 0) AS seq FROM connector_events`)?.seq ?? 0;
+      tx.insert(connectors)
+        .values({
+          id: input.id,
+          type: input.type,
+          displayName: input.displayName,
+          source: 'portal',
+          options: JSON.stringify(input.options),
+          secretSealed: sealSecret(input.secret, key),
+          eventCursor: cursor,
+          createdAt: now,
+          updatedAt: now,
+          createdBy: actor.id,
+        })
+        .run();
+      writeAudit(tx, {
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'Connector created',
+        details: { connectorId: input.id, type: input.type, options: input.options },
+      });
+      return getConnector(tx, input.id)!;
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 function requirePortal(c: Connector | undefined, what: string): Connector {
@@ -156,64 +221,108 @@ function requirePortal(c: Connector | undefined, what: string): Connector {
 }
 
 export function addPortalBinding(db: Db, actor: Actor, connectorId: string, b: NewBinding, now: number): string {
-  return db.transaction((tx) => {
-    requireConnectorAdmin(tx, actor);
-    const c = requirePortal(getConnector(tx, connectorId), 'change its bindings');
-    const id = insertBinding(tx, c, b, 'portal', now);
-    writeAudit(tx, {
-      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Connector binding added', scopeId: b.scopeId.toLowerCase(),
-      details: { connectorId, bindingId: id, mode: b.mode, roles: Object.fromEntries(b.roles) },
-    });
-    return id;
-  }, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      requireConnectorAdmin(tx, actor);
+      const c = requirePortal(getConnector(tx, connectorId), 'change its bindings');
+      const id = insertBinding(tx, c, b, 'portal', now);
+      writeAudit(tx, {
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'Connector binding added',
+        scopeId: b.scopeId.toLowerCase(),
+        details: { connectorId, bindingId: id, mode: b.mode, roles: Object.fromEntries(b.roles) },
+      });
+      return id;
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** Marks the binding removed; the reconciler revokes its grants, then deletes it. */
 export function removePortalBinding(db: Db, actor: Actor, bindingId: string, now: number): void {
-  db.transaction((tx) => {
-    requireConnectorAdmin(tx, actor);
-    const b = tx.select().from(connectorBindings).where(eq(connectorBindings.id, bindingId)).get();
-    if (!b || b.removedAt !== null) throw new ElevateError('NotFound', 'That binding does not exist.');
-    requirePortal(getConnector(tx, b.connectorId), 'change its bindings');
-    tx.update(connectorBindings).set({ removedAt: now, updatedAt: now, nextAttemptAt: null }).where(eq(connectorBindings.id, bindingId)).run();
-    writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Connector binding removed', scopeId: b.scopeId, details: { connectorId: b.connectorId, bindingId } });
-  }, { behavior: 'immediate' });
+  db.transaction(
+    (tx) => {
+      requireConnectorAdmin(tx, actor);
+      const b = tx.select().from(connectorBindings).where(eq(connectorBindings.id, bindingId)).get();
+      if (!b || b.removedAt !== null) throw new ElevateError('NotFound', 'That binding does not exist.');
+      requirePortal(getConnector(tx, b.connectorId), 'change its bindings');
+      tx.update(connectorBindings)
+        .set({ removedAt: now, updatedAt: now, nextAttemptAt: null })
+        .where(eq(connectorBindings.id, bindingId))
+        .run();
+      writeAudit(tx, {
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'Connector binding removed',
+        scopeId: b.scopeId,
+        details: { connectorId: b.connectorId, bindingId },
+      });
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export function setBindingMode(db: Db, actor: Actor, bindingId: string, mode: 'report' | 'enforce', now: number): void {
-  db.transaction((tx) => {
-    requireConnectorAdmin(tx, actor);
-    const b = tx.select().from(connectorBindings).where(eq(connectorBindings.id, bindingId)).get();
-    if (!b || b.removedAt !== null) throw new ElevateError('NotFound', 'That binding does not exist.');
-    requirePortal(getConnector(tx, b.connectorId), 'change its bindings');
-    // a full reconcile soon applies the new mode to drift already found
-    tx.update(connectorBindings).set({ mode, updatedAt: now, lastFullAt: null }).where(eq(connectorBindings.id, bindingId)).run();
-    writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Connector binding updated', scopeId: b.scopeId, details: { connectorId: b.connectorId, bindingId, mode } });
-  }, { behavior: 'immediate' });
+  db.transaction(
+    (tx) => {
+      requireConnectorAdmin(tx, actor);
+      const b = tx.select().from(connectorBindings).where(eq(connectorBindings.id, bindingId)).get();
+      if (!b || b.removedAt !== null) throw new ElevateError('NotFound', 'That binding does not exist.');
+      requirePortal(getConnector(tx, b.connectorId), 'change its bindings');
+      // a full reconcile soon applies the new mode to drift already found
+      tx.update(connectorBindings).set({ mode, updatedAt: now, lastFullAt: null }).where(eq(connectorBindings.id, bindingId)).run();
+      writeAudit(tx, {
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'Connector binding updated',
+        scopeId: b.scopeId,
+        details: { connectorId: b.connectorId, bindingId, mode },
+      });
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** Marks the connector and its bindings removed; the reconciler revokes, then deletes them. */
 export function removePortalConnector(db: Db, actor: Actor, connectorId: string, now: number): void {
-  db.transaction((tx) => {
-    requireConnectorAdmin(tx, actor);
-    requirePortal(getConnector(tx, connectorId), 'remove it from the file');
-    markConnectorRemoved(tx, connectorId, now);
-    writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Connector removed', details: { connectorId } });
-  }, { behavior: 'immediate' });
+  db.transaction(
+    (tx) => {
+      requireConnectorAdmin(tx, actor);
+      requirePortal(getConnector(tx, connectorId), 'remove it from the file');
+      markConnectorRemoved(tx, connectorId, now);
+      writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Connector removed', details: { connectorId } });
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export function markConnectorRemoved(tx: Tx, connectorId: string, now: number): void {
   tx.update(connectors).set({ removedAt: now, updatedAt: now }).where(eq(connectors.id, connectorId)).run();
-  tx.update(connectorBindings).set({ removedAt: now, updatedAt: now }).where(and(eq(connectorBindings.connectorId, connectorId), isNull(connectorBindings.removedAt))).run();
+  tx.update(connectorBindings)
+    .set({ removedAt: now, updatedAt: now })
+    .where(and(eq(connectorBindings.connectorId, connectorId), isNull(connectorBindings.removedAt)))
+    .run();
 }
 
 /** Asks for a full reconcile of the connector's bindings at the next tick ("Reconcile now"). */
 export function requestFullReconcile(db: Db, actor: Actor, connectorId: string, now: number): void {
-  db.transaction((tx) => {
-    requireConnectorAdmin(tx, actor);
-    const c = getConnector(tx, connectorId);
-    if (!c || c.removedAt !== null) throw new ElevateError('NotFound', 'That connector does not exist.');
-    tx.update(connectorBindings).set({ lastFullAt: null, nextAttemptAt: null }).where(eq(connectorBindings.connectorId, connectorId)).run();
-    writeAudit(tx, { at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Connector reconcile requested', details: { connectorId } });
-  }, { behavior: 'immediate' });
+  db.transaction(
+    (tx) => {
+      requireConnectorAdmin(tx, actor);
+      const c = getConnector(tx, connectorId);
+      if (!c || c.removedAt !== null) throw new ElevateError('NotFound', 'That connector does not exist.');
+      tx.update(connectorBindings)
+        .set({ lastFullAt: null, nextAttemptAt: null })
+        .where(eq(connectorBindings.connectorId, connectorId))
+        .run();
+      writeAudit(tx, {
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'Connector reconcile requested',
+        details: { connectorId },
+      });
+    },
+    { behavior: 'immediate' },
+  );
 }

@@ -6,7 +6,16 @@ import { config } from '@/lib/config';
 import { getEncryptionKey } from '@/lib/crypto/secrets';
 import { ElevateError, isElevateError } from '@/lib/errors';
 import { makeDriver } from './drivers';
-import { connectorBindingsOf, connectorSecret, getConnector, optionsOf, parseRoles, requireConnectorAdmin, type Actor, type WebhookOptionsStored } from './store';
+import {
+  connectorBindingsOf,
+  connectorSecret,
+  getConnector,
+  optionsOf,
+  parseRoles,
+  requireConnectorAdmin,
+  type Actor,
+  type WebhookOptionsStored,
+} from './store';
 import type { ConnectionCheck } from './types';
 import { webhookSecretProblem } from './webhook/secret';
 import { checkWebhookUrl } from './webhook/url-guard';
@@ -31,7 +40,13 @@ const runtime: TestDeps = {
   makeDriver,
 };
 
-export async function testConnection(db: Db, actor: Actor, connectorId: string, now: number, deps: Partial<TestDeps> = {}): Promise<ConnectionCheck> {
+export async function testConnection(
+  db: Db,
+  actor: Actor,
+  connectorId: string,
+  now: number,
+  deps: Partial<TestDeps> = {},
+): Promise<ConnectionCheck> {
   requireConnectorAdmin(db, actor);
   const c = getConnector(db, connectorId);
   if (!c || c.removedAt !== null) throw new ElevateError('NotFound', 'That connector does not exist.');
@@ -39,7 +54,10 @@ export async function testConnection(db: Db, actor: Actor, connectorId: string, 
   const result = c.type === 'postgresql' ? await testTarget(db, c, d) : await testWebhook(c, d);
   db.transaction((tx) => {
     writeAudit(tx, {
-      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Connector connection tested', outcome: result.ok ? 'Success' : 'Failure',
+      at: now,
+      actor: { id: actor.id, name: actor.displayName },
+      action: 'Connector connection tested',
+      outcome: result.ok ? 'Success' : 'Failure',
       details: { connectorId, message: result.message, ...(result.missingTargets.length ? { missingTargets: result.missingTargets } : {}) },
     });
   });
@@ -61,7 +79,13 @@ async function testTarget(db: Db, c: Connector, d: TestDeps): Promise<Connection
   const s = secretOf(c, d);
   if ('problem' in s) return { ok: false, message: s.problem, missingTargets: [] };
   // the targets of live bindings: what the reconciler will grant into
-  const targets = [...new Set(connectorBindingsOf(db, c.id).filter((b) => b.removedAt === null).flatMap((b) => [...parseRoles(b.roles).values()]))];
+  const targets = [
+    ...new Set(
+      connectorBindingsOf(db, c.id)
+        .filter((b) => b.removedAt === null)
+        .flatMap((b) => [...parseRoles(b.roles).values()]),
+    ),
+  ];
   const driver = d.makeDriver(c, s.secret);
   try {
     return await driver.test(targets);

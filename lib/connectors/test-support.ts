@@ -47,7 +47,8 @@ export class MemoryTarget implements TargetDriver {
   }
 }
 
-export const FINANCE_DEV_DB_ARM = '/subscriptions/5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55/resourceGroups/finance-dev/providers/Microsoft.DBforPostgreSQL/flexibleServers/finance-dev-db';
+export const FINANCE_DEV_DB_ARM =
+  '/subscriptions/5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55/resourceGroups/finance-dev/providers/Microsoft.DBforPostgreSQL/flexibleServers/finance-dev-db';
 export const FINANCE_DEV_DB = FINANCE_DEV_DB_ARM.toLowerCase();
 
 /** Adds a PostgreSQL flexible server under finance-dev, as an import would. */

@@ -49,7 +49,10 @@ export interface TargetDriver {
  * reconciler records it and moves on to the other grants instead of backing off.
  */
 export class TargetError extends Error {
-  constructor(message: string, readonly retry: boolean) {
+  constructor(
+    message: string,
+    readonly retry: boolean,
+  ) {
     super(message);
     this.name = 'TargetError';
   }

@@ -27,7 +27,10 @@ const subscribed = sql`(SELECT value FROM json_each(coalesce(json_extract(c.opti
 
 export type ConnectorStatus = 'Healthy' | 'Failing' | 'Paused' | 'Drift';
 
-export interface Capped { n: number; more: boolean }
+export interface Capped {
+  n: number;
+  more: boolean;
+}
 const capped = (n: number): Capped => (n > COUNT_CAP ? { n: COUNT_CAP, more: true } : { n, more: false });
 
 export interface ConnectorOverview {
@@ -48,9 +51,23 @@ export interface ConnectorOverview {
 }
 
 interface OverviewRow {
-  id: string; name: string; type: 'postgresql' | 'webhook'; source: 'file' | 'portal'; state: 'active' | 'paused'; pausedReason: string | null;
-  headFailingSince: number | null; bindings: number; lastBindingAt: number | null; lastDeliveryAt: number | null;
-  retrying: number; due: number; failingBindings: number; pendingGrants: number | null; failingGrants: number | null; drift: number; pendingEvents: number;
+  id: string;
+  name: string;
+  type: 'postgresql' | 'webhook';
+  source: 'file' | 'portal';
+  state: 'active' | 'paused';
+  pausedReason: string | null;
+  headFailingSince: number | null;
+  bindings: number;
+  lastBindingAt: number | null;
+  lastDeliveryAt: number | null;
+  retrying: number;
+  due: number;
+  failingBindings: number;
+  pendingGrants: number | null;
+  failingGrants: number | null;
+  drift: number;
+  pendingEvents: number;
 }
 
 export function statusOf(s: { state: string; failing: boolean; drift: number }): ConnectorStatus {
@@ -80,16 +97,36 @@ export function connectorsOverview(db: DbOrTx, now: number): ConnectorOverview[]
     const failing = r.state === 'paused' || r.failingBindings > 0 || (r.failingGrants ?? 0) > 0 || r.headFailingSince !== null;
     const last = Math.max(r.lastBindingAt ?? -1, r.lastDeliveryAt ?? -1);
     return {
-      id: r.id, name: r.name, type: r.type, source: r.source, readOnly: r.source === 'file', state: r.state, pausedReason: r.pausedReason,
-      bindings: r.bindings, lastReconcileAt: last < 0 ? null : last,
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      source: r.source,
+      readOnly: r.source === 'file',
+      state: r.state,
+      pausedReason: r.pausedReason,
+      bindings: r.bindings,
+      lastReconcileAt: last < 0 ? null : last,
       pending: { grants: r.pendingGrants ?? 0, retrying: r.retrying, due: r.due, events: capped(r.pendingEvents) },
-      failing, drift: r.drift, status: statusOf({ state: r.state, failing, drift: r.drift }),
+      failing,
+      drift: r.drift,
+      status: statusOf({ state: r.state, failing, drift: r.drift }),
     };
   });
 }
 
-export interface FailingGrant { target: string; login: string; userName: string | null; lastError: string }
-export interface OpenDrift { id: number; target: string; login: string; firstSeen: number; lastSeen: number }
+export interface FailingGrant {
+  target: string;
+  login: string;
+  userName: string | null;
+  lastError: string;
+}
+export interface OpenDrift {
+  id: number;
+  target: string;
+  login: string;
+  firstSeen: number;
+  lastSeen: number;
+}
 
 export interface BindingDetail {
   id: string;
@@ -148,13 +185,41 @@ export interface ConnectorDetail {
 }
 
 interface ConnectorRow {
-  id: string; name: string; type: 'postgresql' | 'webhook'; source: 'file' | 'portal'; options: string; secretRef: string | null; sealed: number;
-  state: 'active' | 'paused'; pausedReason: string | null; eventCursor: number; headAttempts: number; headNextAt: number | null; headFailingSince: number | null; createdAt: number;
+  id: string;
+  name: string;
+  type: 'postgresql' | 'webhook';
+  source: 'file' | 'portal';
+  options: string;
+  secretRef: string | null;
+  sealed: number;
+  state: 'active' | 'paused';
+  pausedReason: string | null;
+  eventCursor: number;
+  headAttempts: number;
+  headNextAt: number | null;
+  headFailingSince: number | null;
+  createdAt: number;
 }
 interface BindingRow {
-  id: string; scopeId: string; armId: string | null; resourceName: string | null; mode: 'report' | 'enforce'; roles: string; source: 'file' | 'portal'; removedAt: number | null;
-  lastReconcileAt: number | null; lastFullAt: number | null; nextChangeAt: number | null; nextAttemptAt: number | null; failures: number; failingSince: number | null; lastError: string | null;
-  granted: number | null; pendingGrants: number | null; failingGrants: number | null; drift: number;
+  id: string;
+  scopeId: string;
+  armId: string | null;
+  resourceName: string | null;
+  mode: 'report' | 'enforce';
+  roles: string;
+  source: 'file' | 'portal';
+  removedAt: number | null;
+  lastReconcileAt: number | null;
+  lastFullAt: number | null;
+  nextChangeAt: number | null;
+  nextAttemptAt: number | null;
+  failures: number;
+  failingSince: number | null;
+  lastError: string | null;
+  granted: number | null;
+  pendingGrants: number | null;
+  failingGrants: number | null;
+  drift: number;
 }
 
 /** The connector page's data at `now`, or null when there is no such connector (or it is being removed). */
@@ -169,13 +234,26 @@ export function connectorDetail(db: DbOrTx, id: string, now: number): ConnectorD
   const failing = c.state === 'paused' || c.headFailingSince !== null || bindings.some((b) => b.failures > 0 || b.failingGrants.total > 0);
   const drift = bindings.reduce((n, b) => n + b.drift.total, 0);
   return {
-    id: c.id, name: c.name, type: c.type, source: c.source, readOnly: c.source === 'file', state: c.state, pausedReason: c.pausedReason,
-    secretFrom: c.secretRef ? `environment variable ${c.secretRef.slice('env:'.length)}` : c.sealed ? 'sealed in the database with the encryption key' : 'none set',
-    postgres: c.type === 'postgresql'
-      ? { login: (options.login as LoginRule | undefined) ?? 'email-local-part', terminateSessions: options.terminateSessions !== false }
-      : null,
+    id: c.id,
+    name: c.name,
+    type: c.type,
+    source: c.source,
+    readOnly: c.source === 'file',
+    state: c.state,
+    pausedReason: c.pausedReason,
+    secretFrom: c.secretRef
+      ? `environment variable ${c.secretRef.slice('env:'.length)}`
+      : c.sealed
+        ? 'sealed in the database with the encryption key'
+        : 'none set',
+    postgres:
+      c.type === 'postgresql'
+        ? { login: (options.login as LoginRule | undefined) ?? 'email-local-part', terminateSessions: options.terminateSessions !== false }
+        : null,
     webhook: c.type === 'webhook' ? webhookOf(db, c, options) : null,
-    createdAt: c.createdAt, bindings, status: statusOf({ state: c.state, failing, drift }),
+    createdAt: c.createdAt,
+    bindings,
+    status: statusOf({ state: c.state, failing, drift }),
   };
 }
 
@@ -192,23 +270,52 @@ function bindingsOf(db: DbOrTx, connectorId: string, now: number): BindingDetail
     WHERE b.connector_id = ${connectorId} ORDER BY b.removed_at IS NOT NULL, b.created_at, b.id`);
   const mapped = rows.map((b) => ({ b, roles: Object.entries(JSON.parse(b.roles) as Record<string, string>) }));
   const roleIds = [...new Set(mapped.flatMap((m) => m.roles.map(([roleId]) => roleId)))];
-  const names = new Map(roleIds.length === 0 ? [] : db.all<{ id: string; name: string }>(sql`SELECT id, name FROM role_definitions WHERE id IN (${sql.join(roleIds.map((r) => sql`${r}`), sql`, `)})`).map((r) => [r.id, r.name]));
+  const names = new Map(
+    roleIds.length === 0
+      ? []
+      : db
+          .all<{ id: string; name: string }>(
+            sql`SELECT id, name FROM role_definitions WHERE id IN (${sql.join(
+              roleIds.map((r) => sql`${r}`),
+              sql`, `,
+            )})`,
+          )
+          .map((r) => [r.id, r.name]),
+  );
   return mapped.map(({ b, roles }) => ({
-    id: b.id, scopeId: b.scopeId, armId: b.armId, resourceName: b.resourceName, mode: b.mode, source: b.source, removedAt: b.removedAt,
+    id: b.id,
+    scopeId: b.scopeId,
+    armId: b.armId,
+    resourceName: b.resourceName,
+    mode: b.mode,
+    source: b.source,
+    removedAt: b.removedAt,
     roles: roles.map(([roleId, target]) => ({ roleId, roleName: names.get(roleId) ?? null, target })),
-    lastReconcileAt: b.lastReconcileAt, lastFullAt: b.lastFullAt, nextChangeAt: b.nextChangeAt, nextAttemptAt: b.nextAttemptAt,
+    lastReconcileAt: b.lastReconcileAt,
+    lastFullAt: b.lastFullAt,
+    nextChangeAt: b.nextChangeAt,
+    nextAttemptAt: b.nextAttemptAt,
     changeDue: b.removedAt === null && b.nextChangeAt !== null && b.nextChangeAt <= now,
-    failures: b.failures, failingSince: b.failingSince, lastError: b.lastError,
-    granted: b.granted ?? 0, pendingGrants: b.pendingGrants ?? 0,
+    failures: b.failures,
+    failingSince: b.failingSince,
+    lastError: b.lastError,
+    granted: b.granted ?? 0,
+    pendingGrants: b.pendingGrants ?? 0,
     failingGrants: {
       total: b.failingGrants ?? 0,
-      rows: (b.failingGrants ?? 0) === 0 ? [] : db.all<FailingGrant>(sql`
+      rows:
+        (b.failingGrants ?? 0) === 0
+          ? []
+          : db.all<FailingGrant>(sql`
         SELECT g.target, g.login, u.display_name AS userName, g.last_error AS lastError FROM connector_grants g LEFT JOIN users u ON u.id = g.user_id
         WHERE g.binding_id = ${b.id} AND g.last_error IS NOT NULL ORDER BY g.target, g.login LIMIT ${LIST_CAP}`),
     },
     drift: {
       total: b.drift,
-      rows: b.drift === 0 ? [] : db.all<OpenDrift>(sql`
+      rows:
+        b.drift === 0
+          ? []
+          : db.all<OpenDrift>(sql`
         SELECT id, target, login, first_seen AS firstSeen, last_seen AS lastSeen FROM connector_drift
         WHERE binding_id = ${b.id} AND resolved_at IS NULL ORDER BY first_seen DESC, id DESC LIMIT ${LIST_CAP}`),
     },
@@ -217,29 +324,45 @@ function bindingsOf(db: DbOrTx, connectorId: string, now: number): BindingDetail
 
 function webhookOf(db: DbOrTx, c: ConnectorRow, options: Record<string, unknown>): WebhookDetail {
   const journalHead = db.get<{ seq: number }>(sql`SELECT coalesce(max(seq), 0) AS seq FROM connector_events`)?.seq ?? 0;
-  const pending = db.get<{ n: number }>(sql`
+  const pending =
+    db.get<{ n: number }>(sql`
     SELECT count(*) AS n FROM (SELECT 1 FROM connectors c, connector_events e
       WHERE c.id = ${c.id} AND e.seq > c.event_cursor AND e.type IN ${subscribed} LIMIT ${COUNT_CAP + 1})`)?.n ?? 0;
-  const head = db.get<{ seq: number; id: string; type: string; at: number }>(sql`
+  const head =
+    db.get<{ seq: number; id: string; type: string; at: number }>(sql`
     SELECT e.seq, e.id, e.type, e.at FROM connectors c, connector_events e
     WHERE c.id = ${c.id} AND e.seq > c.event_cursor AND e.type IN ${subscribed} ORDER BY e.seq LIMIT 1`) ?? null;
   return {
     url: typeof options.url === 'string' ? options.url : '',
     events: Array.isArray(options.events) ? (options.events as string[]) : [...EVENT_TYPES],
-    cursor: c.eventCursor, journalHead, pendingEvents: capped(pending), head,
-    headAttempts: c.headAttempts, headNextAt: c.headNextAt, headFailingSince: c.headFailingSince,
+    cursor: c.eventCursor,
+    journalHead,
+    pendingEvents: capped(pending),
+    head,
+    headAttempts: c.headAttempts,
+    headNextAt: c.headNextAt,
+    headFailingSince: c.headFailingSince,
   };
 }
 
 /** One page of a webhook's delivery log, newest first, DELIVERIES_PAGE rows, keyset-paged on the log's index. */
 export function deliveriesPage(db: DbOrTx, connectorId: string, seek: Seek): Page<WebhookDelivery> {
-  return keysetPage(seek, DELIVERIES_PAGE, (dir, from, limit) => {
-    const forward = dir === 'forward';
-    const past = from ? sql`AND id ${sql.raw(forward ? '<' : '>')} ${from[0]}` : sql``;
-    return db.all<WebhookDelivery>(sql`
+  return keysetPage(
+    seek,
+    DELIVERIES_PAGE,
+    (dir, from, limit) => {
+      const forward = dir === 'forward';
+      const past = from ? sql`AND id ${sql.raw(forward ? '<' : '>')} ${from[0]}` : sql``;
+      return db
+        .all<WebhookDelivery>(
+          sql`
       SELECT id, connector_id AS connectorId, event_seq AS eventSeq, event_id AS eventId, event_type AS eventType, attempt, at,
         status_code AS statusCode, error, duration_ms AS durationMs, outcome, redelivery = 1 AS redelivery, actor_id AS actorId
       FROM webhook_deliveries WHERE connector_id = ${connectorId} ${past}
-      ORDER BY id ${sql.raw(forward ? 'DESC' : 'ASC')} LIMIT ${limit}`).map((d) => ({ ...d, redelivery: Boolean(d.redelivery) }));
-  }, (d) => [d.id]);
+      ORDER BY id ${sql.raw(forward ? 'DESC' : 'ASC')} LIMIT ${limit}`,
+        )
+        .map((d) => ({ ...d, redelivery: Boolean(d.redelivery) }));
+    },
+    (d) => [d.id],
+  );
 }

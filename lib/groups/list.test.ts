@@ -7,7 +7,9 @@ import { addGroup, addUsers, recordReads } from '@/lib/users/test-support';
 import { countGroups, getGroupSummary, listGroupsPage, listMembersPage, setMembership, MEMBER_COUNT_CAP } from '.';
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 const steve = () => t.db.select().from(users).where(eq(users.id, t.ids.steve)).get()!;
 
@@ -35,7 +37,10 @@ describe('groups list', () => {
   });
 
   it('member counts stop at a cap, so a huge group costs what a small one does', () => {
-    const ids = addUsers(t, Array.from({ length: 150 }, (_, i) => `Member ${i}`));
+    const ids = addUsers(
+      t,
+      Array.from({ length: 150 }, (_, i) => `Member ${i}`),
+    );
     addGroup(t, 'Everyone', ids);
     addGroup(t, 'Few', ids.slice(0, 2));
     const rows = listGroupsPage(t.db).rows;
@@ -46,7 +51,10 @@ describe('groups list', () => {
 
 describe('members of a group', () => {
   it('pages members newest first, each once, while members are added between page reads; searches by name or e-mail', () => {
-    const ids = addUsers(t, Array.from({ length: 130 }, (_, i) => `Member ${String(i).padStart(3, '0')}`));
+    const ids = addUsers(
+      t,
+      Array.from({ length: 130 }, (_, i) => `Member ${String(i).padStart(3, '0')}`),
+    );
     const g = addGroup(t, 'Finance', ids.slice(0, 100));
     const seen: string[] = [];
     let page: Page<{ id: string }> = listMembersPage(t.db, g, { size: 30 });
@@ -62,14 +70,21 @@ describe('members of a group', () => {
     for (const id of ids.slice(0, 100)) expect(seen).toContain(id);
     const first = listMembersPage(t.db, g, { size: 5 }).rows;
     expect(first[0].id).toBe(ids[n - 1]); // most recently added first
-    expect(listMembersPage(t.db, g, { q: 'MEMBER 05' }).rows.map((m) => m.displayName).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `Member 05${i}`));
+    expect(
+      listMembersPage(t.db, g, { q: 'MEMBER 05' })
+        .rows.map((m) => m.displayName)
+        .sort(),
+    ).toEqual(Array.from({ length: 10 }, (_, i) => `Member 05${i}`));
     expect(listMembersPage(t.db, g, { q: 'nobody' }).rows).toEqual([]);
     expect(getGroupSummary(t.db, g)?.members).toEqual({ n: n, more: false });
     expect(getGroupSummary(t.db, 'no-such-group')).toBeNull();
   });
 
   it('a page of a group with thousands of members reads one page of rows from the membership index', () => {
-    const ids = addUsers(t, Array.from({ length: 3000 }, (_, i) => `Person ${i}`));
+    const ids = addUsers(
+      t,
+      Array.from({ length: 3000 }, (_, i) => `Person ${i}`),
+    );
     const g = addGroup(t, 'All staff', ids);
     for (const seek of [{}, { after: [t.now + 1500, 'z'] as [number, string] }]) {
       const reads = recordReads(t.sqlite);

@@ -26,7 +26,8 @@ export interface GroupListRow {
 
 /** `SELECT count(*)` of a group's members that stops after `cap` + 1 index entries. */
 // spelled out: in a select list drizzle writes ${groups.id} unqualified, which the subquery would not see as the outer row
-export const cappedMembers = (cap: number) => sql<number>`(SELECT count(*) FROM (SELECT 1 FROM group_members m WHERE m.group_id = "groups"."id" LIMIT ${cap + 1}))`;
+export const cappedMembers = (cap: number) =>
+  sql<number>`(SELECT count(*) FROM (SELECT 1 FROM group_members m WHERE m.group_id = "groups"."id" LIMIT ${cap + 1}))`;
 const capped = (n: number, cap: number): CappedCount => (n > cap ? { n: cap, more: true } : { n, more: false });
 
 export function groupMatches(q: string): SQL | undefined {
@@ -43,27 +44,47 @@ function groupSeek(dir: 'forward' | 'backward', from: Key | null): SQL | undefin
 /** One page of groups whose name contains `q`, in name order, each with a capped member count. */
 export function listGroupsPage(db: DbOrTx, opts: { q?: string; seek?: Seek; size?: number } = {}): Page<GroupListRow> {
   const q = opts.q ?? '';
-  const page = keysetPage(opts.seek ?? {}, opts.size ?? PAGE_SIZE, (dir, from, limit) =>
-    db.select({
-      id: groups.id, name: groups.name, description: groups.description, source: groups.source, members: cappedMembers(MEMBER_COUNT_CAP),
-    })
-      .from(groups).where(and(groupMatches(q), groupSeek(dir, from)))
-      .orderBy(...(dir === 'forward' ? [sql`${groups.name} COLLATE NOCASE ASC`, sql`${groups.id} ASC`] : [sql`${groups.name} COLLATE NOCASE DESC`, sql`${groups.id} DESC`]))
-      .limit(limit).all(),
-  (g) => [g.name, g.id]);
+  const page = keysetPage(
+    opts.seek ?? {},
+    opts.size ?? PAGE_SIZE,
+    (dir, from, limit) =>
+      db
+        .select({
+          id: groups.id,
+          name: groups.name,
+          description: groups.description,
+          source: groups.source,
+          members: cappedMembers(MEMBER_COUNT_CAP),
+        })
+        .from(groups)
+        .where(and(groupMatches(q), groupSeek(dir, from)))
+        .orderBy(
+          ...(dir === 'forward'
+            ? [sql`${groups.name} COLLATE NOCASE ASC`, sql`${groups.id} ASC`]
+            : [sql`${groups.name} COLLATE NOCASE DESC`, sql`${groups.id} DESC`]),
+        )
+        .limit(limit)
+        .all(),
+    (g) => [g.name, g.id],
+  );
   return { ...page, rows: page.rows.map((g) => ({ ...g, members: capped(g.members, MEMBER_COUNT_CAP) })) };
 }
 
 export function countGroups(db: DbOrTx, q = ''): CappedCount {
   const where = groupMatches(q) ?? sql`1`;
-  return capped(db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${groups} WHERE ${where} LIMIT ${COUNT_CAP + 1})`).n, COUNT_CAP);
+  return capped(
+    db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${groups} WHERE ${where} LIMIT ${COUNT_CAP + 1})`).n,
+    COUNT_CAP,
+  );
 }
 
 /** One group with its member count (up to COUNT_CAP), or null when it does not exist. */
 export function getGroupSummary(db: DbOrTx, groupId: string): GroupListRow | null {
   const g = db
     .select({ id: groups.id, name: groups.name, description: groups.description, source: groups.source, members: cappedMembers(COUNT_CAP) })
-    .from(groups).where(eq(groups.id, groupId)).get();
+    .from(groups)
+    .where(eq(groups.id, groupId))
+    .get();
   return g ? { ...g, members: capped(g.members, COUNT_CAP) } : null;
 }
 
@@ -81,14 +102,35 @@ export interface MemberRow {
  */
 export function listMembersPage(db: DbOrTx, groupId: string, opts: { q?: string; seek?: Seek; size?: number } = {}): Page<MemberRow> {
   const q = opts.q ?? '';
-  return keysetPage(opts.seek ?? {}, opts.size ?? PAGE_SIZE, (dir, from, limit) => {
-    // newest first: "forward" walks the index downwards
-    const seek = !from ? undefined : dir === 'forward'
-      ? sql`(${groupMembers.addedAt}, ${groupMembers.userId}) < (${from[0]}, ${from[1]})`
-      : sql`(${groupMembers.addedAt}, ${groupMembers.userId}) > (${from[0]}, ${from[1]})`;
-    const order = dir === 'forward' ? [sql`${groupMembers.addedAt} DESC`, sql`${groupMembers.userId} DESC`] : [sql`${groupMembers.addedAt} ASC`, sql`${groupMembers.userId} ASC`];
-    return db.select({ id: users.id, displayName: users.displayName, email: users.email, disabled: users.disabled, addedAt: groupMembers.addedAt })
-      .from(groupMembers).innerJoin(users, eq(users.id, groupMembers.userId))
-      .where(and(eq(groupMembers.groupId, groupId), userMatches(q), seek)).orderBy(...order).limit(limit).all();
-  }, (m) => [m.addedAt, m.id]);
+  return keysetPage(
+    opts.seek ?? {},
+    opts.size ?? PAGE_SIZE,
+    (dir, from, limit) => {
+      // newest first: "forward" walks the index downwards
+      const seek = !from
+        ? undefined
+        : dir === 'forward'
+          ? sql`(${groupMembers.addedAt}, ${groupMembers.userId}) < (${from[0]}, ${from[1]})`
+          : sql`(${groupMembers.addedAt}, ${groupMembers.userId}) > (${from[0]}, ${from[1]})`;
+      const order =
+        dir === 'forward'
+          ? [sql`${groupMembers.addedAt} DESC`, sql`${groupMembers.userId} DESC`]
+          : [sql`${groupMembers.addedAt} ASC`, sql`${groupMembers.userId} ASC`];
+      return db
+        .select({
+          id: users.id,
+          displayName: users.displayName,
+          email: users.email,
+          disabled: users.disabled,
+          addedAt: groupMembers.addedAt,
+        })
+        .from(groupMembers)
+        .innerJoin(users, eq(users.id, groupMembers.userId))
+        .where(and(eq(groupMembers.groupId, groupId), userMatches(q), seek))
+        .orderBy(...order)
+        .limit(limit)
+        .all();
+    },
+    (m) => [m.addedAt, m.id],
+  );
 }

@@ -17,19 +17,37 @@ import { createGroup, setMembership } from '.';
 
 const DAY = 86_400_000;
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(async () => {
   await deliveryIdle();
   t.close();
 });
 const user = (id: string) => t.db.select().from(s.users).where(eq(s.users.id, id)).get()!;
 const isMember = (groupId: string, userId: string) =>
-  !!t.db.select().from(s.groupMembers).where(and(eq(s.groupMembers.groupId, groupId), eq(s.groupMembers.userId, userId))).get();
+  !!t.db
+    .select()
+    .from(s.groupMembers)
+    .where(and(eq(s.groupMembers.groupId, groupId), eq(s.groupMembers.userId, userId)))
+    .get();
 const finops = () => createGroup(t.db, user(t.ids.steve), { name: 'Finance ops' }, t.now);
 const give = (groupId: string, kind: 'eligible' | 'active', roleId: string, scopeId: string, startAt = t.now) =>
-  submitAdminRequest(t.db, user(t.ids.steve), {
-    requestType: 'AdminAssign', kind, principal: { type: 'Group', id: groupId }, roleId, scopeId, startAt, endAt: startAt + 30 * DAY, justification: 'Finance close',
-  }, t.now);
+  submitAdminRequest(
+    t.db,
+    user(t.ids.steve),
+    {
+      requestType: 'AdminAssign',
+      kind,
+      principal: { type: 'Group', id: groupId },
+      roleId,
+      scopeId,
+      startAt,
+      endAt: startAt + 30 * DAY,
+      justification: 'Finance close',
+    },
+    t.now,
+  );
 
 describe('adding oneself to a group that holds access', () => {
   it('Steve may not add himself to Finance ops once it is eligible for Owner on finance-prod; nothing is written', () => {
@@ -42,7 +60,9 @@ describe('adding oneself to a group that holds access', () => {
     const before = audits();
     const e = refused(() => setMembership(t.db, user(t.ids.steve), { groupId: g.id, userId: t.ids.steve, member: true }, t.now + 1));
     expect(e.code).toBe('PolicyViolation');
-    expect(e.message).toBe('You cannot add yourself to group Finance ops: it holds eligible Owner on Tenant › Blue Widget Co › finance-prod, which would become your own access; only another PIM administrator can add you, and there is none yet.');
+    expect(e.message).toBe(
+      'You cannot add yourself to group Finance ops: it holds eligible Owner on Tenant › Blue Widget Co › finance-prod, which would become your own access; only another PIM administrator can add you, and there is none yet.',
+    );
     expect(e.details).toEqual([expect.objectContaining({ code: 'self-membership', groupId: g.id, value: 'eligible', count: 1 })]);
     expect(isMember(g.id, t.ids.steve)).toBe(false);
     expect(audits()).toBe(before);
@@ -54,7 +74,9 @@ describe('adding oneself to a group that holds access', () => {
     t.db.update(s.users).set({ isPimAdmin: true }).where(eq(s.users.id, t.ids.avery)).run();
     t.db.run(sql`UPDATE tenant_revision SET revision = revision + 1 WHERE id = 1`);
     const e = refused(() => setMembership(t.db, user(t.ids.steve), { groupId: g.id, userId: t.ids.steve, member: true }, t.now));
-    expect(e.message).toMatch(/^You cannot add yourself to group Finance ops: it holds active Reader on Tenant › Blue Widget Co, .*another PIM administrator, such as Avery, can add you\.$/);
+    expect(e.message).toMatch(
+      /^You cannot add yourself to group Finance ops: it holds active Reader on Tenant › Blue Widget Co, .*another PIM administrator, such as Avery, can add you\.$/,
+    );
     setMembership(t.db, user(t.ids.avery), { groupId: g.id, userId: t.ids.steve, member: true }, t.now);
     expect(isMember(g.id, t.ids.steve)).toBe(true);
     // leaving stays his own choice

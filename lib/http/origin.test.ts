@@ -3,10 +3,20 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 
 // the configured public URL differs from the host the requests are addressed to (a proxy in front)
-vi.hoisted(() => { process.env.ELEVATE_URL = 'https://pim.example.test'; });
+vi.hoisted(() => {
+  process.env.ELEVATE_URL = 'https://pim.example.test';
+});
 // route handlers must refuse before they read the session or the database
-vi.mock('@/lib/auth/session', () => ({ getCurrentUser: async () => { throw new Error('read the session'); } }));
-vi.mock('@/db', () => ({ getDb: () => { throw new Error('opened the database'); } }));
+vi.mock('@/lib/auth/session', () => ({
+  getCurrentUser: async () => {
+    throw new Error('read the session');
+  },
+}));
+vi.mock('@/db', () => ({
+  getDb: () => {
+    throw new Error('opened the database');
+  },
+}));
 
 const { refuseCrossOrigin } = await import('./origin');
 const { bodyLimitFor, crossOriginProblem, guardRequest, DEFAULT_BODY_LIMIT, IMPORT_BODY_LIMIT } = await import('./request-guard.mjs');
@@ -19,7 +29,11 @@ const table: Row[] = [
   ['same host', { host: HOST, origin: `https://${HOST}` }, true],
   ['same host, other case', { host: HOST, origin: 'https://LOCALHOST:3443' }, true],
   ['the configured public URL', { host: '10.0.0.5:3000', origin: PUBLIC }, true],
-  ['the forwarded host', { host: '10.0.0.5:3000', 'x-forwarded-host': 'portal.example.test, proxy', origin: 'https://portal.example.test' }, true],
+  [
+    'the forwarded host',
+    { host: '10.0.0.5:3000', 'x-forwarded-host': 'portal.example.test, proxy', origin: 'https://portal.example.test' },
+    true,
+  ],
   ['Sec-Fetch-Site: same-origin, no Origin', { host: HOST, 'sec-fetch-site': 'same-origin' }, true],
   ['Sec-Fetch-Site: none (typed by the user)', { host: HOST, 'sec-fetch-site': 'none' }, true],
   ['neither header: a non-browser client', { host: HOST }, true],
@@ -73,7 +87,13 @@ describe('state-changing route handlers under app/api', () => {
 
   it('POST /api/tokens/step-up from another site: 403 before the token is looked at', async () => {
     const { POST } = await import('@/app/api/tokens/step-up/route');
-    const res = await POST(new Request(`https://${HOST}/api/tokens/step-up`, { method: 'POST', headers: { ...evil, authorization: 'Bearer x' }, body: '{"code":"123456"}' }));
+    const res = await POST(
+      new Request(`https://${HOST}/api/tokens/step-up`, {
+        method: 'POST',
+        headers: { ...evil, authorization: 'Bearer x' },
+        body: '{"code":"123456"}',
+      }),
+    );
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe('CrossOriginRequest');
   });
@@ -81,7 +101,11 @@ describe('state-changing route handlers under app/api', () => {
   it('POST /api/auth/callback/credentials from another site (login CSRF): 403', async () => {
     const { POST } = await import('@/app/api/auth/[...nextauth]/route');
     const res = await POST(
-      new Request(`https://${HOST}/api/auth/callback/credentials`, { method: 'POST', headers: { ...evil, 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a&password=b' }),
+      new Request(`https://${HOST}/api/auth/callback/credentials`, {
+        method: 'POST',
+        headers: { ...evil, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=a&password=b',
+      }),
       { params: Promise.resolve({ nextauth: ['callback', 'credentials'] }) },
     );
     expect(res.status).toBe(403);
@@ -103,7 +127,10 @@ describe('state-changing route handlers under app/api', () => {
     let guarded = 0;
     for (const file of routes) {
       const src = fs.readFileSync(file, 'utf8');
-      const changes = /export\s+(async\s+)?function\s+(POST|PUT|PATCH|DELETE)\b|export\s+const\s+(POST|PUT|PATCH|DELETE)\b|as\s+(POST|PUT|PATCH|DELETE)\b/.test(src);
+      const changes =
+        /export\s+(async\s+)?function\s+(POST|PUT|PATCH|DELETE)\b|export\s+const\s+(POST|PUT|PATCH|DELETE)\b|as\s+(POST|PUT|PATCH|DELETE)\b/.test(
+          src,
+        );
       if (!changes) continue;
       if (/refuseCrossOrigin\(req\)/.test(src)) guarded++;
       else unguarded.push(path.relative(root, file));
@@ -119,7 +146,12 @@ describe('guardRequest (scripts/serve.mjs, in front of Next)', () => {
   const MB = 1024 * 1024;
 
   it('refuses a cross-origin server action with 403 and a plain message Next shows as the error', () => {
-    const r = guard('POST', '/admin/scope?scope=x', { host: HOST, origin: 'https://evil.example', 'next-action': 'abc', 'content-length': '10' })!;
+    const r = guard('POST', '/admin/scope?scope=x', {
+      host: HOST,
+      origin: 'https://evil.example',
+      'next-action': 'abc',
+      'content-length': '10',
+    })!;
     expect(r.status).toBe(403);
     expect(r.headers['Content-Type']).toBe('text/plain');
     expect(r.body).toMatch(/another site/);
@@ -152,7 +184,9 @@ describe('guardRequest (scripts/serve.mjs, in front of Next)', () => {
     expect(guard('POST', '/my-roles', { ...base, 'content-length': String(MB) })).toBeNull();
     const api = guard('POST', '/api/notifications', { ...base, 'content-length': String(2 * MB) })!;
     expect(api.status).toBe(413);
-    expect(JSON.parse(api.body)).toEqual({ error: { code: 'PayloadTooLarge', message: 'This request may be at most 1 MB; this one is 2 MB. Nothing was changed.' } });
+    expect(JSON.parse(api.body)).toEqual({
+      error: { code: 'PayloadTooLarge', message: 'This request may be at most 1 MB; this one is 2 MB. Nothing was changed.' },
+    });
   });
 
   it('asks for a length when a state change streams its body (browsers never do)', () => {
@@ -164,7 +198,13 @@ describe('guardRequest (scripts/serve.mjs, in front of Next)', () => {
   it('leaves reads and the ARM API alone', () => {
     expect(guard('GET', '/admin/resources', { host: HOST, origin: 'https://evil.example' })).toBeNull();
     expect(guard('HEAD', '/', { host: HOST, origin: 'https://evil.example' })).toBeNull();
-    expect(guard('PUT', '/subscriptions/x/providers/Microsoft.Authorization/roleAssignments/y', { host: HOST, 'content-length': String(2 * MB), 'transfer-encoding': 'chunked' })).toBeNull();
+    expect(
+      guard('PUT', '/subscriptions/x/providers/Microsoft.Authorization/roleAssignments/y', {
+        host: HOST,
+        'content-length': String(2 * MB),
+        'transfer-encoding': 'chunked',
+      }),
+    ).toBeNull();
     expect(guard('PUT', '/PROVIDERS/Microsoft.Management/x', { host: HOST, origin: 'https://evil.example' })).toBeNull();
   });
 });

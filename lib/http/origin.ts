@@ -11,5 +11,8 @@ export function refuseCrossOrigin(req: Request): Response | null {
   if (!isStateChanging(req.method)) return null;
   const problem = crossOriginProblem({ headers: req.headers, publicUrl: config().publicUrl });
   if (!problem) return null;
-  return Response.json({ error: { code: 'CrossOriginRequest', message: problem } }, { status: 403, headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(
+    { error: { code: 'CrossOriginRequest', message: problem } },
+    { status: 403, headers: { 'Cache-Control': 'no-store' } },
+  );
 }

@@ -12,7 +12,17 @@ export function crossOriginProblem(input: { headers: HeaderSource; publicUrl?: s
 /** The largest request body a path accepts, and what to call it in the refusal. */
 export function bodyLimitFor(rawUrl: string): { limit: number; what: string };
 
-export interface GuardRefusal { status: number; code: string; headers: Record<string, string>; body: string }
+export interface GuardRefusal {
+  status: number;
+  code: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** serve.mjs's check in front of Next: null to hand the request on, or the response to answer with. */
-export function guardRequest(input: { method: string | undefined; url: string | undefined; headers: HeaderSource; publicUrl?: string }): GuardRefusal | null;
+export function guardRequest(input: {
+  method: string | undefined;
+  url: string | undefined;
+  headers: HeaderSource;
+  publicUrl?: string;
+}): GuardRefusal | null;

@@ -40,7 +40,18 @@ export async function deliverOutbox(db: Db, opts: DeliverOptions = {}): Promise<
     .all();
   if (!due.length) return 0;
   if (!o.smtpUrl) {
-    db.update(emailOutbox).set({ status: 'outbox' }).where(and(inArray(emailOutbox.id, due.map((m) => m.id)), eq(emailOutbox.status, 'queued'))).run();
+    db.update(emailOutbox)
+      .set({ status: 'outbox' })
+      .where(
+        and(
+          inArray(
+            emailOutbox.id,
+            due.map((m) => m.id),
+          ),
+          eq(emailOutbox.status, 'queued'),
+        ),
+      )
+      .run();
     return due.filter((m) => m.status === 'queued').length;
   }
   const transport = nodemailer.createTransport(o.smtpUrl);
@@ -50,10 +61,19 @@ export async function deliverOutbox(db: Db, opts: DeliverOptions = {}): Promise<
       if (!claim(db, mail)) continue;
       handled++;
       try {
-        await transport.sendMail({ from: o.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}) });
+        await transport.sendMail({
+          from: o.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          ...(mail.html ? { html: mail.html } : {}),
+        });
         db.update(emailOutbox).set({ status: 'sent', sentAt: now(), error: null }).where(eq(emailOutbox.id, mail.id)).run();
       } catch (e) {
-        db.update(emailOutbox).set({ status: 'failed', error: e instanceof Error ? e.message.slice(0, 500) : String(e) }).where(eq(emailOutbox.id, mail.id)).run();
+        db.update(emailOutbox)
+          .set({ status: 'failed', error: e instanceof Error ? e.message.slice(0, 500) : String(e) })
+          .where(eq(emailOutbox.id, mail.id))
+          .run();
       }
     }
   } finally {

@@ -49,12 +49,23 @@ export function notify(tx: DbOrTx, input: NotifyInput, now: number, publicUrl: s
       })
       .run();
   };
-  const recipients = ids.length ? tx.select({ id: users.id, email: users.email, disabled: users.disabled }).from(users).where(inArray(users.id, ids)).all() : [];
+  const recipients = ids.length
+    ? tx.select({ id: users.id, email: users.email, disabled: users.disabled }).from(users).where(inArray(users.id, ids)).all()
+    : [];
   for (const r of recipients) {
     if (r.disabled) continue;
     if (input.inApp !== false) {
       tx.insert(notifications)
-        .values({ id: crypto.randomUUID(), userId: r.id, kind: input.kind, title: input.title, body: input.body ?? '', link: input.link ?? null, requestId: input.requestId ?? null, createdAt: now })
+        .values({
+          id: crypto.randomUUID(),
+          userId: r.id,
+          kind: input.kind,
+          title: input.title,
+          body: input.body ?? '',
+          link: input.link ?? null,
+          requestId: input.requestId ?? null,
+          createdAt: now,
+        })
         .run();
     }
     if (input.email !== false) mail(r.email);

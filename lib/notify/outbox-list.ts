@@ -14,11 +14,23 @@ export const OUTBOX_KEY_SHAPE = ['n', 's'] as const;
  * when filtered, so a page reads its own rows and nothing more.
  */
 export function outboxPage(db: DbOrTx, status: OutboxStatus | undefined, seek: Seek, size: number) {
-  return keysetPage(seek, size, (dir, from, limit) => {
-    const forward = dir === 'forward';
-    const past = from ? sql`(${emailOutbox.createdAt}, ${emailOutbox.id}) ${sql.raw(forward ? '<' : '>')} (${from[0]}, ${from[1]})` : undefined;
-    const order = forward ? [desc(emailOutbox.createdAt), desc(emailOutbox.id)] : [asc(emailOutbox.createdAt), asc(emailOutbox.id)];
-    return db.select().from(emailOutbox).where(and(status ? eq(emailOutbox.status, status) : undefined, past))
-      .orderBy(...order).limit(limit).all();
-  }, (m: EmailOutboxRow) => [m.createdAt, m.id]);
+  return keysetPage(
+    seek,
+    size,
+    (dir, from, limit) => {
+      const forward = dir === 'forward';
+      const past = from
+        ? sql`(${emailOutbox.createdAt}, ${emailOutbox.id}) ${sql.raw(forward ? '<' : '>')} (${from[0]}, ${from[1]})`
+        : undefined;
+      const order = forward ? [desc(emailOutbox.createdAt), desc(emailOutbox.id)] : [asc(emailOutbox.createdAt), asc(emailOutbox.id)];
+      return db
+        .select()
+        .from(emailOutbox)
+        .where(and(status ? eq(emailOutbox.status, status) : undefined, past))
+        .orderBy(...order)
+        .limit(limit)
+        .all();
+    },
+    (m: EmailOutboxRow) => [m.createdAt, m.id],
+  );
 }

@@ -52,8 +52,13 @@ function principalGroups(index: PolicyIndex, principal: PrincipalRef): Set<strin
 }
 
 function collect(
-  out: AccessEntry[], byRole: Map<string, ScheduleFact[]> | undefined, node: ResourceNode,
-  target: ResourceNode, principal: PrincipalRef, groups: Set<string> | undefined, at: Millis,
+  out: AccessEntry[],
+  byRole: Map<string, ScheduleFact[]> | undefined,
+  node: ResourceNode,
+  target: ResourceNode,
+  principal: PrincipalRef,
+  groups: Set<string> | undefined,
+  at: Millis,
 ) {
   if (!byRole) return;
   for (const [roleId, list] of byRole) {
@@ -63,7 +68,8 @@ function collect(
       if (via === null) continue;
       const inherited = node !== target;
       out.push({
-        roleId, schedule: s,
+        roleId,
+        schedule: s,
         source: via
           ? { memberType: 'Group', fromScopeId: node.fact.id, inherited, groupId: via }
           : { memberType: inherited ? 'Inherited' : 'Direct', fromScopeId: node.fact.id, inherited },
@@ -103,9 +109,7 @@ export interface ManagementAccess {
   eligibleOnly: Reason[];
 }
 
-function managementReasons(
-  index: PolicyIndex, userId: string, start: ResourceNode, now: Millis, kind: 'active' | 'eligible',
-): Reason[] {
+function managementReasons(index: PolicyIndex, userId: string, start: ResourceNode, now: Millis, kind: 'active' | 'eligible'): Reason[] {
   const principal: PrincipalRef = { type: 'User', id: userId };
   const groups = index.groupsByUser.get(userId);
   const out: Reason[] = [];
@@ -119,7 +123,10 @@ function managementReasons(
         if (via === null) continue;
         out.push({
           code: kind === 'active' ? 'management-role' : 'activate-first',
-          roleId, scopeId: n.fact.id, scheduleId: s.id, ...(via ? { groupId: via } : {}),
+          roleId,
+          scopeId: n.fact.id,
+          scheduleId: s.id,
+          ...(via ? { groupId: via } : {}),
         });
       }
     }

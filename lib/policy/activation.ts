@@ -73,14 +73,24 @@ function sourceFor(index: PolicyIndex, userId: string, s: ScheduleFact | undefin
   return { memberType: 'Group', groupId: s.principal.id, groupName: index.groups.get(s.principal.id)?.name ?? s.principal.id };
 }
 
-function approvalPreview(index: PolicyIndex, userId: string, node: ResourceNode, roleId: string, settings: RoleSettings, now: Millis): ActivationOutcomePreview {
+function approvalPreview(
+  index: PolicyIndex,
+  userId: string,
+  node: ResourceNode,
+  roleId: string,
+  settings: RoleSettings,
+  now: Millis,
+): ActivationOutcomePreview {
   if (!settings.approvalRequired) return { kind: 'active' };
   const r = resolveApprovers(index, settings.approvers, userId);
   if (r.userIds.length === 0) {
     return { kind: 'blocked', reasons: [{ code: 'no-approver', scopeId: node.fact.id, roleId }] };
   }
   return {
-    kind: 'approval', approvers: r.refs, approverUserIds: r.userIds, byPimAdmins: r.pimAdmins,
+    kind: 'approval',
+    approvers: r.refs,
+    approverUserIds: r.userIds,
+    byPimAdmins: r.pimAdmins,
     timeoutMinutes: settings.approvalTimeoutMinutes,
     deadlineIfSubmittedNow: now + settings.approvalTimeoutMinutes * MINUTE_MS,
   };
@@ -93,7 +103,10 @@ function scopeOption(index: PolicyIndex, userId: string, elig: ScheduleFact, nod
   const from = Math.max(now, elig.startAt);
   const left = end === null ? Infinity : Math.max(0, Math.floor((end - from) / MINUTE_MS));
   return {
-    scope: node.fact, scopeId: node.fact.id, settings: s, explicit: g.explicit,
+    scope: node.fact,
+    scopeId: node.fact.id,
+    settings: s,
+    explicit: g.explicit,
     maxDurationMinutes: Math.min(s.activationMaxMinutes, left),
     requirements: { mfa: s.activationRequireMfa, justification: s.activationRequireJustification, ticket: s.activationRequireTicket },
     outcome: approvalPreview(index, userId, node, elig.roleId, s, now),
@@ -125,9 +138,14 @@ export function activationOptions(index: PolicyIndex, userId: string, now: Milli
     const truncated = nodes.length > limit;
     if (truncated) nodes.length = limit;
     out.push({
-      eligibility: elig, roleId: elig.roleId, assignmentScopeId: elig.scopeId,
-      status: scheduleStatus(elig, now), window: { startAt: elig.startAt, endAt: elig.endAt }, source,
-      scopes: nodes.map((n) => scopeOption(index, userId, elig, n, now)), truncated,
+      eligibility: elig,
+      roleId: elig.roleId,
+      assignmentScopeId: elig.scopeId,
+      status: scheduleStatus(elig, now),
+      window: { startAt: elig.startAt, endAt: elig.endAt },
+      source,
+      scopes: nodes.map((n) => scopeOption(index, userId, elig, n, now)),
+      truncated,
     });
   }
   return out;
@@ -135,7 +153,11 @@ export function activationOptions(index: PolicyIndex, userId: string, now: Milli
 
 /** One (eligibility, scope) pair: walks ancestors only. Null when it cannot be activated there at all. */
 export function activationScopeOption(
-  index: PolicyIndex, userId: string, eligibilityId: string, scopeId: string, now: Millis,
+  index: PolicyIndex,
+  userId: string,
+  eligibilityId: string,
+  scopeId: string,
+  now: Millis,
 ): ActivationScopeOption | null {
   const user = index.users.get(userId);
   const elig = index.schedules.get(eligibilityId);
@@ -265,9 +287,22 @@ export function evaluateActivation(index: PolicyIndex, input: ActivationInput): 
   }
   // reachable implies an entry: a user id that reaches an eligibility appears in the snapshot
   if (reachable && node && entry !== undefined) {
-    v.push(...duplicateViolations(index, {
-      principal: { type: 'User', id: userId }, kind: 'active', roleId, scopeId, startAt, endAt, now, pending: 'activation',
-    }, 'activation'));
+    v.push(
+      ...duplicateViolations(
+        index,
+        {
+          principal: { type: 'User', id: userId },
+          kind: 'active',
+          roleId,
+          scopeId,
+          startAt,
+          endAt,
+          now,
+          pending: 'activation',
+        },
+        'activation',
+      ),
+    );
   }
 
   let outcome: ActivationOutcome | undefined;
@@ -276,8 +311,12 @@ export function evaluateActivation(index: PolicyIndex, input: ActivationInput): 
     if (a.userIds.length === 0) v.push({ code: 'no-approver', scopeId, roleId });
     else if (v.length === 0) {
       outcome = {
-        kind: 'approval', approvers: a.refs, approverUserIds: a.userIds,
-        approvalDeadline: now + s.approvalTimeoutMinutes * MINUTE, startAt, endAt,
+        kind: 'approval',
+        approvers: a.refs,
+        approverUserIds: a.userIds,
+        approvalDeadline: now + s.approvalTimeoutMinutes * MINUTE,
+        startAt,
+        endAt,
       };
     }
   }
@@ -299,8 +338,7 @@ export function evaluateActivation(index: PolicyIndex, input: ActivationInput): 
 
 /** MFA counts if verified within MFA_FRESHNESS_MINUTES before now (a future timestamp is not trusted). */
 export function mfaFresh(verifiedAt: Millis | null | undefined, now: Millis): boolean {
-  return verifiedAt !== null && verifiedAt !== undefined && verifiedAt <= now + SKEW_MS
-    && now - verifiedAt <= MFA_MS;
+  return verifiedAt !== null && verifiedAt !== undefined && verifiedAt <= now + SKEW_MS && now - verifiedAt <= MFA_MS;
 }
 
 /** Request types that would move an existing schedule's window. */
@@ -314,10 +352,15 @@ const WINDOW_CHANGES: ReadonlySet<string> = new Set(['AdminUpdate', 'AdminExtend
  */
 export function activationChangeViolation(index: PolicyIndex, target: ScheduleFact, requestType: string): Violation | null {
   if (target.kind !== 'active' || target.origin !== 'activated' || !WINDOW_CHANGES.has(requestType)) return null;
-  const s = (nodeOf(index, target.scopeId)?.settings?.get(target.roleId)) || DEFAULTS;
+  const s = nodeOf(index, target.scopeId)?.settings?.get(target.roleId) || DEFAULTS;
   return {
-    code: 'activation-not-extendable', requestType, scopeId: target.scopeId, roleId: target.roleId, scheduleId: target.id,
-    setting: 'activationMaxMinutes', limit: s.activationMaxMinutes,
+    code: 'activation-not-extendable',
+    requestType,
+    scopeId: target.scopeId,
+    roleId: target.roleId,
+    scheduleId: target.id,
+    setting: 'activationMaxMinutes',
+    limit: s.activationMaxMinutes,
   };
 }
 
@@ -354,4 +397,3 @@ export function linkedActivationChanges(activations: readonly ScheduleFact[], ch
   }
   return out;
 }
-

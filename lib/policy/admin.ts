@@ -27,15 +27,22 @@ export interface AdminRequestInput {
 }
 
 export type AdminResult =
-  | { ok: true; reasons: Reason[]; settings: RoleSettings; explicit: boolean }
-  | { ok: false; violations: Violation[] };
+  { ok: true; reasons: Reason[]; settings: RoleSettings; explicit: boolean } | { ok: false; violations: Violation[] };
 
 const blank = (s: string | null | undefined) => s === undefined || s === null || s.trim() === '';
 
 /** The target must exist and be the same (kind, principal, role, scope) the request names. */
-function targetOf(index: PolicyIndex, id: string | null | undefined, kind: AssignmentKind, p: PrincipalRef, roleId: string, scopeId: string): ScheduleFact | null {
+function targetOf(
+  index: PolicyIndex,
+  id: string | null | undefined,
+  kind: AssignmentKind,
+  p: PrincipalRef,
+  roleId: string,
+  scopeId: string,
+): ScheduleFact | null {
   const t = id ? index.schedules.get(id) : undefined;
-  if (!t || t.kind !== kind || t.roleId !== roleId || t.scopeId !== scopeId || t.principal.type !== p.type || t.principal.id !== p.id) return null;
+  if (!t || t.kind !== kind || t.roleId !== roleId || t.scopeId !== scopeId || t.principal.type !== p.type || t.principal.id !== p.id)
+    return null;
   return t;
 }
 
@@ -59,18 +66,38 @@ function renewViolation(t: ScheduleFact, now: Millis): Violation | null {
 }
 
 /** Window rules of the scope-role the assignment is made at (rule 4, second half). */
-function windowViolations(s: RoleSettings, kind: AssignmentKind, startAt: Millis, endAt: Millis | null, scopeId: string, roleId: string): Violation[] {
+function windowViolations(
+  s: RoleSettings,
+  kind: AssignmentKind,
+  startAt: Millis,
+  endAt: Millis | null,
+  scopeId: string,
+  roleId: string,
+): Violation[] {
   const out: Violation[] = [];
   const eligible = kind === 'eligible';
   if (endAt === null) {
     const allowed = eligible ? s.eligiblePermanentAllowed : s.activePermanentAllowed;
-    if (!allowed) out.push({ code: 'permanent-not-allowed', scopeId, roleId, setting: eligible ? 'eligiblePermanentAllowed' : 'activePermanentAllowed' });
+    if (!allowed)
+      out.push({
+        code: 'permanent-not-allowed',
+        scopeId,
+        roleId,
+        setting: eligible ? 'eligiblePermanentAllowed' : 'activePermanentAllowed',
+      });
     return out;
   }
   if (endAt <= startAt) out.push({ code: 'end-before-start', value: endAt, limit: startAt });
   const maxDays = eligible ? s.eligibleMaxDays : s.activeMaxDays;
   if (endAt - startAt > maxDays * DAY_MS) {
-    out.push({ code: 'window-too-long', scopeId, roleId, setting: eligible ? 'eligibleMaxDays' : 'activeMaxDays', value: (endAt - startAt) / DAY_MS, limit: maxDays });
+    out.push({
+      code: 'window-too-long',
+      scopeId,
+      roleId,
+      setting: eligible ? 'eligibleMaxDays' : 'activeMaxDays',
+      value: (endAt - startAt) / DAY_MS,
+      limit: maxDays,
+    });
   }
   return out;
 }
@@ -122,12 +149,30 @@ export function evaluateAdminRequest(index: PolicyIndex, input: AdminRequestInpu
     }
     if (target && !fixed && requestType === 'AdminExtend') pushIf(v, extendViolation(target, now));
     if (target && !fixed && requestType === 'AdminRenew') pushIf(v, renewViolation(target, now));
-    v.push(...duplicateViolations(index, {
-      principal, kind, roleId, scopeId, startAt: input.startAt, endAt: input.endAt, now, exceptScheduleId: target?.id ?? null,
-    }, 'assignment'));
+    v.push(
+      ...duplicateViolations(
+        index,
+        {
+          principal,
+          kind,
+          roleId,
+          scopeId,
+          startAt: input.startAt,
+          endAt: input.endAt,
+          now,
+          exceptScheduleId: target?.id ?? null,
+        },
+        'assignment',
+      ),
+    );
   }
   if (v.length) return { ok: false, violations: v };
-  return { ok: true, reasons: [...access.reasons, { code: g.explicit ? 'settings-explicit' : 'settings-default', scopeId, roleId }], settings: s, explicit: g.explicit };
+  return {
+    ok: true,
+    reasons: [...access.reasons, { code: g.explicit ? 'settings-explicit' : 'settings-default', scopeId, roleId }],
+    settings: s,
+    explicit: g.explicit,
+  };
 }
 
 function pushIf(v: Violation[], x: Violation | null) {
@@ -146,8 +191,7 @@ export interface SelfRequestInput {
 }
 
 export type SelfRequestResult =
-  | { ok: true; reasons: Reason[]; settings: RoleSettings; approverUserIds: string[] }
-  | { ok: false; violations: Violation[] };
+  { ok: true; reasons: Reason[]; settings: RoleSettings; approverUserIds: string[] } | { ok: false; violations: Violation[] };
 
 /**
  * A principal asking about their own assignment. Extend/renew go to admin approval
@@ -185,11 +229,26 @@ export function evaluateSelfRequest(index: PolicyIndex, input: SelfRequestInput)
   v.push(...windowViolations(g.settings, mine.kind, startAt, endAt, mine.scopeId, mine.roleId));
   if (blank(input.justification)) v.push({ code: 'justification-required', ...base });
   // rule 5 for extend/renew: no overlap, and one pending request per assignment
-  v.push(...duplicateViolations(index, {
-    principal: me, kind: mine.kind, roleId: mine.roleId, scopeId: mine.scopeId, startAt, endAt, now,
-    exceptScheduleId: mine.id, pending: { targetScheduleId: mine.id },
-  }, 'assignment'));
-  const approverUserIds = managersOf(index, mine.scopeId, now).map((m) => m.userId).filter((id) => id !== userId);
+  v.push(
+    ...duplicateViolations(
+      index,
+      {
+        principal: me,
+        kind: mine.kind,
+        roleId: mine.roleId,
+        scopeId: mine.scopeId,
+        startAt,
+        endAt,
+        now,
+        exceptScheduleId: mine.id,
+        pending: { targetScheduleId: mine.id },
+      },
+      'assignment',
+    ),
+  );
+  const approverUserIds = managersOf(index, mine.scopeId, now)
+    .map((m) => m.userId)
+    .filter((id) => id !== userId);
   if (approverUserIds.length === 0) v.push({ code: 'no-approver', ...base });
   if (v.length) return { ok: false, violations: v };
   return { ok: true, reasons: [{ code: 'goes-to-admin-approval', ...base }], settings: g.settings, approverUserIds };

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  alerts, buildPolicyIndex, compareSettings, DEFAULT_SETTINGS, demandsLess, isAncestorOrSelf, weakerChildren, weakerThanAncestors,
-  type Alert, type PolicyIndex,
+  alerts,
+  buildPolicyIndex,
+  compareSettings,
+  DEFAULT_SETTINGS,
+  demandsLess,
+  isAncestorOrSelf,
+  weakerChildren,
+  weakerThanAncestors,
+  type Alert,
+  type PolicyIndex,
 } from '.';
 import { generateTenant, prng, randomSettings } from './testing/generate';
 import { ALERT_SEVERITY, localAlertsAt, orderedAlerts, scanAlerts, scanValidUntil, WEAKER_EXAMPLES } from './alerts-scan';
@@ -12,7 +20,9 @@ const keyOf = (a: Alert) => `${a.type}|${a.scopeId}|${a.roleId}`;
 const principalsOf = (a: Alert) => (a.principals ?? []).map((p) => `${p.type}:${p.id}`).sort();
 
 function tenant(seed: number): PolicyIndex {
-  return buildPolicyIndex(generateTenant({ resources: 3000, users: 200, groups: 20, schedules: 4000, settings: 800, seed, now: NOW, managedRatio: 0.7 }));
+  return buildPolicyIndex(
+    generateTenant({ resources: 3000, users: 200, groups: 20, schedules: 4000, settings: 800, seed, now: NOW, managedRatio: 0.7 }),
+  );
 }
 
 describe('alerts in one walk', () => {
@@ -38,7 +48,7 @@ describe('alerts in one walk', () => {
     });
   }
 
-  it('keeps each scope\'s own alerts apart, so one scope can be looked at again alone; worst first', () => {
+  it("keeps each scope's own alerts apart, so one scope can be looked at again alone; worst first", () => {
     const index = tenant(4);
     const scan = scanAlerts(index, NOW);
     expect(scan.local.size).toBeGreaterThan(10);

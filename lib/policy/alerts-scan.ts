@@ -3,7 +3,14 @@ import { nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
 import { effectiveEnd, scheduleStatus } from './time';
 import type { Millis, PrincipalRef, RoleSettings, ScheduleFact } from './types';
 import {
-  compareSettings, demandsLess, MAX_OWNERS_PER_SCOPE, MAX_PERMANENT_OWNERS_PER_SCOPE, type Alert, type AlertType, type SelfMadeAssignment, type WeakerChild,
+  compareSettings,
+  demandsLess,
+  MAX_OWNERS_PER_SCOPE,
+  MAX_PERMANENT_OWNERS_PER_SCOPE,
+  type Alert,
+  type AlertType,
+  type SelfMadeAssignment,
+  type WeakerChild,
 } from './weaker';
 import { principalIsUser } from './separation';
 
@@ -79,7 +86,14 @@ export function scanAlerts(index: PolicyIndex, now: Millis): AlertScan {
       // this scope's own weaker-children alerts, now that its subtree has been seen
       for (let k = frames.length - openFrames.pop()!; k > 0; k--) {
         const f = frames.pop()!;
-        if (f.count > 0) weaker.push({ type: 'weaker-child-settings', scopeId: f.scopeId, roleId: f.roleId, weakerChildren: f.examples, weakerCount: f.count });
+        if (f.count > 0)
+          weaker.push({
+            type: 'weaker-child-settings',
+            scopeId: f.scopeId,
+            roleId: f.roleId,
+            weakerChildren: f.examples,
+            weakerCount: f.count,
+          });
       }
       continue;
     }
@@ -96,7 +110,12 @@ export function scanAlerts(index: PolicyIndex, now: Millis): AlertScan {
         if (!demandsLess(f.settings, mine)) continue;
         f.count++;
         if (f.examples.length < WEAKER_EXAMPLES) {
-          f.examples.push({ scopeId, roleId: f.roleId, explicit: own !== undefined, reasons: compareSettings(f.settings, mine, f.scopeId, scopeId, f.roleId) });
+          f.examples.push({
+            scopeId,
+            roleId: f.roleId,
+            explicit: own !== undefined,
+            reasons: compareSettings(f.settings, mine, f.scopeId, scopeId, f.roleId),
+          });
         }
       }
     }
@@ -105,7 +124,8 @@ export function scanAlerts(index: PolicyIndex, now: Millis): AlertScan {
       if (l.alerts.length) local.set(scopeId, l);
     }
     if (node.settings) {
-      for (const [roleId, st] of node.settings) if (st.approvalRequired) frames.push({ scopeId, roleId, settings: st, count: 0, examples: [] });
+      for (const [roleId, st] of node.settings)
+        if (st.approvalRequired) frames.push({ scopeId, roleId, settings: st, count: 0, examples: [] });
     }
     for (let i = node.children.length - 1; i >= 0; i--) (stack.push(node.children[i]), entered.push(false));
   }
@@ -142,12 +162,22 @@ function localAlerts(index: PolicyIndex, node: ResourceNode, now: Millis): Local
     const permanentOwners = owners.filter((s) => s.endAt === null);
     if (permanentOwners.length > MAX_PERMANENT_OWNERS_PER_SCOPE) {
       counted(permanentOwners);
-      out.push({ type: 'too-many-permanent-owners', scopeId, roleId: ROLE_IDS.owner, schedules: permanentOwners, principals: permanentOwners.map((s) => s.principal) });
+      out.push({
+        type: 'too-many-permanent-owners',
+        scopeId,
+        roleId: ROLE_IDS.owner,
+        schedules: permanentOwners,
+        principals: permanentOwners.map((s) => s.principal),
+      });
     }
   }
   for (const [roleId, list] of node.active ?? []) {
     let any = false;
-    for (const s of list) if (s.endAt === null && live(s, now)) { any = true; break; }
+    for (const s of list)
+      if (s.endAt === null && live(s, now)) {
+        any = true;
+        break;
+      }
     if (!any || !(PRIVILEGED_ROLE_IDS.includes(roleId) || index.roles.get(roleId)?.privileged === true)) continue;
     const perm = list.filter((s) => s.endAt === null && live(s, now));
     counted(perm);
@@ -179,7 +209,11 @@ export interface SelfMadeCandidate extends ScheduleFact {
  * doing and never count. One alert per (scope, role), and until when they hold: only an
  * assignment behind one ending changes them with time.
  */
-export function selfMadeAlerts(index: PolicyIndex, candidates: Iterable<SelfMadeCandidate>, now: Millis): { alerts: Alert[]; until: Millis } {
+export function selfMadeAlerts(
+  index: PolicyIndex,
+  candidates: Iterable<SelfMadeCandidate>,
+  now: Millis,
+): { alerts: Alert[]; until: Millis } {
   const by = new Map<string, Alert>();
   let until = Infinity;
   for (const c of candidates) {
@@ -187,7 +221,13 @@ export function selfMadeAlerts(index: PolicyIndex, candidates: Iterable<SelfMade
     const key = `${c.scopeId}\u0000${c.roleId}`;
     let a = by.get(key);
     if (!a) by.set(key, (a = { type: 'self-made-assignment', scopeId: c.scopeId, roleId: c.roleId, principals: [], selfMade: [] }));
-    const entry: SelfMadeAssignment = { scheduleId: c.id, kind: c.kind, principal: c.principal, createdBy: c.createdBy, endAt: effectiveEnd(c) };
+    const entry: SelfMadeAssignment = {
+      scheduleId: c.id,
+      kind: c.kind,
+      principal: c.principal,
+      createdBy: c.createdBy,
+      endAt: effectiveEnd(c),
+    };
     a.selfMade!.push(entry);
     if (!a.principals!.some((p) => p.type === c.principal.type && p.id === c.principal.id)) a.principals!.push(c.principal);
     const end = effectiveEnd(c);
@@ -206,5 +246,11 @@ export function selfMadeAlerts(index: PolicyIndex, candidates: Iterable<SelfMade
 export function orderedAlerts(scan: AlertScan, more: readonly Alert[] = []): Alert[] {
   const all = [...[...scan.local.values()].flatMap((l) => l.alerts), ...scan.weaker, ...more];
   const rank = (a: Alert) => (ALERT_SEVERITY[a.type] === 'high' ? 0 : 1);
-  return all.sort((a, b) => rank(a) - rank(b) || (a.scopeId < b.scopeId ? -1 : a.scopeId > b.scopeId ? 1 : 0) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0) || (a.roleId < b.roleId ? -1 : a.roleId > b.roleId ? 1 : 0));
+  return all.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.scopeId < b.scopeId ? -1 : a.scopeId > b.scopeId ? 1 : 0) ||
+      (a.type < b.type ? -1 : a.type > b.type ? 1 : 0) ||
+      (a.roleId < b.roleId ? -1 : a.roleId > b.roleId ? 1 : 0),
+  );
 }

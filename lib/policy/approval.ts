@@ -89,8 +89,12 @@ export function decisionNeedsMfa(index: PolicyIndex, req: RequestFact): boolean 
 
 /** An MFA moment counts inside the window before now (a moment in the future, beyond clock skew, is not trusted). */
 export function mfaWithin(verifiedAt: Millis | null | undefined, now: Millis, windowMinutes: number): boolean {
-  return verifiedAt !== null && verifiedAt !== undefined && verifiedAt <= now + CLOCK_SKEW_MINUTES * MINUTE_MS
-    && now - verifiedAt <= windowMinutes * MINUTE_MS;
+  return (
+    verifiedAt !== null &&
+    verifiedAt !== undefined &&
+    verifiedAt <= now + CLOCK_SKEW_MINUTES * MINUTE_MS &&
+    now - verifiedAt <= windowMinutes * MINUTE_MS
+  );
 }
 
 /** Self extend/renew go to the scope's administrators rather than the role's approvers. */
@@ -135,8 +139,13 @@ export function canDecide(index: PolicyIndex, userId: string, req: RequestFact, 
     const window = proof.stepUpMinutes ?? MFA_FRESHNESS_MINUTES;
     if (!mfaWithin(proof.mfaVerifiedAt, now, window)) {
       const v: Violation = {
-        code: 'approval-mfa-required', requestId: req.id, scopeId: req.scopeId, roleId: req.roleId, setting: 'approvalRequireMfa',
-        value: proof.mfaVerifiedAt, limit: window,
+        code: 'approval-mfa-required',
+        requestId: req.id,
+        scopeId: req.scopeId,
+        roleId: req.roleId,
+        setting: 'approvalRequireMfa',
+        value: proof.mfaVerifiedAt,
+        limit: window,
       };
       return { allowed: false, reasons: grants, violations: [v], mfaRequired };
     }
@@ -149,7 +158,9 @@ export function canDecide(index: PolicyIndex, userId: string, req: RequestFact, 
  * from before snapshots carried it gets the built-in default, yes). Approving and denying alike.
  */
 export function decisionJustificationViolation(
-  req: RequestFact, decision: 'Approve' | 'Deny', justification: string | null | undefined,
+  req: RequestFact,
+  decision: 'Approve' | 'Deny',
+  justification: string | null | undefined,
 ): Violation | null {
   const required = req.approverJustificationRequired ?? DEFAULT_SETTINGS.approverJustificationRequired;
   if (!required || (justification !== null && justification !== undefined && justification.trim() !== '')) return null;

@@ -1,7 +1,19 @@
 import { describe as group, expect, it } from 'vitest';
 import {
-  activationOptions, activationScopeOption, buildPolicyIndex, BWC, blueWidgetCo, describe, effectiveAccess,
-  evaluateActivation, hasRole, managementAccess, pathOf, ROLE_IDS, weakerChildren, type NameLookup,
+  activationOptions,
+  activationScopeOption,
+  buildPolicyIndex,
+  BWC,
+  blueWidgetCo,
+  describe,
+  effectiveAccess,
+  evaluateActivation,
+  hasRole,
+  managementAccess,
+  pathOf,
+  ROLE_IDS,
+  weakerChildren,
+  type NameLookup,
 } from './index';
 
 const NOW = Date.UTC(2025, 0, 15, 9, 0);
@@ -15,8 +27,14 @@ const names: NameLookup = {
 
 function activate(userId: string, eligibilityId: string, scopeId: string) {
   return evaluateActivation(index, {
-    userId, eligibilityId, scopeId, startAt: NOW, durationMinutes: 60,
-    justification: 'quarter close', mfaVerifiedAt: NOW - 60_000, now: NOW,
+    userId,
+    eligibilityId,
+    scopeId,
+    startAt: NOW,
+    durationMinutes: 60,
+    justification: 'quarter close',
+    mfaVerifiedAt: NOW - 60_000,
+    now: NOW,
   });
 }
 
@@ -37,7 +55,10 @@ group('Blue Widget Co story', () => {
       expect(r.outcome.approverUserIds).toEqual([U.avery]);
       expect(r.outcome.approvers).toEqual([{ type: 'User', id: U.avery }]);
       expect(r.outcome.approvalDeadline).toBe(NOW + 24 * 3_600_000);
-      const msg = describe(r.reasons.find((x) => x.code === 'approval-required')!, names);
+      const msg = describe(
+        r.reasons.find((x) => x.code === 'approval-required')!,
+        names,
+      );
       expect(msg).toBe(`Owner on ${names.scope(scopeId)} needs approval (settings of ${names.scope(scopeId)})`);
     } else {
       expect(r.outcome).toEqual({ kind: 'active', startAt: NOW, endAt: NOW + 3_600_000 });
@@ -84,7 +105,9 @@ group('Blue Widget Co story', () => {
     expect(m.reasons.map((r) => r.code).sort()).toEqual(['management-role', 'pim-admin']);
     const j = managementAccess(index, U.jen, BWC.rg('finance-prod'), NOW);
     expect(j.allowed).toBe(false);
-    expect(j.eligibleOnly).toEqual([expect.objectContaining({ code: 'activate-first', roleId: ROLE_IDS.owner, scopeId: BWC.subscription })]);
+    expect(j.eligibleOnly).toEqual([
+      expect.objectContaining({ code: 'activate-first', roleId: ROLE_IDS.owner, scopeId: BWC.subscription }),
+    ]);
   });
 
   it('Sam can activate Contributor at finance-dev and its VMs but not at finance-test', () => {
@@ -105,9 +128,12 @@ group('Blue Widget Co story', () => {
   });
 
   it('breadcrumbs and weaker children', () => {
-    expect(pathOf(index, BWC.vm('finance-prod', 1)).map((r) => r.name)).toEqual(
-      ['Tenant Root Group', 'Blue Widget Co', 'finance-prod', 'finance-prod-vm1'],
-    );
+    expect(pathOf(index, BWC.vm('finance-prod', 1)).map((r) => r.name)).toEqual([
+      'Tenant Root Group',
+      'Blue Widget Co',
+      'finance-prod',
+      'finance-prod-vm1',
+    ]);
     const weak = weakerChildren(index, BWC.rg('finance-prod'), ROLE_IDS.owner);
     expect(weak.map((w) => w.scopeId).sort()).toEqual([BWC.vm('finance-prod', 1), BWC.vm('finance-prod', 2)]);
     expect(describe(weak[0].reasons[0], names)).toMatch(/^approval is not required on finance-prod-vm\d but required on finance-prod$/);

@@ -22,7 +22,13 @@ group('Cedar differential', () => {
       // grants of one role (keyed by scope) are compared too, not only the plain scan
       const dense = t % 5 === 0;
       const snap = generateTenant({
-        seed: 1000 + t, resources: dense ? 6 : 20 + t * 8, users: 10 + t, groups: 1 + (t % 5), schedules: dense ? 250 : 30 + t * 6, settings: 0, now: NOW,
+        seed: 1000 + t,
+        resources: dense ? 6 : 20 + t * 8,
+        users: 10 + t,
+        groups: 1 + (t % 5),
+        schedules: dense ? 250 : 30 + t * 6,
+        settings: 0,
+        now: NOW,
         customRoles: dense ? 0 : 4,
       });
       const index = buildPolicyIndex(snap, dense ? { scanMax: 2 } : {});
@@ -47,10 +53,14 @@ group('Cedar differential', () => {
         const principal = near && rnd() < 0.7 ? near.principal : principals[Math.floor(rnd() * principals.length)];
         const roleId = near ? near.roleId : snap.roles[Math.floor(rnd() * snap.roles.length)].id;
         const resourceId = near && rnd() < 0.5 ? near.scopeId : snap.resources[Math.floor(rnd() * snap.resources.length)].id;
-        const at = near && rnd() < 0.3
-          ? [near.startAt - 1, near.startAt, near.endAt ?? NOW, (near.endAt ?? NOW) - 1, near.revokedAt ?? NOW][Math.floor(rnd() * 5)]
-          : NOW + Math.floor((rnd() - 0.5) * 400 * 86_400_000);
-        const answer = cedar.statefulIsAuthorized({ ...requestFor(enc, { principal, roleId, resourceId, at }), preparsedPolicySetId: psetId });
+        const at =
+          near && rnd() < 0.3
+            ? [near.startAt - 1, near.startAt, near.endAt ?? NOW, (near.endAt ?? NOW) - 1, near.revokedAt ?? NOW][Math.floor(rnd() * 5)]
+            : NOW + Math.floor((rnd() - 0.5) * 400 * 86_400_000);
+        const answer = cedar.statefulIsAuthorized({
+          ...requestFor(enc, { principal, roleId, resourceId, at }),
+          preparsedPolicySetId: psetId,
+        });
         if (answer.type !== 'success') throw new Error(JSON.stringify(answer.errors));
         const mine = hasRole(index, principal, roleId, resourceId, at);
         if ((answer.response.decision === 'allow') !== mine) {

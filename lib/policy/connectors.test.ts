@@ -1,7 +1,16 @@
 import { describe as group, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  buildPolicyIndex, BWC, blueWidgetCo, desiredState, hasRole, loginFor, planReconcile, ROLE_IDS, type ScheduleFact, type TenantSnapshot,
+  buildPolicyIndex,
+  BWC,
+  blueWidgetCo,
+  desiredState,
+  hasRole,
+  loginFor,
+  planReconcile,
+  ROLE_IDS,
+  type ScheduleFact,
+  type TenantSnapshot,
 } from './index';
 
 const NOW = Date.UTC(2025, 0, 15, 9, 0);
@@ -12,15 +21,33 @@ const devDb = `${BWC.rg('finance-dev')}/providers/microsoft.dbforpostgresql/flex
 function tenant(extra: Partial<ScheduleFact>[] = [], mutate?: (s: TenantSnapshot) => void) {
   const snap = blueWidgetCo(NOW);
   snap.resources.push({ id: devDb, parentId: BWC.rg('finance-dev'), kind: 'resource', name: 'finance-dev-db', managed: true });
-  extra.forEach((x, i) => snap.schedules.push({
-    id: `x${i}`, kind: 'active', principal: { type: 'User', id: U.sam }, roleId: ROLE_IDS.contributor, scopeId: BWC.rg('finance-dev'),
-    startAt: NOW - HOUR_MS, endAt: NOW + HOUR_MS, revokedAt: null, origin: 'activated', linkedEligibilityId: null, ...x,
-  }));
+  extra.forEach((x, i) =>
+    snap.schedules.push({
+      id: `x${i}`,
+      kind: 'active',
+      principal: { type: 'User', id: U.sam },
+      roleId: ROLE_IDS.contributor,
+      scopeId: BWC.rg('finance-dev'),
+      startAt: NOW - HOUR_MS,
+      endAt: NOW + HOUR_MS,
+      revokedAt: null,
+      origin: 'activated',
+      linkedEligibilityId: null,
+      ...x,
+    }),
+  );
   mutate?.(snap);
   return buildPolicyIndex(snap);
 }
 
-const binding = { id: 'b1', scopeId: devDb, roles: new Map([[ROLE_IDS.contributor, 'finance_dev_writers'], [ROLE_IDS.reader, 'finance_dev_readers']]) };
+const binding = {
+  id: 'b1',
+  scopeId: devDb,
+  roles: new Map([
+    [ROLE_IDS.contributor, 'finance_dev_writers'],
+    [ROLE_IDS.reader, 'finance_dev_readers'],
+  ]),
+};
 
 group('desired state of a binding', () => {
   it('Sam activates Contributor on finance-dev: the database below it grants writers until the activation ends', () => {
@@ -61,7 +88,11 @@ group('desired state of a binding', () => {
   });
 
   it('a resource not in the tree grants nothing and says so', () => {
-    expect(desiredState(tenant([{}]), { ...binding, scopeId: '/subscriptions/none' }, NOW)).toEqual({ resourceKnown: false, grants: [], nextChangeAt: null });
+    expect(desiredState(tenant([{}]), { ...binding, scopeId: '/subscriptions/none' }, NOW)).toEqual({
+      resourceKnown: false,
+      grants: [],
+      nextChangeAt: null,
+    });
   });
 
   it('two sources keep the later end (a permanent one keeps it forever)', () => {
@@ -71,24 +102,39 @@ group('desired state of a binding', () => {
 
   it('agrees with hasRole for every user, role and instant (property)', () => {
     const users = Object.values(U);
-    const arb = fc.array(fc.record({
-      user: fc.constantFrom(...users), role: fc.constantFrom(ROLE_IDS.contributor, ROLE_IDS.reader, ROLE_IDS.owner),
-      scope: fc.constantFrom(BWC.root, BWC.subscription, BWC.rg('finance-dev'), BWC.rg('finance-prod'), devDb),
-      start: fc.integer({ min: -3, max: 3 }), len: fc.integer({ min: 1, max: 4 }), revoked: fc.option(fc.integer({ min: -3, max: 3 })),
-    }), { maxLength: 12 });
-    fc.assert(fc.property(arb, fc.integer({ min: -4, max: 5 }), (rows, t) => {
-      const idx = tenant(rows.map((r) => ({
-        principal: { type: 'User' as const, id: r.user }, roleId: r.role, scopeId: r.scope, startAt: NOW + r.start * HOUR_MS,
-        endAt: NOW + (r.start + r.len) * HOUR_MS, revokedAt: r.revoked === null ? null : NOW + r.revoked * HOUR_MS,
-      })));
-      const at = NOW + t * HOUR_MS;
-      const got = new Set(desiredState(idx, binding, at).grants.map((g) => `${g.target}|${g.userId}`));
-      for (const u of users) {
-        for (const [roleId, target] of binding.roles) {
-          expect(got.has(`${target}|${u}`)).toBe(hasRole(idx, { type: 'User', id: u }, roleId, devDb, at));
+    const arb = fc.array(
+      fc.record({
+        user: fc.constantFrom(...users),
+        role: fc.constantFrom(ROLE_IDS.contributor, ROLE_IDS.reader, ROLE_IDS.owner),
+        scope: fc.constantFrom(BWC.root, BWC.subscription, BWC.rg('finance-dev'), BWC.rg('finance-prod'), devDb),
+        start: fc.integer({ min: -3, max: 3 }),
+        len: fc.integer({ min: 1, max: 4 }),
+        revoked: fc.option(fc.integer({ min: -3, max: 3 })),
+      }),
+      { maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(arb, fc.integer({ min: -4, max: 5 }), (rows, t) => {
+        const idx = tenant(
+          rows.map((r) => ({
+            principal: { type: 'User' as const, id: r.user },
+            roleId: r.role,
+            scopeId: r.scope,
+            startAt: NOW + r.start * HOUR_MS,
+            endAt: NOW + (r.start + r.len) * HOUR_MS,
+            revokedAt: r.revoked === null ? null : NOW + r.revoked * HOUR_MS,
+          })),
+        );
+        const at = NOW + t * HOUR_MS;
+        const got = new Set(desiredState(idx, binding, at).grants.map((g) => `${g.target}|${g.userId}`));
+        for (const u of users) {
+          for (const [roleId, target] of binding.roles) {
+            expect(got.has(`${target}|${u}`)).toBe(hasRole(idx, { type: 'User', id: u }, roleId, devDb, at));
+          }
         }
-      }
-    }), { numRuns: 300 });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -109,9 +155,12 @@ group('reconcile plan', () => {
     { userId: 'u-sam', target: 'writers', until: NOW + HOUR_MS, sources: [] },
     { userId: 'u-nomail', target: 'writers', until: null, sources: [] },
   ];
-  const logins = new Map<string, string | null>([['u-sam', 'sam'], ['u-nomail', null]]);
+  const logins = new Map<string, string | null>([
+    ['u-sam', 'sam'],
+    ['u-nomail', null],
+  ]);
 
-  it('grants what is desired and not yet Elevate\'s, revokes Elevate\'s own that ended, lists unmapped users', () => {
+  it("grants what is desired and not yet Elevate's, revokes Elevate's own that ended, lists unmapped users", () => {
     const plan = planReconcile({ desired, logins, applied: [{ target: 'writers', login: 'old', state: 'granted' }], mode: 'report' });
     expect(plan.grant.map((g) => g.login)).toEqual(['sam']);
     expect(plan.revoke).toEqual([{ target: 'writers', login: 'old' }]);
@@ -120,8 +169,12 @@ group('reconcile plan', () => {
   });
 
   it('a grant interrupted before it was confirmed is granted again; a confirmed one is not', () => {
-    expect(planReconcile({ desired, logins, applied: [{ target: 'writers', login: 'sam', state: 'granting' }], mode: 'report' }).grant).toHaveLength(1);
-    expect(planReconcile({ desired, logins, applied: [{ target: 'writers', login: 'sam', state: 'granted' }], mode: 'report' }).grant).toHaveLength(0);
+    expect(
+      planReconcile({ desired, logins, applied: [{ target: 'writers', login: 'sam', state: 'granting' }], mode: 'report' }).grant,
+    ).toHaveLength(1);
+    expect(
+      planReconcile({ desired, logins, applied: [{ target: 'writers', login: 'sam', state: 'granted' }], mode: 'report' }).grant,
+    ).toHaveLength(0);
   });
 
   it('on a full pass: a member Elevate did not grant is drift, revoked only under enforce; one removed by hand is granted again', () => {
@@ -131,11 +184,19 @@ group('reconcile plan', () => {
     expect(report.drift).toEqual([{ target: 'writers', login: 'mallory' }]);
     expect(report.revokeDrift).toEqual([]);
     expect(report.grant.map((g) => g.login)).toEqual(['sam']);
-    expect(planReconcile({ desired, logins, applied, actual, mode: 'enforce' }).revokeDrift).toEqual([{ target: 'writers', login: 'mallory' }]);
+    expect(planReconcile({ desired, logins, applied, actual, mode: 'enforce' }).revokeDrift).toEqual([
+      { target: 'writers', login: 'mallory' },
+    ]);
   });
 
   it('a membership Elevate is revoking is not drift', () => {
-    const plan = planReconcile({ desired: [], logins, applied: [{ target: 'writers', login: 'sam', state: 'revoking' }], actual: new Map([['writers', new Set(['sam'])]]), mode: 'enforce' });
+    const plan = planReconcile({
+      desired: [],
+      logins,
+      applied: [{ target: 'writers', login: 'sam', state: 'revoking' }],
+      actual: new Map([['writers', new Set(['sam'])]]),
+      mode: 'enforce',
+    });
     expect(plan.drift).toEqual([]);
     expect(plan.revoke).toEqual([{ target: 'writers', login: 'sam' }]);
   });

@@ -76,11 +76,15 @@ export function desiredState(index: PolicyIndex, binding: BindingRule, now: Mill
         next = Math.min(next, stop);
         const source = { scheduleId: s.id, roleId, fromScopeId: n.id, groupId: null as string | null };
         if (s.principal.type === 'User') give(s.principal.id, target, stop, source);
-        else for (const userId of index.groups.get(s.principal.id)?.memberIds ?? []) give(userId, target, stop, { ...source, groupId: s.principal.id });
+        else
+          for (const userId of index.groups.get(s.principal.id)?.memberIds ?? [])
+            give(userId, target, stop, { ...source, groupId: s.principal.id });
       }
     }
   }
-  const grants = [...byKey.values()].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  const grants = [...byKey.values()].sort((a, b) =>
+    a.target < b.target ? -1 : a.target > b.target ? 1 : a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0,
+  );
   return { resourceKnown: true, grants, nextChangeAt: Number.isFinite(next) ? next : null };
 }
 
@@ -157,7 +161,7 @@ export function planReconcile(input: {
   const mine = new Map(input.applied.map((a) => [key(a), a]));
   for (const [k, w] of want) {
     const a = mine.get(k);
-    const present = input.actual ? input.actual.get(w.target)?.has(w.login) ?? false : undefined;
+    const present = input.actual ? (input.actual.get(w.target)?.has(w.login) ?? false) : undefined;
     if (!a || a.state !== 'granted' || present === false) plan.grant.push(w);
   }
   for (const [k, a] of mine) if (!want.has(k)) plan.revoke.push({ target: a.target, login: a.login });

@@ -12,11 +12,7 @@ export const ROLE_IDS = {
 export const MANAGEMENT_ROLE_IDS: readonly string[] = [ROLE_IDS.owner, ROLE_IDS.userAccessAdministrator];
 
 /** Built-in roles treated as privileged even if a RoleFact forgets to say so (alerts). */
-export const PRIVILEGED_ROLE_IDS: readonly string[] = [
-  ROLE_IDS.owner,
-  ROLE_IDS.userAccessAdministrator,
-  ROLE_IDS.contributor,
-];
+export const PRIVILEGED_ROLE_IDS: readonly string[] = [ROLE_IDS.owner, ROLE_IDS.userAccessAdministrator, ROLE_IDS.contributor];
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;

@@ -109,7 +109,10 @@ export class ActiveGrants {
    * tenant-index); `scanMax`: above this many grants of one role a principal's grants are
    * also keyed by scope (tests lower it to exercise that path on small tenants).
    */
-  constructor(readonly resources: Map<string, ResourceNode>, readonly scanMax = SCAN_MAX) {}
+  constructor(
+    readonly resources: Map<string, ResourceNode>,
+    readonly scanMax = SCAN_MAX,
+  ) {}
 
   userEntry(id: string): PrincipalEntry {
     let e = this.users.get(id);

@@ -46,8 +46,9 @@ export function idpStepUpMessage(reason: IdpStepUpRefusal, providerName: string,
     case 'not-fresh':
       return `${p} did not ask you to sign in again. Try again; if it repeats, ask an administrator.`;
     case 'no-mfa':
-      return `${p} signed you in without multi-factor authentication${amr.length ? ` (${amr.join(', ')})` : ''}. `
-        + 'Use a second factor there.';
+      return (
+        `${p} signed you in without multi-factor authentication${amr.length ? ` (${amr.join(', ')})` : ''}. ` + 'Use a second factor there.'
+      );
     case 'none':
       return 'There was no verification waiting for this session. Start again from the form.';
   }

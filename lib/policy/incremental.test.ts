@@ -1,8 +1,16 @@
 import { describe as group, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  buildPolicyIndex, DAY_MS, evaluateActivation, hasRole, indexOps, MINUTE_MS, type PolicyIndex, type ResourceFact,
-  type ScheduleFact, type TenantSnapshot,
+  buildPolicyIndex,
+  DAY_MS,
+  evaluateActivation,
+  hasRole,
+  indexOps,
+  MINUTE_MS,
+  type PolicyIndex,
+  type ResourceFact,
+  type ScheduleFact,
+  type TenantSnapshot,
 } from './index';
 import { generateTenant, prng, randomSettings } from './testing/generate';
 import { canonicalIndex } from './testing/canonical';
@@ -18,7 +26,12 @@ const HOUR = 60 * MINUTE_MS;
 /** The tenant as mutable maps (insertion order kept), so a snapshot can be cut at any point. */
 class Model {
   resources: Map<string, ResourceFact>;
-  users; groups; schedules: Map<string, ScheduleFact>; settings; requests; roles;
+  users;
+  groups;
+  schedules: Map<string, ScheduleFact>;
+  settings;
+  requests;
+  roles;
   constructor(s: TenantSnapshot) {
     this.resources = new Map(s.resources.map((r) => [r.id, r]));
     this.users = new Map(s.users.map((u) => [u.id, u]));
@@ -30,8 +43,13 @@ class Model {
   }
   snapshot(): TenantSnapshot {
     return {
-      resources: [...this.resources.values()], roles: this.roles, users: [...this.users.values()], groups: [...this.groups.values()],
-      schedules: [...this.schedules.values()], settings: [...this.settings.values()], requests: [...this.requests.values()],
+      resources: [...this.resources.values()],
+      roles: this.roles,
+      users: [...this.users.values()],
+      groups: [...this.groups.values()],
+      schedules: [...this.schedules.values()],
+      settings: [...this.settings.values()],
+      requests: [...this.requests.values()],
     };
   }
   subtree(id: string): Set<string> {
@@ -39,7 +57,11 @@ class Model {
     let grew = true;
     while (grew) {
       grew = false;
-      for (const r of this.resources.values()) if (r.parentId !== null && out.has(r.parentId) && !out.has(r.id)) { out.add(r.id); grew = true; }
+      for (const r of this.resources.values())
+        if (r.parentId !== null && out.has(r.parentId) && !out.has(r.id)) {
+          out.add(r.id);
+          grew = true;
+        }
     }
     return out;
   }
@@ -54,13 +76,21 @@ function step(m: Model, index: PolicyIndex, rnd: () => number, n: number): void 
   const schedules = [...m.schedules.values()];
   const k = Math.floor(rnd() * 14);
   switch (k) {
-    case 0: { // a new resource under any resource (or a new root)
+    case 0: {
+      // a new resource under any resource (or a new root)
       const parent = rnd() < 0.9 ? pick(resources) : undefined;
-      const f: ResourceFact = { id: `${parent?.id ?? ''}/new${n}`, parentId: parent?.id ?? null, kind: 'resource', name: `new ${n}`, managed: rnd() < 0.3 };
+      const f: ResourceFact = {
+        id: `${parent?.id ?? ''}/new${n}`,
+        parentId: parent?.id ?? null,
+        kind: 'resource',
+        name: `new ${n}`,
+        managed: rnd() < 0.3,
+      };
       m.resources.set(f.id, f);
       return indexOps.putResourceFact(index, f);
     }
-    case 1: { // a resource moves (never under itself)
+    case 1: {
+      // a resource moves (never under itself)
       const r = pick(resources);
       const sub = m.subtree(r.id);
       const candidates = resources.filter((x) => !sub.has(x.id));
@@ -69,45 +99,60 @@ function step(m: Model, index: PolicyIndex, rnd: () => number, n: number): void 
       m.resources.set(f.id, f);
       return indexOps.putResourceFact(index, f);
     }
-    case 2: { // PIM switched on or off, or a rename
+    case 2: {
+      // PIM switched on or off, or a rename
       const r = pick(resources);
       const f = rnd() < 0.5 ? { ...r, managed: !r.managed } : { ...r, name: `${r.name}!` };
       m.resources.set(f.id, f);
       return indexOps.putResourceFact(index, f);
     }
-    case 3: { // a leaf with nothing on it goes
+    case 3: {
+      // a leaf with nothing on it goes
       const r = pick(resources);
       if (resources.some((x) => x.parentId === r.id) || schedules.some((s) => s.scopeId === r.id)) return;
       if ([...m.settings.values()].some((s) => s.scopeId === r.id)) return;
       m.resources.delete(r.id);
       return indexOps.removeResource(index, r.id);
     }
-    case 4: case 5: { // a new schedule (active or eligible, user or group, sometimes on an unknown scope)
-      const principal = rnd() < 0.7 || !groups.length ? { type: 'User' as const, id: pick(users).id } : { type: 'Group' as const, id: pick(groups).id };
+    case 4:
+    case 5: {
+      // a new schedule (active or eligible, user or group, sometimes on an unknown scope)
+      const principal =
+        rnd() < 0.7 || !groups.length ? { type: 'User' as const, id: pick(users).id } : { type: 'Group' as const, id: pick(groups).id };
       const active = rnd() < 0.6;
       const f: ScheduleFact = {
-        id: `s-new-${n}`, kind: active ? 'active' : 'eligible', principal, roleId: pick(m.roles).id,
-        scopeId: rnd() < 0.05 ? `/unknown/${n}` : pick(resources).id, startAt: NOW - Math.floor(rnd() * 10) * HOUR,
-        endAt: rnd() < 0.3 ? null : NOW + Math.floor(rnd() * 48) * HOUR, revokedAt: null,
-        origin: active ? (rnd() < 0.5 ? 'activated' : 'assigned') : 'assigned', linkedEligibilityId: null,
+        id: `s-new-${n}`,
+        kind: active ? 'active' : 'eligible',
+        principal,
+        roleId: pick(m.roles).id,
+        scopeId: rnd() < 0.05 ? `/unknown/${n}` : pick(resources).id,
+        startAt: NOW - Math.floor(rnd() * 10) * HOUR,
+        endAt: rnd() < 0.3 ? null : NOW + Math.floor(rnd() * 48) * HOUR,
+        revokedAt: null,
+        origin: active ? (rnd() < 0.5 ? 'activated' : 'assigned') : 'assigned',
+        linkedEligibilityId: null,
       };
       m.schedules.set(f.id, f);
       return indexOps.putScheduleFact(index, f);
     }
-    case 6: { // a schedule is revoked, or its window changes
+    case 6: {
+      // a schedule is revoked, or its window changes
       if (!schedules.length) return;
       const s = pick(schedules);
-      const f = rnd() < 0.5 ? { ...s, revokedAt: NOW + Math.floor(rnd() * 4) * HOUR } : { ...s, endAt: NOW + Math.floor(rnd() * 96) * HOUR };
+      const f =
+        rnd() < 0.5 ? { ...s, revokedAt: NOW + Math.floor(rnd() * 4) * HOUR } : { ...s, endAt: NOW + Math.floor(rnd() * 96) * HOUR };
       m.schedules.set(f.id, f);
       return indexOps.putScheduleFact(index, f);
     }
-    case 7: { // a schedule leaves the index (history)
+    case 7: {
+      // a schedule leaves the index (history)
       if (!schedules.length) return;
       const s = pick(schedules);
       m.schedules.delete(s.id);
       return indexOps.removeSchedule(index, s.id);
     }
-    case 8: { // a user is disabled or enabled, or becomes a PIM admin, or a new user arrives
+    case 8: {
+      // a user is disabled or enabled, or becomes a PIM admin, or a new user arrives
       if (rnd() < 0.2) {
         const f = { id: `u-new-${n}`, displayName: `New ${n}`, isPimAdmin: false, disabled: false };
         m.users.set(f.id, f);
@@ -118,7 +163,8 @@ function step(m: Model, index: PolicyIndex, rnd: () => number, n: number): void 
       m.users.set(f.id, f);
       return indexOps.putUserFact(index, f);
     }
-    case 9: { // group membership changes, or a new group
+    case 9: {
+      // group membership changes, or a new group
       if (!groups.length || rnd() < 0.1) {
         const f = { id: `g-new-${n}`, name: `Group ${n}`, memberIds: users.filter(() => rnd() < 0.2).map((u) => u.id) };
         m.groups.set(f.id, f);
@@ -130,13 +176,15 @@ function step(m: Model, index: PolicyIndex, rnd: () => number, n: number): void 
       m.groups.set(f.id, f);
       return indexOps.putGroupFact(index, f);
     }
-    case 10: { // a group goes
+    case 10: {
+      // a group goes
       if (!groups.length) return;
       const g = pick(groups);
       m.groups.delete(g.id);
       return indexOps.removeGroup(index, g.id);
     }
-    case 11: { // settings are set, or removed (back to the defaults)
+    case 11: {
+      // settings are set, or removed (back to the defaults)
       const scopeId = rnd() < 0.05 ? `/unknown/${n}` : pick(resources).id;
       const roleId = pick(m.roles).id;
       const key = `${scopeId}|${roleId}`;
@@ -148,19 +196,33 @@ function step(m: Model, index: PolicyIndex, rnd: () => number, n: number): void 
       m.settings.set(key, f);
       return indexOps.putSettingsFact(index, f);
     }
-    case 12: { // a SelfActivate request is submitted
+    case 12: {
+      // a SelfActivate request is submitted
       const e = schedules.filter((s) => s.kind === 'eligible' && s.principal.type === 'User');
       if (!e.length) return;
       const s = pick(e);
       const f = {
-        id: `r-new-${n}`, kind: 'assignment' as const, requestType: 'SelfActivate' as const, status: 'PendingApproval' as const,
-        requesterId: s.principal.id, principal: s.principal, roleId: s.roleId, scopeId: s.scopeId, startAt: NOW, endAt: NOW + HOUR,
-        createdAt: NOW, approvalDeadline: NOW + DAY_MS, approvers: [], linkedEligibilityId: s.id, targetScheduleId: null,
+        id: `r-new-${n}`,
+        kind: 'assignment' as const,
+        requestType: 'SelfActivate' as const,
+        status: 'PendingApproval' as const,
+        requesterId: s.principal.id,
+        principal: s.principal,
+        roleId: s.roleId,
+        scopeId: s.scopeId,
+        startAt: NOW,
+        endAt: NOW + HOUR,
+        createdAt: NOW,
+        approvalDeadline: NOW + DAY_MS,
+        approvers: [],
+        linkedEligibilityId: s.id,
+        targetScheduleId: null,
       };
       m.requests.set(f.id, f);
       return indexOps.putRequestFact(index, f);
     }
-    case 13: { // a request is decided (and leaves the index)
+    case 13: {
+      // a request is decided (and leaves the index)
       const rs = [...m.requests.values()];
       if (!rs.length) return;
       const r = pick(rs);
@@ -175,7 +237,10 @@ function sameAnswers(a: PolicyIndex, b: PolicyIndex, m: Model, rnd: () => number
   const snap = m.snapshot();
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
   for (let i = 0; i < 200; i++) {
-    const principal = rnd() < 0.8 || !snap.groups.length ? { type: 'User' as const, id: pick(snap.users).id } : { type: 'Group' as const, id: pick(snap.groups).id };
+    const principal =
+      rnd() < 0.8 || !snap.groups.length
+        ? { type: 'User' as const, id: pick(snap.users).id }
+        : { type: 'Group' as const, id: pick(snap.groups).id };
     const roleId = pick(snap.roles).id;
     const resourceId = pick(snap.resources).id;
     const at = NOW + Math.floor(rnd() * 72) * HOUR;
@@ -185,7 +250,16 @@ function sameAnswers(a: PolicyIndex, b: PolicyIndex, m: Model, rnd: () => number
   for (let i = 0; i < 100 && eligible.length; i++) {
     const e = pick(eligible);
     const userId = e.principal.type === 'User' ? e.principal.id : pick(snap.users).id;
-    const input = { userId, eligibilityId: e.id, scopeId: pick(snap.resources).id, startAt: NOW, durationMinutes: 60, justification: 'j', mfaVerifiedAt: NOW, now: NOW };
+    const input = {
+      userId,
+      eligibilityId: e.id,
+      scopeId: pick(snap.resources).id,
+      startAt: NOW,
+      durationMinutes: 60,
+      justification: 'j',
+      mfaVerifiedAt: NOW,
+      now: NOW,
+    };
     const ra = evaluateActivation(a, input);
     const rb = evaluateActivation(b, input);
     const norm = (r: typeof ra) => (r.ok ? r : { ok: false, violations: [...r.violations].map((v) => JSON.stringify(v)).sort() });
@@ -214,9 +288,28 @@ group('an index that follows changes', () => {
   });
 
   it('facts that arrive before their resource count once it arrives, as in a build', () => {
-    const m = new Model({ resources: [], roles: [{ id: 'r', name: 'Owner', privileged: true }], users: [{ id: 'u', displayName: 'U', isPimAdmin: false, disabled: false }], groups: [], schedules: [], settings: [], requests: [] });
+    const m = new Model({
+      resources: [],
+      roles: [{ id: 'r', name: 'Owner', privileged: true }],
+      users: [{ id: 'u', displayName: 'U', isPimAdmin: false, disabled: false }],
+      groups: [],
+      schedules: [],
+      settings: [],
+      requests: [],
+    });
     const index = buildPolicyIndex(m.snapshot());
-    const sched: ScheduleFact = { id: 's', kind: 'active', principal: { type: 'User', id: 'u' }, roleId: 'r', scopeId: '/a/b', startAt: NOW, endAt: null, revokedAt: null, origin: 'assigned', linkedEligibilityId: null };
+    const sched: ScheduleFact = {
+      id: 's',
+      kind: 'active',
+      principal: { type: 'User', id: 'u' },
+      roleId: 'r',
+      scopeId: '/a/b',
+      startAt: NOW,
+      endAt: null,
+      revokedAt: null,
+      origin: 'assigned',
+      linkedEligibilityId: null,
+    };
     indexOps.putScheduleFact(index, sched);
     m.schedules.set('s', sched);
     const child: ResourceFact = { id: '/a/b', parentId: '/a', kind: 'resourceGroup', name: 'b', managed: false };

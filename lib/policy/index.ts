@@ -7,11 +7,28 @@ export * from './constants';
 export * from './reasons';
 export * from './time';
 export {
-  buildPolicyIndex, emptyPolicyIndex, pathOf, isManaged, isAncestorOrSelf, isNodeUnder, descendantsOf, descendantNodes, nodeOf,
-  requestKey, type PolicyIndex, type ResourceNode,
+  buildPolicyIndex,
+  emptyPolicyIndex,
+  pathOf,
+  isManaged,
+  isAncestorOrSelf,
+  isNodeUnder,
+  descendantsOf,
+  descendantNodes,
+  nodeOf,
+  requestKey,
+  type PolicyIndex,
+  type ResourceNode,
 } from './tenant-index';
 export * as indexOps from './index-ops';
-export { defaultSettingsFor, settingsFor, settingsAtNode, validateSettings, type GoverningSettings, type SettingsViolation } from './settings';
+export {
+  defaultSettingsFor,
+  settingsFor,
+  settingsAtNode,
+  validateSettings,
+  type GoverningSettings,
+  type SettingsViolation,
+} from './settings';
 export * from './access';
 export * from './approval';
 export * from './activation';

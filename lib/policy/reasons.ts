@@ -138,7 +138,11 @@ const SETTING_LABEL: Partial<Record<keyof RoleSettings, string>> = {
 
 const SELF_VERB: Record<string, string> = { AdminAssign: 'grant', AdminUpdate: 'change', AdminExtend: 'extend', AdminRenew: 'renew' };
 const ACTIVATION_VERB: Record<string, string> = {
-  AdminUpdate: 'changed', AdminExtend: 'extended', AdminRenew: 'renewed', SelfExtend: 'extended', SelfRenew: 'renewed',
+  AdminUpdate: 'changed',
+  AdminExtend: 'extended',
+  AdminRenew: 'renewed',
+  SelfExtend: 'extended',
+  SelfRenew: 'renewed',
 };
 
 /** What weakening each setting means, as the verb phrase of a refusal (rule 10). */
@@ -162,7 +166,8 @@ function listOf(items: string[], joiner = 'and'): string {
 /** "another administrator of finance-prod, such as Steve, can" — or why nobody else can (rule 10). */
 function whoElse(r: Facts, scope: string, names: NameLookup): string {
   const others = (r.alternatives ?? []).map((a) => names.principal(a));
-  if (others.length === 0) return `nobody else has PIM management access on ${scope} yet: a tenant PIM administrator can give someone else that access`;
+  if (others.length === 0)
+    return `nobody else has PIM management access on ${scope} yet: a tenant PIM administrator can give someone else that access`;
   return `another administrator of ${scope}, such as ${listOf(others, 'or')}, can`;
 }
 
@@ -172,37 +177,66 @@ export function describe(r: Reason | Violation, names: NameLookup): string {
   const role = r.roleId !== undefined ? names.role(r.roleId) : 'the role';
   const who = r.principal ? names.principal(r.principal) : 'the principal';
   switch (r.code) {
-    case 'scope-unknown': return `Scope ${r.scopeId ?? ''} does not exist`.trim();
-    case 'scope-not-managed': return `PIM is not enabled on ${scope}`;
-    case 'not-eligible-at-scope': return `${role} eligibility does not reach ${scope}`;
-    case 'eligibility-not-found': return 'No such eligible assignment for you';
-    case 'eligibility-not-started': return `The eligible assignment for ${role} has not started yet`;
-    case 'eligibility-expired': return `The eligible assignment for ${role} has expired`;
-    case 'eligibility-revoked': return `The eligible assignment for ${role} was removed`;
-    case 'duration-over-maximum': return `${formatMinutes(Number(r.limit))} is the maximum here`;
-    case 'duration-under-minimum': return `Duration must be at least ${formatMinutes(Number(r.limit))}`;
-    case 'justification-required': return `A justification is required for ${role} on ${scope}`;
-    case 'ticket-required': return `Ticket information is required for ${role} on ${scope}`;
-    case 'mfa-required': return `Verify with MFA (within the last ${r.limit ?? 10} minutes) first`;
-    case 'overlapping-activation': return `${role} on ${scope} is already active in that window`;
-    case 'pending-request-exists': return `A request for ${role} on ${scope} is already pending`;
-    case 'no-approver': return `${role} on ${scope} needs approval but nobody other than you can approve it`;
-    case 'start-in-past': return 'The start time is in the past';
-    case 'principal-disabled': return `${who} is disabled`;
-    case 'principal-not-found': return `${who} does not exist`;
-    case 'role-not-found': return `Role ${r.roleId ?? ''} does not exist`.trim();
-    case 'not-authorized': return `You do not have PIM management access on ${scope}`;
-    case 'permanent-not-allowed': return `Permanent assignments of ${role} are not allowed on ${scope}`;
-    case 'window-too-long': return `Assignments of ${role} on ${scope} may last at most ${r.limit} days`;
-    case 'end-before-start': return 'The end must be after the start';
-    case 'overlapping-assignment': return `${who} already has an overlapping ${role} assignment on ${scope}`;
-    case 'target-not-found': return 'The assignment to change does not exist';
-    case 'target-already-revoked': return 'The assignment was already removed';
-    case 'not-in-extend-window': return r.value === 'permanent'
-      ? 'A permanent assignment cannot be extended'
-      : `Only assignments ending within ${r.limit} days can be extended`;
-    case 'not-in-renew-window': return `Only assignments that ended within the last ${r.limit} days can be renewed`;
-    case 'not-active-or-scheduled': return 'Only an active or scheduled activation can be deactivated';
+    case 'scope-unknown':
+      return `Scope ${r.scopeId ?? ''} does not exist`.trim();
+    case 'scope-not-managed':
+      return `PIM is not enabled on ${scope}`;
+    case 'not-eligible-at-scope':
+      return `${role} eligibility does not reach ${scope}`;
+    case 'eligibility-not-found':
+      return 'No such eligible assignment for you';
+    case 'eligibility-not-started':
+      return `The eligible assignment for ${role} has not started yet`;
+    case 'eligibility-expired':
+      return `The eligible assignment for ${role} has expired`;
+    case 'eligibility-revoked':
+      return `The eligible assignment for ${role} was removed`;
+    case 'duration-over-maximum':
+      return `${formatMinutes(Number(r.limit))} is the maximum here`;
+    case 'duration-under-minimum':
+      return `Duration must be at least ${formatMinutes(Number(r.limit))}`;
+    case 'justification-required':
+      return `A justification is required for ${role} on ${scope}`;
+    case 'ticket-required':
+      return `Ticket information is required for ${role} on ${scope}`;
+    case 'mfa-required':
+      return `Verify with MFA (within the last ${r.limit ?? 10} minutes) first`;
+    case 'overlapping-activation':
+      return `${role} on ${scope} is already active in that window`;
+    case 'pending-request-exists':
+      return `A request for ${role} on ${scope} is already pending`;
+    case 'no-approver':
+      return `${role} on ${scope} needs approval but nobody other than you can approve it`;
+    case 'start-in-past':
+      return 'The start time is in the past';
+    case 'principal-disabled':
+      return `${who} is disabled`;
+    case 'principal-not-found':
+      return `${who} does not exist`;
+    case 'role-not-found':
+      return `Role ${r.roleId ?? ''} does not exist`.trim();
+    case 'not-authorized':
+      return `You do not have PIM management access on ${scope}`;
+    case 'permanent-not-allowed':
+      return `Permanent assignments of ${role} are not allowed on ${scope}`;
+    case 'window-too-long':
+      return `Assignments of ${role} on ${scope} may last at most ${r.limit} days`;
+    case 'end-before-start':
+      return 'The end must be after the start';
+    case 'overlapping-assignment':
+      return `${who} already has an overlapping ${role} assignment on ${scope}`;
+    case 'target-not-found':
+      return 'The assignment to change does not exist';
+    case 'target-already-revoked':
+      return 'The assignment was already removed';
+    case 'not-in-extend-window':
+      return r.value === 'permanent'
+        ? 'A permanent assignment cannot be extended'
+        : `Only assignments ending within ${r.limit} days can be extended`;
+    case 'not-in-renew-window':
+      return `Only assignments that ended within the last ${r.limit} days can be renewed`;
+    case 'not-active-or-scheduled':
+      return 'Only an active or scheduled activation can be deactivated';
     case 'activation-not-extendable': {
       const verb = ACTIVATION_VERB[r.requestType ?? ''] ?? 'extended';
       const max = typeof r.limit === 'number' ? ` (at most ${formatMinutes(r.limit)} at a time there)` : '';
@@ -228,36 +262,55 @@ export function describe(r: Reason | Violation, names: NameLookup): string {
       const more = r.count !== undefined && r.count > 1 ? ` and ${r.count - 1} more assignment${r.count === 2 ? '' : 's'}` : '';
       const kind = r.value === 'active' ? 'active' : 'eligible';
       const others = (r.alternatives ?? []).map((a) => names.principal(a));
-      const instead = others.length ? `another PIM administrator, such as ${listOf(others, 'or')}, can add you` : 'only another PIM administrator can add you, and there is none yet';
+      const instead = others.length
+        ? `another PIM administrator, such as ${listOf(others, 'or')}, can add you`
+        : 'only another PIM administrator can add you, and there is none yet';
       return `You cannot add yourself to group ${group}: it holds ${kind} ${role} on ${scope}${more}, which would become your own access; ${instead}`;
     }
     case 'approver-justification-required':
       return `A justification is required to ${r.value === 'Deny' ? 'deny' : 'approve'} ${role} on ${scope}`;
     case 'approval-mfa-required':
       return `${role} on ${scope} requires MFA to approve: confirm with a code from your authenticator app (MFA counts for ${r.limit ?? 10} minutes)`;
-    case 'settings-explicit': return `Settings of ${scope} govern ${role}`;
-    case 'settings-default': return `${role} on ${scope} uses the default settings`;
-    case 'approval-required': return `${role} on ${scope} needs approval (settings of ${scope})`;
-    case 'activates-immediately': return `${role} on ${scope} activates at once`;
-    case 'capped-at-eligibility-end': return 'Shortened to end when the eligible assignment ends';
-    case 'start-adjusted-to-now': return 'Starts now';
-    case 'pim-admin': return `${who} is a PIM administrator`;
-    case 'management-role': return r.groupId
-      ? `Active ${role} on ${scope} via group ${names.principal({ type: 'Group', id: r.groupId })}`
-      : `Active ${role} on ${scope}`;
-    case 'activate-first': return `Activate ${role} on ${scope} first`;
-    case 'named-approver': return `${who} is a named approver`;
-    case 'named-approver-group': return `Member of approver group ${names.principal({ type: 'Group', id: r.groupId ?? '' })}`;
-    case 'pim-admin-approver': return `${who} approves as PIM administrator (no approvers named)`;
+    case 'settings-explicit':
+      return `Settings of ${scope} govern ${role}`;
+    case 'settings-default':
+      return `${role} on ${scope} uses the default settings`;
+    case 'approval-required':
+      return `${role} on ${scope} needs approval (settings of ${scope})`;
+    case 'activates-immediately':
+      return `${role} on ${scope} activates at once`;
+    case 'capped-at-eligibility-end':
+      return 'Shortened to end when the eligible assignment ends';
+    case 'start-adjusted-to-now':
+      return 'Starts now';
+    case 'pim-admin':
+      return `${who} is a PIM administrator`;
+    case 'management-role':
+      return r.groupId
+        ? `Active ${role} on ${scope} via group ${names.principal({ type: 'Group', id: r.groupId })}`
+        : `Active ${role} on ${scope}`;
+    case 'activate-first':
+      return `Activate ${role} on ${scope} first`;
+    case 'named-approver':
+      return `${who} is a named approver`;
+    case 'named-approver-group':
+      return `Member of approver group ${names.principal({ type: 'Group', id: r.groupId ?? '' })}`;
+    case 'pim-admin-approver':
+      return `${who} approves as PIM administrator (no approvers named)`;
     case 'weaker-setting': {
       const label = (r.setting && SETTING_LABEL[r.setting]) ?? r.setting ?? 'a setting';
       const parent = r.parentScopeId !== undefined ? names.scope(r.parentScopeId) : 'the parent';
       return `${label} is ${fmtValue(r.setting, r.value)} on ${scope} but ${fmtValue(r.setting, r.parentValue)} on ${parent}`;
     }
-    case 'goes-to-admin-approval': return 'An administrator must approve this request';
-    case 'not-pending': return 'The request is no longer pending';
-    case 'requester-cannot-approve': return 'You cannot approve your own request';
-    case 'not-an-approver': return 'You are not an approver of this request';
-    case 'request-unknown-principal': return 'Unknown user';
+    case 'goes-to-admin-approval':
+      return 'An administrator must approve this request';
+    case 'not-pending':
+      return 'The request is no longer pending';
+    case 'requester-cannot-approve':
+      return 'You cannot approve your own request';
+    case 'not-an-approver':
+      return 'You are not an approver of this request';
+    case 'request-unknown-principal':
+      return 'Unknown user';
   }
 }

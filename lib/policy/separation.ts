@@ -40,7 +40,13 @@ function heldSchedules(index: PolicyIndex, userId: string, roleId: string, now: 
 }
 
 /** The user's first live assignment of the role at the scope or above it, if any. */
-export function heldAtOrAbove(index: PolicyIndex, userId: string, roleId: string, node: ResourceNode, now: Millis): ScheduleFact | undefined {
+export function heldAtOrAbove(
+  index: PolicyIndex,
+  userId: string,
+  roleId: string,
+  node: ResourceNode,
+  now: Millis,
+): ScheduleFact | undefined {
   return heldSchedules(index, userId, roleId, now).find((s) => {
     const at = nodeOf(index, s.scopeId);
     return at !== undefined && isNodeUnder(node, at);
@@ -53,7 +59,7 @@ export function heldAtOrAbove(index: PolicyIndex, userId: string, roleId: string
  * nearest to the scope first.
  */
 function alternatives(index: PolicyIndex, scopeId: string, now: Millis, excluded: (userId: string) => boolean): PrincipalRef[] {
-  const depth = (r: Reason) => (r.code === 'management-role' && r.scopeId !== undefined ? nodeOf(index, r.scopeId)?.depth ?? -1 : -1);
+  const depth = (r: Reason) => (r.code === 'management-role' && r.scopeId !== undefined ? (nodeOf(index, r.scopeId)?.depth ?? -1) : -1);
   return managersOf(index, scopeId, now)
     .filter((m) => !excluded(m.userId))
     .map((m) => ({ userId: m.userId, rank: Math.max(...m.reasons.map(depth)) }))
@@ -109,18 +115,37 @@ export function selfMembershipViolation(index: PolicyIndex, input: MembershipCha
   if (held.length === 0) return null;
   // the first to show: an active one before an eligible one, then the nearest the root
   const depth = (s: ScheduleFact) => nodeOf(index, s.scopeId)?.depth ?? 0;
-  const first = [...held].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'active' ? -1 : 1) || depth(a) - depth(b) || (a.id < b.id ? -1 : 1))[0];
-  const others = index.pimAdmins.filter((u) => u.id !== actorId).slice(0, MAX_ALTERNATIVES).map((u) => ({ type: 'User' as const, id: u.id }));
+  const first = [...held].sort(
+    (a, b) => (a.kind === b.kind ? 0 : a.kind === 'active' ? -1 : 1) || depth(a) - depth(b) || (a.id < b.id ? -1 : 1),
+  )[0];
+  const others = index.pimAdmins
+    .filter((u) => u.id !== actorId)
+    .slice(0, MAX_ALTERNATIVES)
+    .map((u) => ({ type: 'User' as const, id: u.id }));
   return {
-    code: 'self-membership', groupId, principal: { type: 'User', id: userId }, scopeId: first.scopeId, roleId: first.roleId,
-    scheduleId: first.id, value: first.kind, count: held.length, alternatives: others,
+    code: 'self-membership',
+    groupId,
+    principal: { type: 'User', id: userId },
+    scopeId: first.scopeId,
+    roleId: first.roleId,
+    scheduleId: first.id,
+    value: first.kind,
+    count: held.length,
+    alternatives: others,
   };
 }
 
 /** The settings rule 10 protects, in the order a refusal lists them. */
 export const SEPARATION_SETTINGS: readonly (keyof RoleSettings)[] = [
-  'approvalRequired', 'approvers', 'approvalRequireMfa', 'activationRequireMfa', 'activationRequireJustification', 'activationRequireTicket',
-  'activationMaxMinutes', 'activeRequireMfa', 'activeRequireJustification',
+  'approvalRequired',
+  'approvers',
+  'approvalRequireMfa',
+  'activationRequireMfa',
+  'activationRequireJustification',
+  'activationRequireTicket',
+  'activationMaxMinutes',
+  'activeRequireMfa',
+  'activeRequireJustification',
 ];
 
 const refKey = (p: PrincipalRef) => `${p.type}:${p.id}`;
@@ -162,11 +187,14 @@ export interface SettingsChangeInput {
   now: Millis;
 }
 
-export type SettingsChangeResult =
-  | { ok: true; reasons: Reason[] }
-  | { ok: false; violations: Violation[] };
+export type SettingsChangeResult = { ok: true; reasons: Reason[] } | { ok: false; violations: Violation[] };
 
-const heldFacts = (s: ScheduleFact) => ({ heldScopeId: s.scopeId, scheduleId: s.id, value: s.kind, ...(s.principal.type === 'Group' ? { groupId: s.principal.id } : {}) });
+const heldFacts = (s: ScheduleFact) => ({
+  heldScopeId: s.scopeId,
+  scheduleId: s.id,
+  value: s.kind,
+  ...(s.principal.type === 'Group' ? { groupId: s.principal.id } : {}),
+});
 
 /**
  * Rules 7 and 10 for saving the settings of (scope, role): the actor needs management access
@@ -186,7 +214,8 @@ export function evaluateSettingsChange(index: PolicyIndex, input: SettingsChange
 
   // those who hold the role here or above are caught by the same rule: they are not named instead
   let others: PrincipalRef[] | undefined;
-  const alts = () => (others ??= alternatives(index, scopeId, now, (u) => u === actorId || heldAtOrAbove(index, u, roleId, node, now) !== undefined));
+  const alts = () =>
+    (others ??= alternatives(index, scopeId, now, (u) => u === actorId || heldAtOrAbove(index, u, roleId, node, now) !== undefined));
   const held = heldSchedules(index, actorId, roleId, now);
   const above = held.find((s) => {
     const at = nodeOf(index, s.scopeId);
@@ -226,8 +255,15 @@ export function evaluateSettingsChange(index: PolicyIndex, input: SettingsChange
     if (first) {
       const weakened = SEPARATION_SETTINGS.filter((k) => union.has(k));
       v.push({
-        code: 'weakens-own-settings', scopeId: first.d.fact.id, parentScopeId: scopeId, roleId, setting: weakened[0], weakened, count,
-        ...heldFacts(first.s), alternatives: alts(),
+        code: 'weakens-own-settings',
+        scopeId: first.d.fact.id,
+        parentScopeId: scopeId,
+        roleId,
+        setting: weakened[0],
+        weakened,
+        count,
+        ...heldFacts(first.s),
+        alternatives: alts(),
       });
     }
   }

@@ -1,6 +1,11 @@
 import {
-  ACTIVATION_MAX_LIMIT_MINUTES, ACTIVATION_MIN_LIMIT_MINUTES, APPROVAL_MFA_DEFAULT_ROLE_IDS, APPROVAL_TIMEOUT_MAX_MINUTES,
-  ASSIGNMENT_MAX_DAYS_LIMIT, DEFAULT_SETTINGS, DEFAULT_SETTINGS_APPROVAL_MFA,
+  ACTIVATION_MAX_LIMIT_MINUTES,
+  ACTIVATION_MIN_LIMIT_MINUTES,
+  APPROVAL_MFA_DEFAULT_ROLE_IDS,
+  APPROVAL_TIMEOUT_MAX_MINUTES,
+  ASSIGNMENT_MAX_DAYS_LIMIT,
+  DEFAULT_SETTINGS,
+  DEFAULT_SETTINGS_APPROVAL_MFA,
 } from './constants';
 import { nodeOf, type PolicyIndex, type ResourceNode } from './tenant-index';
 import type { RoleSettings } from './types';
@@ -61,14 +66,21 @@ export function validateSettings(s: RoleSettings): SettingsViolation[] {
   intRange(out, s, 'eligibleMaxDays', 1, ASSIGNMENT_MAX_DAYS_LIMIT);
   intRange(out, s, 'activeMaxDays', 1, ASSIGNMENT_MAX_DAYS_LIMIT);
   const bools: (keyof RoleSettings)[] = [
-    'activationRequireMfa', 'activationRequireJustification', 'activationRequireTicket',
-    'approvalRequired', 'approverJustificationRequired', 'approvalRequireMfa', 'eligiblePermanentAllowed',
-    'activePermanentAllowed', 'activeRequireMfa', 'activeRequireJustification',
+    'activationRequireMfa',
+    'activationRequireJustification',
+    'activationRequireTicket',
+    'approvalRequired',
+    'approverJustificationRequired',
+    'approvalRequireMfa',
+    'eligiblePermanentAllowed',
+    'activePermanentAllowed',
+    'activeRequireMfa',
+    'activeRequireJustification',
   ];
   for (const k of bools) if (typeof s[k] !== 'boolean') out.push({ setting: k, code: 'invalid', value: s[k] });
-  const approversOk = Array.isArray(s.approvers) && s.approvers.every(
-    (a) => a && (a.type === 'User' || a.type === 'Group') && typeof a.id === 'string' && a.id.length > 0,
-  );
+  const approversOk =
+    Array.isArray(s.approvers) &&
+    s.approvers.every((a) => a && (a.type === 'User' || a.type === 'Group') && typeof a.id === 'string' && a.id.length > 0);
   if (!approversOk) out.push({ setting: 'approvers', code: 'invalid', value: s.approvers });
   const n = s.notifications;
   if (!n || typeof n !== 'object' || !Array.isArray(n.additionalRecipients)) {

@@ -1,6 +1,14 @@
 import type {
-  GroupFact, PrincipalRef, RequestFact, ResourceFact, RoleFact, RoleSettings, ScheduleFact,
-  SettingsFact, TenantSnapshot, UserFact,
+  GroupFact,
+  PrincipalRef,
+  RequestFact,
+  ResourceFact,
+  RoleFact,
+  RoleSettings,
+  ScheduleFact,
+  SettingsFact,
+  TenantSnapshot,
+  UserFact,
 } from './types';
 import { ActiveGrants } from './grants';
 
@@ -99,8 +107,16 @@ function newNode(fact: ResourceFact): ResourceNode {
   // every field present from the start (optional maps as undefined), so all 100k nodes
   // share one hidden class and property reads in the hot paths stay monomorphic
   return {
-    fact, id: fact.id, parent: null, depth: 0, path: [], managed: fact.managed, children: [],
-    active: undefined, eligible: undefined, settings: undefined,
+    fact,
+    id: fact.id,
+    parent: null,
+    depth: 0,
+    path: [],
+    managed: fact.managed,
+    children: [],
+    active: undefined,
+    eligible: undefined,
+    settings: undefined,
   };
 }
 
@@ -113,9 +129,19 @@ export interface IndexOptions {
 export function emptyPolicyIndex(opts: IndexOptions = {}): PolicyIndex {
   const resources = new Map<string, ResourceNode>();
   return {
-    resources, roots: [], roles: new Map(), users: new Map(), groups: new Map(), groupsByUser: new Map(),
-    schedules: new Map(), schedulesByUser: new Map(), schedulesByGroup: new Map(), pimAdmins: [],
-    requests: new Map(), requestsByTarget: new Map(), requestsByPrincipal: new Map(),
+    resources,
+    roots: [],
+    roles: new Map(),
+    users: new Map(),
+    groups: new Map(),
+    groupsByUser: new Map(),
+    schedules: new Map(),
+    schedulesByUser: new Map(),
+    schedulesByGroup: new Map(),
+    pimAdmins: [],
+    requests: new Map(),
+    requestsByTarget: new Map(),
+    requestsByPrincipal: new Map(),
     grants: new ActiveGrants(resources, opts.scanMax),
     waiting: { children: new Map(), schedules: new Map(), settings: new Map() },
   };
@@ -454,9 +480,7 @@ export function isNodeUnder(node: ResourceNode, ancestor: ResourceNode): boolean
 }
 
 /** Every resource strictly below `scopeId`, breadth-first (admin views; not for point queries). */
-export function descendantsOf(
-  index: PolicyIndex, scopeId: string, opts: { managedOnly?: boolean } = {},
-): ResourceFact[] {
+export function descendantsOf(index: PolicyIndex, scopeId: string, opts: { managedOnly?: boolean } = {}): ResourceFact[] {
   const start = nodeOf(index, scopeId);
   return start ? descendantNodes(start, opts.managedOnly ?? false).map((n) => n.fact) : [];
 }

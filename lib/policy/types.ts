@@ -133,14 +133,7 @@ export type RequestType =
   | 'SelfRenew';
 
 /** Stored statuses. TimedOut is never stored: it is derived from approvalDeadline and now. */
-export type StoredRequestStatus =
-  | 'PendingApproval'
-  | 'Provisioned'
-  | 'Denied'
-  | 'Canceled'
-  | 'TimedOut'
-  | 'Revoked'
-  | 'Failed';
+export type StoredRequestStatus = 'PendingApproval' | 'Provisioned' | 'Denied' | 'Canceled' | 'TimedOut' | 'Revoked' | 'Failed';
 
 export type RequestStatus = StoredRequestStatus;
 

@@ -14,7 +14,10 @@ export interface WeakerChild {
 
 /** Boolean demands where "true on the parent, false on the child" makes the child weaker. */
 const DEMANDS: (keyof RoleSettings)[] = [
-  'approvalRequired', 'activationRequireMfa', 'activationRequireJustification', 'activationRequireTicket',
+  'approvalRequired',
+  'activationRequireMfa',
+  'activationRequireJustification',
+  'activationRequireTicket',
 ];
 
 /**
@@ -22,7 +25,13 @@ const DEMANDS: (keyof RoleSettings)[] = [
  * the comparison lives: the tree marks, the settings tab's list, the alerts and the SQL
  * filter (weakerCriteria) all follow it.
  */
-export function compareSettings(parent: RoleSettings, child: RoleSettings, parentScopeId: string, scopeId: string, roleId: string): Reason[] {
+export function compareSettings(
+  parent: RoleSettings,
+  child: RoleSettings,
+  parentScopeId: string,
+  scopeId: string,
+  roleId: string,
+): Reason[] {
   const out: Reason[] = [];
   for (const k of DEMANDS) {
     if (parent[k] === true && child[k] === false) {
@@ -31,8 +40,13 @@ export function compareSettings(parent: RoleSettings, child: RoleSettings, paren
   }
   if (child.activationMaxMinutes > parent.activationMaxMinutes) {
     out.push({
-      code: 'weaker-setting', setting: 'activationMaxMinutes', value: child.activationMaxMinutes,
-      parentValue: parent.activationMaxMinutes, scopeId, parentScopeId, roleId,
+      code: 'weaker-setting',
+      setting: 'activationMaxMinutes',
+      value: child.activationMaxMinutes,
+      parentValue: parent.activationMaxMinutes,
+      scopeId,
+      parentScopeId,
+      roleId,
     });
   }
   return out;
@@ -92,7 +106,8 @@ export function weakerCriteria(parent: RoleSettings): WeakerCriteria {
   return { demands: DEMANDS.filter((k) => parent[k] === true), maxMinutes: parent.activationMaxMinutes };
 }
 
-export type AlertType = 'too-many-owners' | 'too-many-permanent-owners' | 'permanent-privileged-active' | 'weaker-child-settings' | 'self-made-assignment';
+export type AlertType =
+  'too-many-owners' | 'too-many-permanent-owners' | 'permanent-privileged-active' | 'weaker-child-settings' | 'self-made-assignment';
 
 /** One assignment an administrator made for themselves (or for a group they are in): a 'self-made-assignment' alert's evidence. */
 export interface SelfMadeAssignment {
@@ -141,12 +156,19 @@ export function alerts(index: PolicyIndex, now: Millis): Alert[] {
     }
     const permanentOwners = owners.filter((s) => s.endAt === null);
     if (permanentOwners.length > MAX_PERMANENT_OWNERS_PER_SCOPE) {
-      out.push({ type: 'too-many-permanent-owners', scopeId, roleId: ROLE_IDS.owner, schedules: permanentOwners, principals: permanentOwners.map((s) => s.principal) });
+      out.push({
+        type: 'too-many-permanent-owners',
+        scopeId,
+        roleId: ROLE_IDS.owner,
+        schedules: permanentOwners,
+        principals: permanentOwners.map((s) => s.principal),
+      });
     }
     for (const [roleId, list] of node.active ?? []) {
       if (!privileged(roleId)) continue;
       const perm = list.filter((s) => s.endAt === null && live(s, now));
-      if (perm.length) out.push({ type: 'permanent-privileged-active', scopeId, roleId, schedules: perm, principals: perm.map((s) => s.principal) });
+      if (perm.length)
+        out.push({ type: 'permanent-privileged-active', scopeId, roleId, schedules: perm, principals: perm.map((s) => s.principal) });
     }
     for (const [roleId, st] of node.settings ?? []) {
       if (!st.approvalRequired) continue;

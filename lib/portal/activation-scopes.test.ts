@@ -10,11 +10,18 @@ import { decodeCursor, type Page } from './keyset';
 import { activationScopes, type ScopeQuery, type ScopeRow } from './activation-scopes';
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 
 const sub = DEMO_SUBSCRIPTION.toLowerCase();
-const eligibilityOf = (userId: string) => t.db.select().from(eligibilitySchedules).where(and(eq(eligibilitySchedules.principalId, userId))).get()!.id;
+const eligibilityOf = (userId: string) =>
+  t.db
+    .select()
+    .from(eligibilitySchedules)
+    .where(and(eq(eligibilitySchedules.principalId, userId)))
+    .get()!.id;
 const ask = (userId: string, elig: string, q: ScopeQuery, after?: string | null) =>
   activationScopes(t.db, policyIndex(t.db), userId, elig, q, t.now, { after: after ? decodeCursor(after, ['s', 's']) : null });
 
@@ -25,7 +32,9 @@ describe('the activation dialog, one level at a time', () => {
     expect(root.rows.map((r) => [r.name, r.outcome.kind, r.childCount])).toEqual([['Blue Widget Co', 'approval', 3]]);
     const rgs = ask(t.ids.jen, elig, { kind: 'children', parentId: sub })!;
     expect(rgs.rows.map((r) => [r.name, r.outcome.kind, r.inherited])).toEqual([
-      ['finance-dev', 'active', true], ['finance-prod', 'approval', true], ['finance-test', 'active', true],
+      ['finance-dev', 'active', true],
+      ['finance-prod', 'approval', true],
+      ['finance-test', 'active', true],
     ]);
     expect(rgs.rows[1].outcome).toMatchObject({ approvers: ['Avery'] });
     const vms = ask(t.ids.jen, elig, { kind: 'children', parentId: `${sub}/resourcegroups/finance-dev` })!;
@@ -61,10 +70,29 @@ describe('the activation dialog, one level at a time', () => {
   it('pages a level with thousands of scopes, exactly once each, evaluating only the rows returned', () => {
     const snap = loadGenerated(t, { resources: 3000, managedRatio: 1 });
     const s1 = snap.resources.find((r) => r.kind === 'subscription')!;
-    const extra = Array.from({ length: 1200 }, (_, i): ResourceFact => ({ id: `${s1.id}/resourcegroups/team-${i}`, parentId: s1.id, kind: 'resourceGroup', name: `team-${i}`, managed: false }));
+    const extra = Array.from({ length: 1200 }, (_, i): ResourceFact => ({
+      id: `${s1.id}/resourcegroups/team-${i}`,
+      parentId: s1.id,
+      kind: 'resourceGroup',
+      name: `team-${i}`,
+      managed: false,
+    }));
     addResources(t, extra);
     const rgs = [...snap.resources.filter((r) => r.parentId === s1.id), ...extra];
-    addSchedules(t, [{ id: 'sam-big', kind: 'eligible', principal: { type: 'User', id: t.ids.sam }, roleId: ROLE_IDS.reader, scopeId: s1.id, startAt: t.now - DAY_MS, endAt: t.now + 30 * DAY_MS, revokedAt: null, origin: 'assigned', linkedEligibilityId: null }]);
+    addSchedules(t, [
+      {
+        id: 'sam-big',
+        kind: 'eligible',
+        principal: { type: 'User', id: t.ids.sam },
+        roleId: ROLE_IDS.reader,
+        scopeId: s1.id,
+        startAt: t.now - DAY_MS,
+        endAt: t.now + 30 * DAY_MS,
+        revokedAt: null,
+        origin: 'assigned',
+        linkedEligibilityId: null,
+      },
+    ]);
     const seen: string[] = [];
     let after: string | null = null;
     do {

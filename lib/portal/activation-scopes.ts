@@ -1,8 +1,15 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
 import {
-  activationScopeOption, describe, isAncestorOrSelf, nodeOf,
-  type ActivationOutcomePreview, type ActivationScopeOption, type Millis, type NameLookup, type PolicyIndex,
+  activationScopeOption,
+  describe,
+  isAncestorOrSelf,
+  nodeOf,
+  type ActivationOutcomePreview,
+  type ActivationScopeOption,
+  type Millis,
+  type NameLookup,
+  type PolicyIndex,
 } from '@/lib/policy';
 import type { ScopeChoice } from '@/lib/activation/my-roles';
 import { nameLookup } from '@/lib/resources/names';
@@ -17,14 +24,27 @@ export interface ScopeRow extends ScopeChoice {
 function outcomeText(names: NameLookup, o: ActivationOutcomePreview): ScopeChoice['outcome'] {
   if (o.kind === 'active') return { kind: 'active' };
   if (o.kind === 'blocked') return { kind: 'blocked', reasons: o.reasons.map((r) => describe(r, names)) };
-  return { kind: 'approval', approvers: o.approvers.map((a) => names.principal(a)), byPimAdmins: o.byPimAdmins, timeoutMinutes: o.timeoutMinutes };
+  return {
+    kind: 'approval',
+    approvers: o.approvers.map((a) => names.principal(a)),
+    byPimAdmins: o.byPimAdmins,
+    timeoutMinutes: o.timeoutMinutes,
+  };
 }
 
 function toRow(index: PolicyIndex, names: NameLookup, eligibilityScopeId: string, s: ActivationScopeOption): ScopeRow {
   return {
-    id: s.scopeId, parentId: s.scope.parentId, name: s.scope.name, kind: s.scope.kind, path: names.scope(s.scopeId),
-    inherited: s.scopeId !== eligibilityScopeId, maxDurationMinutes: s.maxDurationMinutes, settingsMaxMinutes: s.settings.activationMaxMinutes,
-    explicit: s.explicit, requires: s.requirements, outcome: outcomeText(names, s.outcome),
+    id: s.scopeId,
+    parentId: s.scope.parentId,
+    name: s.scope.name,
+    kind: s.scope.kind,
+    path: names.scope(s.scopeId),
+    inherited: s.scopeId !== eligibilityScopeId,
+    maxDurationMinutes: s.maxDurationMinutes,
+    settingsMaxMinutes: s.settings.activationMaxMinutes,
+    explicit: s.explicit,
+    requires: s.requirements,
+    outcome: outcomeText(names, s.outcome),
     childCount: nodeOf(index, s.scopeId)?.children.length ?? 0,
   };
 }
@@ -42,7 +62,14 @@ function eligibilityRoot(index: PolicyIndex, userId: string, eligibilityId: stri
 }
 
 /** Rows for resources read from SQL; the engine evaluates each one shown (and skips what cannot be activated). */
-function rowsFor(index: PolicyIndex, userId: string, eligibilityId: string, scopeId: string, resources: ResourceRow[], now: Millis): ScopeRow[] {
+function rowsFor(
+  index: PolicyIndex,
+  userId: string,
+  eligibilityId: string,
+  scopeId: string,
+  resources: ResourceRow[],
+  now: Millis,
+): ScopeRow[] {
   const names = nameLookup(index);
   const out: ScopeRow[] = [];
   for (const r of resources) {
@@ -53,10 +80,7 @@ function rowsFor(index: PolicyIndex, userId: string, eligibilityId: string, scop
 }
 
 export type ScopeQuery =
-  | { kind: 'root' }
-  | { kind: 'children'; parentId: string }
-  | { kind: 'search'; q: string }
-  | { kind: 'one'; scopeId: string };
+  { kind: 'root' } | { kind: 'children'; parentId: string } | { kind: 'search'; q: string } | { kind: 'one'; scopeId: string };
 
 /**
  * One page of scopes for the activation dialog of an eligibility: the eligibility's scope
@@ -64,7 +88,15 @@ export type ScopeQuery =
  * name under it (underScope), or one given scope. The engine computes the outcome for
  * the rows returned only. Null: not the user's eligibility, or a scope outside it.
  */
-export function activationScopes(db: DbOrTx, index: PolicyIndex, userId: string, eligibilityId: string, query: ScopeQuery, now: Millis, seek: Seek = {}): Page<ScopeRow> | null {
+export function activationScopes(
+  db: DbOrTx,
+  index: PolicyIndex,
+  userId: string,
+  eligibilityId: string,
+  query: ScopeQuery,
+  now: Millis,
+  seek: Seek = {},
+): Page<ScopeRow> | null {
   const e = eligibilityRoot(index, userId, eligibilityId, now);
   if (!e) return null;
   const names = nameLookup(index);
@@ -73,7 +105,9 @@ export function activationScopes(db: DbOrTx, index: PolicyIndex, userId: string,
     case 'root':
       return { rows: [toRow(index, names, e.scopeId, e.root)], ...none };
     case 'one': {
-      const o = isAncestorOrSelf(index, e.scopeId, query.scopeId) ? activationScopeOption(index, userId, eligibilityId, query.scopeId, now) : null;
+      const o = isAncestorOrSelf(index, e.scopeId, query.scopeId)
+        ? activationScopeOption(index, userId, eligibilityId, query.scopeId, now)
+        : null;
       return o ? { rows: [toRow(index, names, e.scopeId, o)], ...none } : null;
     }
     case 'children': {

@@ -10,12 +10,27 @@ import { personaFacts, personaFor } from './persona-facts';
 import { personaOf } from './persona';
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 
 /** Sam becomes an active User Access Administrator of finance-prod: a resource administrator, not a PIM administrator. */
 function samAdministersFinanceProd() {
-  addSchedules(t, [{ id: 'sam-uaa', kind: 'active', principal: { type: 'User', id: t.ids.sam }, roleId: ROLE_IDS.userAccessAdministrator, scopeId: rg('finance-prod'), startAt: t.now - DAY_MS, endAt: null, revokedAt: null, origin: 'assigned', linkedEligibilityId: null }]);
+  addSchedules(t, [
+    {
+      id: 'sam-uaa',
+      kind: 'active',
+      principal: { type: 'User', id: t.ids.sam },
+      roleId: ROLE_IDS.userAccessAdministrator,
+      scopeId: rg('finance-prod'),
+      startAt: t.now - DAY_MS,
+      endAt: null,
+      revokedAt: null,
+      origin: 'assigned',
+      linkedEligibilityId: null,
+    },
+  ]);
 }
 
 describe('admin home counts', () => {
@@ -33,7 +48,9 @@ describe('admin home counts', () => {
     const days = activityInAdministered(t.db, steve, t.now, 14);
     expect(days).toHaveLength(14);
     expect(days.at(-1)!.day).toBe(new Date(t.now).toISOString().slice(0, 10));
-    expect(activityInAdministered(t.db, { everywhere: false, roots: [] }, t.now).every((d) => d.activations === 0 && d.approvals === 0)).toBe(true);
+    expect(
+      activityInAdministered(t.db, { everywhere: false, roots: [] }, t.now).every((d) => d.activations === 0 && d.approvals === 0),
+    ).toBe(true);
   });
 });
 

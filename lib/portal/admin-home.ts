@@ -19,7 +19,11 @@ export function pendingInAdministered(db: DbOrTx, adm: Administered, now: number
   return { count: row?.n ?? 0, oldest: row?.oldest ?? null };
 }
 
-export interface ActivityDay { day: string; activations: number; approvals: number }
+export interface ActivityDay {
+  day: string;
+  activations: number;
+  approvals: number;
+}
 
 // action names written by lib/activation and lib/approvals
 const ACTIVATED = 'Role activated';
@@ -34,7 +38,11 @@ export function activityInAdministered(db: DbOrTx, adm: Administered, now: numbe
     SELECT CAST((a.at - ${start}) / ${DAY} AS INTEGER) AS d, a.action AS action, count(*) AS n FROM audit_events a
      WHERE a.action IN (${ACTIVATED}, ${APPROVED}) AND a.at >= ${start} AND a.at < ${start + days * DAY} ${scope ? sql`AND ${scope}` : sql``}
      GROUP BY d, a.action`);
-  const out = Array.from({ length: days }, (_, i) => ({ day: new Date(start + i * DAY).toISOString().slice(0, 10), activations: 0, approvals: 0 }));
+  const out = Array.from({ length: days }, (_, i) => ({
+    day: new Date(start + i * DAY).toISOString().slice(0, 10),
+    activations: 0,
+    approvals: 0,
+  }));
   for (const r of rows) {
     if (r.d < 0 || r.d >= days) continue;
     if (r.action === ACTIVATED) out[r.d].activations += r.n;

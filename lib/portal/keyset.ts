@@ -54,7 +54,12 @@ export function decodeCursor(token: string | undefined | null, shape: readonly (
  * ('forward') or reversed ('backward'). A backward read that reaches the start, or a
  * forward read past the end (rows removed since the link was made), shows the first page.
  */
-export function keysetPage<T>(seek: Seek, size: number, fetch: (dir: 'forward' | 'backward', from: Key | null, limit: number) => T[], keyOf: (row: T) => Key): Page<T> {
+export function keysetPage<T>(
+  seek: Seek,
+  size: number,
+  fetch: (dir: 'forward' | 'backward', from: Key | null, limit: number) => T[],
+  keyOf: (row: T) => Key,
+): Page<T> {
   const first = (): Page<T> => {
     const rows = fetch('forward', null, size + 1);
     return { rows: rows.slice(0, size), next: rows.length > size ? encodeCursor(keyOf(rows[size - 1])) : null, prev: null };

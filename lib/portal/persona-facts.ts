@@ -15,7 +15,8 @@ const CANDIDATE_CAP = 1000;
  */
 export function personaFacts(db: DbOrTx, index: PolicyIndex, userId: string, now: number): PersonaFacts {
   const me = sql`SELECT ${userId} UNION ALL SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ${userId}`;
-  const namedApprover = db.get<{ one: number }>(sql`SELECT 1 AS one FROM role_setting_approvers WHERE principal_id IN (${me}) LIMIT 1`) !== undefined;
+  const namedApprover =
+    db.get<{ one: number }>(sql`SELECT 1 AS one FROM role_setting_approvers WHERE principal_id IN (${me}) LIMIT 1`) !== undefined;
   const isPimAdmin = isTenantPimAdmin(index, userId);
   // pending requests naming the user or a group, or naming nobody (PIM administrators, or
   // the scope's administrators for self extend / renew); canDecide settles each

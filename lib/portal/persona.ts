@@ -50,5 +50,9 @@ export function personaOf(index: PolicyIndex, userId: string, now: number, facts
   for (const req of facts.candidates ?? index.requests.values()) {
     if (requestStatus(req, now) === 'PendingApproval' && canDecide(index, userId, req, now).allowed) pendingApprovals++;
   }
-  return { administers: administersAnywhere(index, userId, now), approves: isTenantPimAdmin(index, userId) || named || pendingApprovals > 0, pendingApprovals };
+  return {
+    administers: administersAnywhere(index, userId, now),
+    approves: isTenantPimAdmin(index, userId) || named || pendingApprovals > 0,
+    pendingApprovals,
+  };
 }

@@ -9,7 +9,11 @@ export interface ScopeCrumb {
 
 /** Root › … › scope, with the tenant root management group shown as "Tenant" (UX.md: the scope is always a path). */
 export function scopeCrumbs(index: PolicyIndex, scopeId: string): ScopeCrumb[] {
-  return pathOf(index, scopeId).map((r, i) => ({ id: r.id, kind: r.kind, name: i === 0 && r.kind === 'managementGroup' && r.parentId === null ? 'Tenant' : r.name }));
+  return pathOf(index, scopeId).map((r, i) => ({
+    id: r.id,
+    kind: r.kind,
+    name: i === 0 && r.kind === 'managementGroup' && r.parentId === null ? 'Tenant' : r.name,
+  }));
 }
 
 export const scopePathText = (index: PolicyIndex, scopeId: string) =>

@@ -55,25 +55,51 @@ function authorize(db: DbOrTx, actorId: string, input: PrincipalSearch, now: num
 /** Upper bound of a case-insensitive prefix range: above every string that starts with `q`. */
 const MAX_CHAR = '\u{10FFFF}';
 
-interface Hit { value: string; label: string; detail?: string; prefix: boolean }
+interface Hit {
+  value: string;
+  label: string;
+  detail?: string;
+  prefix: boolean;
+}
 
 function userHits(db: DbOrTx, q: string, limit: number, notInGroup?: string): Hit[] {
   const base = and(
     eq(users.disabled, false),
-    notInGroup ? sql`NOT EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = ${notInGroup} AND gm.user_id = "users"."id")` : undefined,
+    notInGroup
+      ? sql`NOT EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = ${notInGroup} AND gm.user_id = "users"."id")`
+      : undefined,
   );
   const cols = { id: users.id, label: users.displayName, detail: users.email };
   const byName = [sql`${users.displayName} COLLATE NOCASE`, users.id];
-  const read = (where: SQL | undefined, n: number, order = byName) => (n <= 0 ? [] : db.select(cols).from(users).where(and(base, where)).orderBy(...order).limit(n).all());
+  const read = (where: SQL | undefined, n: number, order = byName) =>
+    n <= 0
+      ? []
+      : db
+          .select(cols)
+          .from(users)
+          .where(and(base, where))
+          .orderBy(...order)
+          .limit(n)
+          .all();
   if (!q) return read(undefined, limit).map((u) => ({ value: `User:${u.id}`, label: u.label, detail: u.detail, prefix: true }));
   const lower = q.toLowerCase();
   // prefixes first (index ranges on users_by_name and users_email_nocase), then "contains" fills up
   const prefix = new Map<string, { id: string; label: string; detail: string }>();
-  for (const u of read(sql`${users.displayName} >= ${q} COLLATE NOCASE AND ${users.displayName} < ${q + MAX_CHAR} COLLATE NOCASE`, limit)) prefix.set(u.id, u);
-  for (const u of read(sql`lower(${users.email}) >= ${lower} AND lower(${users.email}) < ${lower + MAX_CHAR}`, limit, [sql`lower(${users.email})`])) prefix.set(u.id, u);
+  for (const u of read(sql`${users.displayName} >= ${q} COLLATE NOCASE AND ${users.displayName} < ${q + MAX_CHAR} COLLATE NOCASE`, limit))
+    prefix.set(u.id, u);
+  for (const u of read(sql`lower(${users.email}) >= ${lower} AND lower(${users.email}) < ${lower + MAX_CHAR}`, limit, [
+    sql`lower(${users.email})`,
+  ]))
+    prefix.set(u.id, u);
   const found = [...prefix.keys()];
   const p = containsPattern(q);
-  const rest = read(and(sql`(${users.displayName} LIKE ${p} ESCAPE '\\' OR ${users.email} LIKE ${p} ESCAPE '\\')`, found.length ? notInArray(users.id, found) : undefined), limit - found.length);
+  const rest = read(
+    and(
+      sql`(${users.displayName} LIKE ${p} ESCAPE '\\' OR ${users.email} LIKE ${p} ESCAPE '\\')`,
+      found.length ? notInArray(users.id, found) : undefined,
+    ),
+    limit - found.length,
+  );
   return [
     ...[...prefix.values()].map((u) => ({ value: `User:${u.id}`, label: u.label, detail: u.detail, prefix: true })),
     ...rest.map((u) => ({ value: `User:${u.id}`, label: u.label, detail: u.detail, prefix: false })),
@@ -82,15 +108,31 @@ function userHits(db: DbOrTx, q: string, limit: number, notInGroup?: string): Hi
 
 function groupHits(db: DbOrTx, q: string, limit: number): Hit[] {
   const cols = { id: groups.id, label: groups.name, members: cappedMembers(MEMBER_COUNT_CAP) };
-  const read = (where: SQL | undefined, n: number) => (n <= 0 ? [] : db.select(cols).from(groups).where(where).orderBy(sql`${groups.name} COLLATE NOCASE`, groups.id).limit(n).all());
-  const hit = (prefix: boolean) => (g: { id: string; label: string; members: number }): Hit => ({
-    value: `Group:${g.id}`, label: g.label, prefix,
-    detail: g.members > MEMBER_COUNT_CAP ? `${MEMBER_COUNT_CAP}+ members` : `${g.members} member${g.members === 1 ? '' : 's'}`,
-  });
+  const read = (where: SQL | undefined, n: number) =>
+    n <= 0
+      ? []
+      : db
+          .select(cols)
+          .from(groups)
+          .where(where)
+          .orderBy(sql`${groups.name} COLLATE NOCASE`, groups.id)
+          .limit(n)
+          .all();
+  const hit =
+    (prefix: boolean) =>
+    (g: { id: string; label: string; members: number }): Hit => ({
+      value: `Group:${g.id}`,
+      label: g.label,
+      prefix,
+      detail: g.members > MEMBER_COUNT_CAP ? `${MEMBER_COUNT_CAP}+ members` : `${g.members} member${g.members === 1 ? '' : 's'}`,
+    });
   if (!q) return read(undefined, limit).map(hit(true));
   const prefix = read(sql`${groups.name} >= ${q} COLLATE NOCASE AND ${groups.name} < ${q + MAX_CHAR} COLLATE NOCASE`, limit);
   const ids = prefix.map((g) => g.id);
-  const rest = read(and(sql`${groups.name} LIKE ${containsPattern(q)} ESCAPE '\\'`, ids.length ? notInArray(groups.id, ids) : undefined), limit - prefix.length);
+  const rest = read(
+    and(sql`${groups.name} LIKE ${containsPattern(q)} ESCAPE '\\'`, ids.length ? notInArray(groups.id, ids) : undefined),
+    limit - prefix.length,
+  );
   return [...prefix.map(hit(true)), ...rest.map(hit(false))];
 }
 
@@ -104,10 +146,7 @@ export function searchPrincipals(db: DbOrTx, actorId: string, input: PrincipalSe
   const limit = Math.min(Math.max(1, input.limit ?? PICKER_LIMIT), PICKER_LIMIT);
   const q = input.q.trim();
   const kind = input.notInGroup ? 'user' : (input.kind ?? 'all');
-  const hits = [
-    ...(kind !== 'group' ? userHits(db, q, limit, input.notInGroup) : []),
-    ...(kind !== 'user' ? groupHits(db, q, limit) : []),
-  ];
+  const hits = [...(kind !== 'group' ? userHits(db, q, limit, input.notInGroup) : []), ...(kind !== 'user' ? groupHits(db, q, limit) : [])];
   const byName = (a: Hit, b: Hit) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }) || a.value.localeCompare(b.value);
   return [...hits.filter((h) => h.prefix).sort(byName), ...hits.filter((h) => !h.prefix).sort(byName)]
     .slice(0, limit)
@@ -124,14 +163,22 @@ export function principalLabels(db: DbOrTx, refs: readonly PrincipalRef[]): Prin
   const groupIds = refs.filter((r) => r.type === 'Group').map((r) => r.id);
   const found = new Map<string, { label: string; detail?: string }>();
   if (userIds.length) {
-    for (const u of db.select({ id: users.id, label: users.displayName, detail: users.email }).from(users).where(inArray(users.id, userIds)).all()) found.set(`User:${u.id}`, u);
+    for (const u of db
+      .select({ id: users.id, label: users.displayName, detail: users.email })
+      .from(users)
+      .where(inArray(users.id, userIds))
+      .all())
+      found.set(`User:${u.id}`, u);
   }
   if (groupIds.length) {
-    for (const g of db.select({ id: groups.id, label: groups.name }).from(groups).where(inArray(groups.id, groupIds)).all()) found.set(`Group:${g.id}`, { label: g.label });
+    for (const g of db.select({ id: groups.id, label: groups.name }).from(groups).where(inArray(groups.id, groupIds)).all())
+      found.set(`Group:${g.id}`, { label: g.label });
   }
   return refs.map((r) => {
     const value = `${r.type}:${r.id}`;
     const f = found.get(value);
-    return f ? { value, label: f.label, ...(f.detail ? { detail: f.detail } : {}) } : { value, label: `Unknown ${r.type === 'User' ? 'user' : 'group'}`, detail: r.id };
+    return f
+      ? { value, label: f.label, ...(f.detail ? { detail: f.detail } : {}) }
+      : { value, label: `Unknown ${r.type === 'User' ? 'user' : 'group'}`, detail: r.id };
   });
 }

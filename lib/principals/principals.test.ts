@@ -16,21 +16,31 @@ const financeDev = `${sub}/resourcegroups/finance-dev`;
 const financeProd = `${sub}/resourcegroups/finance-prod`;
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(async () => {
   await deliveryIdle();
   t.close();
 });
 const user = (id: string) => t.db.select().from(users).where(eq(users.id, id)).get()!;
-const search = (actor: string, q: string, more: Partial<Parameters<typeof searchPrincipals>[2]> = {}) => searchPrincipals(t.db, actor, { q, ...more }, t.now);
+const search = (actor: string, q: string, more: Partial<Parameters<typeof searchPrincipals>[2]> = {}) =>
+  searchPrincipals(t.db, actor, { q, ...more }, t.now);
 const refused = (fn: () => unknown) => {
-  try { fn(); } catch (e) { return isElevateError(e) ? e.code : String(e); }
+  try {
+    fn();
+  } catch (e) {
+    return isElevateError(e) ? e.code : String(e);
+  }
   return 'allowed';
 };
 
 describe('principal picker search', () => {
   it('returns at most 20 matches from thousands, names that start with the text first, reading a few dozen rows', () => {
-    addUsers(t, Array.from({ length: 3000 }, (_, i) => `Person ${String(i).padStart(4, '0')}`));
+    addUsers(
+      t,
+      Array.from({ length: 3000 }, (_, i) => `Person ${String(i).padStart(4, '0')}`),
+    );
     addUsers(t, ['Zed Personal']); // contains "person", does not start with it
     addGroup(t, 'Personnel office');
     search(t.ids.steve, 'warm'); // the engine's index (authorization) catches up once; the search itself is what is measured
@@ -43,7 +53,9 @@ describe('principal picker search', () => {
     expect(reads.total()).toBeLessThanOrEqual(3 * PICKER_LIMIT + 5);
     // a name that only contains the text comes once the names that start with it run out
     expect(search(t.ids.steve, 'ersonal').map((o) => o.label)).toEqual(['Zed Personal']);
-    expect(search(t.ids.steve, 'personn').map((o) => [o.label, o.value.split(':')[0], o.detail])).toEqual([['Personnel office', 'Group', '0 members']]);
+    expect(search(t.ids.steve, 'personn').map((o) => [o.label, o.value.split(':')[0], o.detail])).toEqual([
+      ['Personnel office', 'Group', '0 members'],
+    ]);
   });
 
   it('finds users by e-mail and name case-insensitively, escapes % and _, and leaves out disabled users', () => {
@@ -60,21 +72,32 @@ describe('principal picker search', () => {
     expect(search(t.ids.steve, '').length).toBeLessThanOrEqual(PICKER_LIMIT);
   });
 
-  it('the add-member picker leaves out the group\'s members', () => {
+  it("the add-member picker leaves out the group's members", () => {
     const [a, b] = addUsers(t, ['Member A', 'Member B']);
     const g = addGroup(t, 'Team', [a]);
     expect(search(t.ids.steve, 'member', { notInGroup: g }).map((o) => o.value)).toEqual([`User:${b}`]);
   });
 
-  it('answers only a caller who may manage the picker\'s scope, or a PIM administrator', () => {
+  it("answers only a caller who may manage the picker's scope, or a PIM administrator", () => {
     // Jen holds no active management role anywhere
     expect(refused(() => search(t.ids.jen, 'a'))).toBe('AuthorizationFailed');
     expect(refused(() => search(t.ids.jen, 'a', { scopeId: financeDev }))).toBe('AuthorizationFailed');
     // Sam becomes an active User Access Administrator of finance-dev: he may pick there, not elsewhere
-    submitAdminRequest(t.db, user(t.ids.steve), {
-      requestType: 'AdminAssign', kind: 'active', principal: { type: 'User', id: t.ids.sam }, roleId: ROLE_IDS.userAccessAdministrator,
-      scopeId: financeDev, startAt: t.now, endAt: t.now + 30 * DAY, justification: 'Runs finance-dev access',
-    }, t.now);
+    submitAdminRequest(
+      t.db,
+      user(t.ids.steve),
+      {
+        requestType: 'AdminAssign',
+        kind: 'active',
+        principal: { type: 'User', id: t.ids.sam },
+        roleId: ROLE_IDS.userAccessAdministrator,
+        scopeId: financeDev,
+        startAt: t.now,
+        endAt: t.now + 30 * DAY,
+        justification: 'Runs finance-dev access',
+      },
+      t.now,
+    );
     expect(refused(() => search(t.ids.sam, 'jen', { scopeId: financeDev.toUpperCase() }))).toBe('allowed');
     expect(refused(() => search(t.ids.sam, 'jen', { scopeId: financeProd }))).toBe('AuthorizationFailed');
     expect(refused(() => search(t.ids.sam, 'jen'))).toBe('AuthorizationFailed'); // no scope: users and groups are the PIM admins'
@@ -86,7 +109,13 @@ describe('principal picker search', () => {
 describe('principal labels', () => {
   it('names the principals a form holds, and keeps unknown ones visible', () => {
     const g = addGroup(t, 'Approvers');
-    expect(principalLabels(t.db, [{ type: 'User', id: t.ids.avery }, { type: 'Group', id: g }, { type: 'User', id: 'gone' }])).toEqual([
+    expect(
+      principalLabels(t.db, [
+        { type: 'User', id: t.ids.avery },
+        { type: 'Group', id: g },
+        { type: 'User', id: 'gone' },
+      ]),
+    ).toEqual([
       { value: `User:${t.ids.avery}`, label: 'Avery', detail: 'avery@bluewidget.test' },
       { value: `Group:${g}`, label: 'Approvers' },
       { value: 'User:gone', label: 'Unknown user', detail: 'gone' },

@@ -9,13 +9,17 @@ import { administeredScopes, isAdministered, withinAdministered } from './admini
 import { addSchedules, loadGenerated } from './test-support';
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 
 function addUser(name: string): string {
   const id = crypto.randomUUID();
   const tenantId = t.db.select({ tenantId: users.tenantId }).from(users).limit(1).get()!.tenantId;
-  t.sqlite.prepare('INSERT INTO users (id, tenant_id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, tenantId, `${name}@example.test`, name, 'x', t.now);
+  t.sqlite
+    .prepare('INSERT INTO users (id, tenant_id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(id, tenantId, `${name}@example.test`, name, 'x', t.now);
   return id;
 }
 
@@ -28,9 +32,24 @@ function addGroup(name: string, members: string[]): string {
 }
 
 let n = 0;
-const schedule = (kind: 'eligible' | 'active', principal: ScheduleFact['principal'], roleId: string, scopeId: string, over: Partial<ScheduleFact> = {}): ScheduleFact => ({
-  id: `adm-${n++}`, kind, principal, roleId, scopeId, startAt: t.now - DAY_MS, endAt: t.now + 30 * DAY_MS, revokedAt: null,
-  origin: 'assigned', linkedEligibilityId: null, ...over,
+const schedule = (
+  kind: 'eligible' | 'active',
+  principal: ScheduleFact['principal'],
+  roleId: string,
+  scopeId: string,
+  over: Partial<ScheduleFact> = {},
+): ScheduleFact => ({
+  id: `adm-${n++}`,
+  kind,
+  principal,
+  roleId,
+  scopeId,
+  startAt: t.now - DAY_MS,
+  endAt: t.now + 30 * DAY_MS,
+  revokedAt: null,
+  origin: 'assigned',
+  linkedEligibilityId: null,
+  ...over,
 });
 
 describe('the scopes a resource administrator manages', () => {
@@ -58,7 +77,10 @@ describe('the scopes a resource administrator manages', () => {
     const adm = administeredScopes(t.db, index, rita, t.now);
     expect(adm).toEqual({ everywhere: false, roots: [a.id, b.id].sort() });
     // the structural predicate selects exactly where the engine grants management access
-    const fromSql = t.db.all<{ id: string }>(sql`SELECT r.id AS id FROM resources r WHERE ${withinAdministered(sql`r.id`, adm)!}`).map((r) => r.id).sort();
+    const fromSql = t.db
+      .all<{ id: string }>(sql`SELECT r.id AS id FROM resources r WHERE ${withinAdministered(sql`r.id`, adm)!}`)
+      .map((r) => r.id)
+      .sort();
     const fromEngine = [...index.resources.keys()].filter((id) => managementAccess(index, rita, id, t.now).allowed).sort();
     expect(fromSql).toEqual(fromEngine);
     expect(fromSql.length).toBeGreaterThan(2);

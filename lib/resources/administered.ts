@@ -19,7 +19,10 @@ export function administeredScopes(db: DbOrTx, index: PolicyIndex, userId: strin
   const user = index.users.get(userId);
   if (!user || user.disabled) return { everywhere: false, roots: [] };
   if (user.isPimAdmin) return { everywhere: true };
-  const roles = sql.join(MANAGEMENT_ROLE_IDS.map((r) => sql`${r}`), sql`, `);
+  const roles = sql.join(
+    MANAGEMENT_ROLE_IDS.map((r) => sql`${r}`),
+    sql`, `,
+  );
   // a user holds few assignments: found by principal (the user's, then each group's), never
   // by role ("+" keeps the planner off the role index, which holds the whole tenant's Owners)
   const live = sql`+a.role_id IN (${roles}) AND a.start_at <= ${now} AND (a.end_at IS NULL OR a.end_at > ${now}) AND (a.revoked_at IS NULL OR a.revoked_at > ${now})`;
@@ -49,14 +52,20 @@ export function administeredScopes(db: DbOrTx, index: PolicyIndex, userId: strin
 export function withinAdministered(column: SQL, adm: Administered): SQL | undefined {
   if (adm.everywhere) return undefined;
   if (!adm.roots.length) return sql`0`;
-  return sql`(${sql.join(adm.roots.map((r) => inSubtree(column, r)), sql` OR `)})`;
+  return sql`(${sql.join(
+    adm.roots.map((r) => inSubtree(column, r)),
+    sql` OR `,
+  )})`;
 }
 
 /** The same for a resources row by its own `path`: index ranges, for lists of resources. */
 export function pathWithinAdministered(pathColumn: SQL, adm: Administered): SQL | undefined {
   if (adm.everywhere) return undefined;
   if (!adm.roots.length) return sql`0`;
-  return sql`(${sql.join(adm.roots.map((r) => subtreeRange(pathColumn, r)), sql` OR `)})`;
+  return sql`(${sql.join(
+    adm.roots.map((r) => subtreeRange(pathColumn, r)),
+    sql` OR `,
+  )})`;
 }
 
 /** Is the scope inside what the user administers? Walks the scope's ≤ 6 ancestors. */
@@ -68,6 +77,12 @@ export function isAdministered(index: PolicyIndex, adm: Administered, scopeId: s
 }
 
 /** Resources of these kinds matching the typed text, within what the user administers: the parents a new resource may go under. */
-export function searchAdministeredResources(db: DbOrTx, adm: Administered, q: string, kinds: ResourceKind[], size: number): Page<ResourceRow> {
+export function searchAdministeredResources(
+  db: DbOrTx,
+  adm: Administered,
+  q: string,
+  kinds: ResourceKind[],
+  size: number,
+): Page<ResourceRow> {
   return searchResources(db, { q, kinds, where: pathWithinAdministered(sql`r.path`, adm) }, {}, size);
 }

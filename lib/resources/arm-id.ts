@@ -37,21 +37,48 @@ export function parseArmId(input: string): ParsedArmId {
   const base = { armId, key: armId.toLowerCase() };
 
   if (lower[0] === 'providers' && lower[1] === 'microsoft.management' && lower[2] === 'managementgroups' && parts.length === 4) {
-    return { ...base, kind: 'managementGroup', type: 'Microsoft.Management/managementGroups', name: parts[3], parentArmId: null, subscriptionId: null, resourceGroup: null };
+    return {
+      ...base,
+      kind: 'managementGroup',
+      type: 'Microsoft.Management/managementGroups',
+      name: parts[3],
+      parentArmId: null,
+      subscriptionId: null,
+      resourceGroup: null,
+    };
   }
   if (lower[0] !== 'subscriptions' || parts.length < 2) {
-    throw new ArmIdError(`"${input}" is not a valid resource id: expected /subscriptions/{id}… or /providers/Microsoft.Management/managementGroups/{id}`);
+    throw new ArmIdError(
+      `"${input}" is not a valid resource id: expected /subscriptions/{id}… or /providers/Microsoft.Management/managementGroups/{id}`,
+    );
   }
   const sub = parts[1];
   const subId = `/subscriptions/${sub}`;
   if (parts.length === 2) {
-    return { ...base, kind: 'subscription', type: 'Microsoft.Resources/subscriptions', name: sub, parentArmId: null, subscriptionId: sub, resourceGroup: null };
+    return {
+      ...base,
+      kind: 'subscription',
+      type: 'Microsoft.Resources/subscriptions',
+      name: sub,
+      parentArmId: null,
+      subscriptionId: sub,
+      resourceGroup: null,
+    };
   }
-  if (lower[2] !== 'resourcegroups' || parts.length < 4) throw new ArmIdError(`"${input}" is not a valid resource id: expected /subscriptions/{id}/resourceGroups/{name}`);
+  if (lower[2] !== 'resourcegroups' || parts.length < 4)
+    throw new ArmIdError(`"${input}" is not a valid resource id: expected /subscriptions/{id}/resourceGroups/{name}`);
   const rg = parts[3];
   const rgId = `${subId}/resourceGroups/${rg}`;
   if (parts.length === 4) {
-    return { ...base, kind: 'resourceGroup', type: 'Microsoft.Resources/resourceGroups', name: rg, parentArmId: subId, subscriptionId: sub, resourceGroup: rg };
+    return {
+      ...base,
+      kind: 'resourceGroup',
+      type: 'Microsoft.Resources/resourceGroups',
+      name: rg,
+      parentArmId: subId,
+      subscriptionId: sub,
+      resourceGroup: rg,
+    };
   }
   // …/providers/{namespace}/{type}/{name}[/{childType}/{childName}]*
   const rest = parts.slice(4);
@@ -63,7 +90,15 @@ export function parseArmId(input: string): ParsedArmId {
   for (let i = 2; i < rest.length; i += 2) typeParts.push(rest[i]);
   const name = rest[rest.length - 1];
   const parentArmId = rest.length === 4 ? rgId : armId.split('/').slice(0, -2).join('/');
-  return { ...base, kind: 'resource', type: `${namespace}/${typeParts.join('/')}`, name, parentArmId, subscriptionId: sub, resourceGroup: rg };
+  return {
+    ...base,
+    kind: 'resource',
+    type: `${namespace}/${typeParts.join('/')}`,
+    name,
+    parentArmId,
+    subscriptionId: sub,
+    resourceGroup: rg,
+  };
 }
 
 export const managementGroupId = (name: string) => `/providers/Microsoft.Management/managementGroups/${name}`;

@@ -81,7 +81,12 @@ export function planImport(
     const parentRaw = str(item.parentId) ?? p.parentArmId;
     const name = str(item.name) ?? p.name;
     candidates.set(p.key, {
-      id: p.key, armId: p.armId, kind: p.kind, type: p.type, name: p.name, displayName: name,
+      id: p.key,
+      armId: p.armId,
+      kind: p.kind,
+      type: p.type,
+      name: p.name,
+      displayName: name,
       parentId: parentRaw ? armKey(parentRaw) : null,
     });
   });
@@ -95,10 +100,13 @@ export function planImport(
     progress = false;
     for (const [key, row] of pending) {
       const pid = row.parentId;
-      const parentKind = pid === null ? null : existing.get(pid) ?? accepted.get(pid)?.kind;
+      const parentKind = pid === null ? null : (existing.get(pid) ?? accepted.get(pid)?.kind);
       if (pid !== null && parentKind === undefined) {
         if (!pending.has(pid) || pid === key) {
-          report.skipped.push({ id: row.armId, reason: candidates.has(pid) ? `Its parent ${pid} was skipped.` : `Parent ${pid} is neither in Elevate nor in the file.` });
+          report.skipped.push({
+            id: row.armId,
+            reason: candidates.has(pid) ? `Its parent ${pid} was skipped.` : `Parent ${pid} is neither in Elevate nor in the file.`,
+          });
           pending.delete(key);
         }
         continue;
@@ -106,13 +114,21 @@ export function planImport(
       pending.delete(key);
       progress = true;
       if (!PARENT_OK[row.kind].includes(parentKind ?? null)) {
-        report.skipped.push({ id: row.armId, reason: `A ${row.kind} cannot sit under ${parentKind ? `a ${parentKind}` : 'nothing (top level)'}.` });
+        report.skipped.push({
+          id: row.armId,
+          reason: `A ${row.kind} cannot sit under ${parentKind ? `a ${parentKind}` : 'nothing (top level)'}.`,
+        });
         continue;
       }
       // authorization is decided at the nearest ancestor that already exists
       const anchor = pid === null ? null : existing.has(pid) ? pid : anchorOf.get(pid)!;
       if (!mayCreateUnder(anchor)) {
-        report.skipped.push({ id: row.armId, reason: anchor ? `You do not have PIM management access on ${pathText(anchor)}.` : 'Only tenant PIM administrators can add top-level resources.' });
+        report.skipped.push({
+          id: row.armId,
+          reason: anchor
+            ? `You do not have PIM management access on ${pathText(anchor)}.`
+            : 'Only tenant PIM administrators can add top-level resources.',
+        });
         continue;
       }
       anchorOf.set(key, anchor);

@@ -10,7 +10,9 @@ import { treeLevel, treeSearch } from './tree';
 import { addResources, loadGenerated } from './test-support';
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 
 const sub = DEMO_SUBSCRIPTION.toLowerCase();
@@ -34,14 +36,25 @@ describe('one level of the tree', () => {
     const snap = loadGenerated(t, { resources: 3000 });
     // a resource group with thousands of children, beside the generated tree's small levels
     const rg = snap.resources.find((r) => r.kind === 'resourceGroup')!;
-    const many = Array.from({ length: 2500 }, (_, i): ResourceFact => ({ id: `${rg.id}/providers/microsoft.web/sites/site-${i}`, parentId: rg.id, kind: 'resource', name: `Site ${(i * 7919) % 2500}`, managed: false }));
+    const many = Array.from({ length: 2500 }, (_, i): ResourceFact => ({
+      id: `${rg.id}/providers/microsoft.web/sites/site-${i}`,
+      parentId: rg.id,
+      kind: 'resource',
+      name: `Site ${(i * 7919) % 2500}`,
+      managed: false,
+    }));
     addResources(t, many);
     const all = [...snap.resources, ...many];
     for (const parentId of [rg.id, snap.resources.find((r) => r.kind === 'subscription')!.id]) {
       const pages = allPages((seek) => childrenPage(t.db, parentId, seek, 50));
       expect(pages.every((p) => p.length <= 50)).toBe(true);
       const ids = pages.flat().map((r) => r.id);
-      expect(ids.sort()).toEqual(all.filter((r) => r.parentId === parentId).map((r) => r.id).sort());
+      expect(ids.sort()).toEqual(
+        all
+          .filter((r) => r.parentId === parentId)
+          .map((r) => r.id)
+          .sort(),
+      );
     }
     const pages = allPages((seek) => childrenPage(t.db, rg.id, seek, 50));
     expect(pages.length).toBeGreaterThan(50);
@@ -51,11 +64,24 @@ describe('one level of the tree', () => {
 
   it('shows every child exactly once while children are added between page reads', () => {
     const parent = `${sub}/resourcegroups/finance-dev`;
-    const add = (names: string[]) => addResources(t, names.map((n): ResourceFact => ({ id: `${parent}/providers/microsoft.compute/virtualmachines/${n}`, parentId: parent, kind: 'resource', name: n, managed: false })));
+    const add = (names: string[]) =>
+      addResources(
+        t,
+        names.map((n): ResourceFact => ({
+          id: `${parent}/providers/microsoft.compute/virtualmachines/${n}`,
+          parentId: parent,
+          kind: 'resource',
+          name: n,
+          managed: false,
+        })),
+      );
     add(Array.from({ length: 120 }, (_, i) => `vm-${String(i).padStart(3, '0')}`));
     const before = childrenPage(t.db, parent, {}, 1000).rows.map((r) => r.id);
     // new children sort before and after the cursor; those before it are not seen, none twice
-    const pages = allPages((seek) => childrenPage(t.db, parent, seek, 25), (n) => add([`aaa-${n}`, `zzz-${n}`]));
+    const pages = allPages(
+      (seek) => childrenPage(t.db, parent, seek, 25),
+      (n) => add([`aaa-${n}`, `zzz-${n}`]),
+    );
     const seen = pages.flat().map((r) => r.id);
     expect(new Set(seen).size).toBe(seen.length);
     for (const id of before) expect(seen).toContain(id);
@@ -103,18 +129,35 @@ describe('search', () => {
     expect(searchResources(t.db, { q: '%' }).rows).toEqual([]);
     // an id prefix lists that scope and everything under it, in id order
     const rg = snap.resources.find((r) => r.kind === 'resourceGroup')!;
-    const under = allPages((seek) => searchResources(t.db, { q: rg.id.toUpperCase() }, seek, 20)).flat().map((r) => r.id);
-    expect(under).toEqual(snap.resources.filter((r) => r.id === rg.id || r.id.startsWith(`${rg.id}/`)).map((r) => r.id).sort());
+    const under = allPages((seek) => searchResources(t.db, { q: rg.id.toUpperCase() }, seek, 20))
+      .flat()
+      .map((r) => r.id);
+    expect(under).toEqual(
+      snap.resources
+        .filter((r) => r.id === rg.id || r.id.startsWith(`${rg.id}/`))
+        .map((r) => r.id)
+        .sort(),
+    );
   });
 
   it('pages through every match exactly once, and limits to a subtree or kinds when asked', () => {
     const snap = loadGenerated(t, { resources: 3000 });
     const everything = t.db.select().from(resources).all();
-    const vms = everything.filter((r) => r.displayName.toLowerCase().includes('vm') || r.name.toLowerCase().includes('vm')).map((r) => r.id).sort();
+    const vms = everything
+      .filter((r) => r.displayName.toLowerCase().includes('vm') || r.name.toLowerCase().includes('vm'))
+      .map((r) => r.id)
+      .sort();
     const pages = allPages((seek) => searchResources(t.db, { q: 'vm' }, seek, 100));
-    expect(pages.flat().map((r) => r.id).sort()).toEqual(vms);
+    expect(
+      pages
+        .flat()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(vms);
     const sub1 = snap.resources.find((r) => r.kind === 'subscription')!;
-    const inSub = allPages((seek) => searchResources(t.db, { q: 'vm', under: sub1.id }, seek, 100)).flat().map((r) => r.id);
+    const inSub = allPages((seek) => searchResources(t.db, { q: 'vm', under: sub1.id }, seek, 100))
+      .flat()
+      .map((r) => r.id);
     expect(inSub.every((id) => id.startsWith(`${sub1.id}/`))).toBe(true);
     expect(inSub.length).toBe(vms.filter((id) => id.startsWith(`${sub1.id}/`)).length);
     expect(searchResources(t.db, { q: '', kinds: ['subscription'] }, {}, 1000).rows.every((r) => r.kind === 'subscription')).toBe(true);
@@ -125,13 +168,19 @@ describe('discover and counts', () => {
   it('lists management groups and subscriptions not managed even from above; counts a subtree', () => {
     const snap = loadGenerated(t, { resources: 2000, managedRatio: 0.5 });
     const index = policyIndex(t.db);
-    const expected = snap.resources.filter((r) => (r.kind === 'managementGroup' || r.kind === 'subscription') && !index.resources.get(r.id)!.managed).map((r) => r.id);
-    const found = allPages((seek) => discoverPage(t.db, seek, 7)).flat().map((r) => r.id);
+    const expected = snap.resources
+      .filter((r) => (r.kind === 'managementGroup' || r.kind === 'subscription') && !index.resources.get(r.id)!.managed)
+      .map((r) => r.id);
+    const found = allPages((seek) => discoverPage(t.db, seek, 7))
+      .flat()
+      .map((r) => r.id);
     expect(found.sort()).toEqual(expected.sort());
     const root = '/providers/microsoft.management/managementgroups/root';
     expect(countBelow(t.db, root)).toBe(snap.resources.length - 1);
     const managedBelowRoot = snap.resources.filter((r) => r.id !== root && index.resources.get(r.id)!.managed).length;
-    expect(countBelow(t.db, root, { managedOnly: true, managedHere: index.resources.get(root)!.managed })).toBe(index.resources.get(root)!.managed ? snap.resources.length - 1 : managedBelowRoot);
+    expect(countBelow(t.db, root, { managedOnly: true, managedHere: index.resources.get(root)!.managed })).toBe(
+      index.resources.get(root)!.managed ? snap.resources.length - 1 : managedBelowRoot,
+    );
   });
 });
 

@@ -22,7 +22,14 @@ export interface ResourceRow {
   parentId: string | null;
 }
 
-interface RawRow { id: string; armId: string; name: string; kind: ResourceKind; enabledHere: number; parentId: string | null }
+interface RawRow {
+  id: string;
+  armId: string;
+  name: string;
+  kind: ResourceKind;
+  enabledHere: number;
+  parentId: string | null;
+}
 
 const COLUMNS = sql`r.id AS id, r.arm_id AS armId, r.display_name AS name, r.kind AS kind, r.managed AS enabledHere, r.parent_id AS parentId`;
 const toRow = (r: RawRow): ResourceRow => ({ ...r, enabledHere: r.enabledHere === 1 });
@@ -34,13 +41,23 @@ function nameSeek(dir: 'forward' | 'backward', from: Key | null): SQL {
   const cmp = sql.raw(dir === 'forward' ? '>' : '<');
   return sql` AND (r.display_name COLLATE NOCASE ${cmp} ${from[0]} OR (r.display_name = ${from[0]} COLLATE NOCASE AND r.id ${cmp} ${from[1]}))`;
 }
-const nameOrder = (dir: 'forward' | 'backward') => sql.raw(dir === 'forward' ? 'ORDER BY r.display_name COLLATE NOCASE ASC, r.id ASC' : 'ORDER BY r.display_name COLLATE NOCASE DESC, r.id DESC');
+const nameOrder = (dir: 'forward' | 'backward') =>
+  sql.raw(
+    dir === 'forward' ? 'ORDER BY r.display_name COLLATE NOCASE ASC, r.id ASC' : 'ORDER BY r.display_name COLLATE NOCASE DESC, r.id DESC',
+  );
 
 /** One level of the tree: the children of `parentId` (null: the top level), by name, a page at a time. */
 export function childrenPage(db: DbOrTx, parentId: string | null, seek: Seek = {}, size = PAGE_SIZE): Page<ResourceRow> {
   const parent = parentId === null ? sql`r.parent_id IS NULL` : sql`r.parent_id = ${parentId}`;
-  return keysetPage(seek, size, (dir, from, limit) =>
-    db.all<RawRow>(sql`SELECT ${COLUMNS} FROM resources r WHERE ${parent}${nameSeek(dir, from)} ${nameOrder(dir)} LIMIT ${limit}`).map(toRow), byName);
+  return keysetPage(
+    seek,
+    size,
+    (dir, from, limit) =>
+      db
+        .all<RawRow>(sql`SELECT ${COLUMNS} FROM resources r WHERE ${parent}${nameSeek(dir, from)} ${nameOrder(dir)} LIMIT ${limit}`)
+        .map(toRow),
+    byName,
+  );
 }
 
 export interface ResourceSearch {
@@ -60,7 +77,13 @@ export interface ResourceSearch {
  */
 export function searchResources(db: DbOrTx, s: ResourceSearch, seek: Seek = {}, size = PAGE_SIZE): Page<ResourceRow> {
   const filters: SQL[] = [];
-  if (s.kinds?.length) filters.push(sql`r.kind IN (${sql.join(s.kinds.map((k) => sql`${k}`), sql`, `)})`);
+  if (s.kinds?.length)
+    filters.push(
+      sql`r.kind IN (${sql.join(
+        s.kinds.map((k) => sql`${k}`),
+        sql`, `,
+      )})`,
+    );
   if (s.under) filters.push(subtreeRange(sql`r.path`, s.under.toLowerCase()));
   if (s.where) filters.push(s.where);
   const q = s.q.trim();
@@ -69,17 +92,33 @@ export function searchResources(db: DbOrTx, s: ResourceSearch, seek: Seek = {}, 
     const p = q.toLowerCase();
     filters.push(sql`r.id >= ${p} AND r.id < ${p + '\u{10FFFF}'}`);
     const where = sql.join(filters, sql` AND `);
-    return keysetPage(seek, size, (dir, from, limit) => {
-      const seekSql = from ? sql` AND r.id ${sql.raw(dir === 'forward' ? '>' : '<')} ${from[1]}` : sql``;
-      return db.all<RawRow>(sql`SELECT ${COLUMNS} FROM resources r WHERE ${where}${seekSql} ORDER BY r.id ${sql.raw(dir === 'forward' ? 'ASC' : 'DESC')} LIMIT ${limit}`).map(toRow);
-    }, (r) => ['', r.id]);
+    return keysetPage(
+      seek,
+      size,
+      (dir, from, limit) => {
+        const seekSql = from ? sql` AND r.id ${sql.raw(dir === 'forward' ? '>' : '<')} ${from[1]}` : sql``;
+        return db
+          .all<RawRow>(
+            sql`SELECT ${COLUMNS} FROM resources r WHERE ${where}${seekSql} ORDER BY r.id ${sql.raw(dir === 'forward' ? 'ASC' : 'DESC')} LIMIT ${limit}`,
+          )
+          .map(toRow);
+      },
+      (r) => ['', r.id],
+    );
   }
   // one LIKE over the name index: a miss reads the whole index (about 40 ms at 100,000
   // resources), so nothing else is compared per row; ids are searched by prefix above
   if (q) filters.push(sql`r.display_name LIKE ${containsPattern(q)} ESCAPE '\\'`);
   const where = filters.length ? sql.join(filters, sql` AND `) : sql`1`;
-  return keysetPage(seek, size, (dir, from, limit) =>
-    db.all<RawRow>(sql`SELECT ${COLUMNS} FROM resources r WHERE ${where}${nameSeek(dir, from)} ${nameOrder(dir)} LIMIT ${limit}`).map(toRow), byName);
+  return keysetPage(
+    seek,
+    size,
+    (dir, from, limit) =>
+      db
+        .all<RawRow>(sql`SELECT ${COLUMNS} FROM resources r WHERE ${where}${nameSeek(dir, from)} ${nameOrder(dir)} LIMIT ${limit}`)
+        .map(toRow),
+    byName,
+  );
 }
 
 /** What the "Add a resource" form's parent picker receives. */
@@ -100,14 +139,22 @@ export const SEARCH_KEY_SHAPE = ['s', 's'] as const;
 export function discoverPage(db: DbOrTx, seek: Seek = {}, size = PAGE_SIZE): Page<ResourceRow> {
   const notManaged = sql`r.kind IN ('managementGroup', 'subscription') AND r.managed = 0
     AND NOT EXISTS (SELECT 1 FROM resources m WHERE m.managed = 1 AND m.path < r.path AND r.path < substr(m.path, 1, length(m.path) - 1) || '0')`;
-  return keysetPage(seek, size, (dir, from, limit) =>
-    db.all<RawRow>(sql`SELECT ${COLUMNS} FROM resources r WHERE ${notManaged}${nameSeek(dir, from)} ${nameOrder(dir)} LIMIT ${limit}`).map(toRow), byName);
+  return keysetPage(
+    seek,
+    size,
+    (dir, from, limit) =>
+      db
+        .all<RawRow>(sql`SELECT ${COLUMNS} FROM resources r WHERE ${notManaged}${nameSeek(dir, from)} ${nameOrder(dir)} LIMIT ${limit}`)
+        .map(toRow),
+    byName,
+  );
 }
 
 /** How many resources lie strictly below the scope (managed ones only, when asked): one index range. */
 export function countBelow(db: DbOrTx, scopeId: string, opts: { managedOnly?: boolean; managedHere?: boolean } = {}): number {
   const under = subtreeRange(sql`r.path`, scopeId, { includeSelf: false });
-  if (!opts.managedOnly || opts.managedHere) return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM resources r WHERE ${under}`)?.n ?? 0;
+  if (!opts.managedOnly || opts.managedHere)
+    return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM resources r WHERE ${under}`)?.n ?? 0;
   return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM resources r WHERE ${under} AND ${managedBelow(sql`r`, scopeId)}`)?.n ?? 0;
 }
 

@@ -10,21 +10,36 @@ import { addResource, discoverPage, enablePim, importResources, searchResources 
 
 const sub = DEMO_SUBSCRIPTION.toLowerCase();
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 const actor = (id: string) => t.db.select().from(users).where(eq(users.id, id)).get()!;
-const n = (table: typeof auditEvents | typeof resources) => t.db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
+const n = (table: typeof auditEvents | typeof resources) =>
+  t.db
+    .select({ n: sql<number>`count(*)` })
+    .from(table)
+    .get()!.n;
 
 describe('enable PIM', () => {
   it('a top-level subscription added by hand is discoverable; enabling PIM manages it and its children, audited', () => {
-    const s = addResource(t.db, actor(t.ids.steve), { kind: 'subscription', name: 'Contoso Labs', parentId: null, key: '11111111-2222-3333-4444-555555555555' }, t.now);
+    const s = addResource(
+      t.db,
+      actor(t.ids.steve),
+      { kind: 'subscription', name: 'Contoso Labs', parentId: null, key: '11111111-2222-3333-4444-555555555555' },
+      t.now,
+    );
     const rg = addResource(t.db, actor(t.ids.steve), { kind: 'resourceGroup', name: 'labs-rg', parentId: s.id }, t.now);
     expect(discoverPage(t.db).rows.map((r) => r.id)).toContain(s.id);
     expect(isManaged(policyIndex(t.db), rg.id)).toBe(false);
     enablePim(t.db, actor(t.ids.steve), s.id, t.now);
     expect(isManaged(policyIndex(t.db), rg.id)).toBe(true);
     expect(discoverPage(t.db).rows).toHaveLength(0);
-    const enabled = t.db.select().from(auditEvents).orderBy(sql`seq desc`).get()!;
+    const enabled = t.db
+      .select()
+      .from(auditEvents)
+      .orderBy(sql`seq desc`)
+      .get()!;
     expect(enabled.action).toBe('PIM enabled');
     expect(JSON.parse(enabled.details).descendants).toBe(1);
     expect(() => enablePim(t.db, actor(t.ids.steve), rg.id, t.now)).toThrow(/already enabled/);
@@ -34,16 +49,28 @@ describe('enable PIM', () => {
     const s = addResource(t.db, actor(t.ids.steve), { kind: 'subscription', name: 'Other', parentId: null }, t.now);
     const before = [n(auditEvents), n(resources)];
     let err: unknown;
-    try { enablePim(t.db, actor(t.ids.jen), s.id, t.now); } catch (e) { err = e; }
+    try {
+      enablePim(t.db, actor(t.ids.jen), s.id, t.now);
+    } catch (e) {
+      err = e;
+    }
     expect(isElevateError(err) && err.code).toBe('AuthorizationFailed');
-    expect(() => addResource(t.db, actor(t.ids.jen), { kind: 'subscription', name: 'Mine', parentId: null }, t.now)).toThrow(/PIM administrators/);
-    expect(() => addResource(t.db, actor(t.ids.jen), { kind: 'resourceGroup', name: 'x', parentId: sub }, t.now)).toThrow(/PIM management access/);
+    expect(() => addResource(t.db, actor(t.ids.jen), { kind: 'subscription', name: 'Mine', parentId: null }, t.now)).toThrow(
+      /PIM administrators/,
+    );
+    expect(() => addResource(t.db, actor(t.ids.jen), { kind: 'resourceGroup', name: 'x', parentId: sub }, t.now)).toThrow(
+      /PIM management access/,
+    );
     expect([n(auditEvents), n(resources)]).toEqual(before);
   });
 
   it('rejects a resource group placed under a management group, field by field', () => {
     let err: unknown;
-    try { addResource(t.db, actor(t.ids.steve), { kind: 'resourceGroup', name: 'x', parentId: null }, t.now); } catch (e) { err = e; }
+    try {
+      addResource(t.db, actor(t.ids.steve), { kind: 'resourceGroup', name: 'x', parentId: null }, t.now);
+    } catch (e) {
+      err = e;
+    }
     expect(isElevateError(err) && err.fieldErrors?.parentId?.[0]).toMatch(/must sit under a subscription/);
   });
 });
@@ -72,9 +99,27 @@ describe('import', () => {
     const json = JSON.stringify({
       count: 3,
       data: [
-        { id: `${DEMO_SUBSCRIPTION}/resourceGroups/finance-ml`, name: 'finance-ml', type: 'microsoft.resources/subscriptions/resourcegroups', subscriptionId: DEMO_SUBSCRIPTION.split('/')[2], resourceGroup: 'finance-ml' },
-        { id: `${DEMO_SUBSCRIPTION}/resourceGroups/finance-ml/providers/Microsoft.Storage/storageAccounts/mldata`, name: 'mldata', type: 'microsoft.storage/storageaccounts', subscriptionId: DEMO_SUBSCRIPTION.split('/')[2], resourceGroup: 'finance-ml' },
-        { id: `${DEMO_SUBSCRIPTION}/resourceGroups/finance-ml/providers/Microsoft.Storage/storageAccounts/bad`, name: 'bad', type: 'x', subscriptionId: 'another', resourceGroup: 'finance-ml' },
+        {
+          id: `${DEMO_SUBSCRIPTION}/resourceGroups/finance-ml`,
+          name: 'finance-ml',
+          type: 'microsoft.resources/subscriptions/resourcegroups',
+          subscriptionId: DEMO_SUBSCRIPTION.split('/')[2],
+          resourceGroup: 'finance-ml',
+        },
+        {
+          id: `${DEMO_SUBSCRIPTION}/resourceGroups/finance-ml/providers/Microsoft.Storage/storageAccounts/mldata`,
+          name: 'mldata',
+          type: 'microsoft.storage/storageaccounts',
+          subscriptionId: DEMO_SUBSCRIPTION.split('/')[2],
+          resourceGroup: 'finance-ml',
+        },
+        {
+          id: `${DEMO_SUBSCRIPTION}/resourceGroups/finance-ml/providers/Microsoft.Storage/storageAccounts/bad`,
+          name: 'bad',
+          type: 'x',
+          subscriptionId: 'another',
+          resourceGroup: 'finance-ml',
+        },
       ],
     });
     const report = importResources(t.db, actor(t.ids.steve), json, t.now);
@@ -85,16 +130,38 @@ describe('import', () => {
     expect(isManaged(index, `${sub}/resourcegroups/finance-ml/providers/microsoft.storage/storageaccounts/mldata`)).toBe(true);
     expect(searchResources(t.db, { q: 'mldata' }).rows).toHaveLength(1);
     // each imported resource is audited at its own scope (the subscription's resource audit lists them)
-    const added = t.db.select().from(auditEvents).where(eq(auditEvents.action, 'Resource added')).all().map((e) => e.scopeId);
-    expect(added).toEqual(expect.arrayContaining([`${sub}/resourcegroups/finance-ml`, `${sub}/resourcegroups/finance-ml/providers/microsoft.storage/storageaccounts/mldata`]));
+    const added = t.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'Resource added'))
+      .all()
+      .map((e) => e.scopeId);
+    expect(added).toEqual(
+      expect.arrayContaining([
+        `${sub}/resourcegroups/finance-ml`,
+        `${sub}/resourcegroups/finance-ml/providers/microsoft.storage/storageaccounts/mldata`,
+      ]),
+    );
   });
 
   it('skips what the importer may not manage, and refuses a file that is not JSON', () => {
-    const report = importResources(t.db, actor(t.ids.jen), JSON.stringify([{ id: '/subscriptions/cccc' }, { id: `${DEMO_SUBSCRIPTION}/resourceGroups/jen-rg` }]), t.now);
+    const report = importResources(
+      t.db,
+      actor(t.ids.jen),
+      JSON.stringify([{ id: '/subscriptions/cccc' }, { id: `${DEMO_SUBSCRIPTION}/resourceGroups/jen-rg` }]),
+      t.now,
+    );
     expect(report.added).toHaveLength(0);
-    expect(report.skipped.map((s) => s.reason)).toEqual(['Only tenant PIM administrators can add top-level resources.', expect.stringMatching(/PIM management access on Tenant › Blue Widget Co/)]);
+    expect(report.skipped.map((s) => s.reason)).toEqual([
+      'Only tenant PIM administrators can add top-level resources.',
+      expect.stringMatching(/PIM management access on Tenant › Blue Widget Co/),
+    ]);
     let err: unknown;
-    try { importResources(t.db, actor(t.ids.steve), '{nope', t.now); } catch (e) { err = e; }
+    try {
+      importResources(t.db, actor(t.ids.steve), '{nope', t.now);
+    } catch (e) {
+      err = e;
+    }
     expect(isElevateError(err) && err.fieldErrors?.file?.[0]).toMatch(/not valid JSON/);
   });
 });

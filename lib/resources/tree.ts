@@ -1,8 +1,17 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
 import {
-  describe, managementAccess, nodeOf, scheduleStatus, weakerThanAncestors,
-  type Millis, type NameLookup, type PolicyIndex, type ResourceKind, type ResourceNode, type ScheduleFact,
+  describe,
+  managementAccess,
+  nodeOf,
+  scheduleStatus,
+  weakerThanAncestors,
+  type Millis,
+  type NameLookup,
+  type PolicyIndex,
+  type ResourceKind,
+  type ResourceNode,
+  type ScheduleFact,
 } from '@/lib/policy';
 import { scopeCrumbs, type ScopeCrumb } from '@/lib/portal/scope-path';
 import type { Page, Seek } from '@/lib/portal/keyset';
@@ -56,7 +65,8 @@ const live = (s: ScheduleFact, now: Millis) => {
 /** Live schedules made at exactly this scope. */
 export function directSchedules(node: ResourceNode, now: Millis): ScheduleFact[] {
   const out: ScheduleFact[] = [];
-  for (const map of [node.eligible, node.active]) for (const list of map?.values() ?? []) for (const s of list) if (live(s, now)) out.push(s);
+  for (const map of [node.eligible, node.active])
+    for (const list of map?.values() ?? []) for (const s of list) if (live(s, now)) out.push(s);
   return out;
 }
 
@@ -81,14 +91,22 @@ export function treeRows(index: PolicyIndex, viewerId: string, rows: ResourceRow
   return rows.map((r) => {
     const node = nodeOf(index, r.id);
     const base = {
-      id: r.id, armId: r.armId, name: r.name, kind: r.kind, managed: node?.managed ?? false, enabledHere: r.enabledHere,
+      id: r.id,
+      armId: r.armId,
+      name: r.name,
+      kind: r.kind,
+      managed: node?.managed ?? false,
+      enabledHere: r.enabledHere,
       childCount: node?.children.length ?? 0,
     };
     const parentKey = r.parentId ?? '';
     let up = shared.get(parentKey);
     if (!up) {
       const parent = node?.parent ?? null;
-      up = { inherited: inheritedBy(parent, now), manages: parent !== null && managementAccess(index, viewerId, parent.fact.id, now).allowed };
+      up = {
+        inherited: inheritedBy(parent, now),
+        manages: parent !== null && managementAccess(index, viewerId, parent.fact.id, now).allowed,
+      };
       shared.set(parentKey, up);
     }
     const sees = node !== undefined && (up.manages || managementAccess(index, viewerId, node.fact.id, now).allowed);
@@ -111,14 +129,23 @@ export function treeRows(index: PolicyIndex, viewerId: string, rows: ResourceRow
 }
 
 /** One level of the tree (children of `parentId`, or the top level), a page at a time. */
-export function treeLevel(db: DbOrTx, index: PolicyIndex, viewerId: string, parentId: string | null, now: Millis, seek: Seek = {}): TreeLevel {
+export function treeLevel(
+  db: DbOrTx,
+  index: PolicyIndex,
+  viewerId: string,
+  parentId: string | null,
+  now: Millis,
+  seek: Seek = {},
+): TreeLevel {
   const page = childrenPage(db, parentId, seek);
   const rows = treeRows(index, viewerId, page.rows, now);
   const names = nameLookup(index);
-  const parent = parentId === null ? null : nodeOf(index, parentId) ?? null;
+  const parent = parentId === null ? null : (nodeOf(index, parentId) ?? null);
   // said once per level, and only to a viewer who may see some row's assignments
   const inherited = rows.some((r) => !r.redacted)
-    ? inheritedBy(parent, now).slice(0, ROW_NAMES).map((i) => `${schedText(names, i.schedule)} from ${names.scope(i.fromScopeId)}`)
+    ? inheritedBy(parent, now)
+        .slice(0, ROW_NAMES)
+        .map((i) => `${schedText(names, i.schedule)} from ${names.scope(i.fromScopeId)}`)
     : [];
   return { ...page, rows, inherited };
 }
@@ -139,6 +166,13 @@ export function treeSearch(db: DbOrTx, index: PolicyIndex, search: ResourceSearc
   const page = searchResources(db, search, seek);
   return {
     ...page,
-    rows: page.rows.map((r) => ({ id: r.id, armId: r.armId, name: r.name, kind: r.kind, managed: nodeOf(index, r.id)?.managed ?? false, crumbs: scopeCrumbs(index, r.id) })),
+    rows: page.rows.map((r) => ({
+      id: r.id,
+      armId: r.armId,
+      name: r.name,
+      kind: r.kind,
+      managed: nodeOf(index, r.id)?.managed ?? false,
+      crumbs: scopeCrumbs(index, r.id),
+    })),
   };
 }

@@ -40,20 +40,34 @@ function checkInput(index: PolicyIndex, input: SaveSettingsInput): void {
   for (const a of Array.isArray(input.settings.approvers) ? input.settings.approvers : []) {
     const known = a.type === 'User' ? index.users.get(a.id) : index.groups.get(a.id);
     if (!known) (fieldErrors.approvers ??= []).push(`Approver ${a.id} does not exist.`);
-    else if (a.type === 'User' && index.users.get(a.id)?.disabled) (fieldErrors.approvers ??= []).push(`${index.users.get(a.id)!.displayName} is disabled.`);
+    else if (a.type === 'User' && index.users.get(a.id)?.disabled)
+      (fieldErrors.approvers ??= []).push(`${index.users.get(a.id)!.displayName} is disabled.`);
   }
   if (!index.roles.has(input.roleId)) fieldErrors.roleId = ['That role does not exist.'];
   if (Object.keys(fieldErrors).length) throw new ElevateError('InvalidRequest', 'Check the highlighted fields.', { fieldErrors });
 }
 
-function writeOne(tx: Tx, index: PolicyIndex, actor: Actor, scopeId: string, roleId: string, next: RoleSettings, now: number, appliedFrom: string | null) {
+function writeOne(
+  tx: Tx,
+  index: PolicyIndex,
+  actor: Actor,
+  scopeId: string,
+  roleId: string,
+  next: RoleSettings,
+  now: number,
+  appliedFrom: string | null,
+) {
   const before = settingsFor(index, scopeId, roleId);
   const values = { ...settingsToRow(next), updatedAt: now, updatedBy: actor.id };
   tx.insert(roleSettings)
     .values({ id: crypto.randomUUID(), scopeId, roleId, ...values })
     .onConflictDoUpdate({ target: [roleSettings.scopeId, roleSettings.roleId], set: values })
     .run();
-  const row = tx.select({ id: roleSettings.id }).from(roleSettings).where(and(eq(roleSettings.scopeId, scopeId), eq(roleSettings.roleId, roleId))).get()!;
+  const row = tx
+    .select({ id: roleSettings.id })
+    .from(roleSettings)
+    .where(and(eq(roleSettings.scopeId, scopeId), eq(roleSettings.roleId, roleId)))
+    .get()!;
   tx.delete(roleSettingApprovers).where(eq(roleSettingApprovers.settingsId, row.id)).run();
   const seen = new Set<string>();
   for (const a of next.approvers) {
@@ -62,8 +76,11 @@ function writeOne(tx: Tx, index: PolicyIndex, actor: Actor, scopeId: string, rol
     tx.insert(roleSettingApprovers).values({ settingsId: row.id, principalType: a.type, principalId: a.id }).run();
   }
   writeAudit(tx, {
-    at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Role settings updated',
-    role: { id: roleId, name: index.roles.get(roleId)?.name }, scopeId,
+    at: now,
+    actor: { id: actor.id, name: actor.displayName },
+    action: 'Role settings updated',
+    role: { id: roleId, name: index.roles.get(roleId)?.name },
+    scopeId,
     details: { changes: settingsDiff(before.settings, next), wasExplicit: before.explicit, ...(appliedFrom ? { appliedFrom } : {}) },
   });
 }
@@ -84,26 +101,44 @@ const AUDIT_PAGE = 500;
  * time. No list of the subtree's ids is ever built.
  */
 export function saveRoleSettings(db: Db, actor: Actor, input: SaveSettingsInput, now: number): { scopeId: string; children: number } {
-  return db.transaction((tx) => {
-    const index = policyIndex(tx);
-    const node = nodeOf(index, input.scopeId);
-    if (!node) throw new ElevateError('NotFound', 'That scope does not exist.');
-    const scopeId = node.fact.id;
-    // management access at a scope reaches every scope below it (rule 7: "at that scope or above")
-    requireManagementAccess(index, actor.id, scopeId, now);
-    checkInput(index, input);
-    const next: RoleSettings = { ...input.settings, approvers: [...input.settings.approvers], notifications: { ...input.settings.notifications } };
-    requireSeparation(index, actor, scopeId, input.roleId, next, !!input.applyToChildren, now);
-    writeOne(tx, index, actor, scopeId, input.roleId, next, now, null);
-    const children = input.applyToChildren ? writeChildren(tx, index, actor, scopeId, node.managed, input.roleId, next, now) : 0;
-    return { scopeId, children };
-  }, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      const index = policyIndex(tx);
+      const node = nodeOf(index, input.scopeId);
+      if (!node) throw new ElevateError('NotFound', 'That scope does not exist.');
+      const scopeId = node.fact.id;
+      // management access at a scope reaches every scope below it (rule 7: "at that scope or above")
+      requireManagementAccess(index, actor.id, scopeId, now);
+      checkInput(index, input);
+      const next: RoleSettings = {
+        ...input.settings,
+        approvers: [...input.settings.approvers],
+        notifications: { ...input.settings.notifications },
+      };
+      requireSeparation(index, actor, scopeId, input.roleId, next, !!input.applyToChildren, now);
+      writeOne(tx, index, actor, scopeId, input.roleId, next, now, null);
+      const children = input.applyToChildren ? writeChildren(tx, index, actor, scopeId, node.managed, input.roleId, next, now) : 0;
+      return { scopeId, children };
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** A random id in the shape crypto.randomUUID() gives, made by SQLite for set-based inserts. */
-const SQL_UUID = sql.raw(`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`);
+const SQL_UUID = sql.raw(
+  `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`,
+);
 
-function writeChildren(tx: Tx, index: PolicyIndex, actor: Actor, scopeId: string, scopeManaged: boolean, roleId: string, next: RoleSettings, now: number): number {
+function writeChildren(
+  tx: Tx,
+  index: PolicyIndex,
+  actor: Actor,
+  scopeId: string,
+  scopeManaged: boolean,
+  roleId: string,
+  next: RoleSettings,
+  now: number,
+): number {
   // managed scopes strictly below: one path range (below a managed scope everything is managed)
   const below = sql`r.path > s.path AND r.path < substr(s.path, 1, length(s.path) - 1) || '0'${scopeManaged ? sql`` : sql` AND ${managedBelow(sql`r`, scopeId)}`}`;
   const from = sql`FROM resources s, resources r WHERE s.id = ${scopeId} AND ${below}`;
@@ -111,12 +146,17 @@ function writeChildren(tx: Tx, index: PolicyIndex, actor: Actor, scopeId: string
   let count = 0;
   let last = '';
   for (;;) {
-    const page = tx.all<{ id: string; path: string }>(sql`SELECT r.id AS id, r.path AS path ${from} AND r.path > ${last} ORDER BY r.path LIMIT ${AUDIT_PAGE}`);
+    const page = tx.all<{ id: string; path: string }>(
+      sql`SELECT r.id AS id, r.path AS path ${from} AND r.path > ${last} ORDER BY r.path LIMIT ${AUDIT_PAGE}`,
+    );
     for (const c of page) {
       const before = settingsFor(index, c.id, roleId);
       writeAudit(tx, {
-        at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Role settings updated',
-        role: { id: roleId, name: index.roles.get(roleId)?.name }, scopeId: c.id,
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'Role settings updated',
+        role: { id: roleId, name: index.roles.get(roleId)?.name },
+        scopeId: c.id,
         details: { changes: settingsDiff(before.settings, next), wasExplicit: before.explicit, appliedFrom: scopeId },
       });
     }
@@ -152,7 +192,9 @@ function writeChildren(tx: Tx, index: PolicyIndex, actor: Actor, scopeId: string
   for (const a of next.approvers) {
     if (seen.has(`${a.type}:${a.id}`)) continue;
     seen.add(`${a.type}:${a.id}`);
-    tx.run(sql`INSERT INTO role_setting_approvers (settings_id, principal_type, principal_id) SELECT id, ${a.type}, ${a.id} FROM (${settingsBelow})`);
+    tx.run(
+      sql`INSERT INTO role_setting_approvers (settings_id, principal_type, principal_id) SELECT id, ${a.type}, ${a.id} FROM (${settingsBelow})`,
+    );
   }
   return count;
 }
@@ -162,7 +204,14 @@ function writeChildren(tx: Tx, index: PolicyIndex, actor: Actor, scopeId: string
  * transaction (the delegated approver flow). Authorization is the caller's job: it
  * runs with management access already checked.
  */
-export function addApproverInTx(tx: Tx, actor: Actor, scopeId: string, roleId: string, approver: { type: 'User' | 'Group'; id: string }, now: number): void {
+export function addApproverInTx(
+  tx: Tx,
+  actor: Actor,
+  scopeId: string,
+  roleId: string,
+  approver: { type: 'User' | 'Group'; id: string },
+  now: number,
+): void {
   const index = policyIndex(tx);
   // a tampered form can name any scope or role: say which, instead of a foreign-key failure
   const node = nodeOf(index, scopeId);
@@ -173,7 +222,9 @@ export function addApproverInTx(tx: Tx, actor: Actor, scopeId: string, roleId: s
   scopeId = node.fact.id;
   requireManagementAccess(index, actor.id, scopeId, now);
   const current = settingsFor(index, scopeId, roleId).settings;
-  const approvers = current.approvers.some((a) => a.type === approver.type && a.id === approver.id) ? current.approvers : [...current.approvers, approver];
+  const approvers = current.approvers.some((a) => a.type === approver.type && a.id === approver.id)
+    ? current.approvers
+    : [...current.approvers, approver];
   const next: RoleSettings = { ...current, approvalRequired: true, approvers, notifications: { ...current.notifications } };
   // naming a new approver where approval is already required widens who approves (rule 10)
   requireSeparation(index, actor, scopeId, roleId, next, false, now);
@@ -181,7 +232,15 @@ export function addApproverInTx(tx: Tx, actor: Actor, scopeId: string, roleId: s
 }
 
 /** Rule 10: the engine refuses a change that weakens settings where the actor holds the role; nothing is written. */
-function requireSeparation(index: PolicyIndex, actor: Actor, scopeId: string, roleId: string, next: RoleSettings, applyToChildren: boolean, now: number): void {
+function requireSeparation(
+  index: PolicyIndex,
+  actor: Actor,
+  scopeId: string,
+  roleId: string,
+  next: RoleSettings,
+  applyToChildren: boolean,
+  now: number,
+): void {
   const r = evaluateSettingsChange(index, { actorId: actor.id, scopeId, roleId, settings: next, applyToChildren, now });
   if (!r.ok) throw adminRefusal(index, r.violations);
 }

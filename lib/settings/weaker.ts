@@ -2,8 +2,14 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import {
-  compareSettings, DEFAULT_SETTINGS, nodeOf, settingsAtNode, weakerCriteria,
-  type PolicyIndex, type RoleSettings, type WeakerChild,
+  compareSettings,
+  DEFAULT_SETTINGS,
+  nodeOf,
+  settingsAtNode,
+  weakerCriteria,
+  type PolicyIndex,
+  type RoleSettings,
+  type WeakerChild,
 } from '@/lib/policy';
 import { policyIndex } from '@/lib/tenant/engine';
 import { countBelow, managedBelow } from '@/lib/resources/levels';
@@ -63,12 +69,18 @@ export function weakerChildrenSql(db: DbOrTx, index: PolicyIndex, scopeId: strin
     const explicitAll = db.get<{ n: number }>(sql`SELECT count(*) AS n ${fromExplicit}`)?.n ?? 0;
     total += countBelow(db, id, { managedOnly: true, managedHere: node.managed }) - explicitAll;
     // most rows qualify: walk the subtree in path order and stop at `limit`
-    ids = db.all<{ id: string }>(sql`
+    ids = db
+      .all<{ id: string }>(
+        sql`
       SELECT r.id AS id FROM resources s, resources r LEFT JOIN role_settings rs ON rs.scope_id = r.id AND rs.role_id = ${roleId}
        WHERE s.id = ${id} AND ${where} AND (rs.id IS NULL OR ${weakerThan(parent)})
-       ORDER BY r.path LIMIT ${limit}`).map((r) => r.id);
+       ORDER BY r.path LIMIT ${limit}`,
+      )
+      .map((r) => r.id);
   } else {
-    ids = db.all<{ id: string }>(sql`SELECT r.id AS id ${fromExplicit} AND ${weakerThan(parent)} ORDER BY r.path LIMIT ${limit}`).map((r) => r.id);
+    ids = db
+      .all<{ id: string }>(sql`SELECT r.id AS id ${fromExplicit} AND ${weakerThan(parent)} ORDER BY r.path LIMIT ${limit}`)
+      .map((r) => r.id);
   }
   const shown: WeakerChild[] = [];
   for (const childId of ids) {

@@ -48,14 +48,16 @@ describe('the policy index follows the change log', () => {
     forgetIndex();
     const jenName = policyIndex(t.db).users.get(t.ids.jen)!.displayName;
     const grant = grantSql(t.ids.sam, RG('finance-prod'), t.now);
-    expect(() => t.db.transaction((tx) => {
-      tx.update(s.users).set({ displayName: 'Rolled back' }).where(eq(s.users.id, t.ids.jen)).run();
-      tx.run(sql.raw(grant.sql));
-      const inside = policyIndex(tx);
-      expect(inside.users.get(t.ids.jen)!.displayName).toBe('Rolled back');
-      expect(hasRole(inside, { type: 'User', id: t.ids.sam }, ROLE_IDS.owner, RG('finance-prod'), t.now)).toBe(true);
-      throw new Error('refused');
-    })).toThrow('refused');
+    expect(() =>
+      t.db.transaction((tx) => {
+        tx.update(s.users).set({ displayName: 'Rolled back' }).where(eq(s.users.id, t.ids.jen)).run();
+        tx.run(sql.raw(grant.sql));
+        const inside = policyIndex(tx);
+        expect(inside.users.get(t.ids.jen)!.displayName).toBe('Rolled back');
+        expect(hasRole(inside, { type: 'User', id: t.ids.sam }, ROLE_IDS.owner, RG('finance-prod'), t.now)).toBe(true);
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
     // another change commits and reaches the same sequence number the rolled-back one had
     t.db.transaction((tx) => {
       tx.update(s.users).set({ displayName: 'Sam (committed)' }).where(eq(s.users.id, t.ids.sam)).run();
@@ -107,11 +109,21 @@ describe('the policy index follows the change log', () => {
     // a spread of writes through SQL, each logged by its trigger
     t.sqlite.exec(grantSql(t.ids.jen, VM('finance-test', 'vm2'), now).sql);
     db.update(s.users).set({ disabled: true }).where(eq(s.users.id, t.ids.sam)).run();
-    db.update(s.resources).set({ managed: false }).where(eq(s.resources.id, RG('finance-dev'))).run();
-    db.update(s.resources).set({ parentId: RG('finance-test') }).where(eq(s.resources.id, VM('finance-prod', 'vm1'))).run();
-    db.delete(s.roleSettings).where(eq(s.roleSettings.scopeId, RG('finance-prod'))).run();
+    db.update(s.resources)
+      .set({ managed: false })
+      .where(eq(s.resources.id, RG('finance-dev')))
+      .run();
+    db.update(s.resources)
+      .set({ parentId: RG('finance-test') })
+      .where(eq(s.resources.id, VM('finance-prod', 'vm1')))
+      .run();
+    db.delete(s.roleSettings)
+      .where(eq(s.roleSettings.scopeId, RG('finance-prod')))
+      .run();
     const g = crypto.randomUUID();
-    db.insert(s.groups).values({ id: g, tenantId: db.select().from(s.tenants).get()!.id, name: 'Ops', createdAt: now }).run();
+    db.insert(s.groups)
+      .values({ id: g, tenantId: db.select().from(s.tenants).get()!.id, name: 'Ops', createdAt: now })
+      .run();
     db.insert(s.groupMembers).values({ groupId: g, userId: t.ids.avery, addedAt: now }).run();
     db.update(s.requests).set({ status: 'Canceled' }).run();
     const followed = canonicalIndex(policyIndex(db));
@@ -125,7 +137,10 @@ describe('the policy index follows the change log', () => {
 describe('two processes on one database file', () => {
   function startChild(file: string) {
     const script = path.join(process.cwd(), 'lib/tenant/engine.child.ts');
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', script, file], { cwd: process.cwd(), env: process.env });
+    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', script, file], {
+      cwd: process.cwd(),
+      env: process.env,
+    });
     children.push(child);
     const lines = readline.createInterface({ input: child.stdout });
     const queue: string[] = [];
@@ -139,7 +154,7 @@ describe('two processes on one database file', () => {
     return { ready: next(), ask };
   }
 
-  it('each sees the other\'s writes on its next read, by applying them, never rebuilding', async () => {
+  it("each sees the other's writes on its next read, by applying them, never rebuilding", async () => {
     t = freshDb();
     forgetIndex();
     policyIndex(t.db);

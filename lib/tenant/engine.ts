@@ -3,8 +3,15 @@ import { SQLiteTransaction } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '@/db/client';
 import { buildPolicyIndex, indexOps, type PolicyIndex } from '@/lib/policy';
 import {
-  historyCutoff, loadGroupFact, loadPendingRequestFact, loadResourceFact, loadRoleFact, loadScheduleFact, loadSettingsFact,
-  loadSnapshot, loadUserFact,
+  historyCutoff,
+  loadGroupFact,
+  loadPendingRequestFact,
+  loadResourceFact,
+  loadRoleFact,
+  loadScheduleFact,
+  loadSettingsFact,
+  loadSnapshot,
+  loadUserFact,
 } from './snapshot';
 
 /**
@@ -27,7 +34,12 @@ import {
  */
 
 type Entity = 'resource' | 'role' | 'user' | 'group' | 'schedule' | 'settings' | 'request';
-interface LogRow { seq: number; entity: Entity; entityId: string; nonce: number }
+interface LogRow {
+  seq: number;
+  entity: Entity;
+  entityId: string;
+  nonce: number;
+}
 
 interface Cache {
   db: unknown;
@@ -44,7 +56,12 @@ interface Cache {
 export const indexStats = { builds: 0, applied: 0, reverted: 0 };
 
 const cache: Cache = ((globalThis as unknown as { __elevateIndex?: Cache }).__elevateIndex ??= {
-  db: undefined, index: undefined, seq: -1, cutoff: 0, settingsKeys: new Map(), speculative: null,
+  db: undefined,
+  index: undefined,
+  seq: -1,
+  cutoff: 0,
+  settingsKeys: new Map(),
+  speculative: null,
 });
 
 /** The tenant revision: the change log's sequence (kept even when old rows are pruned). */
@@ -75,7 +92,8 @@ function fullBuild(db: DbOrTx, root: unknown): void {
   const cutoff = historyCutoff(db);
   cache.index = buildPolicyIndex(loadSnapshot(db, cutoff));
   cache.settingsKeys = new Map(
-    db.all<{ id: string; scopeId: string; roleId: string }>(sql`SELECT id, scope_id AS scopeId, role_id AS roleId FROM role_settings`)
+    db
+      .all<{ id: string; scopeId: string; roleId: string }>(sql`SELECT id, scope_id AS scopeId, role_id AS roleId FROM role_settings`)
       .map((r) => [r.id, { scopeId: r.scopeId, roleId: r.roleId }]),
   );
   cache.seq = seq;
@@ -107,7 +125,8 @@ function settleSpeculative(db: DbOrTx, inTx: boolean): void {
   const found = new Map<number, number>();
   for (let i = 0; i < seqs.length; i += 500) {
     const chunk = seqs.slice(i, i + 500);
-    for (const r of db.all<{ seq: number; nonce: number }>(sql`SELECT seq, nonce FROM change_log WHERE seq IN ${chunk}`)) found.set(r.seq, r.nonce);
+    for (const r of db.all<{ seq: number; nonce: number }>(sql`SELECT seq, nonce FROM change_log WHERE seq IN ${chunk}`))
+      found.set(r.seq, r.nonce);
   }
   const committed = spec.rows.every((r) => found.get(r.seq) === r.nonce);
   if (committed) {
@@ -191,7 +210,8 @@ function applyEntity(db: DbOrTx, index: PolicyIndex, entity: Entity, id: string)
       const [settingsId, scopeId, roleId] = id.split('\u0000');
       const f = loadSettingsFact(db, settingsId);
       const before = cache.settingsKeys.get(settingsId) ?? (scopeId !== undefined ? { scopeId, roleId } : undefined);
-      if (before && (!f || f.scopeId !== before.scopeId || f.roleId !== before.roleId)) indexOps.removeSettings(index, before.scopeId, before.roleId);
+      if (before && (!f || f.scopeId !== before.scopeId || f.roleId !== before.roleId))
+        indexOps.removeSettings(index, before.scopeId, before.roleId);
       if (f) {
         cache.settingsKeys.set(settingsId, { scopeId: f.scopeId, roleId: f.roleId });
         indexOps.putSettingsFact(index, f);

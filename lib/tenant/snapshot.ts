@@ -4,7 +4,15 @@ import * as s from '@/db/schema';
 import { assignmentFact, eligibilityFact, settingsFromRow } from '@/db/mappers';
 import { DAY_MS, RENEW_WINDOW_DAYS } from '@/lib/policy/constants';
 import type {
-  GroupFact, PrincipalRef, RequestFact, ResourceFact, RoleFact, ScheduleFact, SettingsFact, TenantSnapshot, UserFact,
+  GroupFact,
+  PrincipalRef,
+  RequestFact,
+  ResourceFact,
+  RoleFact,
+  ScheduleFact,
+  SettingsFact,
+  TenantSnapshot,
+  UserFact,
 } from '@/lib/policy/types';
 
 /**
@@ -29,7 +37,13 @@ export function keepSchedule(f: ScheduleFact, cutoff: number): boolean {
   return end === null || end > cutoff;
 }
 
-const resourceColumns = { id: s.resources.id, parentId: s.resources.parentId, kind: s.resources.kind, name: s.resources.displayName, managed: s.resources.managed };
+const resourceColumns = {
+  id: s.resources.id,
+  parentId: s.resources.parentId,
+  kind: s.resources.kind,
+  name: s.resources.displayName,
+  managed: s.resources.managed,
+};
 
 const userColumns = { id: s.users.id, displayName: s.users.displayName, isPimAdmin: s.users.isPimAdmin, disabled: s.users.disabled };
 
@@ -38,8 +52,16 @@ const userColumns = { id: s.users.id, displayName: s.users.displayName, isPimAdm
  * as mapped selects on 100k resources and 200k schedules, which is most of start-up).
  */
 interface RawSchedule {
-  id: string; principalType: 'User' | 'Group'; principalId: string; roleId: string; scopeId: string;
-  startAt: number; endAt: number | null; revokedAt: number | null; origin: 'assigned' | 'activated' | null; linked: string | null;
+  id: string;
+  principalType: 'User' | 'Group';
+  principalId: string;
+  roleId: string;
+  scopeId: string;
+  startAt: number;
+  endAt: number | null;
+  revokedAt: number | null;
+  origin: 'assigned' | 'activated' | null;
+  linked: string | null;
 }
 /**
  * Each row brings its own copy of every id string; a schedule's scope, role and principal
@@ -67,8 +89,16 @@ class Interner {
 }
 
 const scheduleFromRaw = (r: RawSchedule, kind: 'eligible' | 'active', ids: Interner): ScheduleFact => ({
-  id: r.id, kind, principal: ids.principal(r.principalType, r.principalId), roleId: ids.str(r.roleId), scopeId: ids.str(r.scopeId),
-  startAt: r.startAt, endAt: r.endAt, revokedAt: r.revokedAt, origin: r.origin ?? 'assigned', linkedEligibilityId: r.linked,
+  id: r.id,
+  kind,
+  principal: ids.principal(r.principalType, r.principalId),
+  roleId: ids.str(r.roleId),
+  scopeId: ids.str(r.scopeId),
+  startAt: r.startAt,
+  endAt: r.endAt,
+  revokedAt: r.revokedAt,
+  origin: r.origin ?? 'assigned',
+  linkedEligibilityId: r.linked,
 });
 
 function rawSchedules(db: DbOrTx, table: 'eligibility_schedules' | 'assignment_schedules', cutoff: number): RawSchedule[] {
@@ -80,13 +110,20 @@ function rawSchedules(db: DbOrTx, table: 'eligibility_schedules' | 'assignment_s
 }
 
 export function loadSnapshot(db: DbOrTx, cutoff = historyCutoff(db)): TenantSnapshot {
-  const resources = db.all<{ id: string; parentId: string | null; kind: ResourceFact['kind']; name: string; managed: number }>(
-    sql`SELECT id, parent_id AS parentId, kind, display_name AS name, managed FROM resources`,
-  ).map((r): ResourceFact => ({ id: r.id, parentId: r.parentId, kind: r.kind, name: r.name, managed: r.managed === 1 }));
-  const roles = db.select({ id: s.roleDefinitions.id, name: s.roleDefinitions.name, privileged: s.roleDefinitions.privileged }).from(s.roleDefinitions).all();
-  const users = db.all<{ id: string; displayName: string; isPimAdmin: number; disabled: number }>(
-    sql`SELECT id, display_name AS displayName, is_pim_admin AS isPimAdmin, disabled FROM users`,
-  ).map((u): UserFact => ({ id: u.id, displayName: u.displayName, isPimAdmin: u.isPimAdmin === 1, disabled: u.disabled === 1 }));
+  const resources = db
+    .all<{ id: string; parentId: string | null; kind: ResourceFact['kind']; name: string; managed: number }>(
+      sql`SELECT id, parent_id AS parentId, kind, display_name AS name, managed FROM resources`,
+    )
+    .map((r): ResourceFact => ({ id: r.id, parentId: r.parentId, kind: r.kind, name: r.name, managed: r.managed === 1 }));
+  const roles = db
+    .select({ id: s.roleDefinitions.id, name: s.roleDefinitions.name, privileged: s.roleDefinitions.privileged })
+    .from(s.roleDefinitions)
+    .all();
+  const users = db
+    .all<{ id: string; displayName: string; isPimAdmin: number; disabled: number }>(
+      sql`SELECT id, display_name AS displayName, is_pim_admin AS isPimAdmin, disabled FROM users`,
+    )
+    .map((u): UserFact => ({ id: u.id, displayName: u.displayName, isPimAdmin: u.isPimAdmin === 1, disabled: u.disabled === 1 }));
 
   const members = new Map<string, string[]>();
   for (const m of db.all<{ groupId: string; userId: string }>(sql`SELECT group_id AS groupId, user_id AS userId FROM group_members`)) {
@@ -94,7 +131,11 @@ export function loadSnapshot(db: DbOrTx, cutoff = historyCutoff(db)): TenantSnap
     if (list) list.push(m.userId);
     else members.set(m.groupId, [m.userId]);
   }
-  const groups = db.select({ id: s.groups.id, name: s.groups.name }).from(s.groups).all().map((g) => ({ ...g, memberIds: members.get(g.id) ?? [] }));
+  const groups = db
+    .select({ id: s.groups.id, name: s.groups.name })
+    .from(s.groups)
+    .all()
+    .map((g) => ({ ...g, memberIds: members.get(g.id) ?? [] }));
 
   const ids = new Interner();
   for (const r of resources) ids.add(r.id);
@@ -123,7 +164,11 @@ export function loadSnapshot(db: DbOrTx, cutoff = historyCutoff(db)): TenantSnap
   if (pending.length) {
     // joined, not an id list: a tenant may have any number of pending requests
     const rows = db
-      .select({ requestId: s.requestApprovers.requestId, principalType: s.requestApprovers.principalType, principalId: s.requestApprovers.principalId })
+      .select({
+        requestId: s.requestApprovers.requestId,
+        principalType: s.requestApprovers.principalType,
+        principalId: s.requestApprovers.principalId,
+      })
       .from(s.requestApprovers)
       .innerJoin(s.requests, eq(s.requests.id, s.requestApprovers.requestId))
       .where(eq(s.requests.status, 'PendingApproval'))
@@ -145,8 +190,11 @@ export function loadResourceFact(db: DbOrTx, id: string): ResourceFact | undefin
 }
 
 export function loadRoleFact(db: DbOrTx, id: string): RoleFact | undefined {
-  return db.select({ id: s.roleDefinitions.id, name: s.roleDefinitions.name, privileged: s.roleDefinitions.privileged })
-    .from(s.roleDefinitions).where(eq(s.roleDefinitions.id, id)).get();
+  return db
+    .select({ id: s.roleDefinitions.id, name: s.roleDefinitions.name, privileged: s.roleDefinitions.privileged })
+    .from(s.roleDefinitions)
+    .where(eq(s.roleDefinitions.id, id))
+    .get();
 }
 
 export function loadUserFact(db: DbOrTx, id: string): UserFact | undefined {
@@ -156,16 +204,23 @@ export function loadUserFact(db: DbOrTx, id: string): UserFact | undefined {
 export function loadGroupFact(db: DbOrTx, id: string): GroupFact | undefined {
   const g = db.select({ id: s.groups.id, name: s.groups.name }).from(s.groups).where(eq(s.groups.id, id)).get();
   if (!g) return undefined;
-  const memberIds = db.select({ userId: s.groupMembers.userId }).from(s.groupMembers).where(eq(s.groupMembers.groupId, id)).all().map((m) => m.userId);
+  const memberIds = db
+    .select({ userId: s.groupMembers.userId })
+    .from(s.groupMembers)
+    .where(eq(s.groupMembers.groupId, id))
+    .all()
+    .map((m) => m.userId);
   return { ...g, memberIds };
 }
 
 export function loadScheduleFact(db: DbOrTx, id: string, cutoff: number): ScheduleFact | undefined {
   const e = db.select().from(s.eligibilitySchedules).where(eq(s.eligibilitySchedules.id, id)).get();
-  const f = e ? eligibilityFact(e) : (() => {
-    const a = db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.id, id)).get();
-    return a ? assignmentFact(a) : undefined;
-  })();
+  const f = e
+    ? eligibilityFact(e)
+    : (() => {
+        const a = db.select().from(s.assignmentSchedules).where(eq(s.assignmentSchedules.id, id)).get();
+        return a ? assignmentFact(a) : undefined;
+      })();
   return f && keepSchedule(f, cutoff) ? f : undefined;
 }
 
@@ -173,16 +228,28 @@ export function loadScheduleFact(db: DbOrTx, id: string, cutoff: number): Schedu
 export function loadSettingsFact(db: DbOrTx, id: string): SettingsFact | undefined {
   const row = db.select().from(s.roleSettings).where(eq(s.roleSettings.id, id)).get();
   if (!row) return undefined;
-  const approvers = db.select().from(s.roleSettingApprovers).where(eq(s.roleSettingApprovers.settingsId, id)).all()
+  const approvers = db
+    .select()
+    .from(s.roleSettingApprovers)
+    .where(eq(s.roleSettingApprovers.settingsId, id))
+    .all()
     .map((a): PrincipalRef => ({ type: a.principalType, id: a.principalId }));
   return { scopeId: row.scopeId, roleId: row.roleId, settings: settingsFromRow(row, approvers) };
 }
 
 /** A pending request (the index holds no decided ones). */
 export function loadPendingRequestFact(db: DbOrTx, id: string): RequestFact | undefined {
-  const r = db.select().from(s.requests).where(and(eq(s.requests.id, id), eq(s.requests.status, 'PendingApproval'))).get();
+  const r = db
+    .select()
+    .from(s.requests)
+    .where(and(eq(s.requests.id, id), eq(s.requests.status, 'PendingApproval')))
+    .get();
   if (!r) return undefined;
-  const approvers = db.select().from(s.requestApprovers).where(inArray(s.requestApprovers.requestId, [id])).all()
+  const approvers = db
+    .select()
+    .from(s.requestApprovers)
+    .where(inArray(s.requestApprovers.requestId, [id]))
+    .all()
     .map((a): PrincipalRef => ({ type: a.principalType, id: a.principalId }));
   return requestFact(r, approvers);
 }

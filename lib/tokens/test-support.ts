@@ -19,14 +19,22 @@ export function unusedCode(db: Db, userId: string, at: number): string {
   const u = db.select().from(users).where(eq(users.id, userId)).get();
   if (!u) throw new Error(`no user ${userId}`);
   if (!u.totpSecretEnc) {
-    db.update(users).set({ totpSecretEnc: seal(DEMO_TOTP_SECRET, getEncryptionKey()), totpEnrolledAt: at, totpLastStep: null }).where(eq(users.id, userId)).run();
+    db.update(users)
+      .set({ totpSecretEnc: seal(DEMO_TOTP_SECRET, getEncryptionKey()), totpEnrolledAt: at, totpLastStep: null })
+      .where(eq(users.id, userId))
+      .run();
   }
-  const step = Math.max(stepAt(at) - 1, (u.totpSecretEnc ? u.totpLastStep ?? -Infinity : -Infinity) + 1);
+  const step = Math.max(stepAt(at) - 1, (u.totpSecretEnc ? (u.totpLastStep ?? -Infinity) : -Infinity) + 1);
   if (step > stepAt(at) + 1) throw new Error('every code around this time was used already; use a later time');
   return totpCode(DEMO_TOTP_SECRET, step * STEP_MS + 1);
 }
 
 /** A personal API token as the Profile page mints it (with a fresh code), for tests that call the API. */
-export function mintToken(db: Db, user: Pick<User, 'id' | 'displayName'>, input: { name: string; expiresInDays: number }, at: number): string {
+export function mintToken(
+  db: Db,
+  user: Pick<User, 'id' | 'displayName'>,
+  input: { name: string; expiresInDays: number },
+  at: number,
+): string {
   return createApiToken(db, user, { ...input, mfaCode: unusedCode(db, user.id, at) }, at).token;
 }

@@ -8,7 +8,10 @@ const MAX_FAILURES = 5;
 const WINDOW_MS = 5 * 60_000;
 
 type Entry = { failures: number[] };
-const state = ((globalThis as unknown as { __elevateStepUpThrottle?: Map<string, Entry> }).__elevateStepUpThrottle ??= new Map<string, Entry>());
+const state = ((globalThis as unknown as { __elevateStepUpThrottle?: Map<string, Entry> }).__elevateStepUpThrottle ??= new Map<
+  string,
+  Entry
+>());
 
 function recent(userId: string, now: number): number[] {
   const e = state.get(userId);

@@ -29,7 +29,11 @@ describe('personal API tokens', () => {
     const who = authenticateToken(t.db, token, t.now + 1000);
     expect(who?.user.id).toBe(jen.id);
     expect(who?.mfaVerifiedAt).toBeNull();
-    expect(listApiTokens(t.db, jen.id, t.now + 2000)[0]).toMatchObject({ lastUsedAt: t.now + 1000, status: 'Active', expiresAt: t.now + 30 * DAY });
+    expect(listApiTokens(t.db, jen.id, t.now + 2000)[0]).toMatchObject({
+      lastUsedAt: t.now + 1000,
+      status: 'Active',
+      expiresAt: t.now + 30 * DAY,
+    });
   });
 
   it('must expire within a year, and stops working when it does', () => {
@@ -79,7 +83,13 @@ describe('creating a personal token needs a fresh MFA code (ADR 092)', () => {
     const next = totpCode(DEMO_TOTP_SECRET, t.now + 30_000);
     createStepUpToken(t.db, jen, { code: next }, t.now + 30_000);
     expect(() => createApiToken(t.db, jen, { ...input, mfaCode: next }, t.now + 31_000)).toThrow(/already used/);
-    expect(t.db.select().from(apiTokens).all().map((r) => r.name)).toEqual(['stolen cookie', 'MFA step-up']);
+    expect(
+      t.db
+        .select()
+        .from(apiTokens)
+        .all()
+        .map((r) => r.name),
+    ).toEqual(['stolen cookie', 'MFA step-up']);
     // a user without an authenticator cannot mint one at all
     const sam = user(t.ids.sam);
     t.db.update(users).set({ totpSecretEnc: null }).where(eq(users.id, sam.id)).run();

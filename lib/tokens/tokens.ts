@@ -31,7 +31,9 @@ function summarise(row: ApiToken, now: number): TokenSummary {
 function cleanName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length < 1 || trimmed.length > 80) {
-    throw new ElevateError('InvalidRequest', 'Name the token (1 to 80 characters).', { fieldErrors: { name: ['Name the token (1 to 80 characters).'] } });
+    throw new ElevateError('InvalidRequest', 'Name the token (1 to 80 characters).', {
+      fieldErrors: { name: ['Name the token (1 to 80 characters).'] },
+    });
   }
   return trimmed;
 }
@@ -43,7 +45,11 @@ function cleanName(name: string): string {
  * a refused code stores nothing.
  */
 export function createApiToken(
-  db: Db, actor: Actor, input: { name: string; expiresInDays: number; mfaCode?: string }, now: number, sessionId: string | null = null,
+  db: Db,
+  actor: Actor,
+  input: { name: string; expiresInDays: number; mfaCode?: string },
+  now: number,
+  sessionId: string | null = null,
 ): IssuedToken {
   const name = cleanName(input.name);
   const days = input.expiresInDays;
@@ -51,22 +57,43 @@ export function createApiToken(
     const msg = `A token expires after 1 to ${MAX_TOKEN_DAYS} days.`;
     throw new ElevateError('InvalidRequest', msg, { fieldErrors: { expiresInDays: [msg] } });
   }
-  return db.transaction((tx) => {
-    // no code: this session's fresh MFA from the identity provider stands in for it (ADR 101)
-    if (!input.mfaCode && sessionId && config().oidc) requireFreshIdpMfa(tx, actor.id, sessionId, now, config().oidc!.name);
-    else verifyMfaStepUp(tx, actor.id, input.mfaCode ?? '', now, null);
-    return issue(tx, actor, { name, expiresAt: tokenExpiry(now, days), mfaVerifiedAt: null }, 'API token created', now);
-  }, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      // no code: this session's fresh MFA from the identity provider stands in for it (ADR 101)
+      if (!input.mfaCode && sessionId && config().oidc) requireFreshIdpMfa(tx, actor.id, sessionId, now, config().oidc!.name);
+      else verifyMfaStepUp(tx, actor.id, input.mfaCode ?? '', now, null);
+      return issue(tx, actor, { name, expiresAt: tokenExpiry(now, days), mfaVerifiedAt: null }, 'API token created', now);
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** Stores a new token's hash and audits it, inside the caller's transaction; the secret goes back once. */
-function issue(tx: Tx, actor: Actor, t: { name: string; expiresAt: number; mfaVerifiedAt: number | null }, action: string, now: number): IssuedToken {
+function issue(
+  tx: Tx,
+  actor: Actor,
+  t: { name: string; expiresAt: number; mfaVerifiedAt: number | null },
+  action: string,
+  now: number,
+): IssuedToken {
   const { token, hash, prefix } = generateToken();
-  const row: ApiToken = { id: crypto.randomUUID(), userId: actor.id, tokenHash: hash, prefix, createdAt: now, lastUsedAt: null, revokedAt: null, ...t };
+  const row: ApiToken = {
+    id: crypto.randomUUID(),
+    userId: actor.id,
+    tokenHash: hash,
+    prefix,
+    createdAt: now,
+    lastUsedAt: null,
+    revokedAt: null,
+    ...t,
+  };
   tx.insert(apiTokens).values(row).run();
   writeAudit(tx, {
-    at: now, actor: { id: actor.id, name: actor.displayName }, action,
-    principal: { type: 'User', id: actor.id, name: actor.displayName }, details: { tokenId: row.id, name: t.name, prefix, expiresAt: row.expiresAt },
+    at: now,
+    actor: { id: actor.id, name: actor.displayName },
+    action,
+    principal: { type: 'User', id: actor.id, name: actor.displayName },
+    details: { tokenId: row.id, name: t.name, prefix, expiresAt: row.expiresAt },
   });
   return { token, summary: summarise(row, now) };
 }
@@ -76,33 +103,65 @@ function issue(tx: Tx, actor: Actor, t: { name: string; expiresAt: number; mfaVe
  * burnt, so it cannot be replayed) in the same transaction that stores the token, and the
  * token carries the verification time that MFA-gated activations check for freshness.
  */
-export function createStepUpToken(db: Db, actor: Actor, input: { code?: string; name?: string }, now: number, sessionId: string | null = null): IssuedToken {
+export function createStepUpToken(
+  db: Db,
+  actor: Actor,
+  input: { code?: string; name?: string },
+  now: number,
+  sessionId: string | null = null,
+): IssuedToken {
   const name = cleanName(input.name?.trim() || 'MFA step-up');
-  return db.transaction((tx) => {
-    const verifiedAt = !input.code && sessionId && config().oidc
-      ? requireFreshIdpMfa(tx, actor.id, sessionId, now, config().oidc!.name)
-      : verifyMfaStepUp(tx, actor.id, input.code ?? '', now, null);
-    return issue(tx, actor, { name, expiresAt: verifiedAt + STEP_UP_TOKEN_MS, mfaVerifiedAt: verifiedAt }, 'API step-up token created', now);
-  }, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      const verifiedAt =
+        !input.code && sessionId && config().oidc
+          ? requireFreshIdpMfa(tx, actor.id, sessionId, now, config().oidc!.name)
+          : verifyMfaStepUp(tx, actor.id, input.code ?? '', now, null);
+      return issue(
+        tx,
+        actor,
+        { name, expiresAt: verifiedAt + STEP_UP_TOKEN_MS, mfaVerifiedAt: verifiedAt },
+        'API step-up token created',
+        now,
+      );
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export function listApiTokens(db: Db, userId: string, now: number): TokenSummary[] {
-  return db.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.createdAt)).all().map((r) => summarise(r, now));
+  return db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(desc(apiTokens.createdAt))
+    .all()
+    .map((r) => summarise(r, now));
 }
 
 /** Revokes one of the actor's own tokens; someone else's token is "not found" (no probing). */
 export function revokeApiToken(db: Db, actor: Actor, tokenId: string, now: number): TokenSummary {
-  return db.transaction((tx) => {
-    const row = tx.select().from(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, actor.id))).get();
-    if (!row) throw new ElevateError('NotFound', 'That token does not exist.');
-    if (row.revokedAt !== null) return summarise(row, now);
-    tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, row.id)).run();
-    writeAudit(tx, {
-      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'API token revoked',
-      principal: { type: 'User', id: actor.id, name: actor.displayName }, details: { tokenId: row.id, name: row.name, prefix: row.prefix },
-    });
-    return summarise({ ...row, revokedAt: now }, now);
-  }, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      const row = tx
+        .select()
+        .from(apiTokens)
+        .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, actor.id)))
+        .get();
+      if (!row) throw new ElevateError('NotFound', 'That token does not exist.');
+      if (row.revokedAt !== null) return summarise(row, now);
+      tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, row.id)).run();
+      writeAudit(tx, {
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'API token revoked',
+        principal: { type: 'User', id: actor.id, name: actor.displayName },
+        details: { tokenId: row.id, name: row.name, prefix: row.prefix },
+      });
+      return summarise({ ...row, revokedAt: now }, now);
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** last-use is informational; writing it at most once a minute keeps hot scripts from hammering the file */
@@ -121,7 +180,11 @@ export interface TokenIdentity {
  */
 export function authenticateToken(db: Db, bearer: string, now: number): TokenIdentity | null {
   if (!TOKEN_PATTERN.test(bearer)) return null;
-  const row = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(bearer))).get();
+  const row = db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.tokenHash, hashToken(bearer)))
+    .get();
   if (!row || row.revokedAt !== null || row.expiresAt <= now) return null;
   const user = db.select().from(users).where(eq(users.id, row.userId)).get();
   if (!user || user.disabled || user.mustChangePassword || user.mustEnrolMfa) return null;

@@ -13,13 +13,22 @@ export const APPROVER_SCOPES_SHOWN = 200;
  * (tenant, kind) index up to a cap: the delegated approver flow names the scopes people
  * usually mean without reading the tenant's resource table. `more` says some were left out.
  */
-export function approverScopeChoices(db: DbOrTx, index: PolicyIndex, tenantId: string, cap = APPROVER_SCOPES_SHOWN): { scopes: { id: string; label: string }[]; more: boolean } {
+export function approverScopeChoices(
+  db: DbOrTx,
+  index: PolicyIndex,
+  tenantId: string,
+  cap = APPROVER_SCOPES_SHOWN,
+): { scopes: { id: string; label: string }[]; more: boolean } {
   const ids: string[] = [];
   let more = false;
   for (const kind of ['managementGroup', 'subscription', 'resourceGroup'] as const) {
     const left = cap - ids.length;
-    const rows = db.select({ id: resources.id }).from(resources)
-      .where(and(eq(resources.tenantId, tenantId), eq(resources.kind, kind), eq(resources.managed, true))).limit(left + 1).all();
+    const rows = db
+      .select({ id: resources.id })
+      .from(resources)
+      .where(and(eq(resources.tenantId, tenantId), eq(resources.kind, kind), eq(resources.managed, true)))
+      .limit(left + 1)
+      .all();
     if (rows.length > left) more = true;
     ids.push(...rows.slice(0, left).map((r) => r.id));
     if (more) break;

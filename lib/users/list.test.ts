@@ -6,18 +6,28 @@ import { COUNT_CAP, decodeCursor, type Page, type Seek } from './paging';
 import { addGroup, addUsers, recordReads } from './test-support';
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(() => t.close());
 
 const cmp = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
 const after = (p: Page<unknown>): Seek => ({ after: decodeCursor(p.next!, 'text') });
 const before = (p: Page<unknown>): Seek => ({ before: decodeCursor(p.prev!, 'text') });
-const allIds = () => t.db.select({ id: users.id }).from(users).all().map((u) => u.id);
+const allIds = () =>
+  t.db
+    .select({ id: users.id })
+    .from(users)
+    .all()
+    .map((u) => u.id);
 
 describe('users list paging', () => {
   it('shows every user exactly once across pages, in name order, while users are added between page reads', () => {
     // mixed case, shared names (ties broken by id) and names on both sides of every cursor
-    addUsers(t, Array.from({ length: 180 }, (_, i) => `${['ann', 'Bob', 'CARL', 'dora'][i % 4]} ${String(i % 45).padStart(2, '0')}`));
+    addUsers(
+      t,
+      Array.from({ length: 180 }, (_, i) => `${['ann', 'Bob', 'CARL', 'dora'][i % 4]} ${String(i % 45).padStart(2, '0')}`),
+    );
     const present = allIds();
     const seen: UserListRow[] = [];
     let page = listUsersPage(t.db, { size: 25 });
@@ -42,7 +52,10 @@ describe('users list paging', () => {
   });
 
   it('walks back with "Previous page" to the first page, again showing each user once', () => {
-    addUsers(t, Array.from({ length: 120 }, (_, i) => `Person ${String(i).padStart(3, '0')}`));
+    addUsers(
+      t,
+      Array.from({ length: 120 }, (_, i) => `Person ${String(i).padStart(3, '0')}`),
+    );
     let page = listUsersPage(t.db, { size: 20 });
     while (page.next) page = listUsersPage(t.db, { size: 20, seek: after(page) });
     const last = page;
@@ -78,8 +91,14 @@ describe('users list search', () => {
   });
 
   it('pages through search results with the search kept', () => {
-    addUsers(t, Array.from({ length: 60 }, (_, i) => `Match ${String(i).padStart(2, '0')}`));
-    addUsers(t, Array.from({ length: 60 }, (_, i) => `Other ${i}`));
+    addUsers(
+      t,
+      Array.from({ length: 60 }, (_, i) => `Match ${String(i).padStart(2, '0')}`),
+    );
+    addUsers(
+      t,
+      Array.from({ length: 60 }, (_, i) => `Other ${i}`),
+    );
     const p1 = listUsersPage(t.db, { q: 'match', size: 50 });
     const p2 = listUsersPage(t.db, { q: 'match', size: 50, seek: after(p1) });
     expect(p1.rows).toHaveLength(50);
@@ -91,7 +110,10 @@ describe('users list search', () => {
 
 describe('users list at scale', () => {
   it('with thousands of users a page reads one page of rows from an index, and counts stop at the cap', () => {
-    const ids = addUsers(t, Array.from({ length: 3000 }, (_, i) => `User ${String(i).padStart(4, '0')}`));
+    const ids = addUsers(
+      t,
+      Array.from({ length: 3000 }, (_, i) => `User ${String(i).padStart(4, '0')}`),
+    );
     // someone in many groups still costs a few rows
     for (let g = 0; g < 30; g++) addGroup(t, `Team ${g}`, [ids[0], ids[2500]]);
     const deep = listUsersPage(t.db, { seek: { after: ['User 2499', 'zzzz'] } });

@@ -53,7 +53,9 @@ export function userSeek(dir: 'forward' | 'backward', from: Key | null): SQL | u
 }
 
 export const userOrder = (dir: 'forward' | 'backward') =>
-  dir === 'forward' ? [sql`${users.displayName} COLLATE NOCASE ASC`, sql`${users.id} ASC`] : [sql`${users.displayName} COLLATE NOCASE DESC`, sql`${users.id} DESC`];
+  dir === 'forward'
+    ? [sql`${users.displayName} COLLATE NOCASE ASC`, sql`${users.id} ASC`]
+    : [sql`${users.displayName} COLLATE NOCASE DESC`, sql`${users.id} DESC`];
 
 /**
  * A few of each shown user's groups, as JSON, in the same statement: a correlated subquery
@@ -67,20 +69,46 @@ const firstGroups = sql<string>`(SELECT json_group_array(json_array(x.id, x.name
 export function listUsersPage(db: DbOrTx, opts: { q?: string; seek?: Seek; size?: number } = {}): Page<UserListRow> {
   const q = opts.q ?? '';
   const size = opts.size ?? PAGE_SIZE;
-  const page = keysetPage(opts.seek ?? {}, size, (dir, from, limit) =>
-    db.select({
-      id: users.id, email: users.email, displayName: users.displayName, disabled: users.disabled, isPimAdmin: users.isPimAdmin,
-      mustChangePassword: users.mustChangePassword, mustEnrolMfa: users.mustEnrolMfa, totpEnrolledAt: users.totpEnrolledAt, lastSignInAt: users.lastSignInAt,
-      source: users.source, groups: firstGroups, breakGlass: users.breakGlass,
-      ssoLinked: sql<number>`${users.oidcSub} IS NOT NULL`, hasPassword: sql<number>`${users.passwordHash} <> ''`,
-    }).from(users).where(and(userMatches(q), userSeek(dir, from))).orderBy(...userOrder(dir)).limit(limit).all(),
-  (u) => [u.displayName, u.id]);
+  const page = keysetPage(
+    opts.seek ?? {},
+    size,
+    (dir, from, limit) =>
+      db
+        .select({
+          id: users.id,
+          email: users.email,
+          displayName: users.displayName,
+          disabled: users.disabled,
+          isPimAdmin: users.isPimAdmin,
+          mustChangePassword: users.mustChangePassword,
+          mustEnrolMfa: users.mustEnrolMfa,
+          totpEnrolledAt: users.totpEnrolledAt,
+          lastSignInAt: users.lastSignInAt,
+          source: users.source,
+          groups: firstGroups,
+          breakGlass: users.breakGlass,
+          ssoLinked: sql<number>`${users.oidcSub} IS NOT NULL`,
+          hasPassword: sql<number>`${users.passwordHash} <> ''`,
+        })
+        .from(users)
+        .where(and(userMatches(q), userSeek(dir, from)))
+        .orderBy(...userOrder(dir))
+        .limit(limit)
+        .all(),
+    (u) => [u.displayName, u.id],
+  );
   return {
     ...page,
     rows: page.rows.map(({ totpEnrolledAt, groups: json, ssoLinked, hasPassword, ...u }) => {
       const gs = (JSON.parse(json) as [string, string][]).map(([id, name]) => ({ id, name }));
-      return { ...u, ssoLinked: Boolean(ssoLinked), hasPassword: Boolean(hasPassword), mfaEnrolled: totpEnrolledAt !== null,
-        groups: gs.slice(0, GROUPS_SHOWN), moreGroups: gs.length > GROUPS_SHOWN };
+      return {
+        ...u,
+        ssoLinked: Boolean(ssoLinked),
+        hasPassword: Boolean(hasPassword),
+        mfaEnrolled: totpEnrolledAt !== null,
+        groups: gs.slice(0, GROUPS_SHOWN),
+        moreGroups: gs.length > GROUPS_SHOWN,
+      };
     }),
   };
 }

@@ -34,7 +34,12 @@ export function decodeCursor(token: string | undefined, kind: keyof typeof keySc
 }
 
 /** One page (lib/portal/keyset.ts), with the people lists' two-part keys. */
-export function keysetPage<T>(seek: Seek, size: number, fetch: (dir: 'forward' | 'backward', from: Key | null, limit: number) => T[], keyOf: (row: T) => Key): Page<T> {
+export function keysetPage<T>(
+  seek: Seek,
+  size: number,
+  fetch: (dir: 'forward' | 'backward', from: Key | null, limit: number) => T[],
+  keyOf: (row: T) => Key,
+): Page<T> {
   return sharedKeysetPage(seek, size, (dir, from, limit) => fetch(dir, from as Key | null, limit), keyOf);
 }
 

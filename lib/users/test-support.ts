@@ -8,7 +8,9 @@ type T = ReturnType<typeof freshDb>;
 /** Plain accounts straight into SQL (no password hashing): thousands in a few milliseconds. */
 export function addUsers(t: T, names: string[], opts: { disabled?: boolean; createdAt?: number } = {}): string[] {
   const tenantId = t.db.select({ tenantId: users.tenantId }).from(users).limit(1).get()!.tenantId;
-  const insert = t.sqlite.prepare('INSERT INTO users (id, tenant_id, email, display_name, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = t.sqlite.prepare(
+    'INSERT INTO users (id, tenant_id, email, display_name, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const ids: string[] = [];
   t.sqlite.transaction(() => {
     for (const name of names) {
@@ -25,7 +27,9 @@ export function addGroup(t: T, name: string, memberIds: string[] = [], addedAt =
   const tenantId = t.db.select({ tenantId: users.tenantId }).from(users).limit(1).get()!.tenantId;
   const id = crypto.randomUUID();
   t.sqlite.transaction(() => {
-    t.sqlite.prepare('INSERT INTO groups (id, tenant_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)').run(id, tenantId, name, '', t.now);
+    t.sqlite
+      .prepare('INSERT INTO groups (id, tenant_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, tenantId, name, '', t.now);
     const m = t.sqlite.prepare('INSERT INTO group_members (group_id, user_id, added_at) VALUES (?, ?, ?)');
     memberIds.forEach((u, i) => m.run(id, u, addedAt + i));
   })();
@@ -52,10 +56,23 @@ export function recordReads(sqlite: Database.Database): Reads {
     new Proxy(stmt, {
       get(target, prop, receiver) {
         if (prop === 'raw' || prop === 'pluck' || prop === 'expand') {
-          return (...a: unknown[]) => { (target[prop] as (...x: unknown[]) => unknown).apply(target, a); return receiver; };
+          return (...a: unknown[]) => {
+            (target[prop] as (...x: unknown[]) => unknown).apply(target, a);
+            return receiver;
+          };
         }
-        if (prop === 'all') return (...params: unknown[]) => { const r = target.all(...params); statements.push({ sql: text, params, rows: r.length }); return r; };
-        if (prop === 'get') return (...params: unknown[]) => { const r = target.get(...params); statements.push({ sql: text, params, rows: r === undefined ? 0 : 1 }); return r; };
+        if (prop === 'all')
+          return (...params: unknown[]) => {
+            const r = target.all(...params);
+            statements.push({ sql: text, params, rows: r.length });
+            return r;
+          };
+        if (prop === 'get')
+          return (...params: unknown[]) => {
+            const r = target.get(...params);
+            statements.push({ sql: text, params, rows: r === undefined ? 0 : 1 });
+            return r;
+          };
         const v = Reflect.get(target, prop, target);
         return typeof v === 'function' ? v.bind(target) : v;
       },
@@ -64,7 +81,10 @@ export function recordReads(sqlite: Database.Database): Reads {
   return {
     statements,
     total: () => statements.reduce((n, s) => n + s.rows, 0),
-    plans: () => statements.map((s) => (original(`EXPLAIN QUERY PLAN ${s.sql}`).all(...s.params) as { detail: string }[]).map((r) => r.detail)),
-    stop: () => { sqlite.prepare = original as typeof sqlite.prepare; },
+    plans: () =>
+      statements.map((s) => (original(`EXPLAIN QUERY PLAN ${s.sql}`).all(...s.params) as { detail: string }[]).map((r) => r.detail)),
+    stop: () => {
+      sqlite.prepare = original as typeof sqlite.prepare;
+    },
   };
 }

@@ -14,17 +14,28 @@ import { createUser, listUsersPage, resetMfa, resetPassword, setUserDisabled } f
 
 const financeDev = `${DEMO_SUBSCRIPTION.toLowerCase()}/resourcegroups/finance-dev`;
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+beforeEach(() => {
+  t = freshDb();
+});
 afterEach(async () => {
   await deliveryIdle();
   t.close();
 });
 const actor = (id: string) => t.db.select().from(users).where(eq(users.id, id)).get()!;
-const n = () => t.db.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
+const n = () =>
+  t.db
+    .select({ n: sql<number>`count(*)` })
+    .from(users)
+    .get()!.n;
 
 describe('delegated approver accounts', () => {
   it('creates Quinn with a generated password shown once, first sign-in duties, and names them approver', async () => {
-    const { user, initialPassword } = createUser(t.db, actor(t.ids.steve), { displayName: 'Quinn', email: 'Quinn@BlueWidget.test', approverOn: [{ scopeId: financeDev, roleId: ROLE_IDS.owner }] }, t.now);
+    const { user, initialPassword } = createUser(
+      t.db,
+      actor(t.ids.steve),
+      { displayName: 'Quinn', email: 'Quinn@BlueWidget.test', approverOn: [{ scopeId: financeDev, roleId: ROLE_IDS.owner }] },
+      t.now,
+    );
     expect(initialPassword.length).toBeGreaterThanOrEqual(12);
     expect(user.email).toBe('quinn@bluewidget.test');
     expect(user.mustChangePassword && user.mustEnrolMfa).toBe(true);
@@ -33,27 +44,70 @@ describe('delegated approver accounts', () => {
     expect(s.settings.approvalRequired).toBe(true);
     expect(s.settings.approvers).toEqual([{ type: 'User', id: user.id }]);
     // the audit never holds the password
-    expect(t.db.select().from(auditEvents).all().some((e) => JSON.stringify(e).includes(initialPassword))).toBe(false);
-    const fake = { id: 'r', kind: 'assignment' as const, requestType: 'SelfActivate' as const, status: 'PendingApproval' as const, requesterId: t.ids.jen, principal: { type: 'User' as const, id: t.ids.jen }, roleId: ROLE_IDS.owner, scopeId: financeDev, startAt: t.now, endAt: t.now + 1, createdAt: t.now, approvalDeadline: t.now + 1e6, approvers: [{ type: 'User' as const, id: user.id }], linkedEligibilityId: null, targetScheduleId: null };
+    expect(
+      t.db
+        .select()
+        .from(auditEvents)
+        .all()
+        .some((e) => JSON.stringify(e).includes(initialPassword)),
+    ).toBe(false);
+    const fake = {
+      id: 'r',
+      kind: 'assignment' as const,
+      requestType: 'SelfActivate' as const,
+      status: 'PendingApproval' as const,
+      requesterId: t.ids.jen,
+      principal: { type: 'User' as const, id: t.ids.jen },
+      roleId: ROLE_IDS.owner,
+      scopeId: financeDev,
+      startAt: t.now,
+      endAt: t.now + 1,
+      createdAt: t.now,
+      approvalDeadline: t.now + 1e6,
+      approvers: [{ type: 'User' as const, id: user.id }],
+      linkedEligibilityId: null,
+      targetScheduleId: null,
+    };
     expect(canDecide(policyIndex(t.db), user.id, fake, t.now).allowed).toBe(true);
   });
 
   it('field errors for a taken e-mail and a short typed password; Jen is refused; nothing written', () => {
     const before = n();
     let err: unknown;
-    try { createUser(t.db, actor(t.ids.steve), { displayName: 'X', email: 'jen@bluewidget.test', initialPassword: 'short' }, t.now); } catch (e) { err = e; }
-    expect(isElevateError(err) && err.fieldErrors).toMatchObject({ email: [expect.stringMatching(/already exists/)], initialPassword: [expect.stringMatching(/12 characters/)] });
+    try {
+      createUser(t.db, actor(t.ids.steve), { displayName: 'X', email: 'jen@bluewidget.test', initialPassword: 'short' }, t.now);
+    } catch (e) {
+      err = e;
+    }
+    expect(isElevateError(err) && err.fieldErrors).toMatchObject({
+      email: [expect.stringMatching(/already exists/)],
+      initialPassword: [expect.stringMatching(/12 characters/)],
+    });
     expect(() => createUser(t.db, actor(t.ids.jen), { displayName: 'Y', email: 'y@bluewidget.test' }, t.now)).toThrow(/PIM administrators/);
     // the approver part fails (Steve has no access to a made-up scope) → the user is not created either
-    expect(() => createUser(t.db, actor(t.ids.steve), { displayName: 'Z', email: 'z@bluewidget.test', approverOn: [{ scopeId: '/subscriptions/none', roleId: ROLE_IDS.owner }] }, t.now)).toThrow();
+    expect(() =>
+      createUser(
+        t.db,
+        actor(t.ids.steve),
+        { displayName: 'Z', email: 'z@bluewidget.test', approverOn: [{ scopeId: '/subscriptions/none', roleId: ROLE_IDS.owner }] },
+        t.now,
+      ),
+    ).toThrow();
     expect(n()).toBe(before);
   });
 
   it('a made-up scope or role among approver duties is a clear field error, and no account is created', () => {
     const before = n();
-    for (const approverOn of [[{ scopeId: '/subscriptions/none', roleId: ROLE_IDS.owner }], [{ scopeId: financeDev, roleId: 'no-such-role' }]]) {
+    for (const approverOn of [
+      [{ scopeId: '/subscriptions/none', roleId: ROLE_IDS.owner }],
+      [{ scopeId: financeDev, roleId: 'no-such-role' }],
+    ]) {
       let err: unknown;
-      try { createUser(t.db, actor(t.ids.steve), { displayName: 'Z', email: 'z@bluewidget.test', approverOn }, t.now); } catch (e) { err = e; }
+      try {
+        createUser(t.db, actor(t.ids.steve), { displayName: 'Z', email: 'z@bluewidget.test', approverOn }, t.now);
+      } catch (e) {
+        err = e;
+      }
       expect(isElevateError(err) && err.code).toBe('InvalidRequest');
       expect(isElevateError(err) && err.fieldErrors?.approverOn?.[0]).toMatch(/does not exist/);
     }

@@ -9,7 +9,11 @@ import { call, type Answer } from './client';
  * (the copy bundled with Next, so the wire format matches the server's decoder).
  */
 
-interface ManifestEntry { workers: Record<string, unknown>; filename?: string; exportedName?: string }
+interface ManifestEntry {
+  workers: Record<string, unknown>;
+  filename?: string;
+  exportedName?: string;
+}
 
 /** The action id of `exportedName` from `file` in this build's server-reference manifest. */
 export function actionId(root: string, distDir: string, file: string, exportedName: string): string {
@@ -26,12 +30,27 @@ function encodeReply(args: unknown[]): Promise<string | FormData> {
 }
 
 /** A `useActionState` action: arguments are (previous state, form data). */
-export async function callFormAction(base: string, page: string, id: string, cookie: string, fields: [string, string][], timeoutMs?: number): Promise<Answer> {
+export async function callFormAction(
+  base: string,
+  page: string,
+  id: string,
+  cookie: string,
+  fields: [string, string][],
+  timeoutMs?: number,
+): Promise<Answer> {
   const form = new FormData();
   for (const [k, v] of fields) form.append(k, v);
   const body = await encodeReply([null, form]);
   return call(`${base}${page}`, {
-    method: 'POST', body, timeoutMs,
-    headers: { 'next-action': id, accept: 'text/x-component', cookie, origin: base, ...(typeof body === 'string' ? { 'content-type': 'text/plain;charset=UTF-8' } : {}) },
+    method: 'POST',
+    body,
+    timeoutMs,
+    headers: {
+      'next-action': id,
+      accept: 'text/x-component',
+      cookie,
+      origin: base,
+      ...(typeof body === 'string' ? { 'content-type': 'text/plain;charset=UTF-8' } : {}),
+    },
   });
 }

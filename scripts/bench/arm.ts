@@ -16,14 +16,19 @@ export const roleDefinitionId = (sub: string, role: string) => `${sub}${AUTH}/ro
 
 /** PUT a new request (a fresh GUID as its name); returns the answer and the name. */
 export async function putRequest(
-  base: string, token: string, kind: 'eligibility' | 'assignment', scope: string,
+  base: string,
+  token: string,
+  kind: 'eligibility' | 'assignment',
+  scope: string,
   props: { principalId: string; role: string; sub: string; requestType: string; duration: string },
 ): Promise<{ answer: Answer; id: string }> {
   const id = crypto.randomUUID();
   const collection = kind === 'eligibility' ? 'roleEligibilityScheduleRequests' : 'roleAssignmentScheduleRequests';
   const answer = await armSend(base, token, 'PUT', `${scope}${AUTH}/${collection}/${id}?api-version=${V}`, {
     properties: {
-      principalId: props.principalId, roleDefinitionId: roleDefinitionId(props.sub, props.role), requestType: props.requestType,
+      principalId: props.principalId,
+      roleDefinitionId: roleDefinitionId(props.sub, props.role),
+      requestType: props.requestType,
       scheduleInfo: { expiration: { type: 'AfterDuration', duration: props.duration } },
       justification: 'HTTP benchmark',
     },

@@ -3,7 +3,18 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 /** What a build is made from (as scripts/start.mjs): a build older than any of these is stale. */
-const SOURCES = ['app', 'components', 'lib', 'db', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package.json', 'package-lock.json'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'db',
+  'public',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.ts',
+  'package.json',
+  'package-lock.json',
+];
 
 function newestMtime(p: string): number {
   let st: fs.Stats;
@@ -30,11 +41,15 @@ export function ensureBuild(root: string, distDir: string, allowBuild: boolean, 
   if (!built && !allowBuild) throw new Error(`--no-build was given but ${distDir}/BUILD_ID does not exist: run once without --no-build`);
   const changed = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
   if (built && changed <= built) return;
-  log(built ? `Sources changed since the ${distDir} build: building (takes minutes)…` : `No build in ${distDir}: building (takes minutes)…`);
+  log(
+    built ? `Sources changed since the ${distDir} build: building (takes minutes)…` : `No build in ${distDir}: building (takes minutes)…`,
+  );
   const t0 = Date.now();
   const r = spawnSync(path.join(root, 'node_modules', '.bin', 'next'), ['build'], {
     // build output to stderr: stdout carries only the report
-    cwd: root, stdio: ['ignore', 2, 2], env: { ...process.env, ELEVATE_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' },
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, ELEVATE_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' },
   });
   if (r.status !== 0) throw new Error(`next build into ${distDir} failed (exit ${r.status ?? r.signal}); see the output above`);
   log(`Built in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);

@@ -34,7 +34,8 @@ export class UsageError extends Error {}
 
 function int(name: string, v: string | undefined, min: number, max: number): number {
   const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got ${v === undefined ? 'nothing' : `"${v}"`}`);
+  if (v === undefined || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got ${v === undefined ? 'nothing' : `"${v}"`}`);
   return n;
 }
 
@@ -49,17 +50,38 @@ export function parseArgs(argv: string[]): Options {
       return v;
     };
     switch (flag) {
-      case '--db': o.db = value(); break;
-      case '--data-dir': o.dataDir = value(); break;
-      case '--connections': o.connections = int(flag, value(), 1, 256); break;
-      case '--duration': o.duration = int(flag, value(), 1, 300); break;
-      case '--ops': o.ops = int(flag, value(), 1, 1000); break;
-      case '--budget': o.budget = int(flag, value(), 5, 3600); break;
-      case '--no-build': o.build = false; break;
-      case '--keep': o.keep = true; break;
-      case '--out': o.out = value(); break;
-      case '--help': case '-h': throw new UsageError('');
-      default: throw new UsageError(`unknown option ${a}`);
+      case '--db':
+        o.db = value();
+        break;
+      case '--data-dir':
+        o.dataDir = value();
+        break;
+      case '--connections':
+        o.connections = int(flag, value(), 1, 256);
+        break;
+      case '--duration':
+        o.duration = int(flag, value(), 1, 300);
+        break;
+      case '--ops':
+        o.ops = int(flag, value(), 1, 1000);
+        break;
+      case '--budget':
+        o.budget = int(flag, value(), 5, 3600);
+        break;
+      case '--no-build':
+        o.build = false;
+        break;
+      case '--keep':
+        o.keep = true;
+        break;
+      case '--out':
+        o.out = value();
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown option ${a}`);
     }
   }
   return o;

@@ -13,7 +13,10 @@ export interface Answer {
 const READ_TIMEOUT_MS = 60_000;
 const WRITE_TIMEOUT_MS = 300_000;
 
-export async function call(url: string, init: RequestInit & { headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
+export async function call(
+  url: string,
+  init: RequestInit & { headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Answer> {
   const t0 = performance.now();
   const { timeoutMs, ...rest } = init;
   const timeout = timeoutMs ?? (!init.method || init.method === 'GET' ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS);
@@ -22,7 +25,12 @@ export async function call(url: string, init: RequestInit & { headers?: Record<s
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(new Error(`no answer from ${url} within ${timeout / 1000} s`)), timeout);
   try {
-    const res = await fetch(url, { redirect: 'manual', ...rest, headers: { 'accept-encoding': 'identity', ...init.headers }, signal: ac.signal });
+    const res = await fetch(url, {
+      redirect: 'manual',
+      ...rest,
+      headers: { 'accept-encoding': 'identity', ...init.headers },
+      signal: ac.signal,
+    });
     const buf = Buffer.from(await res.arrayBuffer());
     return { status: res.status, ms: performance.now() - t0, bytes: buf.length, text: buf.toString('utf8'), headers: res.headers };
   } finally {
@@ -53,7 +61,8 @@ export async function signIn(base: string, email: string, password: string): Pro
   const { csrfToken } = JSON.parse(csrf.text) as { csrfToken: string };
   const form = new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/`, json: 'true' });
   const res = await call(`${base}/api/auth/callback/credentials`, {
-    method: 'POST', body: form.toString(),
+    method: 'POST',
+    body: form.toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar), origin: base },
   });
   cookiesOf(res, jar);
@@ -69,8 +78,18 @@ export async function armGet(base: string, token: string, pathAndQuery: string):
   return call(`${base}${pathAndQuery}`, { headers: bearer(token) });
 }
 
-export async function armSend(base: string, token: string, method: 'PUT' | 'POST' | 'PATCH', pathAndQuery: string, body: unknown): Promise<Answer> {
-  return call(`${base}${pathAndQuery}`, { method, body: JSON.stringify(body), headers: bearer(token, { 'content-type': 'application/json' }) });
+export async function armSend(
+  base: string,
+  token: string,
+  method: 'PUT' | 'POST' | 'PATCH',
+  pathAndQuery: string,
+  body: unknown,
+): Promise<Answer> {
+  return call(`${base}${pathAndQuery}`, {
+    method,
+    body: JSON.stringify(body),
+    headers: bearer(token, { 'content-type': 'application/json' }),
+  });
 }
 
 /** The ARM error code and message of a failed answer, for error reports. */

@@ -40,13 +40,23 @@ export interface LoadResult {
  * response time is kept (autocannon's own histogram has no p95). Requests that fail or
  * answer other than 2xx are counted and reported, not hidden.
  */
-export async function load(url: string, headers: Record<string, string>, o: { connections: number; duration: number; method?: 'GET' | 'POST'; body?: string }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  headers: Record<string, string>,
+  o: { connections: number; duration: number; method?: 'GET' | 'POST'; body?: string },
+): Promise<LoadResult> {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error(`refusing to load anything but 127.0.0.1: ${url}`);
   const latencies: number[] = [];
   // without a callback autocannon returns its instance, which is also a promise of the result
   const inst = autocannon({
-    url, connections: o.connections, duration: o.duration, headers, method: o.method ?? 'GET', body: o.body,
-    timeout: 30, pipelining: 1,
+    url,
+    connections: o.connections,
+    duration: o.duration,
+    headers,
+    method: o.method ?? 'GET',
+    body: o.body,
+    timeout: 30,
+    pipelining: 1,
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
   inst.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);
@@ -72,7 +82,12 @@ export interface SeqResult {
  * or null when the answer is what the operation should get). A request that throws (a
  * timeout) counts as refused. Stops early after 10 failures in a row.
  */
-export async function sequential(n: number, op: (i: number) => Promise<Answer>, check: (a: Answer, i: number) => string | null, budgetMs = Infinity): Promise<SeqResult> {
+export async function sequential(
+  n: number,
+  op: (i: number) => Promise<Answer>,
+  check: (a: Answer, i: number) => string | null,
+  budgetMs = Infinity,
+): Promise<SeqResult> {
   const out: SeqResult = { ms: [], failures: 0, answers: [] };
   let streak = 0;
   const t0 = performance.now();

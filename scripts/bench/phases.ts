@@ -7,7 +7,17 @@ import type { Options } from './cli';
 import { armError, armGet, armSend, call, signIn, type Answer } from './client';
 import { load, sequential, summarise, type Row, type SeqResult } from './measure';
 import { startServer, type BenchServer } from './server';
-import { addBenchUsers, checkDbFile, copySecrets, copyTenant, DEMO_EMAILS, mintTokens, tenantFacts, type Persona, type TenantFacts } from './tenant';
+import {
+  addBenchUsers,
+  checkDbFile,
+  copySecrets,
+  copyTenant,
+  DEMO_EMAILS,
+  mintTokens,
+  tenantFacts,
+  type Persona,
+  type TenantFacts,
+} from './tenant';
 
 const DEMO_PASSWORD = 'elevate-demo';
 const DEMO_TOTP = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32('JBSWY3DPEHPK3PXP') });
@@ -51,7 +61,13 @@ const tokenOf = (ctx: { tenant: Tenant }, userId: string) => ctx.tenant.tokens.g
 function seqRow(section: string, name: string, r: SeqResult, note = '', cpu?: number): Row {
   const s = summarise(r.ms);
   const fail = r.failures ? `${r.failures} refused (first: ${r.firstFailure})` : '';
-  return { section, name, ...s, cpu: cpu === undefined ? undefined : cpu / Math.max(1, r.ms.length), note: [note, fail].filter(Boolean).join('; ') };
+  return {
+    section,
+    name,
+    ...s,
+    cpu: cpu === undefined ? undefined : cpu / Math.max(1, r.ms.length),
+    note: [note, fail].filter(Boolean).join('; '),
+  };
 }
 
 /** Runs `f` and returns its result with the CPU ms the server spent meanwhile. */
@@ -73,19 +89,32 @@ export async function prepareTenant(b: Base): Promise<Tenant> {
     const dirs = b.opts.dataDir ? [b.opts.dataDir] : [path.dirname(src), process.env.ELEVATE_DATA_DIR || path.join(b.root, 'data')];
     const from = dirs.map((d) => path.resolve(d)).find((d) => fs.existsSync(path.join(d, 'encryption-key')));
     const secrets = from ? copySecrets(from, b.work) : [];
-    const keyNote = secrets.length ? ` with ${from}/{${secrets.join(',')}}` : process.env.ELEVATE_ENCRYPTION_KEY ? ' (ELEVATE_ENCRYPTION_KEY from the environment)' : ` (no encryption-key in ${dirs.join(' or ')}: the TOTP step-up will be refused)`;
+    const keyNote = secrets.length
+      ? ` with ${from}/{${secrets.join(',')}}`
+      : process.env.ELEVATE_ENCRYPTION_KEY
+        ? ' (ELEVATE_ENCRYPTION_KEY from the environment)'
+        : ` (no encryption-key in ${dirs.join(' or ')}: the TOTP step-up will be refused)`;
     b.log(`copied ${src} in ${((performance.now() - t0) / 1000).toFixed(1)} s${keyNote}`);
   }
   b.log('first start: applies migrations the copy lacks' + (b.opts.db ? '' : ' and seeds the demo tenant'));
   const prep = await startServer({ root: b.root, distDir: b.distDir, dataDir: b.work, dbFile, name: 'prepare', timeoutMs: 900_000 });
-  b.rows.push({ section: 'start', name: b.opts.db ? 'first start on the copy (applies new migrations)' : 'first start on an empty file (migrations, demo seed)', n: 1, p50: prep.startMs });
+  b.rows.push({
+    section: 'start',
+    name: b.opts.db ? 'first start on the copy (applies new migrations)' : 'first start on an empty file (migrations, demo seed)',
+    n: 1,
+    p50: prep.startMs,
+  });
   await prep.stop();
 
   const facts = tenantFacts(dbFile);
   const active = Math.max(b.opts.ops, Math.ceil((b.opts.ops + BULK + LEFT_PENDING) / 2));
   const benchUsers = addBenchUsers(dbFile, active + RAW_USERS, facts.tenantId, facts.personas.jen);
   const tokens = mintTokens(dbFile, [...Object.values(facts.personas), ...benchUsers], false);
-  b.log(`tenant: ${Object.entries(facts.counts).map(([k, v]) => `${v} ${k}`).join(', ')}; added ${benchUsers.length} requesters`);
+  b.log(
+    `tenant: ${Object.entries(facts.counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}; added ${benchUsers.length} requesters`,
+  );
   return { dbFile, facts, benchUsers, tokens };
 }
 
@@ -95,14 +124,28 @@ function permissionsPath(scope: string) {
 
 /** Server A: start to first answer, the first API read (the engine index is built on demand), sign-ins, the first page. */
 export async function startAndFirstAnswers(b: Base & { tenant: Tenant; servers: BenchServer[] }): Promise<Ctx> {
-  const a = await startServer({ root: b.root, distDir: b.distDir, dataDir: b.work, dbFile: b.tenant.dbFile, name: 'a', timeoutMs: 900_000 });
+  const a = await startServer({
+    root: b.root,
+    distDir: b.distDir,
+    dataDir: b.work,
+    dbFile: b.tenant.dbFile,
+    name: 'a',
+    timeoutMs: 900_000,
+  });
   b.servers.push(a);
   b.rows.push({ section: 'start', name: 'start to first answer (`scripts/serve.mjs` → `/api/health` 200)', n: 1, p50: a.startMs });
   b.log(`server a on ${a.url} answered after ${a.startMs.toFixed(0)} ms`);
   const ctx: Ctx = { ...b, a, cookies: { steve: '', jen: '', avery: '' }, idle: new Map() };
 
   const first = await armGet(a.url, tokenOf(ctx, persona(ctx, 'sam')), permissionsPath(b.tenant.facts.rgs['finance-dev']));
-  b.rows.push({ section: 'start', name: 'first API read after start (permissions, Sam)', n: 1, p50: first.ms, size: first.bytes, note: first.status === 200 ? '' : armError(first) });
+  b.rows.push({
+    section: 'start',
+    name: 'first API read after start (permissions, Sam)',
+    n: 1,
+    p50: first.ms,
+    size: first.bytes,
+    note: first.status === 200 ? '' : armError(first),
+  });
 
   const signInMs: number[] = [];
   for (const p of ['steve', 'jen', 'avery'] as const) {
@@ -113,7 +156,14 @@ export async function startAndFirstAnswers(b: Base & { tenant: Tenant; servers: 
   b.rows.push({ section: 'start', name: 'sign-in (CSRF token + credentials callback)', ...summarise(signInMs) });
 
   const page = await call(`${a.url}/admin`, { headers: { cookie: ctx.cookies.steve } });
-  b.rows.push({ section: 'start', name: 'first page render (Admin home, cold)', n: 1, p50: page.ms, size: page.bytes, note: page.status === 200 ? '' : `status ${page.status}` });
+  b.rows.push({
+    section: 'start',
+    name: 'first page render (Admin home, cold)',
+    n: 1,
+    p50: page.ms,
+    size: page.bytes,
+    note: page.status === 200 ? '' : `status ${page.status}`,
+  });
   return ctx;
 }
 
@@ -130,11 +180,26 @@ export async function writes(ctx: Ctx): Promise<void> {
   const order = tenant.benchUsers;
   log(`AdminAssign ×${order.length}: Steve makes each requester eligible Owner of the subscription`);
   const eligible = new Set<string>();
-  const [assign, assignCpu] = await withCpu(a, () => sequential(order.length, async (i) => {
-    const x = (await putRequest(a.url, steve, 'eligibility', f.sub, { principalId: order[i], role: ROLE.owner, sub: f.sub, requestType: 'AdminAssign', duration: 'P30D' })).answer;
-    if (!expectStatus(x, 'Provisioned')) eligible.add(order[i]);
-    return x;
-  }, (x) => expectStatus(x, 'Provisioned'), budget));
+  const [assign, assignCpu] = await withCpu(a, () =>
+    sequential(
+      order.length,
+      async (i) => {
+        const x = (
+          await putRequest(a.url, steve, 'eligibility', f.sub, {
+            principalId: order[i],
+            role: ROLE.owner,
+            sub: f.sub,
+            requestType: 'AdminAssign',
+            duration: 'P30D',
+          })
+        ).answer;
+        if (!expectStatus(x, 'Provisioned')) eligible.add(order[i]);
+        return x;
+      },
+      (x) => expectStatus(x, 'Provisioned'),
+      budget,
+    ),
+  );
   rows.push(seqRow(S, 'AdminAssign (Steve: eligible Owner of the subscription)', assign, short(assign), assignCpu));
   const ready = requesters.filter((u) => eligible.has(u));
 
@@ -142,21 +207,54 @@ export async function writes(ctx: Ctx): Promise<void> {
   let stepUp = mintTokens(tenant.dbFile, ready, true);
   const selfUsers = ready.slice(0, opts.ops);
   log(`SelfActivate ×${selfUsers.length}: Owner on finance-test (no approval there), one requester each`);
-  const [self, selfCpu] = await withCpu(a, () => sequential(selfUsers.length, async (i) => (await putRequest(a.url, stepUp.get(selfUsers[i])!, 'assignment', f.rgs['finance-test'], {
-    principalId: selfUsers[i], role: ROLE.owner, sub: f.sub, requestType: 'SelfActivate', duration: 'PT1H',
-  })).answer, (x) => expectStatus(x, 'Provisioned'), budget));
+  const [self, selfCpu] = await withCpu(a, () =>
+    sequential(
+      selfUsers.length,
+      async (i) =>
+        (
+          await putRequest(a.url, stepUp.get(selfUsers[i])!, 'assignment', f.rgs['finance-test'], {
+            principalId: selfUsers[i],
+            role: ROLE.owner,
+            sub: f.sub,
+            requestType: 'SelfActivate',
+            duration: 'PT1H',
+          })
+        ).answer,
+      (x) => expectStatus(x, 'Provisioned'),
+      budget,
+    ),
+  );
   rows.push(seqRow(S, 'SelfActivate → Provisioned (Owner on finance-test, step-up token)', self, short(self), selfCpu));
 
   stepUp = mintTokens(tenant.dbFile, ready, true);
   const pendingIds: string[] = [];
-  const targets = ready.flatMap((u) => [[u, f.sub], [u, f.rgs['finance-prod']]] as const);
+  const targets = ready.flatMap(
+    (u) =>
+      [
+        [u, f.sub],
+        [u, f.rgs['finance-prod']],
+      ] as const,
+  );
   log(`SelfActivate ×${targets.length}: Owner on the subscription and on finance-prod (Avery approves)`);
-  const [pend, pendCpu] = await withCpu(a, () => sequential(targets.length, async (i) => {
-    const [u, scope] = targets[i];
-    const r = await putRequest(a.url, stepUp.get(u)!, 'assignment', scope, { principalId: u, role: ROLE.owner, sub: f.sub, requestType: 'SelfActivate', duration: 'PT1H' });
-    if (!expectStatus(r.answer, 'PendingApproval')) pendingIds.push(r.id);
-    return r.answer;
-  }, (x) => expectStatus(x, 'PendingApproval'), budget));
+  const [pend, pendCpu] = await withCpu(a, () =>
+    sequential(
+      targets.length,
+      async (i) => {
+        const [u, scope] = targets[i];
+        const r = await putRequest(a.url, stepUp.get(u)!, 'assignment', scope, {
+          principalId: u,
+          role: ROLE.owner,
+          sub: f.sub,
+          requestType: 'SelfActivate',
+          duration: 'PT1H',
+        });
+        if (!expectStatus(r.answer, 'PendingApproval')) pendingIds.push(r.id);
+        return r.answer;
+      },
+      (x) => expectStatus(x, 'PendingApproval'),
+      budget,
+    ),
+  );
   rows.push(seqRow(S, 'SelfActivate → PendingApproval (Owner on the subscription / finance-prod)', pend, short(pend), pendCpu));
 
   // the real MFA path once: a TOTP code for Jen (never used before on this copy) buys a step-up token
@@ -166,14 +264,25 @@ export async function writes(ctx: Ctx): Promise<void> {
     let note = step.status === 201 ? '' : `refused: ${armError(step)}`;
     if (step.status === 201) {
       const act = await putRequest(a.url, (JSON.parse(step.text) as { token: string }).token, 'assignment', f.rgs['finance-dev'], {
-        principalId: jen, role: ROLE.owner, sub: f.sub, requestType: 'SelfActivate', duration: 'PT1H',
+        principalId: jen,
+        role: ROLE.owner,
+        sub: f.sub,
+        requestType: 'SelfActivate',
+        duration: 'PT1H',
       });
       const bad = expectStatus(act.answer, 'Provisioned');
-      note = bad ? `Jen's activation with it refused: ${bad}` : `then Jen activates Owner on finance-dev with it in ${act.answer.ms.toFixed(0)} ms`;
+      note = bad
+        ? `Jen's activation with it refused: ${bad}`
+        : `then Jen activates Owner on finance-dev with it in ${act.answer.ms.toFixed(0)} ms`;
     }
     rows.push({ section: S, name: 'MFA step-up (Jen: TOTP code → step-up token)', n: 1, p50: step.ms, note });
   } catch (e) {
-    rows.push({ section: S, name: 'MFA step-up (Jen: TOTP code → step-up token)', n: 0, note: `failed: ${e instanceof Error ? e.message : e}` });
+    rows.push({
+      section: S,
+      name: 'MFA step-up (Jen: TOTP code → step-up token)',
+      n: 0,
+      note: `failed: ${e instanceof Error ? e.message : e}`,
+    });
   }
 
   // approving Owner needs the approver's MFA (rule 11): a step-up token stands for Avery's code, as for the requesters
@@ -181,7 +290,9 @@ export async function writes(ctx: Ctx): Promise<void> {
   // keep a full bulk batch when there are enough pending requests; the single approvals take the rest
   const single = pendingIds.slice(0, Math.min(opts.ops, Math.max(1, pendingIds.length - BULK)));
   log(`approve ×${single.length} (Avery, roleAssignmentApprovals stage PUT)`);
-  const [appr, apprCpu] = await withCpu(a, () => sequential(single.length, (i) => approve(a.url, avery, single[i]), expectApproved, budget));
+  const [appr, apprCpu] = await withCpu(a, () =>
+    sequential(single.length, (i) => approve(a.url, avery, single[i]), expectApproved, budget),
+  );
   rows.push(seqRow(S, 'approve one pending request (Avery, API)', appr, short(appr), apprCpu));
 
   const bulk = pendingIds.slice(single.length, single.length + BULK);
@@ -199,12 +310,34 @@ export async function writes(ctx: Ctx): Promise<void> {
   if (id) {
     const name = `bulk approval of ${bulk.length} (Avery, portal server action decideRequests, one POST)`;
     try {
-      const [r, cpu] = await withCpu(a, () => callFormAction(a.url, '/approvals', id, ctx.cookies.avery, [
-        // Avery's one TOTP code for the batch (her session has not stepped up yet; rule 11)
-        ...bulk.map((x) => ['requestId', x] as [string, string]), ['decision', 'Approve'], ['justification', 'HTTP benchmark'], ['mfaCode', DEMO_TOTP.generate()],
-      ], Math.max(budget, 600_000)));
+      const [r, cpu] = await withCpu(a, () =>
+        callFormAction(
+          a.url,
+          '/approvals',
+          id,
+          ctx.cookies.avery,
+          [
+            // Avery's one TOTP code for the batch (her session has not stepped up yet; rule 11)
+            ...bulk.map((x) => ['requestId', x] as [string, string]),
+            ['decision', 'Approve'],
+            ['justification', 'HTTP benchmark'],
+            ['mfaCode', DEMO_TOTP.generate()],
+          ],
+          Math.max(budget, 600_000),
+        ),
+      );
       const confirmed = r.status === 200 && r.text.includes(`Approved ${bulk.length === 1 ? 'the request' : `${bulk.length} requests`}`);
-      rows.push({ section: S, name, n: 1, p50: r.ms, size: r.bytes, cpu, note: confirmed ? `${(r.ms / bulk.length).toFixed(1)} ms per request` : `not confirmed (status ${r.status}): ${r.text.slice(0, 200)}` });
+      rows.push({
+        section: S,
+        name,
+        n: 1,
+        p50: r.ms,
+        size: r.bytes,
+        cpu,
+        note: confirmed
+          ? `${(r.ms / bulk.length).toFixed(1)} ms per request`
+          : `not confirmed (status ${r.status}): ${r.text.slice(0, 200)}`,
+      });
     } catch (e) {
       // the server may still be deciding: approving the same requests through the API now would only collide
       rows.push({ section: S, name, n: 0, note: `no answer: ${e instanceof Error ? e.message : e}` });
@@ -214,7 +347,15 @@ export async function writes(ctx: Ctx): Promise<void> {
   const t0 = performance.now();
   const [seq, seqCpu] = await withCpu(a, () => sequential(bulk.length, (i) => approve(a.url, avery, bulk[i]), expectApproved, budget));
   const total = performance.now() - t0;
-  rows.push(seqRow(S, `bulk approval of ${bulk.length} as sequential API approvals (Avery)`, seq, [`${total.toFixed(0)} ms in all`, short(seq)].filter(Boolean).join('; '), seqCpu));
+  rows.push(
+    seqRow(
+      S,
+      `bulk approval of ${bulk.length} as sequential API approvals (Avery)`,
+      seq,
+      [`${total.toFixed(0)} ms in all`, short(seq)].filter(Boolean).join('; '),
+      seqCpu,
+    ),
+  );
 }
 
 /** A second server process on the same file: a write through A, then the first read through B. */
@@ -222,7 +363,14 @@ export async function crossProcess(ctx: Ctx): Promise<void> {
   const { a, tenant, rows, log } = ctx;
   const f = tenant.facts;
   const S = 'two processes on one database';
-  const b = await startServer({ root: ctx.root, distDir: ctx.distDir, dataDir: ctx.work, dbFile: tenant.dbFile, name: 'b', timeoutMs: 900_000 });
+  const b = await startServer({
+    root: ctx.root,
+    distDir: ctx.distDir,
+    dataDir: ctx.work,
+    dbFile: tenant.dbFile,
+    name: 'b',
+    timeoutMs: 900_000,
+  });
   ctx.servers.push(b);
   rows.push({ section: S, name: 'second process: start to first answer', n: 1, p50: b.startMs });
   const users = tenant.benchUsers.slice(-RAW_USERS);
@@ -242,7 +390,13 @@ export async function crossProcess(ctx: Ctx): Promise<void> {
       problems.push(before.status !== 200 ? armError(before) : 'the requester already held a role there');
       continue;
     }
-    const w = await putRequest(a.url, steve, 'assignment', scope, { principalId: u, role: ROLE.reader, sub: f.sub, requestType: 'AdminAssign', duration: 'P30D' });
+    const w = await putRequest(a.url, steve, 'assignment', scope, {
+      principalId: u,
+      role: ROLE.reader,
+      sub: f.sub,
+      requestType: 'AdminAssign',
+      duration: 'P30D',
+    });
     const bad = expectStatus(w.answer, 'Provisioned');
     if (bad) {
       problems.push(bad);
@@ -262,13 +416,27 @@ export async function crossProcess(ctx: Ctx): Promise<void> {
     }
     maxLag = Math.max(maxLag, performance.now() - t0);
   }
-  const note = [`the first read showed the new access ${fresh}/${first.length} times`, maxLag ? `otherwise visible after at most ${maxLag.toFixed(0)} ms` : '', problems.length ? `${problems.length} not measured (${problems[0]})` : ''];
-  rows.push({ section: S, name: 'first read through B after a write through A (permissions after AdminAssign)', ...summarise(first), note: note.filter(Boolean).join('; ') });
+  const note = [
+    `the first read showed the new access ${fresh}/${first.length} times`,
+    maxLag ? `otherwise visible after at most ${maxLag.toFixed(0)} ms` : '',
+    problems.length ? `${problems.length} not measured (${problems[0]})` : '',
+  ];
+  rows.push({
+    section: S,
+    name: 'first read through B after a write through A (permissions after AdminAssign)',
+    ...summarise(first),
+    note: note.filter(Boolean).join('; '),
+  });
   await b.stop();
   ctx.servers.splice(ctx.servers.indexOf(b), 1);
 }
 
-interface Target { name: string; path: string; headers: Record<string, string>; expect?: string }
+interface Target {
+  name: string;
+  path: string;
+  headers: Record<string, string>;
+  expect?: string;
+}
 
 /** Check one answer, warm up, then autocannon; a target that does not answer 200 is reported, not loaded. */
 async function measureRead(ctx: Ctx, section: string, t: Target, describe?: (x: Answer) => string): Promise<Row> {
@@ -284,7 +452,12 @@ async function measureRead(ctx: Ctx, section: string, t: Target, describe?: (x: 
 async function measureReadOnce(ctx: Ctx, section: string, t: Target, describe?: (x: Answer) => string): Promise<Row> {
   const url = `${ctx.a.url}${t.path}`;
   const check = await call(url, { headers: t.headers });
-  const wrong = check.status !== 200 ? `status ${check.status}${check.headers.get('location') ? ` → ${check.headers.get('location')}` : ''}` : t.expect && !check.text.includes(t.expect) ? `answer lacks "${t.expect}"` : '';
+  const wrong =
+    check.status !== 200
+      ? `status ${check.status}${check.headers.get('location') ? ` → ${check.headers.get('location')}` : ''}`
+      : t.expect && !check.text.includes(t.expect)
+        ? `answer lacks "${t.expect}"`
+        : '';
   if (wrong) {
     ctx.log(`${t.name}: ${wrong}; not measured`);
     return { section, name: t.name, n: 0, size: check.bytes, note: `not measured: ${wrong}` };
@@ -292,8 +465,18 @@ async function measureReadOnce(ctx: Ctx, section: string, t: Target, describe?: 
   for (let i = 0; i < 3; i++) await call(url, { headers: t.headers });
   ctx.log(`${t.name}: ${ctx.opts.duration} s at ${ctx.opts.connections} connections`);
   const [r, cpu] = await withCpu(ctx.a, () => load(url, t.headers, { connections: ctx.opts.connections, duration: ctx.opts.duration }));
-  const issues = [r.non2xx && `${r.non2xx} non-2xx`, r.errors && `${r.errors} errors`, r.timeouts && `${r.timeouts} timeouts`].filter(Boolean).join(', ');
-  const row: Row = { section, name: t.name, ...summarise(r.latencies), rps: r.rps, size: check.bytes, cpu: cpu / Math.max(1, r.latencies.length), note: [describe?.(check), issues].filter(Boolean).join('; ') };
+  const issues = [r.non2xx && `${r.non2xx} non-2xx`, r.errors && `${r.errors} errors`, r.timeouts && `${r.timeouts} timeouts`]
+    .filter(Boolean)
+    .join(', ');
+  const row: Row = {
+    section,
+    name: t.name,
+    ...summarise(r.latencies),
+    rps: r.rps,
+    size: check.bytes,
+    cpu: cpu / Math.max(1, r.latencies.length),
+    note: [describe?.(check), issues].filter(Boolean).join('; '),
+  };
   ctx.idle.set(t.name, row);
   return row;
 }
@@ -304,12 +487,22 @@ function pageTargets(ctx: Ctx): Target[] {
   const as = (p: keyof Ctx['cookies']) => ({ cookie: ctx.cookies[p] });
   return [
     { name: 'Admin home (Steve) `/admin`', path: '/admin', headers: as('steve') },
-    { name: 'Admin scope: the demo subscription (Steve)', path: `/admin/scope?id=${subId}`, headers: as('steve'), expect: 'Blue Widget Co' },
+    {
+      name: 'Admin scope: the demo subscription (Steve)',
+      path: `/admin/scope?id=${subId}`,
+      headers: as('steve'),
+      expect: 'Blue Widget Co',
+    },
     { name: 'Admin › Resources (Steve)', path: '/admin/resources', headers: as('steve') },
     { name: 'Admin › Users and groups (Steve)', path: '/admin/users', headers: as('steve') },
     { name: 'Admin audit (Steve)', path: '/admin/audit', headers: as('steve') },
     { name: 'Admin pending (Steve)', path: '/admin/pending', headers: as('steve') },
-    { name: 'Scope settings: Owner on the subscription (Steve)', path: `/admin/scope?id=${subId}&tab=settings&role=${ROLE.owner}`, headers: as('steve'), expect: 'Blue Widget Co' },
+    {
+      name: 'Scope settings: Owner on the subscription (Steve)',
+      path: `/admin/scope?id=${subId}&tab=settings&role=${ROLE.owner}`,
+      headers: as('steve'),
+      expect: 'Blue Widget Co',
+    },
     { name: 'My roles (Jen)', path: '/my-roles', headers: as('jen') },
     { name: 'My requests (Jen)', path: '/requests', headers: as('jen') },
     { name: 'Approvals inbox (Avery)', path: '/approvals', headers: as('avery') },
@@ -334,10 +527,26 @@ function apiTargets(ctx: Ctx): Target[] {
   const as = (p: Persona) => ({ authorization: `Bearer ${tokenOf(ctx, persona(ctx, p))}` });
   return [
     { name: 'permissions at finance-dev (Sam: does he hold a role here)', path: permissionsPath(f.rgs['finance-dev']), headers: as('sam') },
-    { name: 'roleEligibilityScheduleInstances asTarget() at the root group (Jen)', path: `${f.rootArmId}${AUTH}/roleEligibilityScheduleInstances?api-version=${V}&$filter=asTarget()`, headers: as('jen') },
-    { name: 'roleEligibilitySchedules at the root group, first page (Steve)', path: `${f.rootArmId}${AUTH}/roleEligibilitySchedules?api-version=${V}`, headers: as('steve') },
-    { name: 'roleAssignmentScheduleInstances at the subscription, first page (Steve)', path: `${f.sub}${AUTH}/roleAssignmentScheduleInstances?api-version=${V}`, headers: as('steve') },
-    { name: 'roleAssignmentApprovals asApprover() (Avery)', path: `${AUTH}/roleAssignmentApprovals?api-version=2021-01-01-preview&$filter=asApprover()`, headers: as('avery') },
+    {
+      name: 'roleEligibilityScheduleInstances asTarget() at the root group (Jen)',
+      path: `${f.rootArmId}${AUTH}/roleEligibilityScheduleInstances?api-version=${V}&$filter=asTarget()`,
+      headers: as('jen'),
+    },
+    {
+      name: 'roleEligibilitySchedules at the root group, first page (Steve)',
+      path: `${f.rootArmId}${AUTH}/roleEligibilitySchedules?api-version=${V}`,
+      headers: as('steve'),
+    },
+    {
+      name: 'roleAssignmentScheduleInstances at the subscription, first page (Steve)',
+      path: `${f.sub}${AUTH}/roleAssignmentScheduleInstances?api-version=${V}`,
+      headers: as('steve'),
+    },
+    {
+      name: 'roleAssignmentApprovals asApprover() (Avery)',
+      path: `${AUTH}/roleAssignmentApprovals?api-version=2021-01-01-preview&$filter=asApprover()`,
+      headers: as('avery'),
+    },
   ];
 }
 
@@ -352,9 +561,10 @@ export async function mixedLoad(ctx: Ctx): Promise<void> {
   const steve = tokenOf(ctx, f.personas.steve);
   const scopes = [...Object.values(f.rgs), ...f.vms];
   // distinct (requester, role, scope) triples: a duplicate would be refused, not measured
-  const triples = function* () {
-    for (const role of [ROLE.contributor, ROLE.reader]) for (const scope of scopes) for (const u of ctx.tenant.benchUsers) yield { u, role, scope };
-  }();
+  const triples = (function* () {
+    for (const role of [ROLE.contributor, ROLE.reader])
+      for (const scope of scopes) for (const u of ctx.tenant.benchUsers) yield { u, role, scope };
+  })();
   const targets = [apiTargets(ctx)[0], pageTargets(ctx)[7]];
   for (const t of targets) {
     const idle = ctx.idle.get(t.name);
@@ -370,8 +580,18 @@ export async function mixedLoad(ctx: Ctx): Promise<void> {
         if (next.done) break;
         const { u, role, scope } = next.value;
         const sent = performance.now();
-        writes.push(putRequest(ctx.a.url, steve, 'eligibility', scope, { principalId: u, role, sub: f.sub, requestType: 'AdminAssign', duration: 'P30D' })
-          .then((x) => x.answer, (e: Error): Answer => ({ status: 0, ms: performance.now() - sent, bytes: 0, text: e.message, headers: new Headers() })));
+        writes.push(
+          putRequest(ctx.a.url, steve, 'eligibility', scope, {
+            principalId: u,
+            role,
+            sub: f.sub,
+            requestType: 'AdminAssign',
+            duration: 'P30D',
+          }).then(
+            (x) => x.answer,
+            (e: Error): Answer => ({ status: 0, ms: performance.now() - sent, bytes: 0, text: e.message, headers: new Headers() }),
+          ),
+        );
       }
     })();
     ctx.log(`${t.name} with writes: ${ctx.opts.duration} s`);
@@ -380,10 +600,18 @@ export async function mixedLoad(ctx: Ctx): Promise<void> {
     const done = await Promise.all(writes);
     const s = summarise(r.latencies);
     const issues = [r.non2xx && `${r.non2xx} non-2xx`, r.errors && `${r.errors} errors`].filter(Boolean).join(', ');
-    ctx.rows.push({ section: S, name: `${t.name} under writes`, ...s, rps: r.rps, note: [`idle p99 ${idle.p99?.toFixed(1)} ms`, issues].filter(Boolean).join('; ') });
+    ctx.rows.push({
+      section: S,
+      name: `${t.name} under writes`,
+      ...s,
+      rps: r.rps,
+      note: [`idle p99 ${idle.p99?.toFixed(1)} ms`, issues].filter(Boolean).join('; '),
+    });
     const refused = done.map((x) => expectStatus(x, 'Provisioned')).filter(Boolean);
     ctx.rows.push({
-      section: S, name: 'the writes (AdminAssign eligible, Steve)', ...summarise(done.map((x) => x.ms)),
+      section: S,
+      name: 'the writes (AdminAssign eligible, Steve)',
+      ...summarise(done.map((x) => x.ms)),
       note: refused.length ? `${refused.length} refused (first: ${refused[0]})` : `${done.length} writes in ${ctx.opts.duration} s`,
     });
   }

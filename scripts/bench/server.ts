@@ -121,9 +121,17 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, path.join(o.root, 'scripts', 'serve.mjs')], {
     cwd: o.root,
     env: {
-      ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), HOST: '127.0.0.1',
-      ELEVATE_DIST_DIR: o.distDir, ELEVATE_DATA_DIR: o.dataDir, ELEVATE_DB: o.dbFile, ELEVATE_DEMO: '1',
-      ELEVATE_URL: url, NEXTAUTH_URL: url,
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ELEVATE_DIST_DIR: o.distDir,
+      ELEVATE_DATA_DIR: o.dataDir,
+      ELEVATE_DB: o.dbFile,
+      ELEVATE_DEMO: '1',
+      ELEVATE_URL: url,
+      NEXTAUTH_URL: url,
     },
     stdio: ['ignore', log, log],
   });
@@ -131,17 +139,19 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
   live.add(child);
   child.once('exit', () => live.delete(child));
   const tail = () => fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
-  const stop = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => (clearTimeout(force), resolve()));
-    child.kill('SIGTERM');
-  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => (clearTimeout(force), resolve()));
+      child.kill('SIGTERM');
+    });
 
   const deadline = Date.now() + o.timeoutMs;
   let startMs = 0;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${o.name} server exited (${child.exitCode ?? child.signalCode}) before answering:\n${tail()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${o.name} server exited (${child.exitCode ?? child.signalCode}) before answering:\n${tail()}`);
     try {
       const res = await call(`${url}/api/health`, { timeoutMs: 5000 });
       if (res.status === 200) {
@@ -169,7 +179,11 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
   timer.unref();
   child.once('exit', () => clearInterval(timer));
   return {
-    name: o.name, url, pid: child.pid!, startMs, logFile,
+    name: o.name,
+    url,
+    pid: child.pid!,
+    startMs,
+    logFile,
     rss: () => {
       const now = sample();
       const hwm = processTree(child.pid!).reduce((s, p) => s + statusField(p, 'VmHWM'), 0);

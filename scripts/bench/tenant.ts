@@ -10,7 +10,12 @@ import Database from 'better-sqlite3';
  * is one whose mfa_verified_at is set, as the step-up route mints them after a TOTP code.
  */
 
-export const DEMO_EMAILS = { steve: 'steve@bluewidget.test', jen: 'jen@bluewidget.test', avery: 'avery@bluewidget.test', sam: 'sam@bluewidget.test' } as const;
+export const DEMO_EMAILS = {
+  steve: 'steve@bluewidget.test',
+  jen: 'jen@bluewidget.test',
+  avery: 'avery@bluewidget.test',
+  sam: 'sam@bluewidget.test',
+} as const;
 export type Persona = keyof typeof DEMO_EMAILS;
 export const DEMO_SUBSCRIPTION = '/subscriptions/5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55';
 /** the step-up window of lib/tokens/format.ts (MFA_FRESHNESS_MINUTES); tokens are minted just before each use */
@@ -99,7 +104,8 @@ export function tenantFacts(file: string): TenantFacts {
     const jen = db.prepare('SELECT tenant_id t FROM users WHERE id = ?').get(personas.jen) as { t: string };
     const tenant = db.prepare('SELECT root_resource_id r FROM tenants WHERE id = ?').get(jen.t) as { r: string };
     const root = db.prepare('SELECT arm_id a FROM resources WHERE id = ?').get(tenant.r) as { a: string };
-    const armOf = (id: string) => (db.prepare('SELECT arm_id a FROM resources WHERE id = ?').get(id.toLowerCase()) as { a: string } | undefined)?.a;
+    const armOf = (id: string) =>
+      (db.prepare('SELECT arm_id a FROM resources WHERE id = ?').get(id.toLowerCase()) as { a: string } | undefined)?.a;
     const sub = armOf(DEMO_SUBSCRIPTION);
     if (!sub) throw new Error(`the tenant has no demo subscription ${DEMO_SUBSCRIPTION}`);
     const rgs = {} as TenantFacts['rgs'];
@@ -108,7 +114,11 @@ export function tenantFacts(file: string): TenantFacts {
       if (!a) throw new Error(`the tenant has no demo resource group ${name}`);
       rgs[name] = a;
     }
-    const vms = (db.prepare("SELECT arm_id a FROM resources WHERE id LIKE ? AND kind = 'resource' ORDER BY id").all(`${DEMO_SUBSCRIPTION.toLowerCase()}/resourcegroups/finance-%/providers/%`) as { a: string }[]).map((r) => r.a);
+    const vms = (
+      db
+        .prepare("SELECT arm_id a FROM resources WHERE id LIKE ? AND kind = 'resource' ORDER BY id")
+        .all(`${DEMO_SUBSCRIPTION.toLowerCase()}/resourcegroups/finance-%/providers/%`) as { a: string }[]
+    ).map((r) => r.a);
     return { counts, tenantId: jen.t, rootArmId: root.a, personas, sub, rgs, vms };
   } finally {
     db.close();
@@ -125,7 +135,9 @@ export function addBenchUsers(file: string, n: number, tenantId: string, passwor
   try {
     const hash = (db.prepare('SELECT password_hash h FROM users WHERE id = ?').get(passwordFrom) as { h: string }).h;
     const now = Date.now();
-    const insert = db.prepare('INSERT INTO users (id, tenant_id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO users (id, tenant_id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     const run = crypto.randomBytes(3).toString('hex');
     const ids: string[] = [];
     db.transaction(() => {
@@ -146,13 +158,24 @@ export function mintTokens(file: string, userIds: string[], stepUp: boolean): Ma
   const db = open(file);
   try {
     const now = Date.now();
-    const insert = db.prepare('INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at, mfa_verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at, mfa_verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const out = new Map<string, string>();
     db.transaction(() => {
       for (const u of userIds) {
         const token = 'elv_' + crypto.randomBytes(32).toString('base64url');
         const hash = crypto.createHash('sha256').update(token).digest('hex');
-        insert.run(crypto.randomUUID(), u, stepUp ? 'bench step-up' : 'bench', hash, token.slice(0, 10), now, now + (stepUp ? STEP_UP_MS : 86_400_000), stepUp ? now : null);
+        insert.run(
+          crypto.randomUUID(),
+          u,
+          stepUp ? 'bench step-up' : 'bench',
+          hash,
+          token.slice(0, 10),
+          now,
+          now + (stepUp ? STEP_UP_MS : 86_400_000),
+          stepUp ? now : null,
+        );
         out.set(u, token);
       }
     })();

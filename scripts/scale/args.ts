@@ -25,7 +25,12 @@ database the server opens: ELEVATE_DB, else $ELEVATE_DATA_DIR/elevate.db, else .
 
 export class ArgsError extends Error {}
 
-const LIMITS = { resources: [MINIMUM.resources, 5_000_000], users: [MINIMUM.users, 2_000_000], assignments: [MINIMUM.assignments, 10_000_000], seed: [0, 4_294_967_295] } as const;
+const LIMITS = {
+  resources: [MINIMUM.resources, 5_000_000],
+  users: [MINIMUM.users, 2_000_000],
+  assignments: [MINIMUM.assignments, 10_000_000],
+  seed: [0, 4_294_967_295],
+} as const;
 
 /** Parses `--name value` and `--name=value`; a bad or unknown argument is an ArgsError naming it. */
 export function parseArgs(argv: string[]): CliArgs {
@@ -46,12 +51,16 @@ export function parseArgs(argv: string[]): CliArgs {
     if (name === 'db') out.db = value;
     else if (name === 'now') {
       const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-      if (!Number.isFinite(t)) throw new ArgsError(`--now must be an ISO time (e.g. 2026-01-15T09:00:00Z) or epoch milliseconds, got "${value}".`);
+      if (!Number.isFinite(t))
+        throw new ArgsError(`--now must be an ISO time (e.g. 2026-01-15T09:00:00Z) or epoch milliseconds, got "${value}".`);
       out.now = t;
     } else {
       const [lo, hi] = LIMITS[name as keyof typeof LIMITS];
       const n = Number(value.replace(/_/g, ''));
-      if (!Number.isInteger(n) || n < lo || n > hi) throw new ArgsError(`--${name} must be a whole number from ${lo.toLocaleString('en')} to ${hi.toLocaleString('en')}, got "${value}".`);
+      if (!Number.isInteger(n) || n < lo || n > hi)
+        throw new ArgsError(
+          `--${name} must be a whole number from ${lo.toLocaleString('en')} to ${hi.toLocaleString('en')}, got "${value}".`,
+        );
       out[name as keyof typeof LIMITS] = n;
     }
   }

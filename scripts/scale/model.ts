@@ -69,7 +69,14 @@ export interface RequestRow {
   channel: 'portal' | 'api';
 }
 
-export interface DecisionRow { id: string; requestId: string; approverId: string; decision: 'Approve' | 'Deny'; justification: string | null; decidedAt: number }
+export interface DecisionRow {
+  id: string;
+  requestId: string;
+  approverId: string;
+  decision: 'Approve' | 'Deny';
+  justification: string | null;
+  decidedAt: number;
+}
 
 /**
  * Where finished rows go: straight into SQL as they are made (scripts/scale/write.ts), so
@@ -115,16 +122,28 @@ export const DAY = 86_400_000;
 export const ROLE_NAMES = new Map<string, string>(BUILTIN_ROLES.map((r) => [r.id, r.name]));
 
 const JUSTIFICATIONS = [
-  'Quarterly release deployment', 'Investigating incident', 'Scheduled maintenance window', 'Patching virtual machines',
-  'Database failover test', 'Access review follow-up', 'Onboarding to the team', 'Cost analysis for FinOps review',
-  'Rotating secrets in Key Vault', 'Troubleshooting a failed deployment', 'Audit evidence collection', 'Migration of workloads',
-  'On-call rotation', 'Restoring a backup', 'Network change (firewall rules)', 'Project kickoff',
+  'Quarterly release deployment',
+  'Investigating incident',
+  'Scheduled maintenance window',
+  'Patching virtual machines',
+  'Database failover test',
+  'Access review follow-up',
+  'Onboarding to the team',
+  'Cost analysis for FinOps review',
+  'Rotating secrets in Key Vault',
+  'Troubleshooting a failed deployment',
+  'Audit evidence collection',
+  'Migration of workloads',
+  'On-call rotation',
+  'Restoring a backup',
+  'Network change (firewall rules)',
+  'Project kickoff',
 ];
 export const justification = (r: Rng) => r.pick(JUSTIFICATIONS);
 export const ticket = (r: Rng) => ({ ticketNumber: `CHG${String(r.int(1_000_000)).padStart(7, '0')}`, ticketSystem: 'ServiceNow' });
 
 export function principalName(ctx: Ctx, p: Principal): string | null {
-  return p.type === 'User' ? ctx.names.get(p.id) ?? null : ctx.groupById.get(p.id)?.name ?? null;
+  return p.type === 'User' ? (ctx.names.get(p.id) ?? null) : (ctx.groupById.get(p.id)?.name ?? null);
 }
 
 export interface AuditSubject {
@@ -142,7 +161,14 @@ export interface AuditSubject {
  */
 export function audit(
   ctx: Ctx,
-  e: AuditSubject & { at: number; actorId: string | null; actorName?: string; action: string; outcome?: 'Success' | 'Failure'; details?: Record<string, unknown> },
+  e: AuditSubject & {
+    at: number;
+    actorId: string | null;
+    actorName?: string;
+    action: string;
+    outcome?: 'Success' | 'Failure';
+    details?: Record<string, unknown>;
+  },
   subject: AuditSubject = {},
 ): void {
   const principal = e.principal ?? subject.principal ?? null;
@@ -151,14 +177,14 @@ export function audit(
     id: ctx.r.uuid(),
     at: e.at,
     actorId: e.actorId,
-    actorName: e.actorName ?? (e.actorId ? ctx.names.get(e.actorId) ?? 'Unknown user' : 'Elevate'),
+    actorName: e.actorName ?? (e.actorId ? (ctx.names.get(e.actorId) ?? 'Unknown user') : 'Elevate'),
     action: e.action,
     outcome: e.outcome ?? 'Success',
     principalType: principal?.type ?? null,
     principalId: principal?.id ?? null,
     principalName: principal ? principalName(ctx, principal) : null,
     roleId,
-    roleName: roleId ? ROLE_NAMES.get(roleId) ?? null : null,
+    roleName: roleId ? (ROLE_NAMES.get(roleId) ?? null) : null,
     scopeId: e.scopeId ?? subject.scopeId ?? null,
     requestId: e.requestId ?? subject.requestId ?? null,
     justification: ('justification' in e ? e.justification : subject.justification) ?? null,
@@ -192,7 +218,7 @@ export function decider(ctx: Ctx, captured: Principal[], requesterId: string): s
   const ok = (id: string) => id !== requesterId && !ctx.disabled.has(id);
   for (let i = 0; i < 6; i++) {
     const a = ctx.r.pick(captured);
-    const members = a.type === 'Group' ? ctx.groupById.get(a.id)?.memberIds ?? [] : [];
+    const members = a.type === 'Group' ? (ctx.groupById.get(a.id)?.memberIds ?? []) : [];
     const id = a.type === 'User' ? a.id : members.length ? ctx.r.pick(members) : null;
     if (id && ok(id)) return id;
   }
@@ -203,7 +229,21 @@ export function decider(ctx: Ctx, captured: Principal[], requesterId: string): s
   return null;
 }
 
-type RequestFields = Pick<RequestRow, 'id' | 'kind' | 'requestType' | 'status' | 'requesterId' | 'principalType' | 'principalId' | 'roleId' | 'scopeId' | 'startAt' | 'createdAt'> & Partial<RequestRow>;
+type RequestFields = Pick<
+  RequestRow,
+  | 'id'
+  | 'kind'
+  | 'requestType'
+  | 'status'
+  | 'requesterId'
+  | 'principalType'
+  | 'principalId'
+  | 'roleId'
+  | 'scopeId'
+  | 'startAt'
+  | 'createdAt'
+> &
+  Partial<RequestRow>;
 
 /**
  * A request row with every column, always built in the same property order: V8 keeps
@@ -212,11 +252,31 @@ type RequestFields = Pick<RequestRow, 'id' | 'kind' | 'requestType' | 'status' |
  */
 export function request(f: RequestFields): RequestRow {
   return {
-    id: f.id, kind: f.kind, requestType: f.requestType, status: f.status, requesterId: f.requesterId, principalType: f.principalType,
-    principalId: f.principalId, roleId: f.roleId, scopeId: f.scopeId, justification: f.justification ?? null, ticketNumber: f.ticketNumber ?? null,
-    ticketSystem: f.ticketSystem ?? null, startAt: f.startAt, endAt: f.endAt ?? null, durationMinutes: f.durationMinutes ?? null,
-    mfaVerifiedAt: f.mfaVerifiedAt ?? null, approvalRequired: f.approvalRequired ?? false, approvalDeadline: f.approvalDeadline ?? null,
-    settingsSnapshot: f.settingsSnapshot ?? null, linkedEligibilityId: f.linkedEligibilityId ?? null, targetScheduleId: f.targetScheduleId ?? null,
-    createdAt: f.createdAt, completedAt: f.completedAt ?? null, canceledAt: f.canceledAt ?? null, canceledBy: f.canceledBy ?? null, channel: f.channel ?? 'portal',
+    id: f.id,
+    kind: f.kind,
+    requestType: f.requestType,
+    status: f.status,
+    requesterId: f.requesterId,
+    principalType: f.principalType,
+    principalId: f.principalId,
+    roleId: f.roleId,
+    scopeId: f.scopeId,
+    justification: f.justification ?? null,
+    ticketNumber: f.ticketNumber ?? null,
+    ticketSystem: f.ticketSystem ?? null,
+    startAt: f.startAt,
+    endAt: f.endAt ?? null,
+    durationMinutes: f.durationMinutes ?? null,
+    mfaVerifiedAt: f.mfaVerifiedAt ?? null,
+    approvalRequired: f.approvalRequired ?? false,
+    approvalDeadline: f.approvalDeadline ?? null,
+    settingsSnapshot: f.settingsSnapshot ?? null,
+    linkedEligibilityId: f.linkedEligibilityId ?? null,
+    targetScheduleId: f.targetScheduleId ?? null,
+    createdAt: f.createdAt,
+    completedAt: f.completedAt ?? null,
+    canceledAt: f.canceledAt ?? null,
+    canceledBy: f.canceledBy ?? null,
+    channel: f.channel ?? 'portal',
   };
 }

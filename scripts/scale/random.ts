@@ -32,7 +32,10 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 export function rng(seed: number): Rng {
   const init = splitmix32(seed);
-  let a = init(), b = init(), c = init(), d = init();
+  let a = init(),
+    b = init(),
+    c = init(),
+    d = init();
   const u32 = () => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;
@@ -53,8 +56,14 @@ export function rng(seed: number): Rng {
     chance: (p) => next() < p,
     pick: (xs) => xs[int(xs.length)],
     uuid: () => {
-      const w1 = u32(), w2 = u32(), w3 = u32(), w4 = u32();
-      const x = word(w1), y = word(((w2 & 0xffff0fff) | 0x4000) >>> 0), z = word(((w3 & 0x3fffffff) | 0x80000000) >>> 0), v = word(w4);
+      const w1 = u32(),
+        w2 = u32(),
+        w3 = u32(),
+        w4 = u32();
+      const x = word(w1),
+        y = word(((w2 & 0xffff0fff) | 0x4000) >>> 0),
+        z = word(((w3 & 0x3fffffff) | 0x80000000) >>> 0),
+        v = word(w4);
       return `${x}-${y.slice(0, 4)}-${y.slice(4)}-${z.slice(0, 4)}-${z.slice(4)}${v}`;
     },
   };
@@ -71,7 +80,8 @@ export function skewed(r: Rng, n: number, skew: number): () => number {
   for (let i = 0; i < n; i++) cum[i] = total += 1 / Math.pow(i + 1, skew);
   return () => {
     const x = r.next() * total;
-    let lo = 0, hi = n - 1;
+    let lo = 0,
+      hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cum[mid] < x) lo = mid + 1;

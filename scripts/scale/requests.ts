@@ -1,6 +1,18 @@
 import {
-  audit, capturedApprovers, DAY, decider, HOUR, request, justification, MINUTE, ticket,
-  type Ctx, type DecisionRow, type RequestRow, type ScheduleRow, type SettingsRow,
+  audit,
+  capturedApprovers,
+  DAY,
+  decider,
+  HOUR,
+  request,
+  justification,
+  MINUTE,
+  ticket,
+  type Ctx,
+  type DecisionRow,
+  type RequestRow,
+  type ScheduleRow,
+  type SettingsRow,
 } from './model';
 import type { ScheduleIndex } from './schedules';
 
@@ -11,7 +23,11 @@ import type { ScheduleIndex } from './schedules';
  * eligible assignment (direct or through a group) reaches that scope, and has at least
  * one approver other than the requester.
  */
-export function generateRequests(ctx: Ctx, idx: ScheduleIndex, counts: { pending: number; denied: number; canceled: number; timedOut: number }) {
+export function generateRequests(
+  ctx: Ctx,
+  idx: ScheduleIndex,
+  counts: { pending: number; denied: number; canceled: number; timedOut: number },
+) {
   const { r, now, tree } = ctx;
   const pairs = [...ctx.settings.values()].filter((s) => s.settings.approvalRequired);
   if (!pairs.length) return;
@@ -66,21 +82,63 @@ export function generateRequests(ctx: Ctx, idx: ScheduleIndex, counts: { pending
       const why = justification(r);
       const t = s.settings.activationRequireTicket ? ticket(r) : { ticketNumber: null, ticketSystem: null };
       const row = request({
-        id, kind: 'assignment', requestType: 'SelfActivate', status, requesterId: userId, principalType: 'User', principalId: userId,
-        roleId: s.roleId, scopeId: s.scopeId, justification: why, ticketNumber: t.ticketNumber, ticketSystem: t.ticketSystem, startAt: createdAt, endAt, durationMinutes: Math.round((endAt - createdAt) / MINUTE),
-        mfaVerifiedAt: s.settings.activationRequireMfa ? createdAt - r.int(9 * MINUTE) : null, approvalRequired: true, approvalDeadline: deadline,
+        id,
+        kind: 'assignment',
+        requestType: 'SelfActivate',
+        status,
+        requesterId: userId,
+        principalType: 'User',
+        principalId: userId,
+        roleId: s.roleId,
+        scopeId: s.scopeId,
+        justification: why,
+        ticketNumber: t.ticketNumber,
+        ticketSystem: t.ticketSystem,
+        startAt: createdAt,
+        endAt,
+        durationMinutes: Math.round((endAt - createdAt) / MINUTE),
+        mfaVerifiedAt: s.settings.activationRequireMfa ? createdAt - r.int(9 * MINUTE) : null,
+        approvalRequired: true,
+        approvalDeadline: deadline,
         settingsSnapshot: `{"scopeId":${JSON.stringify(s.scopeId)},"roleId":"${s.roleId}","explicit":true,"settings":${s.json}}`,
-        linkedEligibilityId: e.id, createdAt, channel: r.chance(0.12) ? 'api' : 'portal',
+        linkedEligibilityId: e.id,
+        createdAt,
+        channel: r.chance(0.12) ? 'api' : 'portal',
       });
       const base = { principal: { type: 'User' as const, id: userId }, roleId: s.roleId, scopeId: s.scopeId, requestId: id };
-      audit(ctx, { at: createdAt, actorId: userId, action: 'Activation requested', justification: why, details: { startAt: createdAt, endAt, approvalDeadline: deadline, channel: row.channel } }, base);
+      audit(
+        ctx,
+        {
+          at: createdAt,
+          actorId: userId,
+          action: 'Activation requested',
+          justification: why,
+          details: { startAt: createdAt, endAt, approvalDeadline: deadline, channel: row.channel },
+        },
+        base,
+      );
       let decision: DecisionRow | null = null;
       if (status === 'Denied') {
         const decidedAt = createdAt + 5 * MINUTE + r.int(Math.min(timeout, 12 * HOUR) - 5 * MINUTE);
-        const no = r.pick(['Not needed for this change', 'Use the Reader role instead', 'No change ticket', 'Outside the maintenance window']);
+        const no = r.pick([
+          'Not needed for this change',
+          'Use the Reader role instead',
+          'No change ticket',
+          'Outside the maintenance window',
+        ]);
         decision = { id: r.uuid(), requestId: id, approverId: approver, decision: 'Deny', justification: no, decidedAt };
         row.completedAt = decidedAt;
-        audit(ctx, { at: decidedAt, actorId: approver, action: 'Request denied', justification: no, details: { decision: 'Deny', channel: 'portal', requestType: 'SelfActivate' } }, base);
+        audit(
+          ctx,
+          {
+            at: decidedAt,
+            actorId: approver,
+            action: 'Request denied',
+            justification: no,
+            details: { decision: 'Deny', channel: 'portal', requestType: 'SelfActivate' },
+          },
+          base,
+        );
       } else if (status === 'Canceled') {
         const canceledAt = createdAt + MINUTE + r.int(Math.min(timeout, 4 * HOUR) - MINUTE);
         row.completedAt = row.canceledAt = canceledAt;
@@ -88,7 +146,16 @@ export function generateRequests(ctx: Ctx, idx: ScheduleIndex, counts: { pending
         audit(ctx, { at: canceledAt, actorId: userId, action: 'Request canceled', details: { requestType: 'SelfActivate' } }, base);
       } else if (status === 'TimedOut') {
         row.completedAt = deadline;
-        audit(ctx, { at: deadline, actorId: null, action: 'Request timed out', details: { approvalDeadline: deadline, requestType: 'SelfActivate' } }, base);
+        audit(
+          ctx,
+          {
+            at: deadline,
+            actorId: null,
+            action: 'Request timed out',
+            details: { approvalDeadline: deadline, requestType: 'SelfActivate' },
+          },
+          base,
+        );
       }
       ctx.sink.request(row);
       for (const a of captured) ctx.sink.requestApprover(id, a);

@@ -1,8 +1,21 @@
 import { OWNER, CONTRIBUTOR, READER, USER_ACCESS_ADMINISTRATOR } from '@/db/builtin-roles';
 import { skewed } from './random';
 import {
-  adminFor, audit, capturedApprovers, DAY, decider, governing, request, HOUR, justification, MINUTE, ticket,
-  type Ctx, type Principal, type RequestRow, type ScheduleRow,
+  adminFor,
+  audit,
+  capturedApprovers,
+  DAY,
+  decider,
+  governing,
+  request,
+  HOUR,
+  justification,
+  MINUTE,
+  ticket,
+  type Ctx,
+  type Principal,
+  type RequestRow,
+  type ScheduleRow,
 } from './model';
 import type { ResourceRow } from './tree';
 
@@ -34,7 +47,9 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
   }
   const userPick = skewed(r, ctx.users.length, 0.5);
   const principal = (): Principal =>
-    ctx.groups.length && r.chance(0.12) ? { type: 'Group', id: r.pick(ctx.groups).id } : { type: 'User', id: ctx.users[userOrder[userPick()]].id };
+    ctx.groups.length && r.chance(0.12)
+      ? { type: 'Group', id: r.pick(ctx.groups).id }
+      : { type: 'User', id: ctx.users[userOrder[userPick()]].id };
   const role = () => {
     const x = r.next();
     return x < 0.35 ? READER : x < 0.7 ? CONTRIBUTOR : x < 0.85 ? OWNER : USER_ACCESS_ADMINISTRATOR;
@@ -62,38 +77,106 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
    * Their settings snapshot stays empty (as the API's writes leave it): nothing reads an
    * admin request's snapshot, and 150,000 copies of the settings would add ~100 MB.
    */
-  const adminAssigned = (kind: 'eligible' | 'active', p: Principal, roleId: string, scopeId: string, startAt: number, endAt: number | null, revokedAt: number | null, createdAt: number) => {
+  const adminAssigned = (
+    kind: 'eligible' | 'active',
+    p: Principal,
+    roleId: string,
+    scopeId: string,
+    startAt: number,
+    endAt: number | null,
+    revokedAt: number | null,
+    createdAt: number,
+  ) => {
     const id = r.uuid();
     const requestId = r.uuid();
     const actor = adminFor(ctx, p);
     const why = justification(r);
     const t = r.chance(0.3) ? ticket(r) : { ticketNumber: null, ticketSystem: null };
     const ch = channel();
-    ctx.sink.request(request({
-      id: requestId, kind: kind === 'eligible' ? 'eligibility' : 'assignment', requestType: 'AdminAssign', status: 'Provisioned',
-      requesterId: actor, principalType: p.type, principalId: p.id, roleId, scopeId, justification: why, ticketNumber: t.ticketNumber, ticketSystem: t.ticketSystem,
-      startAt, endAt, targetScheduleId: id, createdAt, completedAt: createdAt, channel: ch,
-    }));
+    ctx.sink.request(
+      request({
+        id: requestId,
+        kind: kind === 'eligible' ? 'eligibility' : 'assignment',
+        requestType: 'AdminAssign',
+        status: 'Provisioned',
+        requesterId: actor,
+        principalType: p.type,
+        principalId: p.id,
+        roleId,
+        scopeId,
+        justification: why,
+        ticketNumber: t.ticketNumber,
+        ticketSystem: t.ticketSystem,
+        startAt,
+        endAt,
+        targetScheduleId: id,
+        createdAt,
+        completedAt: createdAt,
+        channel: ch,
+      }),
+    );
     const what = kind === 'eligible' ? 'Eligible' : 'Active';
     audit(ctx, {
-      at: createdAt, actorId: actor, action: `${what} assignment added`, principal: p, roleId, scopeId, requestId, justification: why,
+      at: createdAt,
+      actorId: actor,
+      action: `${what} assignment added`,
+      principal: p,
+      roleId,
+      scopeId,
+      requestId,
+      justification: why,
       details: { requestType: 'AdminAssign', startAt, endAt, scheduleId: id, channel: ch },
     });
     const row: ScheduleRow = {
-      id, principalType: p.type, principalId: p.id, roleId, scopeId, startAt, endAt, createdAt, createdBy: actor, requestId,
-      updatedAt: createdAt, revokedAt: null, revokedBy: null, origin: kind === 'active' ? 'assigned' : null, linkedEligibilityId: null,
+      id,
+      principalType: p.type,
+      principalId: p.id,
+      roleId,
+      scopeId,
+      startAt,
+      endAt,
+      createdAt,
+      createdBy: actor,
+      requestId,
+      updatedAt: createdAt,
+      revokedAt: null,
+      revokedBy: null,
+      origin: kind === 'active' ? 'assigned' : null,
+      linkedEligibilityId: null,
     };
     if (revokedAt !== null) {
       const removedBy = adminFor(ctx, p);
       const removal = r.uuid();
       const whyRemoved = r.pick(['Left the team', 'Access review: no longer needed', 'Project finished', 'Replaced by a group assignment']);
-      ctx.sink.request(request({
-        id: removal, kind: kind === 'eligible' ? 'eligibility' : 'assignment', requestType: 'AdminRemove', status: 'Provisioned',
-        requesterId: removedBy, principalType: p.type, principalId: p.id, roleId, scopeId, justification: whyRemoved, startAt, endAt,
-        targetScheduleId: id, createdAt: revokedAt, completedAt: revokedAt, channel: 'portal',
-      }));
+      ctx.sink.request(
+        request({
+          id: removal,
+          kind: kind === 'eligible' ? 'eligibility' : 'assignment',
+          requestType: 'AdminRemove',
+          status: 'Provisioned',
+          requesterId: removedBy,
+          principalType: p.type,
+          principalId: p.id,
+          roleId,
+          scopeId,
+          justification: whyRemoved,
+          startAt,
+          endAt,
+          targetScheduleId: id,
+          createdAt: revokedAt,
+          completedAt: revokedAt,
+          channel: 'portal',
+        }),
+      );
       audit(ctx, {
-        at: revokedAt, actorId: removedBy, action: `${what} assignment removed`, principal: p, roleId, scopeId, requestId: removal, justification: whyRemoved,
+        at: revokedAt,
+        actorId: removedBy,
+        action: `${what} assignment removed`,
+        principal: p,
+        roleId,
+        scopeId,
+        requestId: removal,
+        justification: whyRemoved,
         details: { requestType: 'AdminRemove', startAt, endAt, scheduleId: id, channel: 'portal' },
       });
       row.requestId = removal;
@@ -107,11 +190,24 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
   const adminWindow = (stage: string, maxDays: number) => {
     const len = maxDays * DAY;
     switch (stage) {
-      case 'live': { const startAt = now - HOUR - r.int(len - 2 * HOUR); return { startAt, endAt: startAt + len, revokedAt: null, createdAt: startAt }; }
-      case 'permanent': { const startAt = now - HOUR - r.int(1000 * DAY); return { startAt, endAt: null, revokedAt: null, createdAt: startAt }; }
-      case 'future': { const startAt = now + HOUR + r.int(30 * DAY); return { startAt, endAt: startAt + len, revokedAt: null, createdAt: now - HOUR - r.int(10 * DAY) }; }
-      case 'expired': { const endAt = now - HOUR - r.int(400 * DAY); return { startAt: endAt - len, endAt, revokedAt: null, createdAt: endAt - len }; }
-      default: { // revoked
+      case 'live': {
+        const startAt = now - HOUR - r.int(len - 2 * HOUR);
+        return { startAt, endAt: startAt + len, revokedAt: null, createdAt: startAt };
+      }
+      case 'permanent': {
+        const startAt = now - HOUR - r.int(1000 * DAY);
+        return { startAt, endAt: null, revokedAt: null, createdAt: startAt };
+      }
+      case 'future': {
+        const startAt = now + HOUR + r.int(30 * DAY);
+        return { startAt, endAt: startAt + len, revokedAt: null, createdAt: now - HOUR - r.int(10 * DAY) };
+      }
+      case 'expired': {
+        const endAt = now - HOUR - r.int(400 * DAY);
+        return { startAt: endAt - len, endAt, revokedAt: null, createdAt: endAt - len };
+      }
+      default: {
+        // revoked
         const startAt = now - 2 * DAY - r.int(600 * DAY);
         const endAt = r.chance(0.7) ? startAt + len : null;
         const until = Math.min(endAt ?? now, now) - HOUR;
@@ -127,8 +223,16 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
   const liveEligible: ScheduleRow[] = [];
   const pastEligible: ScheduleRow[] = [];
   for (let i = 0; i < eligibleCount; i++) {
-    const stage = stageOf(r.next(), [[0.58, 'live'], [0.7, 'permanent'], [0.73, 'future'], [0.88, 'expired'], [1, 'revoked']]);
-    let p = principal(), roleId = role(), at = scope();
+    const stage = stageOf(r.next(), [
+      [0.58, 'live'],
+      [0.7, 'permanent'],
+      [0.73, 'future'],
+      [0.88, 'expired'],
+      [1, 'revoked'],
+    ]);
+    let p = principal(),
+      roleId = role(),
+      at = scope();
     for (let k = 0; k < 5 && held.has(heldKey(0, p, roleId, at)); k++) {
       p = principal();
       roleId = role();
@@ -178,7 +282,8 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
       startAt = Math.max(e.startAt, now - r.int((minutes - 5) * MINUTE));
       endAt = Math.min(startAt + minutes * MINUTE, e.endAt ?? Infinity);
     } else {
-      const from = e.startAt, until = Math.min(e.endAt ?? Infinity, e.revokedAt ?? Infinity, now - MINUTE);
+      const from = e.startAt,
+        until = Math.min(e.endAt ?? Infinity, e.revokedAt ?? Infinity, now - MINUTE);
       if (until - from < minutes * MINUTE) return null;
       startAt = from + r.int(until - from - minutes * MINUTE);
       endAt = startAt + minutes * MINUTE;
@@ -197,43 +302,131 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
 
     const id = r.uuid();
     const requestId = r.uuid();
-    const createdAt = approval ? startAt - 2 * MINUTE - r.int(Math.min(g.settings.approvalTimeoutMinutes, 360) * MINUTE - 2 * MINUTE) : startAt;
+    const createdAt = approval
+      ? startAt - 2 * MINUTE - r.int(Math.min(g.settings.approvalTimeoutMinutes, 360) * MINUTE - 2 * MINUTE)
+      : startAt;
     const why = justification(r);
     const t = g.settings.activationRequireTicket ? ticket(r) : { ticketNumber: null, ticketSystem: null };
     const ch = channel();
-    ctx.sink.request(request({
-      id: requestId, kind: 'assignment', requestType: 'SelfActivate', status: 'Provisioned', requesterId: userId,
-      principalType: 'User', principalId: userId, roleId: e.roleId, scopeId, justification: why, ticketNumber: t.ticketNumber, ticketSystem: t.ticketSystem,
-      startAt, endAt, durationMinutes: minutes,
-      mfaVerifiedAt: g.settings.activationRequireMfa ? createdAt - r.int(9 * MINUTE) : null, approvalRequired: approval,
-      approvalDeadline: approval ? createdAt + g.settings.approvalTimeoutMinutes * MINUTE : null,
-      settingsSnapshot: `{"scopeId":${JSON.stringify(scopeId)},"roleId":"${e.roleId}","explicit":${g.row !== null},"settings":${g.json}}`,
-      linkedEligibilityId: e.id, targetScheduleId: id, createdAt, completedAt: startAt, channel: ch,
-    }));
+    ctx.sink.request(
+      request({
+        id: requestId,
+        kind: 'assignment',
+        requestType: 'SelfActivate',
+        status: 'Provisioned',
+        requesterId: userId,
+        principalType: 'User',
+        principalId: userId,
+        roleId: e.roleId,
+        scopeId,
+        justification: why,
+        ticketNumber: t.ticketNumber,
+        ticketSystem: t.ticketSystem,
+        startAt,
+        endAt,
+        durationMinutes: minutes,
+        mfaVerifiedAt: g.settings.activationRequireMfa ? createdAt - r.int(9 * MINUTE) : null,
+        approvalRequired: approval,
+        approvalDeadline: approval ? createdAt + g.settings.approvalTimeoutMinutes * MINUTE : null,
+        settingsSnapshot: `{"scopeId":${JSON.stringify(scopeId)},"roleId":"${e.roleId}","explicit":${g.row !== null},"settings":${g.json}}`,
+        linkedEligibilityId: e.id,
+        targetScheduleId: id,
+        createdAt,
+        completedAt: startAt,
+        channel: ch,
+      }),
+    );
     const base = { principal: p, roleId: e.roleId, scopeId, requestId, justification: why };
     if (approval) {
       for (const a of captured) ctx.sink.requestApprover(requestId, a);
       const yes = r.chance(0.6) ? 'Approved for the stated change' : null;
       ctx.sink.decision({ id: r.uuid(), requestId, approverId: approver!, decision: 'Approve', justification: yes, decidedAt: startAt });
-      audit(ctx, { at: createdAt, actorId: userId, action: 'Activation requested', details: { startAt, endAt, approvalDeadline: createdAt + g.settings.approvalTimeoutMinutes * MINUTE, channel: ch } }, base);
-      audit(ctx, { at: startAt, actorId: approver, action: 'Role activated', details: { startAt, endAt, approvedBy: approver, scheduleId: id } }, base);
-      audit(ctx, { at: startAt, actorId: approver, action: 'Request approved', justification: yes, details: { decision: 'Approve', channel: 'portal', requestType: 'SelfActivate' } }, base);
+      audit(
+        ctx,
+        {
+          at: createdAt,
+          actorId: userId,
+          action: 'Activation requested',
+          details: { startAt, endAt, approvalDeadline: createdAt + g.settings.approvalTimeoutMinutes * MINUTE, channel: ch },
+        },
+        base,
+      );
+      audit(
+        ctx,
+        { at: startAt, actorId: approver, action: 'Role activated', details: { startAt, endAt, approvedBy: approver, scheduleId: id } },
+        base,
+      );
+      audit(
+        ctx,
+        {
+          at: startAt,
+          actorId: approver,
+          action: 'Request approved',
+          justification: yes,
+          details: { decision: 'Approve', channel: 'portal', requestType: 'SelfActivate' },
+        },
+        base,
+      );
     } else {
-      audit(ctx, { at: startAt, actorId: userId, action: 'Role activated', details: { startAt, endAt, scheduleId: id, channel: ch } }, base);
+      audit(
+        ctx,
+        { at: startAt, actorId: userId, action: 'Role activated', details: { startAt, endAt, scheduleId: id, channel: ch } },
+        base,
+      );
     }
     const row: ScheduleRow = {
-      id, principalType: 'User', principalId: userId, roleId: e.roleId, scopeId, startAt, endAt, createdAt: startAt, createdBy: userId, requestId,
-      updatedAt: startAt, revokedAt: null, revokedBy: null, origin: 'activated', linkedEligibilityId: e.id,
+      id,
+      principalType: 'User',
+      principalId: userId,
+      roleId: e.roleId,
+      scopeId,
+      startAt,
+      endAt,
+      createdAt: startAt,
+      createdBy: userId,
+      requestId,
+      updatedAt: startAt,
+      revokedAt: null,
+      revokedBy: null,
+      origin: 'activated',
+      linkedEligibilityId: e.id,
     };
     if (stage === 'deactivated') {
       const revokedAt = startAt + 5 * MINUTE + r.int(Math.max(1, endAt - startAt - 6 * MINUTE));
       const deactivation = r.uuid();
-      ctx.sink.request(request({
-        id: deactivation, kind: 'assignment', requestType: 'SelfDeactivate', status: 'Provisioned', requesterId: userId,
-        principalType: 'User', principalId: userId, roleId: e.roleId, scopeId, justification: 'Done', startAt: revokedAt, endAt: revokedAt,
-        linkedEligibilityId: e.id, targetScheduleId: id, createdAt: revokedAt, completedAt: revokedAt, channel: 'portal',
-      }));
-      audit(ctx, { at: revokedAt, actorId: userId, action: 'Role deactivated', requestId: deactivation, justification: 'Done', details: { scheduleId: id, plannedEnd: endAt } }, base);
+      ctx.sink.request(
+        request({
+          id: deactivation,
+          kind: 'assignment',
+          requestType: 'SelfDeactivate',
+          status: 'Provisioned',
+          requesterId: userId,
+          principalType: 'User',
+          principalId: userId,
+          roleId: e.roleId,
+          scopeId,
+          justification: 'Done',
+          startAt: revokedAt,
+          endAt: revokedAt,
+          linkedEligibilityId: e.id,
+          targetScheduleId: id,
+          createdAt: revokedAt,
+          completedAt: revokedAt,
+          channel: 'portal',
+        }),
+      );
+      audit(
+        ctx,
+        {
+          at: revokedAt,
+          actorId: userId,
+          action: 'Role deactivated',
+          requestId: deactivation,
+          justification: 'Done',
+          details: { scheduleId: id, plannedEnd: endAt },
+        },
+        base,
+      );
       row.updatedAt = row.revokedAt = revokedAt;
       row.revokedBy = userId;
     }
@@ -243,7 +436,13 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
   // active assignments: by an admin, or activated from an eligibility
   for (let i = eligibleCount; i < total; i++) {
     const stage = stageOf(r.next(), [
-      [0.28, 'live'], [0.38, 'permanent'], [0.45, 'expired'], [0.5, 'revoked'], [0.57, 'activated-live'], [0.9, 'activated-past'], [1, 'activated-deactivated'],
+      [0.28, 'live'],
+      [0.38, 'permanent'],
+      [0.45, 'expired'],
+      [0.5, 'revoked'],
+      [0.57, 'activated-live'],
+      [0.9, 'activated-past'],
+      [1, 'activated-deactivated'],
     ]);
     if (stage.startsWith('activated')) {
       const kind = stage === 'activated-live' ? 'live' : stage === 'activated-past' ? 'past' : 'deactivated';
@@ -255,7 +454,9 @@ export function generateSchedules(ctx: Ctx, total: number): ScheduleIndex {
       }
       // no eligibility could give one (tiny tenants): an admin's active assignment instead, so the total holds
     }
-    let p = principal(), roleId = role(), at = scope();
+    let p = principal(),
+      roleId = role(),
+      at = scope();
     for (let k = 0; k < 5 && held.has(heldKey(1, p, roleId, at)); k++) {
       p = principal();
       roleId = role();

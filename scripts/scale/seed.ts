@@ -28,8 +28,19 @@ export const MINIMUM = { resources: 100, users: 20, assignments: 20 } as const;
 export class RefusedError extends Error {}
 
 export const TABLES = [
-  'resources', 'users', 'groups', 'group_members', 'role_settings', 'role_setting_approvers', 'eligibility_schedules',
-  'assignment_schedules', 'requests', 'request_approvers', 'approval_decisions', 'audit_events', 'change_log',
+  'resources',
+  'users',
+  'groups',
+  'group_members',
+  'role_settings',
+  'role_setting_approvers',
+  'eligibility_schedules',
+  'assignment_schedules',
+  'requests',
+  'request_approvers',
+  'approval_decisions',
+  'audit_events',
+  'change_log',
 ] as const;
 
 export interface ScaleResult {
@@ -68,12 +79,14 @@ export function seedScale(file: string, totpKey: Buffer, opts: ScaleOptions): Sc
     const t2 = performance.now();
     const q = <T>(sql: string, ...p: unknown[]) => sqlite.prepare(sql).get(...p) as T;
     const rootId = q<{ root_resource_id: string }>('SELECT root_resource_id FROM tenants').root_resource_id;
-    const demoUser = (email: string) => q<{ id: string; display_name: string }>('SELECT id, display_name FROM users WHERE lower(email) = ?', email);
+    const demoUser = (email: string) =>
+      q<{ id: string; display_name: string }>('SELECT id, display_name FROM users WHERE lower(email) = ?', email);
     const [steve, jen, avery, sam] = [DEMO_USERS.steve, DEMO_USERS.jen, DEMO_USERS.avery, DEMO_USERS.sam].map((u) => demoUser(u.email));
     const have = {
       resources: q<{ n: number }>('SELECT count(*) AS n FROM resources').n,
       users: q<{ n: number }>('SELECT count(*) AS n FROM users').n,
-      schedules: q<{ n: number }>('SELECT (SELECT count(*) FROM eligibility_schedules) + (SELECT count(*) FROM assignment_schedules) AS n').n,
+      schedules: q<{ n: number }>('SELECT (SELECT count(*) FROM eligibility_schedules) + (SELECT count(*) FROM assignment_schedules) AS n')
+        .n,
     };
     const r = rng(opts.seed);
     const tree = generateTree(r, rootId, opts.resources - have.resources, opts.now);
@@ -95,23 +108,45 @@ export function seedScale(file: string, totpKey: Buffer, opts: ScaleOptions): Sc
       insertResources(sqlite, tree.rows);
       insertPeople(sqlite, users, groups);
       const ctx: Ctx = {
-        r, now: opts.now, tree, users, groups, admins, names,
+        r,
+        now: opts.now,
+        tree,
+        users,
+        groups,
+        admins,
+        names,
         groupById: new Map(groups.map((g) => [g.id, g])),
         pimAdminIds: [steve.id, ...admins.map((a) => a.id)],
         disabled: new Set(users.filter((u) => u.disabled).map((u) => u.id)),
-        settings: new Map(), defaultJson: JSON.stringify(DEFAULT_SETTINGS), sink: sqlSink(sqlite), audit: [],
+        settings: new Map(),
+        defaultJson: JSON.stringify(DEFAULT_SETTINGS),
+        sink: sqlSink(sqlite),
+        audit: [],
       };
-      for (const g of groups) audit(ctx, { at: g.createdAt, actorId: r.pick(admins).id, action: 'Group created', principal: { type: 'Group', id: g.id }, details: { name: g.name } });
+      for (const g of groups)
+        audit(ctx, {
+          at: g.createdAt,
+          actorId: r.pick(admins).id,
+          action: 'Group created',
+          principal: { type: 'Group', id: g.id },
+          details: { name: g.name },
+        });
       const active = users.filter((u) => !u.disabled);
       const approverPool = Array.from({ length: Math.max(5, Math.round(users.length / 100)) }, () => r.pick(active).id);
       generateSettings(ctx, clamp(Math.round(opts.resources * 0.03), 10, 50_000), approverPool, avery.id);
       const total = opts.assignments - have.schedules;
       const index = generateSchedules(ctx, total);
       generateRequests(ctx, index, {
-        pending: clamp(Math.round(total * 0.003), 3, 2000), denied: Math.round(total * 0.02), canceled: Math.round(total * 0.015), timedOut: Math.round(total * 0.005),
+        pending: clamp(Math.round(total * 0.003), 3, 2000),
+        denied: Math.round(total * 0.02),
+        canceled: Math.round(total * 0.015),
+        timedOut: Math.round(total * 0.005),
       });
       audit(ctx, {
-        at: opts.now, actorId: null, actorName: 'Elevate (setup)', action: 'Scale tenant seeded',
+        at: opts.now,
+        actorId: null,
+        actorName: 'Elevate (setup)',
+        action: 'Scale tenant seeded',
         details: { resources: opts.resources, users: opts.users, assignments: opts.assignments, seed: opts.seed },
       });
       insertAudit(sqlite, ctx.audit);
@@ -125,7 +160,9 @@ export function seedScale(file: string, totpKey: Buffer, opts: ScaleOptions): Sc
     sqlite.pragma('wal_checkpoint(TRUNCATE)'); // the .db file alone holds the tenant (copyable, benchmarkable)
     const write = since(t3);
 
-    const counts = Object.fromEntries(TABLES.map((t) => [t, q<{ n: number }>(`SELECT count(*) AS n FROM "${t}"`).n])) as ScaleResult['counts'];
+    const counts = Object.fromEntries(
+      TABLES.map((t) => [t, q<{ n: number }>(`SELECT count(*) AS n FROM "${t}"`).n]),
+    ) as ScaleResult['counts'];
     return { before: state.kind, counts, timings: { open, demo, generate, write, total: since(t0) } };
   } finally {
     sqlite.close();

@@ -32,7 +32,8 @@ export function generateSettings(ctx: Ctx, count: number, approverPool: string[]
     if (r.chance(0.3)) want(sub, CONTRIBUTOR);
     if (r.chance(0.15)) want(sub, USER_ACCESS_ADMINISTRATOR);
   }
-  const rgs = tree.byKind.resourceGroup, res = tree.byKind.resource;
+  const rgs = tree.byKind.resourceGroup,
+    res = tree.byKind.resource;
   for (let guard = 0; pairs.length < count && guard < count * 10; guard++) {
     want(r.chance(0.7) || !res.length ? r.pick(rgs) : r.pick(res), r.pick(ROLES));
   }
@@ -44,7 +45,8 @@ export function generateSettings(ctx: Ctx, count: number, approverPool: string[]
     const approvers: Principal[] = [];
     if (approval && r.chance(0.85)) {
       for (let k = r.between(1, 3); k > 0; k--) {
-        const p: Principal = r.chance(0.35) && ctx.groups.length ? { type: 'Group', id: r.pick(ctx.groups).id } : { type: 'User', id: r.pick(approverPool) };
+        const p: Principal =
+          r.chance(0.35) && ctx.groups.length ? { type: 'Group', id: r.pick(ctx.groups).id } : { type: 'User', id: r.pick(approverPool) };
         if (!approvers.some((a) => a.id === p.id)) approvers.push(p);
       }
       if (r.chance(0.1)) approvers.push({ type: 'User', id: avery });
@@ -72,7 +74,11 @@ export function generateSettings(ctx: Ctx, count: number, approverPool: string[]
     ctx.settings.set(`${scope.id}|${roleId}`, row);
     for (const a of approvers) ctx.sink.settingApprover(id, a);
     audit(ctx, {
-      at: updatedAt, actorId: updatedBy, action: 'Role settings updated', roleId, scopeId: scope.id,
+      at: updatedAt,
+      actorId: updatedBy,
+      action: 'Role settings updated',
+      roleId,
+      scopeId: scope.id,
       details: { approvalRequired: approval, approvers: approvers.map((a) => a.id), activationMaxMinutes: settings.activationMaxMinutes },
     });
   }

@@ -31,25 +31,83 @@ export interface Tree {
 }
 
 const UNITS = [
-  'Finance', 'Retail', 'Manufacturing', 'Logistics', 'Research', 'Marketing', 'People', 'Legal', 'Sales', 'Engineering',
-  'Data', 'Security', 'Operations', 'Customer Care', 'Procurement', 'Treasury', 'Supply Chain', 'Risk', 'Digital', 'Media',
+  'Finance',
+  'Retail',
+  'Manufacturing',
+  'Logistics',
+  'Research',
+  'Marketing',
+  'People',
+  'Legal',
+  'Sales',
+  'Engineering',
+  'Data',
+  'Security',
+  'Operations',
+  'Customer Care',
+  'Procurement',
+  'Treasury',
+  'Supply Chain',
+  'Risk',
+  'Digital',
+  'Media',
 ];
 const REGIONS = ['EMEA', 'Americas', 'APAC', 'Nordics', 'DACH', 'UK', 'France', 'Iberia', 'Japan', 'India'];
 const ENVS = [
-  { name: 'Production', short: 'prod' }, { name: 'Development', short: 'dev' }, { name: 'Test', short: 'test' },
-  { name: 'Staging', short: 'stg' }, { name: 'Sandbox', short: 'sbx' },
+  { name: 'Production', short: 'prod' },
+  { name: 'Development', short: 'dev' },
+  { name: 'Test', short: 'test' },
+  { name: 'Staging', short: 'stg' },
+  { name: 'Sandbox', short: 'sbx' },
 ];
 const APPS = [
-  'payments', 'billing', 'crm', 'erp', 'web', 'api', 'data', 'analytics', 'ml', 'search', 'identity', 'network', 'shared',
-  'monitoring', 'backup', 'logging', 'hr', 'inventory', 'orders', 'shipping', 'portal', 'mobile', 'reporting', 'etl', 'cache',
-  'ledger', 'pricing', 'catalog', 'checkout', 'fraud', 'loyalty', 'claims', 'quotes', 'forecast', 'warehouse', 'gateway',
+  'payments',
+  'billing',
+  'crm',
+  'erp',
+  'web',
+  'api',
+  'data',
+  'analytics',
+  'ml',
+  'search',
+  'identity',
+  'network',
+  'shared',
+  'monitoring',
+  'backup',
+  'logging',
+  'hr',
+  'inventory',
+  'orders',
+  'shipping',
+  'portal',
+  'mobile',
+  'reporting',
+  'etl',
+  'cache',
+  'ledger',
+  'pricing',
+  'catalog',
+  'checkout',
+  'fraud',
+  'loyalty',
+  'claims',
+  'quotes',
+  'forecast',
+  'warehouse',
+  'gateway',
 ];
 const AZ_REGIONS = ['weu', 'neu', 'eus', 'eus2', 'wus2', 'sea', 'uks', 'frc', 'gwc', 'jpe'];
 const DATABASES = ['app', 'reporting', 'audit', 'analytics', 'staging', 'archive', 'events', 'identity'];
 const SUBNETS = ['snet-app', 'snet-data', 'snet-web', 'snet-private-endpoints', 'snet-aks', 'AzureBastionSubnet'];
 const EXTENSIONS = ['AzureMonitorLinuxAgent', 'AzureMonitorWindowsAgent', 'MDE.Linux', 'DependencyAgentLinux', 'CustomScript'];
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 export function generateTree(r: Rng, rootId: string, count: number, now: number): Tree {
@@ -63,7 +121,16 @@ export function generateTree(r: Rng, rootId: string, count: number, now: number)
     if (rows.length >= count || ids.has(f.id)) return null;
     const after = createdAt.get(f.parentId)!;
     // one literal, not a spread: V8 keeps one object shape for 100k rows
-    const row: ResourceRow = { id: f.id, armId: f.armId, kind: f.kind, type: f.type, name: f.name, displayName: f.displayName, parentId: f.parentId, createdAt: after + r.int(Math.floor((now - after) / 3)) };
+    const row: ResourceRow = {
+      id: f.id,
+      armId: f.armId,
+      kind: f.kind,
+      type: f.type,
+      name: f.name,
+      displayName: f.displayName,
+      parentId: f.parentId,
+      createdAt: after + r.int(Math.floor((now - after) / 3)),
+    };
     createdAt.set(row.id, row.createdAt);
     ids.add(row.id);
     rows.push(row);
@@ -84,9 +151,18 @@ export function generateTree(r: Rng, rootId: string, count: number, now: number)
   // management groups: a Cloud Adoption Framework-like top level, then units, then regions
   const mg = (name: string, displayName: string, parentId: string) => {
     const armId = managementGroupId(name);
-    return add({ id: armId.toLowerCase(), armId, kind: 'managementGroup', type: 'Microsoft.Management/managementGroups', name, displayName, parentId });
+    return add({
+      id: armId.toLowerCase(),
+      armId,
+      kind: 'managementGroup',
+      type: 'Microsoft.Management/managementGroups',
+      name,
+      displayName,
+      parentId,
+    });
   };
-  const level1 = ['Platform', 'Landing Zones', 'Sandbox', 'Decommissioned'].slice(0, Math.min(4, mgCount))
+  const level1 = ['Platform', 'Landing Zones', 'Sandbox', 'Decommissioned']
+    .slice(0, Math.min(4, mgCount))
     .map((n) => mg(`mg-${slug(n)}`, n, rootId)!);
   const level2: ResourceRow[] = [];
   const level3: ResourceRow[] = [];
@@ -114,7 +190,15 @@ export function generateTree(r: Rng, rootId: string, count: number, now: number)
     const unit = p.kind === 'managementGroup' && p.parentId !== rootId ? p.displayName : r.pick(UNITS);
     const guid = r.uuid();
     const armId = `/subscriptions/${guid}`;
-    add({ id: armId, armId, kind: 'subscription', type: 'Microsoft.Resources/subscriptions', name: guid, displayName: `${unit} ${env.name} ${pad(i + 1, 3)}`, parentId: p.id });
+    add({
+      id: armId,
+      armId,
+      kind: 'subscription',
+      type: 'Microsoft.Resources/subscriptions',
+      name: guid,
+      displayName: `${unit} ${env.name} ${pad(i + 1, 3)}`,
+      parentId: p.id,
+    });
   }
   const subs = byKind.subscription;
 
@@ -128,7 +212,15 @@ export function generateTree(r: Rng, rootId: string, count: number, now: number)
       const name = n === 1 ? base : `${base}-${pad(n)}`;
       const armId = `${sub.armId}/resourceGroups/${name}`;
       if (!ids.has(armId.toLowerCase())) {
-        add({ id: armId.toLowerCase(), armId, kind: 'resourceGroup', type: 'Microsoft.Resources/resourceGroups', name, displayName: name, parentId: sub.id });
+        add({
+          id: armId.toLowerCase(),
+          armId,
+          kind: 'resourceGroup',
+          type: 'Microsoft.Resources/resourceGroups',
+          name,
+          displayName: name,
+          parentId: sub.id,
+        });
         break;
       }
     }
@@ -143,7 +235,15 @@ export function generateTree(r: Rng, rootId: string, count: number, now: number)
     const base = parentRow ? parentRow.armId : `${rg.armId}/providers/${provider}`;
     const armId = `${base}/${type}/${name}`;
     const fullType = parentRow ? `${parentRow.type}/${type}` : `${provider}/${type}`;
-    return add({ id: armId.toLowerCase(), armId, kind: 'resource', type: fullType, name, displayName: name, parentId: (parentRow ?? rg).id });
+    return add({
+      id: armId.toLowerCase(),
+      armId,
+      kind: 'resource',
+      type: fullType,
+      name,
+      displayName: name,
+      parentId: (parentRow ?? rg).id,
+    });
   };
   let guard = 0;
   while (rows.length < count && rgs.length && guard++ < count * 4) {

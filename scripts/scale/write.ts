@@ -17,7 +17,11 @@ export const UNUSABLE_PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$MJVpPYfeVL
 
 export type DbState = { kind: 'empty' } | { kind: 'demo' } | { kind: 'data'; reason: string };
 
-const one = (sqlite: Database.Database, sql: string, ...params: unknown[]) => sqlite.prepare(sql).pluck().get(...params) as number;
+const one = (sqlite: Database.Database, sql: string, ...params: unknown[]) =>
+  sqlite
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
 
 /**
  * What the database holds: nothing, only the demo tenant (its demo accounts and the
@@ -39,7 +43,9 @@ export function inspect(sqlite: Database.Database): DbState {
   const foreign = one(
     sqlite,
     `SELECT count(*) FROM resources WHERE id <> ? AND id NOT LIKE ? ESCAPE '\\' AND id <> (SELECT coalesce(root_resource_id, '') FROM tenants WHERE id = ?)`,
-    sub, sub.replace(/[\\%_]/g, (c) => '\\' + c) + '%', DEMO_TENANT_ID,
+    sub,
+    sub.replace(/[\\%_]/g, (c) => '\\' + c) + '%',
+    DEMO_TENANT_ID,
   );
   if (foreign) return { kind: 'data', reason: `${foreign} resource(s) outside the demo subscription` };
   return { kind: 'demo' };
@@ -52,15 +58,22 @@ export function inspect(sqlite: Database.Database): DbState {
  */
 export function wipe(sqlite: Database.Database) {
   const keep = new Set(['__drizzle_migrations', 'tenant_revision']);
-  const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[]).filter((t) => !keep.has(t));
-  const guards = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'`).all() as { name: string; sql: string }[];
+  const tables = (
+    sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[]
+  ).filter((t) => !keep.has(t));
+  const guards = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'`).all() as {
+    name: string;
+    sql: string;
+  }[];
   sqlite.pragma('foreign_keys = OFF'); // only outside a transaction; rows of every table go, so no reference is left dangling
   try {
-    sqlite.transaction(() => {
-      for (const g of guards) sqlite.exec(`DROP TRIGGER "${g.name}"`);
-      for (const t of tables) sqlite.exec(`DELETE FROM "${t}"`);
-      for (const g of guards) sqlite.exec(g.sql);
-    }).immediate();
+    sqlite
+      .transaction(() => {
+        for (const g of guards) sqlite.exec(`DROP TRIGGER "${g.name}"`);
+        for (const t of tables) sqlite.exec(`DELETE FROM "${t}"`);
+        for (const g of guards) sqlite.exec(g.sql);
+      })
+      .immediate();
   } finally {
     sqlite.pragma('foreign_keys = ON');
   }
@@ -69,8 +82,18 @@ export function wipe(sqlite: Database.Database) {
 const b = (v: boolean) => (v ? 1 : 0);
 
 const BULK_TABLES = [
-  'resources', 'users', 'groups', 'group_members', 'role_settings', 'role_setting_approvers', 'eligibility_schedules', 'assignment_schedules',
-  'requests', 'request_approvers', 'approval_decisions', 'audit_events',
+  'resources',
+  'users',
+  'groups',
+  'group_members',
+  'role_settings',
+  'role_setting_approvers',
+  'eligibility_schedules',
+  'assignment_schedules',
+  'requests',
+  'request_approvers',
+  'approval_decisions',
+  'audit_events',
 ];
 
 /**
@@ -95,9 +118,15 @@ const BULK_TABLES = [
  */
 export function bulkWrite(sqlite: Database.Database, fn: () => void) {
   const list = BULK_TABLES.map((t) => `'${t}'`).join(', ');
-  const triggers = (sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${list})`).all() as { name: string; sql: string }[])
-    .filter((t) => /\bINSERT\s+ON\b/i.test(t.sql));
-  const indexes = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${list})`).all() as { name: string; sql: string }[];
+  const triggers = (
+    sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${list})`).all() as {
+      name: string;
+      sql: string;
+    }[]
+  ).filter((t) => /\bINSERT\s+ON\b/i.test(t.sql));
+  const indexes = sqlite
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${list})`)
+    .all() as { name: string; sql: string }[];
   let journal = 'wal';
   sqlite.pragma('foreign_keys = OFF');
   try {
@@ -107,13 +136,15 @@ export function bulkWrite(sqlite: Database.Database, fn: () => void) {
       // busy: another connection has the file open; stay in WAL
     }
     sqlite.pragma('synchronous = OFF');
-    sqlite.transaction(() => {
-      for (const t of triggers) sqlite.exec(`DROP TRIGGER "${t.name}"`);
-      for (const i of indexes) sqlite.exec(`DROP INDEX "${i.name}"`);
-      fn();
-      for (const i of indexes) sqlite.exec(i.sql);
-      for (const t of triggers) sqlite.exec(t.sql);
-    }).immediate();
+    sqlite
+      .transaction(() => {
+        for (const t of triggers) sqlite.exec(`DROP TRIGGER "${t.name}"`);
+        for (const i of indexes) sqlite.exec(`DROP INDEX "${i.name}"`);
+        fn();
+        for (const i of indexes) sqlite.exec(i.sql);
+        for (const t of triggers) sqlite.exec(t.sql);
+      })
+      .immediate();
   } finally {
     sqlite.pragma('synchronous = NORMAL');
     if (journal !== 'wal') sqlite.pragma('journal_mode = WAL');
@@ -151,7 +182,18 @@ export function insertPeople(sqlite: Database.Database, users: UserRow[], groups
     `INSERT INTO users (id, tenant_id, email, display_name, password_hash, disabled, must_change_password, must_enrol_mfa, is_pim_admin, is_demo, last_sign_in_at, created_at, created_by)
      VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?, ?, NULL)`,
   );
-  for (const u of users) user.run(u.id, DEMO_TENANT_ID, u.email, u.displayName, UNUSABLE_PASSWORD_HASH, b(u.disabled), b(u.isPimAdmin), u.lastSignInAt, u.createdAt);
+  for (const u of users)
+    user.run(
+      u.id,
+      DEMO_TENANT_ID,
+      u.email,
+      u.displayName,
+      UNUSABLE_PASSWORD_HASH,
+      b(u.disabled),
+      b(u.isPimAdmin),
+      u.lastSignInAt,
+      u.createdAt,
+    );
   const group = sqlite.prepare('INSERT INTO groups (id, tenant_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)');
   const member = sqlite.prepare('INSERT INTO group_members (group_id, user_id, added_at) VALUES (?, ?, ?)');
   for (const g of groups) {
@@ -169,9 +211,12 @@ export function sqlSink(sqlite: Database.Database): Sink {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const settingApprover = sqlite.prepare('INSERT INTO role_setting_approvers (settings_id, principal_type, principal_id) VALUES (?, ?, ?)');
-  const cols = 'id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, created_by, request_id, updated_at, revoked_at, revoked_by';
+  const cols =
+    'id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, created_by, request_id, updated_at, revoked_at, revoked_by';
   const eligibility = sqlite.prepare(`INSERT INTO eligibility_schedules (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const assignment = sqlite.prepare(`INSERT INTO assignment_schedules (${cols}, origin, linked_eligibility_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const assignment = sqlite.prepare(
+    `INSERT INTO assignment_schedules (${cols}, origin, linked_eligibility_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   const request = sqlite.prepare(
     `INSERT INTO requests (id, kind, request_type, status, requester_id, principal_type, principal_id, role_id, scope_id, justification, ticket_number, ticket_system,
        start_at, end_at, duration_minutes, mfa_verified_at, approval_required, approval_deadline, settings_snapshot, linked_eligibility_id, target_schedule_id,
@@ -179,16 +224,48 @@ export function sqlSink(sqlite: Database.Database): Sink {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
   );
   const requestApprover = sqlite.prepare('INSERT INTO request_approvers (request_id, principal_type, principal_id) VALUES (?, ?, ?)');
-  const decision = sqlite.prepare('INSERT INTO approval_decisions (id, request_id, approver_id, decision, justification, decided_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const decision = sqlite.prepare(
+    'INSERT INTO approval_decisions (id, request_id, approver_id, decision, justification, decided_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const schedule = (s: ScheduleRow) =>
-    [s.id, s.principalType, s.principalId, s.roleId, s.scopeId, s.startAt, s.endAt, s.createdAt, s.createdBy, s.requestId, s.updatedAt, s.revokedAt, s.revokedBy] as const;
+    [
+      s.id,
+      s.principalType,
+      s.principalId,
+      s.roleId,
+      s.scopeId,
+      s.startAt,
+      s.endAt,
+      s.createdAt,
+      s.createdBy,
+      s.requestId,
+      s.updatedAt,
+      s.revokedAt,
+      s.revokedBy,
+    ] as const;
   return {
     settings(row) {
       const s = row.settings;
       settings.run(
-        row.id, row.scopeId, row.roleId, s.activationMaxMinutes, b(s.activationRequireMfa), b(s.activationRequireJustification), b(s.activationRequireTicket),
-        b(s.approvalRequired), s.approvalTimeoutMinutes, b(s.approverJustificationRequired), b(s.eligiblePermanentAllowed), s.eligibleMaxDays,
-        b(s.activePermanentAllowed), s.activeMaxDays, b(s.activeRequireMfa), b(s.activeRequireJustification), JSON.stringify(s.notifications), row.updatedAt, row.updatedBy,
+        row.id,
+        row.scopeId,
+        row.roleId,
+        s.activationMaxMinutes,
+        b(s.activationRequireMfa),
+        b(s.activationRequireJustification),
+        b(s.activationRequireTicket),
+        b(s.approvalRequired),
+        s.approvalTimeoutMinutes,
+        b(s.approverJustificationRequired),
+        b(s.eligiblePermanentAllowed),
+        s.eligibleMaxDays,
+        b(s.activePermanentAllowed),
+        s.activeMaxDays,
+        b(s.activeRequireMfa),
+        b(s.activeRequireJustification),
+        JSON.stringify(s.notifications),
+        row.updatedAt,
+        row.updatedBy,
         b(s.approvalRequireMfa),
       );
     },
@@ -197,9 +274,32 @@ export function sqlSink(sqlite: Database.Database): Sink {
     assignment: (s) => void assignment.run(...schedule(s), s.origin, s.linkedEligibilityId),
     request(q) {
       request.run(
-        q.id, q.kind, q.requestType, q.status, q.requesterId, q.principalType, q.principalId, q.roleId, q.scopeId, q.justification, q.ticketNumber, q.ticketSystem,
-        q.startAt, q.endAt, q.durationMinutes, q.mfaVerifiedAt, b(q.approvalRequired), q.approvalDeadline, q.settingsSnapshot, q.linkedEligibilityId, q.targetScheduleId,
-        q.createdAt, q.completedAt, q.canceledAt, q.canceledBy, q.channel,
+        q.id,
+        q.kind,
+        q.requestType,
+        q.status,
+        q.requesterId,
+        q.principalType,
+        q.principalId,
+        q.roleId,
+        q.scopeId,
+        q.justification,
+        q.ticketNumber,
+        q.ticketSystem,
+        q.startAt,
+        q.endAt,
+        q.durationMinutes,
+        q.mfaVerifiedAt,
+        b(q.approvalRequired),
+        q.approvalDeadline,
+        q.settingsSnapshot,
+        q.linkedEligibilityId,
+        q.targetScheduleId,
+        q.createdAt,
+        q.completedAt,
+        q.canceledAt,
+        q.canceledBy,
+        q.channel,
       );
     },
     requestApprover: (requestId, p) => void requestApprover.run(requestId, p.type, p.id),
@@ -209,8 +309,21 @@ export function sqlSink(sqlite: Database.Database): Sink {
 
 /** The fields auditHash covers, in its order (lib/audit/chain.ts). */
 const HASHED: (keyof AuditContent)[] = [
-  'id', 'at', 'actorId', 'actorName', 'action', 'outcome', 'principalType', 'principalId', 'principalName',
-  'roleId', 'roleName', 'scopeId', 'requestId', 'justification', 'details',
+  'id',
+  'at',
+  'actorId',
+  'actorName',
+  'action',
+  'outcome',
+  'principalType',
+  'principalId',
+  'principalName',
+  'roleId',
+  'roleName',
+  'scopeId',
+  'requestId',
+  'justification',
+  'details',
 ];
 
 /**
@@ -223,7 +336,8 @@ function chainHash(prev: string, e: AuditContent, check: boolean): string {
   let text = prev;
   for (const f of HASHED) text += '\u0000' + f + '=' + (e[f] === null ? '\u0001' : String(e[f]));
   const hash = crypto.createHash('sha256').update(text).digest('hex');
-  if (check && hash !== auditHash(prev, e)) throw new Error('The audit chain format changed (lib/audit/chain.ts): update chainHash in scripts/scale/write.ts.');
+  if (check && hash !== auditHash(prev, e))
+    throw new Error('The audit chain format changed (lib/audit/chain.ts): update chainHash in scripts/scale/write.ts.');
   return hash;
 }
 
@@ -234,7 +348,8 @@ function chainHash(prev: string, e: AuditContent, check: boolean): string {
  */
 export function insertAudit(sqlite: Database.Database, audit: AuditContent[]) {
   const events = [...audit].sort((x, y) => x.at - y.at); // stable: same-time events keep their causal order
-  let prev = (sqlite.prepare('SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? GENESIS_HASH;
+  let prev =
+    (sqlite.prepare('SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? GENESIS_HASH;
   const head = `INSERT INTO audit_events (id, at, actor_id, actor_name, action, outcome, principal_type, principal_id, principal_name, role_id, role_name, scope_id,
        request_id, justification, details, prev_hash, hash) VALUES `;
   const tuple = `(${new Array(17).fill('?').join(', ')})`;
@@ -245,8 +360,25 @@ export function insertAudit(sqlite: Database.Database, audit: AuditContent[]) {
   const params: unknown[] = [];
   events.forEach((e, i) => {
     const hash = chainHash(prev, e, i % 1000 === 0);
-    params.push(e.id, e.at, e.actorId, e.actorName, e.action, e.outcome, e.principalType, e.principalId, e.principalName, e.roleId, e.roleName, e.scopeId,
-      e.requestId, e.justification, e.details, prev, hash);
+    params.push(
+      e.id,
+      e.at,
+      e.actorId,
+      e.actorName,
+      e.action,
+      e.outcome,
+      e.principalType,
+      e.principalId,
+      e.principalName,
+      e.roleId,
+      e.roleName,
+      e.scopeId,
+      e.requestId,
+      e.justification,
+      e.details,
+      prev,
+      hash,
+    );
     prev = hash;
     if (params.length === BATCH * 17) {
       many.run(params);

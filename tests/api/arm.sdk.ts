@@ -24,11 +24,18 @@ let avery: AuthorizationManagementClient;
 /** Jen's MFA step-up token, minted with a TOTP code through the API */
 let jenMfa: AuthorizationManagementClient;
 
-
-
-const activation = (principalId: string, eligibilityId: string, duration: string, justification = 'Deploying the quarterly release'): RoleAssignmentScheduleRequest => ({
-  principalId, roleDefinitionId: roleDef(OWNER), requestType: 'SelfActivate', linkedRoleEligibilityScheduleId: eligibilityId,
-  scheduleInfo: { expiration: { type: 'AfterDuration', duration } }, justification,
+const activation = (
+  principalId: string,
+  eligibilityId: string,
+  duration: string,
+  justification = 'Deploying the quarterly release',
+): RoleAssignmentScheduleRequest => ({
+  principalId,
+  roleDefinitionId: roleDef(OWNER),
+  requestType: 'SelfActivate',
+  linkedRoleEligibilityScheduleId: eligibilityId,
+  scheduleInfo: { expiration: { type: 'AfterDuration', duration } },
+  justification,
 });
 
 beforeAll(async () => {
@@ -55,7 +62,9 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
   it('Steve AdminAssigns an eligibility (201, Provisioned)', async () => {
     const name = crypto.randomUUID();
     const created = await steve.roleEligibilityScheduleRequests.create(rg('finance-dev'), name, {
-      principalId: people.jen.id, roleDefinitionId: roleDef(CONTRIBUTOR), requestType: 'AdminAssign',
+      principalId: people.jen.id,
+      roleDefinitionId: roleDef(CONTRIBUTOR),
+      requestType: 'AdminAssign',
       scheduleInfo: { startDateTime: new Date(), expiration: { type: 'AfterDuration', duration: 'P30D' } },
       justification: 'Jen covers finance-dev this month',
     });
@@ -64,10 +73,15 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
     // as in Azure, the GUID the client PUT is the request's name: it can be read back by it, and never reused
     expect(created.name).toBe(name);
     expect((await steve.roleEligibilityScheduleRequests.get(rg('finance-dev'), name)).status).toBe('Provisioned');
-    const reused = await restError(steve.roleEligibilityScheduleRequests.create(rg('finance-dev'), name, {
-      principalId: people.jen.id, roleDefinitionId: roleDef(CONTRIBUTOR), requestType: 'AdminAssign',
-      scheduleInfo: { startDateTime: new Date(), expiration: { type: 'AfterDuration', duration: 'P30D' } }, justification: 'again',
-    }));
+    const reused = await restError(
+      steve.roleEligibilityScheduleRequests.create(rg('finance-dev'), name, {
+        principalId: people.jen.id,
+        roleDefinitionId: roleDef(CONTRIBUTOR),
+        requestType: 'AdminAssign',
+        scheduleInfo: { startDateTime: new Date(), expiration: { type: 'AfterDuration', duration: 'P30D' } },
+        justification: 'again',
+      }),
+    );
     expect(reused).toMatchObject({ statusCode: 409, code: 'RoleAssignmentRequestExists' });
     expect(created.principalId).toBe(people.jen.id);
     expect(created.scope?.toLowerCase()).toBe(`/${rg('finance-dev')}`.toLowerCase());
@@ -103,7 +117,13 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
   });
 
   it('an MFA-gated activation needs a step-up token; a TOTP code mints one', async () => {
-    const refused = await restError(jen.roleAssignmentScheduleRequests.create(rg('finance-test'), crypto.randomUUID(), activation(people.jen.id, jenOwnerEligibility, 'PT1H')));
+    const refused = await restError(
+      jen.roleAssignmentScheduleRequests.create(
+        rg('finance-test'),
+        crypto.randomUUID(),
+        activation(people.jen.id, jenOwnerEligibility, 'PT1H'),
+      ),
+    );
     expect(refused.statusCode).toBe(400);
     // Azure's words, as scripts written for Azure PIM look for them; how to step up is in details
     expect(refused.code).toBe('RoleAssignmentRequestPolicyValidationFailed');
@@ -121,18 +141,33 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
   });
 
   it('Jen SelfActivates Owner at finance-test: active at once (Provisioned)', async () => {
-    const created = await jenMfa.roleAssignmentScheduleRequests.create(rg('finance-test'), crypto.randomUUID(), activation(people.jen.id, jenOwnerEligibility, 'PT1H'));
+    const created = await jenMfa.roleAssignmentScheduleRequests.create(
+      rg('finance-test'),
+      crypto.randomUUID(),
+      activation(people.jen.id, jenOwnerEligibility, 'PT1H'),
+    );
     expect(created.status).toBe('Provisioned');
     expect(created.approvalId).toBeUndefined();
     expect(created.scheduleInfo?.expiration?.duration).toBe('PT1H');
     expect(created.linkedRoleEligibilityScheduleId?.split('/').pop()).toBe(jenOwnerEligibility.split('/').pop());
-    const perms = await send(jen, server, 'GET', `/${rg('finance-test')}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`);
+    const perms = await send(
+      jen,
+      server,
+      'GET',
+      `/${rg('finance-test')}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`,
+    );
     expect(perms.status).toBe(200);
     expect(perms.json.value.some((p: { actions: string[] }) => p.actions.includes('*'))).toBe(true);
   });
 
-  it('a second overlapping activation is refused with the engine\'s reason', async () => {
-    const err = await restError(jenMfa.roleAssignmentScheduleRequests.create(rg('finance-test'), crypto.randomUUID(), activation(people.jen.id, jenOwnerEligibility, 'PT1H')));
+  it("a second overlapping activation is refused with the engine's reason", async () => {
+    const err = await restError(
+      jenMfa.roleAssignmentScheduleRequests.create(
+        rg('finance-test'),
+        crypto.randomUUID(),
+        activation(people.jen.id, jenOwnerEligibility, 'PT1H'),
+      ),
+    );
     expect(err.statusCode).toBe(400);
     expect(err.code).toBe('RoleAssignmentRequestPolicyValidationFailed');
     expect(err.message).toBe('The following policy rules failed: ["ExistingAssignmentRule"]');
@@ -140,7 +175,11 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
   });
 
   it('Jen SelfActivates Owner at finance-prod: PendingApproval with an approvalId', async () => {
-    const created = await jenMfa.roleAssignmentScheduleRequests.create(rg('finance-prod'), crypto.randomUUID(), activation(people.jen.id, jenOwnerEligibility, 'PT2H'));
+    const created = await jenMfa.roleAssignmentScheduleRequests.create(
+      rg('finance-prod'),
+      crypto.randomUUID(),
+      activation(people.jen.id, jenOwnerEligibility, 'PT2H'),
+    );
     expect(created.status).toBe('PendingApproval');
     expect(created.approvalId).toBe(`/providers/Microsoft.Authorization/roleAssignmentApprovals/${created.name}`);
     prodRequestName = created.name!;
@@ -149,28 +188,49 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
   });
 
   it('Avery finds it asApprover() and approves the stage through sendRequest', async () => {
-    const queue = await send(avery, server, 'GET', '/providers/Microsoft.Authorization/roleAssignmentApprovals?api-version=2021-01-01-preview&$filter=asApprover()');
+    const queue = await send(
+      avery,
+      server,
+      'GET',
+      '/providers/Microsoft.Authorization/roleAssignmentApprovals?api-version=2021-01-01-preview&$filter=asApprover()',
+    );
     expect(queue.status).toBe(200);
     const approval = queue.json.value.find((a: { name: string }) => a.name === prodRequestName);
-    expect(approval.properties.stages[0].properties).toMatchObject({ status: 'InProgress', reviewResult: 'NotReviewed', assignedToMe: true });
+    expect(approval.properties.stages[0].properties).toMatchObject({
+      status: 'InProgress',
+      reviewResult: 'NotReviewed',
+      assignedToMe: true,
+    });
     const stageId = approval.properties.stages[0].id;
     // Owner requires MFA to approve (its default): with her personal token Avery is told to step up, in Azure's words
-    const plain = await send(avery, server, 'PUT', `${stageId}?api-version=2021-01-01-preview`, { properties: { reviewResult: 'Approve', justification: 'Release window agreed' } });
+    const plain = await send(avery, server, 'PUT', `${stageId}?api-version=2021-01-01-preview`, {
+      properties: { reviewResult: 'Approve', justification: 'Release window agreed' },
+    });
     expect([plain.status, plain.json.error.message]).toEqual([400, 'The following policy rules failed: ["MfaRule"]']);
     expect(plain.json.error.details.map((d: { code: string }) => d.code)).toEqual(['MfaRule', 'StepUpTokenRequired']);
     const stepUp = await send(avery, server, 'POST', '/api/tokens/step-up', { code: totpCode(DEMO_TOTP_SECRET, Date.now()) });
     expect(stepUp.status).toBe(201);
-    const review = await send(client(server, stepUp.json.token), server, 'PUT', `${stageId}?api-version=2021-01-01-preview`, { properties: { reviewResult: 'Approve', justification: 'Release window agreed' } });
+    const review = await send(client(server, stepUp.json.token), server, 'PUT', `${stageId}?api-version=2021-01-01-preview`, {
+      properties: { reviewResult: 'Approve', justification: 'Release window agreed' },
+    });
     expect(review.status).toBe(200);
     expect(review.json.properties).toMatchObject({ status: 'Completed', reviewResult: 'Approve', justification: 'Release window agreed' });
-    const again = await send(avery, server, 'PATCH', `${stageId}?api-version=2021-01-01-preview`, { reviewResult: 'Deny', justification: 'too late' });
+    const again = await send(avery, server, 'PATCH', `${stageId}?api-version=2021-01-01-preview`, {
+      reviewResult: 'Deny',
+      justification: 'too late',
+    });
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('ApprovalAlreadyDecided');
-    const jenAsApprover = await send(jen, server, 'GET', '/providers/Microsoft.Authorization/roleAssignmentApprovals?api-version=2021-01-01-preview&$filter=asApprover()');
+    const jenAsApprover = await send(
+      jen,
+      server,
+      'GET',
+      '/providers/Microsoft.Authorization/roleAssignmentApprovals?api-version=2021-01-01-preview&$filter=asApprover()',
+    );
     expect(jenAsApprover.json.value).toEqual([]);
   });
 
-  it('Jen\'s approved activation appears as an assignment schedule instance', async () => {
+  it("Jen's approved activation appears as an assignment schedule instance", async () => {
     const request = await jen.roleAssignmentScheduleRequests.get(rg('finance-prod'), prodRequestName);
     expect(request.status).toBe('Provisioned');
     const instances = await all(jen.roleAssignmentScheduleInstances.listForScope(rg('finance-prod'), { filter: 'asTarget()' }));
@@ -189,12 +249,21 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
     const policies = await all(steve.roleManagementPolicies.listForScope(rg('finance-test')));
     expect(policies.length).toBe(4); // one per role, followed across pages of 2
     const owner = policies.find((p) => p.displayName === 'Owner')!;
-    const rule = (p: typeof owner, id: string) => p.rules!.find((r) => r.id === id) as { maximumDuration?: string; enabledRules?: string[] };
+    const rule = (p: typeof owner, id: string) =>
+      p.rules!.find((r) => r.id === id) as { maximumDuration?: string; enabledRules?: string[] };
     expect(rule(owner, 'Expiration_EndUser_Assignment').maximumDuration).toBe('PT8H');
     expect(rule(owner, 'Enablement_EndUser_Assignment').enabledRules).toEqual(['MultiFactorAuthentication', 'Justification']);
     expect(owner.effectiveRules?.length).toBe(owner.rules?.length);
     const updated = await steve.roleManagementPolicies.update(rg('finance-test'), owner.name!, {
-      rules: [{ id: 'Expiration_EndUser_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', isExpirationRequired: true, maximumDuration: 'PT4H', target: { caller: 'EndUser', level: 'Assignment', operations: ['All'] } } as never],
+      rules: [
+        {
+          id: 'Expiration_EndUser_Assignment',
+          ruleType: 'RoleManagementPolicyExpirationRule',
+          isExpirationRequired: true,
+          maximumDuration: 'PT4H',
+          target: { caller: 'EndUser', level: 'Assignment', operations: ['All'] },
+        } as never,
+      ],
     });
     expect(rule(updated, 'Expiration_EndUser_Assignment').maximumDuration).toBe('PT4H');
     expect(updated.isOrganizationDefault).toBe(false);
@@ -202,7 +271,11 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
     expect(rule(got, 'Expiration_EndUser_Assignment').maximumDuration).toBe('PT4H');
     // Jen holds Owner on finance-test now (her activation), which lets her manage there; finance-dev she does not manage
     const devOwner = (await all(jen.roleManagementPolicies.listForScope(rg('finance-dev')))).find((p) => p.displayName === 'Owner')!;
-    const err = await restError(jen.roleManagementPolicies.update(rg('finance-dev'), devOwner.name!, { rules: [{ id: 'Expiration_EndUser_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', maximumDuration: 'PT24H' } as never] }));
+    const err = await restError(
+      jen.roleManagementPolicies.update(rg('finance-dev'), devOwner.name!, {
+        rules: [{ id: 'Expiration_EndUser_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', maximumDuration: 'PT24H' } as never],
+      }),
+    );
     expect(err.statusCode).toBe(403);
     expect(err.code).toBe('AuthorizationFailed');
     const assignments = await all(steve.roleManagementPolicyAssignments.listForScope(rg('finance-test')));
@@ -210,19 +283,37 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
   });
 
   it('validate answers without writing; cancel withdraws a pending request (200)', async () => {
-    const tooLong = await restError(jenMfa.roleAssignmentScheduleRequests.validate(rg('finance-dev'), crypto.randomUUID(), activation(people.jen.id, jenOwnerEligibility, 'PT9H')));
+    const tooLong = await restError(
+      jenMfa.roleAssignmentScheduleRequests.validate(
+        rg('finance-dev'),
+        crypto.randomUUID(),
+        activation(people.jen.id, jenOwnerEligibility, 'PT9H'),
+      ),
+    );
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.code).toBe('RoleAssignmentRequestPolicyValidationFailed');
     expect(tooLong.message).toBe('The following policy rules failed: ["ExpirationRule"]');
     expect(JSON.stringify((tooLong.response as { parsedBody?: unknown } | undefined)?.parsedBody)).toMatch(/8 h is the maximum/);
     const before = (await all(jen.roleAssignmentScheduleRequests.listForScope(SUB, { filter: 'asRequestor()' }))).length;
-    const ok = await jenMfa.roleAssignmentScheduleRequests.validate(rg('finance-dev'), crypto.randomUUID(), activation(people.jen.id, jenOwnerEligibility, 'PT1H'));
+    const ok = await jenMfa.roleAssignmentScheduleRequests.validate(
+      rg('finance-dev'),
+      crypto.randomUUID(),
+      activation(people.jen.id, jenOwnerEligibility, 'PT1H'),
+    );
     expect(ok.status).toBe('Provisioned');
-    const wouldWait = await jenMfa.roleAssignmentScheduleRequests.validate(SUB, crypto.randomUUID(), activation(people.jen.id, jenOwnerEligibility, 'PT1H'));
+    const wouldWait = await jenMfa.roleAssignmentScheduleRequests.validate(
+      SUB,
+      crypto.randomUUID(),
+      activation(people.jen.id, jenOwnerEligibility, 'PT1H'),
+    );
     expect(wouldWait.status).toBe('PendingApproval');
     expect((await all(jen.roleAssignmentScheduleRequests.listForScope(SUB, { filter: 'asRequestor()' }))).length).toBe(before);
 
-    const pending = await jenMfa.roleAssignmentScheduleRequests.create(SUB, crypto.randomUUID(), activation(people.jen.id, jenOwnerEligibility, 'PT1H'));
+    const pending = await jenMfa.roleAssignmentScheduleRequests.create(
+      SUB,
+      crypto.randomUUID(),
+      activation(people.jen.id, jenOwnerEligibility, 'PT1H'),
+    );
     expect(pending.status).toBe('PendingApproval');
     const forAvery = await all(avery.roleAssignmentScheduleRequests.listForScope(SUB, { filter: 'asApprover()' }));
     expect(forAvery.map((r) => r.name)).toEqual([pending.name]);
@@ -246,31 +337,59 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
     const missing = await restError(jen.roleAssignmentScheduleRequests.get(SUB, crypto.randomUUID()));
     expect([missing.statusCode, missing.code]).toEqual([404, 'RoleAssignmentScheduleRequestNotFound']);
 
-    const notAdmin = await restError(jen.roleEligibilityScheduleRequests.create(rg('finance-dev'), crypto.randomUUID(), {
-      principalId: people.sam.id, roleDefinitionId: roleDef(OWNER), requestType: 'AdminAssign',
-      scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'P30D' } }, justification: 'Trying my luck',
-    }));
+    const notAdmin = await restError(
+      jen.roleEligibilityScheduleRequests.create(rg('finance-dev'), crypto.randomUUID(), {
+        principalId: people.sam.id,
+        roleDefinitionId: roleDef(OWNER),
+        requestType: 'AdminAssign',
+        scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'P30D' } },
+        justification: 'Trying my luck',
+      }),
+    );
     expect([notAdmin.statusCode, notAdmin.code]).toEqual([403, 'AuthorizationFailed']);
 
     const bogus = client(server, `elv_${'x'.repeat(43)}`);
     const unauth = await restError(bogus.roleEligibilitySchedules.listForScope(SUB).next());
     expect([unauth.statusCode, unauth.code]).toEqual([401, 'InvalidAuthenticationToken']);
 
-    const badBody = await restError(steve.roleEligibilityScheduleRequests.create(SUB, crypto.randomUUID(), { principalId: people.jen.id, roleDefinitionId: roleDef(OWNER), requestType: 'AdminExplode' as never }));
+    const badBody = await restError(
+      steve.roleEligibilityScheduleRequests.create(SUB, crypto.randomUUID(), {
+        principalId: people.jen.id,
+        roleDefinitionId: roleDef(OWNER),
+        requestType: 'AdminExplode' as never,
+      }),
+    );
     expect([badBody.statusCode, badBody.code]).toEqual([400, 'InvalidRequestContent']);
 
-    const badVersion = await send(jen, server, 'GET', `/${SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=1999-01-01`);
+    const badVersion = await send(
+      jen,
+      server,
+      'GET',
+      `/${SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=1999-01-01`,
+    );
     expect([badVersion.status, badVersion.json.error.code]).toEqual([400, 'InvalidApiVersionParameter']);
-    const badPath = await send(jen, server, 'GET', `/subscriptions/${SUB.split('/')[1]}/resourceGroups/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=2020-10-01`);
+    const badPath = await send(
+      jen,
+      server,
+      'GET',
+      `/subscriptions/${SUB.split('/')[1]}/resourceGroups/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=2020-10-01`,
+    );
     expect([badPath.status, badPath.json.error.code]).toEqual([400, 'InvalidScope']);
-    const badFilter = await send(jen, server, 'GET', `/${SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=2020-10-01&$filter=${encodeURIComponent('drop table')}`);
+    const badFilter = await send(
+      jen,
+      server,
+      'GET',
+      `/${SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=2020-10-01&$filter=${encodeURIComponent('drop table')}`,
+    );
     expect([badFilter.status, badFilter.json.error.code]).toEqual([400, 'InvalidFilter']);
     const unknownScope = await restError(jen.roleEligibilitySchedules.listForScope(rg('finance-nowhere')).next());
     expect([unknownScope.statusCode, unknownScope.code]).toEqual([404, 'ResourceNotFound']);
   });
 
   it('scope paths compare case-insensitively and nextLink points at this server', async () => {
-    const upper = await all(jen.roleEligibilitySchedules.listForScope(SUB.toUpperCase().replace('SUBSCRIPTIONS', 'subscriptions'), { filter: 'asTarget()' }));
+    const upper = await all(
+      jen.roleEligibilitySchedules.listForScope(SUB.toUpperCase().replace('SUBSCRIPTIONS', 'subscriptions'), { filter: 'asTarget()' }),
+    );
     expect(upper.length).toBe(2);
     const first = await send(steve, server, 'GET', `/${SUB}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01`);
     expect(first.json.value.length).toBe(2);
@@ -279,14 +398,20 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
 
   it('Jen deactivates her finance-test activation; Steve removes the finance-dev eligibility', async () => {
     const deactivated = await jen.roleAssignmentScheduleRequests.create(rg('finance-test'), crypto.randomUUID(), {
-      principalId: people.jen.id, roleDefinitionId: roleDef(OWNER), requestType: 'SelfDeactivate', justification: 'Release done',
+      principalId: people.jen.id,
+      roleDefinitionId: roleDef(OWNER),
+      requestType: 'SelfDeactivate',
+      justification: 'Release done',
     });
     expect([deactivated.requestType, deactivated.status]).toEqual(['SelfDeactivate', 'Provisioned']);
     const held = await all(jen.roleAssignmentScheduleInstances.listForScope(rg('finance-test'), { filter: 'asTarget()' }));
     expect(held.filter((i) => i.assignmentType === 'Activated')).toEqual([]);
 
     const removed = await steve.roleEligibilityScheduleRequests.create(rg('finance-dev'), crypto.randomUUID(), {
-      principalId: people.jen.id, roleDefinitionId: roleDef(CONTRIBUTOR), requestType: 'AdminRemove', justification: 'Cover ended early',
+      principalId: people.jen.id,
+      roleDefinitionId: roleDef(CONTRIBUTOR),
+      requestType: 'AdminRemove',
+      justification: 'Cover ended early',
     });
     expect([removed.requestType, removed.status]).toEqual(['AdminRemove', 'Provisioned']);
     const left = await all(jen.roleEligibilitySchedules.listForScope(rg('finance-dev'), { filter: 'asTarget()' }));
@@ -297,22 +422,31 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
     expect(hidden.statusCode).toBe(404); // Avery manages nothing here and it is not hers
   });
 
-  it('Steve moves the end of Sam\'s active Reader assignment (AdminUpdate), keeping its start', async () => {
-    const before = (await all(steve.roleAssignmentSchedules.listForScope(rg('finance-dev'), { filter: `principalId eq '${people.sam.id}'` })))
-      .find((s) => s.roleDefinitionId?.endsWith('acdd72a7-3385-48ef-bd42-f606fba81ae7'))!;
+  it("Steve moves the end of Sam's active Reader assignment (AdminUpdate), keeping its start", async () => {
+    const before = (
+      await all(steve.roleAssignmentSchedules.listForScope(rg('finance-dev'), { filter: `principalId eq '${people.sam.id}'` }))
+    ).find((s) => s.roleDefinitionId?.endsWith('acdd72a7-3385-48ef-bd42-f606fba81ae7'))!;
     const end = new Date(Date.now() + 60 * 86_400_000);
     const updated = await steve.roleAssignmentScheduleRequests.create(rg('finance-dev'), crypto.randomUUID(), {
-      principalId: people.sam.id, roleDefinitionId: roleDef('acdd72a7-3385-48ef-bd42-f606fba81ae7'), requestType: 'AdminUpdate',
-      scheduleInfo: { expiration: { type: 'AfterDateTime', endDateTime: end } }, justification: 'Audit runs longer',
+      principalId: people.sam.id,
+      roleDefinitionId: roleDef('acdd72a7-3385-48ef-bd42-f606fba81ae7'),
+      requestType: 'AdminUpdate',
+      scheduleInfo: { expiration: { type: 'AfterDateTime', endDateTime: end } },
+      justification: 'Audit runs longer',
     });
     expect([updated.requestType, updated.status]).toEqual(['AdminUpdate', 'Provisioned']);
     const after = await steve.roleAssignmentSchedules.get(rg('finance-dev'), before.name!);
     expect(after.startDateTime?.getTime()).toBe(before.startDateTime?.getTime());
     expect(after.endDateTime?.getTime()).toBe(end.getTime());
     expect(after.assignmentType).toBe('Assigned');
-    const noEnd = await restError(steve.roleEligibilityScheduleRequests.create(rg('finance-dev'), crypto.randomUUID(), {
-      principalId: people.sam.id, roleDefinitionId: roleDef(OWNER), requestType: 'AdminAssign', justification: 'forgot the end',
-    }));
+    const noEnd = await restError(
+      steve.roleEligibilityScheduleRequests.create(rg('finance-dev'), crypto.randomUUID(), {
+        principalId: people.sam.id,
+        roleDefinitionId: roleDef(OWNER),
+        requestType: 'AdminAssign',
+        justification: 'forgot the end',
+      }),
+    );
     expect([noEnd.statusCode, noEnd.code]).toEqual([400, 'InvalidScheduleInfo']);
   });
 
@@ -322,17 +456,40 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
     const scopeArm = `/subscriptions/${subId}`;
     const { db, sqlite } = openDatabase(server.dbFile);
     const made: string[] = [];
-    const insert = sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at)
+    const insert =
+      sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at)
       VALUES (?, 'User', ?, ?, ?, ?, ?, ?, ?)`);
     const at = Date.now();
     const add = (n: number, createdAt: number) => {
       const id = crypto.randomUUID();
-      insert.run(id, [people.jen.id, people.sam.id, people.avery.id][n % 3], CONTRIBUTOR, scopeArm.toLowerCase(), at - 60_000, at + 30 * 86_400_000, createdAt, createdAt);
+      insert.run(
+        id,
+        [people.jen.id, people.sam.id, people.avery.id][n % 3],
+        CONTRIBUTOR,
+        scopeArm.toLowerCase(),
+        at - 60_000,
+        at + 30 * 86_400_000,
+        createdAt,
+        createdAt,
+      );
       return id;
     };
     try {
       const root = db.select({ id: resources.id }).from(resources).where(isNull(resources.parentId)).get()!.id;
-      db.insert(resources).values({ id: scopeArm.toLowerCase(), armId: scopeArm, tenantId: DEMO_TENANT_ID, kind: 'subscription', type: 'Microsoft.Resources/subscriptions', name: 'Paging', displayName: 'Paging', parentId: root, managed: true, createdAt: at }).run();
+      db.insert(resources)
+        .values({
+          id: scopeArm.toLowerCase(),
+          armId: scopeArm,
+          tenantId: DEMO_TENANT_ID,
+          kind: 'subscription',
+          type: 'Microsoft.Resources/subscriptions',
+          name: 'Paging',
+          displayName: 'Paging',
+          parentId: root,
+          managed: true,
+          createdAt: at,
+        })
+        .run();
       // a third of them share one creation time: the id orders the ties
       for (let i = 0; i < 250; i++) made.push(add(i, i % 3 === 0 ? at - 1000 : at - 1000 - i));
       const seen: string[] = [];
@@ -347,10 +504,19 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
       expect(pages).toBeGreaterThan(100); // ELEVATE_API_PAGE_SIZE=2
       expect(new Set(seen).size).toBe(seen.length);
       expect(made.every((id) => seen.includes(id))).toBe(true);
-      const instances = await all(steve.roleEligibilityScheduleInstances.listForScope(`subscriptions/${subId}`, { filter: `roleDefinitionId eq '${roleDef(CONTRIBUTOR)}'` }));
+      const instances = await all(
+        steve.roleEligibilityScheduleInstances.listForScope(`subscriptions/${subId}`, {
+          filter: `roleDefinitionId eq '${roleDef(CONTRIBUTOR)}'`,
+        }),
+      );
       expect(new Set(instances.map((i) => i.name)).size).toBe(instances.length);
       expect(made.every((id) => instances.some((i) => i.name === id))).toBe(true);
-      const garbage = await send(steve, server, 'GET', `${scopeArm}/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=2020-10-01&$skipToken=not-one-of-ours`);
+      const garbage = await send(
+        steve,
+        server,
+        'GET',
+        `${scopeArm}/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=2020-10-01&$skipToken=not-one-of-ours`,
+      );
       expect([garbage.status, garbage.json.error.code]).toEqual([400, 'InvalidSkipToken']);
     } finally {
       sqlite.close();
@@ -359,11 +525,21 @@ describe('Azure-compatible API through @azure/arm-authorization', () => {
 
   it('the test certificate is trusted only where it is given: no certificate checks are turned off', async () => {
     const status = await new Promise<number>((resolve) => {
-      https.get(`${server.baseUrl}/api/health`, { ca: server.ca }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', () => resolve(0));
+      https
+        .get(`${server.baseUrl}/api/health`, { ca: server.ca }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', () => resolve(0));
     });
     expect(status).toBe(200);
     const untrusted = await new Promise<string>((resolve) => {
-      https.get(`${server.baseUrl}/api/health`, (res) => { res.resume(); resolve('trusted'); }).on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? 'error'));
+      https
+        .get(`${server.baseUrl}/api/health`, (res) => {
+          res.resume();
+          resolve('trusted');
+        })
+        .on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? 'error'));
     });
     expect(untrusted).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO/);
   });

@@ -13,7 +13,8 @@ export function ensureBuild(): string {
   const distDir = process.env.ELEVATE_DIST_DIR || '.next';
   if (!fs.existsSync(path.join(root, distDir, 'BUILD_ID'))) {
     const r = spawnSync(path.join(root, 'node_modules', '.bin', 'next'), ['build'], {
-      stdio: 'inherit', env: { ...process.env, ELEVATE_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: 'inherit',
+      env: { ...process.env, ELEVATE_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' },
     });
     if (r.status !== 0) throw new Error(`next build into ${distDir} failed`);
   }
@@ -58,12 +59,19 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const distDir = ensureBuild();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elevate-api-'));
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048, algorithm: 'sha256',
+    keySize: 2048,
+    algorithm: 'sha256',
     extensions: [
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   const certFile = path.join(dir, 'cert.pem');
@@ -77,9 +85,19 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs')], {
     cwd: root,
     env: {
-      ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ELEVATE_DIST_DIR: distDir,
-      ELEVATE_TLS_CERT: certFile, ELEVATE_TLS_KEY: keyFile, ELEVATE_DATA_DIR: dir, ELEVATE_DB: dbFile,
-      ELEVATE_DEMO: '1', ELEVATE_URL: baseUrl, NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1',
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ELEVATE_DIST_DIR: distDir,
+      ELEVATE_TLS_CERT: certFile,
+      ELEVATE_TLS_KEY: keyFile,
+      ELEVATE_DATA_DIR: dir,
+      ELEVATE_DB: dbFile,
+      ELEVATE_DEMO: '1',
+      ELEVATE_URL: baseUrl,
+      NEXTAUTH_URL: baseUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,7 +112,11 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   }
   if ((await get(`${baseUrl}/api/health`, pems.cert)) !== 200) throw new Error(`server did not become ready:\n${output}`);
   return {
-    baseUrl, ca: pems.cert, dbFile, dir, logs: () => output,
+    baseUrl,
+    ca: pems.cert,
+    dbFile,
+    dir,
+    logs: () => output,
     stop: async () => {
       if (child.exitCode === null) {
         await new Promise<void>((resolve) => {

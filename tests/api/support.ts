@@ -26,7 +26,11 @@ export function seedTokens(server: TestServer): Record<Persona, { id: string; to
   try {
     const out = {} as Record<Persona, { id: string; token: string }>;
     for (const [key, u] of Object.entries(DEMO_USERS) as [Persona, { email: string }][]) {
-      const user = db.select().from(users).where(sql`lower(${users.email}) = ${u.email}`).get()!;
+      const user = db
+        .select()
+        .from(users)
+        .where(sql`lower(${users.email}) = ${u.email}`)
+        .get()!;
       // as the Profile page mints it: with a code (ADR 092), one that leaves the current code unused for the suite's step-ups
       out[key] = { id: user.id, token: mintToken(db, user, { name: 'sdk suite', expiresInDays: 1 }, Date.now()) };
     }
@@ -51,13 +55,21 @@ export function client(server: TestServer, token: string): AuthorizationManageme
 }
 
 /** A raw call through the client's own pipeline (bearer token, TLS), for endpoints the SDK has no method for. */
-export async function send(c: AuthorizationManagementClient, server: TestServer, method: 'GET' | 'PUT' | 'PATCH' | 'POST', pathAndQuery: string, body?: unknown): Promise<PipelineResponse & { json: any }> {
-  const res = await c.sendRequest(createPipelineRequest({
-    url: pathAndQuery.startsWith('https://') ? pathAndQuery : `${server.baseUrl}${pathAndQuery}`,
-    method,
-    headers: createHttpHeaders(body === undefined ? {} : { 'content-type': 'application/json' }),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }));
+export async function send(
+  c: AuthorizationManagementClient,
+  server: TestServer,
+  method: 'GET' | 'PUT' | 'PATCH' | 'POST',
+  pathAndQuery: string,
+  body?: unknown,
+): Promise<PipelineResponse & { json: any }> {
+  const res = await c.sendRequest(
+    createPipelineRequest({
+      url: pathAndQuery.startsWith('https://') ? pathAndQuery : `${server.baseUrl}${pathAndQuery}`,
+      method,
+      headers: createHttpHeaders(body === undefined ? {} : { 'content-type': 'application/json' }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
   let json: unknown = null;
   try {
     json = res.bodyAsText ? JSON.parse(res.bodyAsText) : null;

@@ -27,8 +27,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MG = `providers/Microsoft.Management/managementGroups/${DEMO_TENANT_ID}`;
 const SCHEDULES = '/providers/Microsoft.Authorization/roleEligibilitySchedules?api-version=2020-10-01';
 
-
-
 /** Operation options that record every raw response the SDK receives. */
 function recording(headers: Record<string, string> = {}) {
   const seen: FullOperationResponse[] = [];
@@ -36,11 +34,21 @@ function recording(headers: Record<string, string> = {}) {
 }
 
 /** Any method through the client's own pipeline (bearer token, TLS with the test CA), no body. */
-function call(c: AuthorizationManagementClient, method: 'GET' | 'DELETE' | 'OPTIONS' | 'PUT' | 'POST', pathAndQuery: string, headers: Record<string, string> = {}): Promise<PipelineResponse> {
+function call(
+  c: AuthorizationManagementClient,
+  method: 'GET' | 'DELETE' | 'OPTIONS' | 'PUT' | 'POST',
+  pathAndQuery: string,
+  headers: Record<string, string> = {},
+): Promise<PipelineResponse> {
   return c.sendRequest(createPipelineRequest({ url: `${server.baseUrl}${pathAndQuery}`, method, headers: createHttpHeaders(headers) }));
 }
 
-interface Raw { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }
+interface Raw {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: any;
+}
 
 /** A request exactly as written (path not normalised, any body and content type), over HTTPS with the test CA. */
 function raw(method: string, path: string, opts: { token?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Raw> {
@@ -56,7 +64,9 @@ function raw(method: string, path: string, opts: { token?: string; headers?: Rec
         let json: unknown = null;
         try {
           json = JSON.parse(text);
-        } catch { /* not JSON */ }
+        } catch {
+          /* not JSON */
+        }
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
       });
     });
@@ -86,7 +96,9 @@ describe('ARM paths in any casing, through the SDK', () => {
     const one = await jen.roleEligibilitySchedules.get(`Subscriptions/${SUB_ID}`, lower[0].name!, options);
     expect(one.id).toBe(lower[0].id);
     // a leading slash makes the SDK write `//Subscriptions/…`: still the API
-    expect((await all(jen.roleEligibilitySchedules.listForScope(`/SUBSCRIPTIONS/${SUB_ID}/resourceGroups/finance-dev`, options))).length).toBeGreaterThan(0);
+    expect(
+      (await all(jen.roleEligibilitySchedules.listForScope(`/SUBSCRIPTIONS/${SUB_ID}/resourceGroups/finance-dev`, options))).length,
+    ).toBeGreaterThan(0);
     expect(seen.length).toBe(3);
     for (const r of seen) {
       expect(r.status).toBe(200);
@@ -110,8 +122,11 @@ describe('ARM paths in any casing, through the SDK', () => {
     expect(JSON.parse(approvals.bodyAsText!)).toHaveProperty('value');
   });
 
-  it('without a token the upper-case path is the API\'s 401, never sign-in; errors keep their ARM codes', async () => {
-    for (const path of [`/Subscriptions/${SUB_ID}${SCHEDULES}`, `/PROVIDERS/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01`]) {
+  it("without a token the upper-case path is the API's 401, never sign-in; errors keep their ARM codes", async () => {
+    for (const path of [
+      `/Subscriptions/${SUB_ID}${SCHEDULES}`,
+      `/PROVIDERS/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01`,
+    ]) {
       const res = await raw('GET', path);
       expect(res.status).toBe(401);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -122,7 +137,11 @@ describe('ARM paths in any casing, through the SDK', () => {
     expect(missing.statusCode).toBe(404);
     for (const path of ['/Subscriptions', '/providers', '/PROVIDERS/']) {
       const bare = await raw('GET', path, { token: people.jen.token });
-      expect([bare.status, bare.json?.error?.code, bare.headers['x-ms-request-id']]).toEqual([404, 'InvalidResourceType', expect.stringMatching(GUID)]);
+      expect([bare.status, bare.json?.error?.code, bare.headers['x-ms-request-id']]).toEqual([
+        404,
+        'InvalidResourceType',
+        expect.stringMatching(GUID),
+      ]);
     }
   });
 });
@@ -138,7 +157,11 @@ describe('request ids', () => {
     // the SDK's own x-ms-client-request-id comes back too
     expect(ok.headers.get('x-ms-client-request-id')).toBe(ok.request.headers.get('x-ms-client-request-id'));
 
-    const err = await restError(jen.roleEligibilitySchedules.get(SUB, crypto.randomUUID(), { requestOptions: { customHeaders: { 'x-ms-correlation-request-id': correlation } } }));
+    const err = await restError(
+      jen.roleEligibilitySchedules.get(SUB, crypto.randomUUID(), {
+        requestOptions: { customHeaders: { 'x-ms-correlation-request-id': correlation } },
+      }),
+    );
     expect(err.statusCode).toBe(404);
     expect(err.response!.headers.get('x-ms-request-id')).toMatch(GUID);
     expect(err.response!.headers.get('x-ms-request-id')).not.toBe(ok.headers.get('x-ms-request-id'));
@@ -153,15 +176,22 @@ describe('request ids', () => {
     expect(forged.headers.get('x-ms-correlation-request-id')).toMatch(GUID);
   });
 
-  it('a change\'s audit event carries its request and correlation ids, and so does the log line', async () => {
+  it("a change's audit event carries its request and correlation ids, and so does the log line", async () => {
     const correlation = `case-${crypto.randomUUID()}`;
     const { seen, options } = recording({ 'x-ms-correlation-request-id': correlation });
     const name = crypto.randomUUID();
-    const created = await steve.roleEligibilityScheduleRequests.create(rg('finance-test'), name, {
-      principalId: people.sam.id, roleDefinitionId: roleDef(CONTRIBUTOR), requestType: 'AdminAssign',
-      scheduleInfo: { startDateTime: new Date(), expiration: { type: 'AfterDuration', duration: 'P7D' } },
-      justification: 'Sam helps with the test environment',
-    }, options);
+    const created = await steve.roleEligibilityScheduleRequests.create(
+      rg('finance-test'),
+      name,
+      {
+        principalId: people.sam.id,
+        roleDefinitionId: roleDef(CONTRIBUTOR),
+        requestType: 'AdminAssign',
+        scheduleInfo: { startDateTime: new Date(), expiration: { type: 'AfterDuration', duration: 'P7D' } },
+        justification: 'Sam helps with the test environment',
+      },
+      options,
+    );
     expect(created.status).toBe('Provisioned');
     const requestId = seen[0].headers.get('x-ms-request-id')!;
     expect(requestId).toMatch(GUID);
@@ -173,28 +203,44 @@ describe('request ids', () => {
       expect(events.length).toBeGreaterThan(0);
       for (const e of events) expect(JSON.parse(e.details)).toMatchObject({ apiRequestId: requestId, correlationId: correlation });
       // nothing else was stamped with this call's id
-      const stamped = db.select().from(auditEvents).all().filter((e) => JSON.parse(e.details).apiRequestId === requestId);
+      const stamped = db
+        .select()
+        .from(auditEvents)
+        .all()
+        .filter((e) => JSON.parse(e.details).apiRequestId === requestId);
       expect(stamped.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
     } finally {
       sqlite.close();
     }
-    await expect.poll(() => server.logs()).toMatch(new RegExp(
-      `\\[elevate\\] api PUT /subscriptions/${SUB_ID}/resourceGroups/finance-test/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/${name}\\?api-version=2020-10-01 201 \\d+ms request-id=${requestId} correlation-id=${correlation}`,
-    ));
+    await expect
+      .poll(() => server.logs())
+      .toMatch(
+        new RegExp(
+          `\\[elevate\\] api PUT /subscriptions/${SUB_ID}/resourceGroups/finance-test/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/${name}\\?api-version=2020-10-01 201 \\d+ms request-id=${requestId} correlation-id=${correlation}`,
+        ),
+      );
   });
 });
 
 describe('405 carries Allow', () => {
   it('names the methods the path supports', async () => {
     const schedule = (await all(jen.roleEligibilitySchedules.listForScope(SUB, { filter: 'asTarget()' })))[0];
-    const del = await call(jen, 'DELETE', `/${SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules/${schedule.name}?api-version=2020-10-01`);
+    const del = await call(
+      jen,
+      'DELETE',
+      `/${SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules/${schedule.name}?api-version=2020-10-01`,
+    );
     expect(del.status).toBe(405);
     expect(del.headers.get('allow')).toBe('GET, HEAD');
     expect(JSON.parse(del.bodyAsText!).error.code).toBe('MethodNotAllowed');
     expect(del.headers.get('x-ms-request-id')).toMatch(GUID);
 
     const policies = await all(steve.roleManagementPolicies.listForScope(rg('finance-test')));
-    const put = await call(steve, 'PUT', `/${rg('finance-test')}/providers/Microsoft.Authorization/roleManagementPolicies/${policies[0].name}?api-version=2020-10-01`);
+    const put = await call(
+      steve,
+      'PUT',
+      `/${rg('finance-test')}/providers/Microsoft.Authorization/roleManagementPolicies/${policies[0].name}?api-version=2020-10-01`,
+    );
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')!.split(', ')).toEqual(expect.arrayContaining(['GET', 'PATCH']));
     expect(put.headers.get('allow')).not.toMatch(/PUT/);
@@ -213,13 +259,19 @@ describe('what the SDK cannot send, over raw HTTPS', () => {
     const head = await raw('HEAD', good, { token: people.jen.token });
     expect([head.status, head.text]).toEqual([200, '']);
     expect(head.headers['x-ms-request-id']).toMatch(GUID);
-    const slash = await raw('GET', `/${SUB}/providers/Microsoft.Authorization/roleDefinitions/?api-version=2022-04-01`, { token: people.jen.token });
+    const slash = await raw('GET', `/${SUB}/providers/Microsoft.Authorization/roleDefinitions/?api-version=2022-04-01`, {
+      token: people.jen.token,
+    });
     expect(slash.status).toBe(200);
     expect(slash.json.value.length).toBeGreaterThan(0);
   });
 
   it('malformed percent-encoding is a 400 InvalidRequestUri, with or without a token', async () => {
-    for (const bad of [`/${SUB}/resourceGroups/%${SCHEDULES}`, `/${SUB}/resourceGroups/%E0%A4%A${SCHEDULES}`, `/Subscriptions/${SUB_ID}/resourceGroups/%E0%A4${SCHEDULES}`]) {
+    for (const bad of [
+      `/${SUB}/resourceGroups/%${SCHEDULES}`,
+      `/${SUB}/resourceGroups/%E0%A4%A${SCHEDULES}`,
+      `/Subscriptions/${SUB_ID}/resourceGroups/%E0%A4${SCHEDULES}`,
+    ]) {
       for (const token of [undefined, people.jen.token]) {
         const res = await raw('GET', bad, { token, headers: { 'x-ms-correlation-request-id': 'corr-malformed' } });
         expect(res.status).toBe(400);
@@ -230,7 +282,13 @@ describe('what the SDK cannot send, over raw HTTPS', () => {
       }
     }
     const last = await raw('GET', `/${SUB}/resourceGroups/%${SCHEDULES}`);
-    await expect.poll(() => server.logs()).toMatch(new RegExp(`\\[elevate\\] api GET /subscriptions/${SUB_ID}/resourceGroups/%/providers/\\S+ 400 \\d+ms request-id=${last.headers['x-ms-request-id']} `));
+    await expect
+      .poll(() => server.logs())
+      .toMatch(
+        new RegExp(
+          `\\[elevate\\] api GET /subscriptions/${SUB_ID}/resourceGroups/%/providers/\\S+ 400 \\d+ms request-id=${last.headers['x-ms-request-id']} `,
+        ),
+      );
   });
 
   it('dot segments are refused (400), not resolved to another scope', async () => {
@@ -246,11 +304,17 @@ describe('what the SDK cannot send, over raw HTTPS', () => {
   });
 
   it('a body that is not application/json is a 415; JSON with charset=utf-8 and a body-less POST pass', async () => {
-    const body = JSON.stringify({ properties: {
-      principalId: people.sam.id, roleDefinitionId: roleDef(CONTRIBUTOR), requestType: 'AdminAssign',
-      scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'AfterDuration', duration: 'P7D' } }, justification: 'media types',
-    } });
-    const at = (name: string) => `/${rg('finance-prod')}/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/${name}?api-version=2020-10-01`;
+    const body = JSON.stringify({
+      properties: {
+        principalId: people.sam.id,
+        roleDefinitionId: roleDef(CONTRIBUTOR),
+        requestType: 'AdminAssign',
+        scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'AfterDuration', duration: 'P7D' } },
+        justification: 'media types',
+      },
+    });
+    const at = (name: string) =>
+      `/${rg('finance-prod')}/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/${name}?api-version=2020-10-01`;
     const refusedName = crypto.randomUUID();
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=iso-8859-1']) {
       const res = await raw('PUT', at(refusedName), { token: people.steve.token, body, headers: { 'content-type': type } });
@@ -262,9 +326,17 @@ describe('what the SDK cannot send, over raw HTTPS', () => {
     // nothing was written by the refused calls
     expect((await restError(steve.roleEligibilityScheduleRequests.get(rg('finance-prod'), refusedName))).statusCode).toBe(404);
 
-    const ok = await raw('PUT', at(crypto.randomUUID()), { token: people.steve.token, body, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    const ok = await raw('PUT', at(crypto.randomUUID()), {
+      token: people.steve.token,
+      body,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
     expect(ok.status).toBe(201);
-    const cancel = await raw('POST', `/${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${crypto.randomUUID()}/cancel?api-version=2020-10-01`, { token: people.jen.token });
+    const cancel = await raw(
+      'POST',
+      `/${SUB}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${crypto.randomUUID()}/cancel?api-version=2020-10-01`,
+      { token: people.jen.token },
+    );
     expect(cancel.status).toBe(404); // past the media-type check: the request does not exist
   });
 });

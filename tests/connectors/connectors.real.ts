@@ -57,8 +57,12 @@ function writeConnectorsFile(mode: 'report' | 'enforce') {
   const file = {
     connectors: [
       {
-        id: 'finance-db', type: 'postgresql', name: 'Finance dev database', connection: 'env:FINANCE_DB_URL',
-        login: 'email-local-part', terminateSessions: true,
+        id: 'finance-db',
+        type: 'postgresql',
+        name: 'Finance dev database',
+        connection: 'env:FINANCE_DB_URL',
+        login: 'email-local-part',
+        terminateSessions: true,
         bindings: [{ scope: FINANCE_DEV_DB_ARM, mode, roles: { Contributor: WRITERS, Reader: READERS } }],
       },
       { id: 'siem', type: 'webhook', name: 'SIEM', url: hookUrl, secret: 'env:SIEM_WEBHOOK_SECRET' },
@@ -68,7 +72,15 @@ function writeConnectorsFile(mode: 'report' | 'enforce') {
 }
 
 // ── the webhook receiver: verifies every request, refuses the first two it accepts the signature of ──
-interface Received { at: number; id: string; type: string; status: number; verified: boolean; error?: string; data: Record<string, unknown> }
+interface Received {
+  at: number;
+  id: string;
+  type: string;
+  status: number;
+  verified: boolean;
+  error?: string;
+  data: Record<string, unknown>;
+}
 const received: Received[] = [];
 let refuseLeft = 2;
 
@@ -78,7 +90,11 @@ function receive(req: http.IncomingMessage, res: http.ServerResponse) {
   req.on('end', () => {
     const body = Buffer.concat(chunks).toString('utf8');
     const header = (name: string) => String(req.headers[name] ?? '');
-    const headers = { 'webhook-id': header('webhook-id'), 'webhook-timestamp': header('webhook-timestamp'), 'webhook-signature': header('webhook-signature') };
+    const headers = {
+      'webhook-id': header('webhook-id'),
+      'webhook-timestamp': header('webhook-timestamp'),
+      'webhook-signature': header('webhook-signature'),
+    };
     let verified = false;
     let error: string | undefined;
     let parsed: { type?: string; data?: Record<string, unknown> } = {};
@@ -108,7 +124,8 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, tim
 
 const hasRole = (login: string, group: string) => pgh!.hasRole(login, group);
 const lacksRole = async (login: string, group: string) => !(await pgh!.hasRole(login, group));
-const audits = (action: string) => db.select().from(s.auditEvents).where(eq(s.auditEvents.action, action)).orderBy(asc(s.auditEvents.seq)).all();
+const audits = (action: string) =>
+  db.select().from(s.auditEvents).where(eq(s.auditEvents.action, action)).orderBy(asc(s.auditEvents.seq)).all();
 const auditDetails = (action: string) => audits(action).map((a) => JSON.parse(a.details) as Record<string, unknown>);
 
 /**
@@ -127,7 +144,12 @@ function activate(now: number, minutes: number, scopeId: string): SubmittedReque
   // seconds apart share a step: each activation here stands for its own sign-in.
   db.update(s.users).set({ totpLastStep: null }).where(eq(s.users.id, samId)).run();
   const elig = eligibilityOf(db, samId, ROLE_IDS.contributor);
-  const r = submitActivation(db, sam, { durationMinutes: minutes, justification: 'Connector proof', eligibilityId: elig.id, scopeIds: [scopeId], mfaCode: codeAt(now) }, now).requests[0];
+  const r = submitActivation(
+    db,
+    sam,
+    { durationMinutes: minutes, justification: 'Connector proof', eligibilityId: elig.id, scopeIds: [scopeId], mfaCode: codeAt(now) },
+    now,
+  ).requests[0];
   expect(r.status).toBe('Provisioned');
   return r;
 }
@@ -157,12 +179,17 @@ beforeAll(async () => {
   // seeded an hour ago, so Sam's eligibility has started at the lagging clock used below
   seedDemoTenant(db, Date.now() - 60 * MIN, TEST_KEY);
   addFinanceDevDb(db, Date.now() - 60 * MIN);
-  samId = db.select().from(s.users).where(sql`lower(${s.users.email}) = ${DEMO_USERS.sam.email}`).get()!.id;
+  samId = db
+    .select()
+    .from(s.users)
+    .where(sql`lower(${s.users.email}) = ${DEMO_USERS.sam.email}`)
+    .get()!.id;
 
   connectorsFile = path.join(dir, 'connectors.json');
   writeConnectorsFile('report');
   server = await startServer({
-    dir, dbFile,
+    dir,
+    dbFile,
     env: {
       ELEVATE_CONNECTORS_FILE: connectorsFile,
       FINANCE_DB_URL: pgh.connectorUrl,
@@ -205,7 +232,10 @@ describe('connectors against real PostgreSQL and a real webhook receiver', () =>
     expect(await hasRole('sam', READERS)).toBe(true);
     // the grant is confirmed (and audited) in SQLite right after PostgreSQL's commit
     await waitFor('the grant audited', () => auditDetails('Connector granted').length >= 2, 2 * SEC);
-    expect(auditDetails('Connector granted').map((d) => [d.target, d.login])).toEqual([[READERS, 'sam'], [WRITERS, 'sam']]);
+    expect(auditDetails('Connector granted').map((d) => [d.target, d.login])).toEqual([
+      [READERS, 'sam'],
+      [WRITERS, 'sam'],
+    ]);
   });
 
   it('deactivating revokes within 1 s and ends the open sessions of the login', async () => {
@@ -226,7 +256,9 @@ describe('connectors against real PostgreSQL and a real webhook receiver', () =>
     await expect(session.query('SELECT 1')).rejects.toThrow();
     const left = await pgh!.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'sam'`);
     expect(left.rows[0].n).toBe(0);
-    expect(auditDetails('Connector revoked')).toEqual([expect.objectContaining({ target: WRITERS, login: 'sam', terminateSessions: true, sessionsEnded: 1 })]);
+    expect(auditDetails('Connector revoked')).toEqual([
+      expect.objectContaining({ target: WRITERS, login: 'sam', terminateSessions: true, sessionsEnded: 1 }),
+    ]);
     // the standing Reader assignment is untouched
     expect(await hasRole('sam', READERS)).toBe(true);
   });
@@ -237,7 +269,11 @@ describe('connectors against real PostgreSQL and a real webhook receiver', () =>
     ended.clock = act;
     expect(act.endAt - Date.now()).toBeGreaterThan(2 * SEC);
     await waitFor('sam in finance_dev_writers', () => hasRole('sam', WRITERS), 2 * SEC);
-    const at = await waitFor('sam out of finance_dev_writers after the end', async () => Date.now() >= act.endAt && (await lacksRole('sam', WRITERS)), act.endAt - Date.now() + 10 * SEC);
+    const at = await waitFor(
+      'sam out of finance_dev_writers after the end',
+      async () => Date.now() >= act.endAt && (await lacksRole('sam', WRITERS)),
+      act.endAt - Date.now() + 10 * SEC,
+    );
     latencies.revokeAfterEnd = at - act.endAt;
     expect(at - act.endAt).toBeLessThanOrEqual(5000);
     expect(await hasRole('sam', READERS)).toBe(true);
@@ -267,7 +303,12 @@ describe('connectors against real PostgreSQL and a real webhook receiver', () =>
 
   it('a grant made by hand in PostgreSQL is reported, then revoked once the binding enforces', async () => {
     await pgh!.query(`GRANT ${WRITERS} TO mallory`);
-    const found = () => db.select().from(s.connectorDrift).where(and(eq(s.connectorDrift.login, 'mallory'), isNull(s.connectorDrift.resolvedAt))).all();
+    const found = () =>
+      db
+        .select()
+        .from(s.connectorDrift)
+        .where(and(eq(s.connectorDrift.login, 'mallory'), isNull(s.connectorDrift.resolvedAt)))
+        .all();
 
     // a full reconcile reads the target's members: every start makes one (the periodic one is minutes away)
     await server!.restart();
@@ -275,9 +316,13 @@ describe('connectors against real PostgreSQL and a real webhook receiver', () =>
     latencies.driftFoundAfterRestartReady = Math.max(0, at - server!.readyAt);
     expect(at - server!.readyAt).toBeLessThanOrEqual(5000);
     expect(found()[0]).toMatchObject({ target: WRITERS, login: 'mallory', resolution: null });
-    expect(auditDetails('Access outside PIM found')).toEqual([expect.objectContaining({ target: WRITERS, login: 'mallory', mode: 'report' })]);
+    expect(auditDetails('Access outside PIM found')).toEqual([
+      expect.objectContaining({ target: WRITERS, login: 'mallory', mode: 'report' }),
+    ]);
     const drift = db.select().from(s.connectorEvents).where(eq(s.connectorEvents.type, 'drift.detected')).all();
-    expect(drift.map((e) => JSON.parse(e.subject).details)).toEqual([expect.objectContaining({ target: WRITERS, login: 'mallory', mode: 'report' })]);
+    expect(drift.map((e) => JSON.parse(e.subject).details)).toEqual([
+      expect.objectContaining({ target: WRITERS, login: 'mallory', mode: 'report' }),
+    ]);
     // report only: the grant stays
     expect(await hasRole('mallory', WRITERS)).toBe(true);
 
@@ -289,7 +334,14 @@ describe('connectors against real PostgreSQL and a real webhook receiver', () =>
     await waitFor('the drift is recorded as revoked', () => auditDetails('Access outside PIM revoked').length === 1, 5 * SEC);
     expect(auditDetails('Access outside PIM revoked')).toEqual([expect.objectContaining({ target: WRITERS, login: 'mallory' })]);
     expect(found()).toEqual([]);
-    expect(db.select().from(s.connectorDrift).where(eq(s.connectorDrift.login, 'mallory')).all().map((d) => d.resolution)).toContain('revoked');
+    expect(
+      db
+        .select()
+        .from(s.connectorDrift)
+        .where(eq(s.connectorDrift.login, 'mallory'))
+        .all()
+        .map((d) => d.resolution),
+    ).toContain('revoked');
     // Sam's standing access survives the change of the binding's mode
     await new Promise((r) => setTimeout(r, 500));
     expect(await hasRole('sam', READERS)).toBe(true);
@@ -297,12 +349,18 @@ describe('connectors against real PostgreSQL and a real webhook receiver', () =>
 
   it('the webhook receives every event signed, retried after refusals, once per id, in journal order', async () => {
     const siem = () => db.select().from(s.connectors).where(eq(s.connectors.id, 'siem')).get()!;
-    const journal = () => db.select().from(s.connectorEvents).where(gt(s.connectorEvents.seq, startCursor)).orderBy(asc(s.connectorEvents.seq)).all();
+    const journal = () =>
+      db.select().from(s.connectorEvents).where(gt(s.connectorEvents.seq, startCursor)).orderBy(asc(s.connectorEvents.seq)).all();
     // everything recorded so far, delivered: the second refusal backs off ~30 s, which the tests above mostly covered
-    await waitFor('the endpoint delivered the whole journal', () => {
-      const head = journal().at(-1)?.seq ?? startCursor;
-      return siem().eventCursor >= head && siem().headAttempts === 0;
-    }, 60 * SEC, 200);
+    await waitFor(
+      'the endpoint delivered the whole journal',
+      () => {
+        const head = journal().at(-1)?.seq ?? startCursor;
+        return siem().eventCursor >= head && siem().headAttempts === 0;
+      },
+      60 * SEC,
+      200,
+    );
     const events = journal();
 
     // every request carried a valid Standard Webhooks signature
@@ -336,7 +394,10 @@ describe('connectors against real PostgreSQL and a real webhook receiver', () =>
     const done = new Set<string>();
     for (const r of received) {
       const ahead = events.filter((e) => e.seq < seqOf.get(r.id)!).map((e) => e.id);
-      expect(ahead.filter((id) => !done.has(id)), `sent ${r.id} before earlier events were accepted`).toEqual([]);
+      expect(
+        ahead.filter((id) => !done.has(id)),
+        `sent ${r.id} before earlier events were accepted`,
+      ).toEqual([]);
       if (r.status === 200) done.add(r.id);
     }
     latencies.webhookDuplicateDeliveries = received.filter((r) => r.status === 200).length - accepted.size;
@@ -351,11 +412,19 @@ describe('connectors against real PostgreSQL and a real webhook receiver', () =>
     expect(body(`activation.ended:${first.scheduleId}`).data).toMatchObject({ reasons: ['Deactivated by the person who activated it.'] });
     expect(body(`activation.ended:${ended.clock.scheduleId}`).data).toMatchObject({ reasons: ['Reached the end of its window.'] });
     // ended while no server ran: reported at the next start
-    expect(body(`activation.ended:${ended.crash.scheduleId}`).data).toMatchObject({ reasons: ['Reached the end of its window.'], principal: { id: samId } });
+    expect(body(`activation.ended:${ended.crash.scheduleId}`).data).toMatchObject({
+      reasons: ['Reached the end of its window.'],
+      principal: { id: samId },
+    });
     const drift = received.filter((r) => r.type === 'drift.detected' && r.status === 200);
     expect(drift.map((r) => r.data.details)).toContainEqual(expect.objectContaining({ target: WRITERS, login: 'mallory', mode: 'report' }));
     // the operator's view of the same: the refused attempts and the deliveries, per event
-    const attempts = db.select().from(s.webhookDeliveries).where(eq(s.webhookDeliveries.eventId, r1.id)).orderBy(asc(s.webhookDeliveries.id)).all();
+    const attempts = db
+      .select()
+      .from(s.webhookDeliveries)
+      .where(eq(s.webhookDeliveries.eventId, r1.id))
+      .orderBy(asc(s.webhookDeliveries.id))
+      .all();
     expect(attempts[0]).toMatchObject({ attempt: 1, statusCode: 500, outcome: 'failed' });
     expect(attempts.at(-1)).toMatchObject({ statusCode: 200, outcome: 'delivered' });
     expect(attempts.slice(0, -1).every((d) => d.statusCode === 500 && d.outcome === 'failed')).toBe(true);

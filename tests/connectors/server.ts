@@ -37,7 +37,6 @@ export interface ConnectorsServer {
   restart(): Promise<void>;
 }
 
-
 /** The status of one GET (0 when nothing answered); no keep-alive, so a stop is not held up by the probe. */
 function get(url: string): Promise<number> {
   return new Promise((resolve) => {
@@ -57,7 +56,9 @@ process.on('exit', () => {
 });
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 export async function startServer(opts: ServerOptions): Promise<ConnectorsServer> {
@@ -70,8 +71,14 @@ export async function startServer(opts: ServerOptions): Promise<ConnectorsServer
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ELEVATE_DIST_DIR: distDir,
-    ELEVATE_DATA_DIR: opts.dir, ELEVATE_DB: opts.dbFile, ELEVATE_URL: baseUrl, NEXTAUTH_URL: baseUrl,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ELEVATE_DIST_DIR: distDir,
+    ELEVATE_DATA_DIR: opts.dir,
+    ELEVATE_DB: opts.dbFile,
+    ELEVATE_URL: baseUrl,
+    NEXTAUTH_URL: baseUrl,
     NEXT_TELEMETRY_DISABLED: '1',
     ...opts.env,
   };
@@ -80,7 +87,9 @@ export async function startServer(opts: ServerOptions): Promise<ConnectorsServer
   delete env.ELEVATE_TLS_KEY;
 
   const server: ConnectorsServer = {
-    baseUrl, port, readyAt: 0,
+    baseUrl,
+    port,
+    readyAt: 0,
     pid: () => child?.pid,
     running: () => child !== null && child.exitCode === null && child.signalCode === null,
     logs: () => output,
@@ -125,7 +134,8 @@ export async function startServer(opts: ServerOptions): Promise<ConnectorsServer
     c.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
-      if (c.exitCode !== null || c.signalCode !== null) throw new Error(`server exited (${c.signalCode ?? c.exitCode}) while starting:\n${output}`);
+      if (c.exitCode !== null || c.signalCode !== null)
+        throw new Error(`server exited (${c.signalCode ?? c.exitCode}) while starting:\n${output}`);
       if (readyAt && (await get(`${baseUrl}/api/health`)) === 200) {
         server.readyAt = readyAt;
         return;

@@ -41,7 +41,8 @@ describe('import boundaries', () => {
   });
 
   it('pages reach storage through services', async () => {
-    const source = "import { getDb } from '@/lib/db';\nimport { listUsers } from '@/lib/users';\nexport const probe = [getDb, listUsers];\n";
+    const source =
+      "import { getDb } from '@/lib/db';\nimport { listUsers } from '@/lib/users';\nexport const probe = [getDb, listUsers];\n";
     expect(await refused('app/(portal)/probe/page.tsx', source)).toEqual([]);
   });
 });

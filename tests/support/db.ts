@@ -18,7 +18,12 @@ export function freshDb(now = Date.UTC(2026, 10, 27, 9, 0, 0)) {
   const file = path.join(dir, 'elevate.db');
   const { db, sqlite } = openDatabase(file);
   seedDemoTenant(db, now, TEST_KEY);
-  const byEmail = (email: string) => db.select().from(users).where(sql`lower(${users.email}) = ${email}`).get()!;
+  const byEmail = (email: string) =>
+    db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email}`)
+      .get()!;
   const ids = {
     steve: byEmail(DEMO_USERS.steve.email).id,
     jen: byEmail(DEMO_USERS.jen.email).id,

@@ -111,8 +111,18 @@ export async function startPostgres(): Promise<PgHarness> {
 
   try {
     await run('initdb', [
-      '-D', data, '-U', 'postgres', `--pwfile=${pwFile}`, '--auth-local=trust', '--auth-host=scram-sha-256',
-      '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions',
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      `--pwfile=${pwFile}`,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-sync',
+      '--no-instructions',
     ]);
     fs.rmSync(pwFile);
     let port = 0;
@@ -149,8 +159,15 @@ export async function startPostgres(): Promise<PgHarness> {
     const [stopFile, stopArgs] = cmd('pg_ctl', ['-D', data, 'stop', '-m', 'immediate']);
     const dog = spawn(
       'sh',
-      ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; shift; d="$1"; shift; "$@" >/dev/null 2>&1; rm -rf "$d"',
-        'elevate-pg-watchdog', String(process.pid), dir, stopFile, ...stopArgs],
+      [
+        '-c',
+        'while kill -0 "$1" 2>/dev/null; do sleep 1; done; shift; d="$1"; shift; "$@" >/dev/null 2>&1; rm -rf "$d"',
+        'elevate-pg-watchdog',
+        String(process.pid),
+        dir,
+        stopFile,
+        ...stopArgs,
+      ],
       { detached: true, stdio: 'ignore' },
     );
     dog.unref();

@@ -22,7 +22,11 @@ export default async function FirstSignInPage() {
       <p className="mb-4 mt-1 text-sm text-[var(--muted)]">
         Step {step} of {user.mustEnrolMfa ? 2 : 1}: {step === 1 ? 'choose your own password.' : 'set up multi-factor authentication.'}
       </p>
-      {step === 1 ? <ChangePasswordForm action={changeInitialPassword} currentLabel="Current (initial) password" /> : <EnrolMfaForm offer={await offerEnrolment(user)} action={enrolAuthenticator} doneHref="/" />}
+      {step === 1 ? (
+        <ChangePasswordForm action={changeInitialPassword} currentLabel="Current (initial) password" />
+      ) : (
+        <EnrolMfaForm offer={await offerEnrolment(user)} action={enrolAuthenticator} doneHref="/" />
+      )}
     </Card>
   );
 }

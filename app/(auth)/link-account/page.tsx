@@ -24,8 +24,7 @@ export default async function LinkAccountPage({ searchParams }: { searchParams: 
       {found ? (
         <div className="space-y-4">
           <p className="text-sm">
-            {provider} signed you in as <strong>{found.user.email}</strong>, and Elevate already has an account with that address.
-            To use{' '}
+            {provider} signed you in as <strong>{found.user.email}</strong>, and Elevate already has an account with that address. To use{' '}
             {provider} for it from now on, enter that account&apos;s password once. If it is not yours, stop here and tell an administrator.
           </p>
           <LinkForm token={token} email={found.user.email} />

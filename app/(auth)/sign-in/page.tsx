@@ -45,15 +45,17 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       {showPassword && <SignInForm returnTo={returnTo} initialError={signInError(params.error)} />}
       {!showPassword && (
         <p className="mt-4 text-center text-xs">
-          <a className="underline" href={`/sign-in?password=1&callbackUrl=${encodeURIComponent(returnTo)}`}>Break-glass account sign-in</a>
+          <a className="underline" href={`/sign-in?password=1&callbackUrl=${encodeURIComponent(returnTo)}`}>
+            Break-glass account sign-in
+          </a>
         </p>
       )}
       {demoUsersExist() && (
         <div className="mt-6 rounded-md bg-amber-50 p-3 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-100">
           <p className="font-semibold">Demo tenant</p>
           <p>
-            Sign in as <code>steve@bluewidget.test</code> (admin), <code>jen@bluewidget.test</code> (requester), <code>avery@bluewidget.test</code> (approver) or{' '}
-            <code>sam@bluewidget.test</code>, password <code>elevate-demo</code>.
+            Sign in as <code>steve@bluewidget.test</code> (admin), <code>jen@bluewidget.test</code> (requester),{' '}
+            <code>avery@bluewidget.test</code> (approver) or <code>sam@bluewidget.test</code>, password <code>elevate-demo</code>.
           </p>
         </div>
       )}

@@ -15,7 +15,11 @@ export function SignInForm({ returnTo, initialError }: { returnTo: string; initi
     const form = new FormData(e.currentTarget);
     setPending(true);
     setError(undefined);
-    const result = await signIn('credentials', { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? ''), redirect: false });
+    const result = await signIn('credentials', {
+      email: String(form.get('email') ?? ''),
+      password: String(form.get('password') ?? ''),
+      redirect: false,
+    });
     if (!result || result.error) {
       setPending(false);
       setError(!result || result.error === 'CredentialsSignin' ? 'Wrong email or password.' : (result.error ?? undefined));

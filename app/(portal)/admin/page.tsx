@@ -47,38 +47,86 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
       <div className="grid gap-4 md:grid-cols-3">
         <Card title="Pending requests in my scopes">
           <p className="text-3xl font-semibold">{pending.count}</p>
-          <p className="text-sm text-[var(--muted)]">{pending.oldest ? `Oldest waiting since ${new Date(pending.oldest).toISOString().slice(0, 16).replace('T', ' ')} UTC.` : 'Nothing waits for a decision.'}</p>
-          <Link href="/admin/pending" className={buttonClass('secondary', 'mt-3')}>Pending requests</Link>
+          <p className="text-sm text-[var(--muted)]">
+            {pending.oldest
+              ? `Oldest waiting since ${new Date(pending.oldest).toISOString().slice(0, 16).replace('T', ' ')} UTC.`
+              : 'Nothing waits for a decision.'}
+          </p>
+          <Link href="/admin/pending" className={buttonClass('secondary', 'mt-3')}>
+            Pending requests
+          </Link>
         </Card>
         <Card title="Alerts">
           <p className="text-3xl font-semibold">{alerts.total + connector.length}</p>
-          <p className="text-sm text-[var(--muted)]">{alerts.high + connector.filter((a) => a.severity === 'high').length} high severity.</p>
-          <Link href="#alerts" className={buttonClass('secondary', 'mt-3')}>Review alerts</Link>
+          <p className="text-sm text-[var(--muted)]">
+            {alerts.high + connector.filter((a) => a.severity === 'high').length} high severity.
+          </p>
+          <Link href="#alerts" className={buttonClass('secondary', 'mt-3')}>
+            Review alerts
+          </Link>
         </Card>
         <Card title="Manage">
           <ul className="space-y-2 text-sm">
-            <li><Link className="underline" href="/admin/resources">Resources: discover, enable PIM, tree</Link></li>
-            {pimAdmin && <li><Link className="underline" href="/admin/users">Users and groups</Link></li>}
-            {pimAdmin && <li><Link className="underline" href="/admin/audit">Tenant audit</Link></li>}
-            {pimAdmin && <li><Link className="underline" href="/admin/outbox">Outbox</Link></li>}
-            {pimAdmin && <li><Link className="underline" href="/admin/connectors">Connectors: targets and webhooks</Link></li>}
+            <li>
+              <Link className="underline" href="/admin/resources">
+                Resources: discover, enable PIM, tree
+              </Link>
+            </li>
+            {pimAdmin && (
+              <li>
+                <Link className="underline" href="/admin/users">
+                  Users and groups
+                </Link>
+              </li>
+            )}
+            {pimAdmin && (
+              <li>
+                <Link className="underline" href="/admin/audit">
+                  Tenant audit
+                </Link>
+              </li>
+            )}
+            {pimAdmin && (
+              <li>
+                <Link className="underline" href="/admin/outbox">
+                  Outbox
+                </Link>
+              </li>
+            )}
+            {pimAdmin && (
+              <li>
+                <Link className="underline" href="/admin/connectors">
+                  Connectors: targets and webhooks
+                </Link>
+              </li>
+            )}
           </ul>
           {!adm.everywhere && adm.roots.length > 0 && (
             <div className="mt-3">
               <h3 className="text-sm font-medium">Scopes you manage</h3>
               <ul className="mt-1 space-y-1" aria-label="Scopes you manage">
                 {adm.roots.slice(0, SCOPES_SHOWN).map((id) => (
-                  <li key={id}><Link className="hover:underline" href={`/admin/scope?id=${encodeURIComponent(id)}`}><ScopePath crumbs={scopeCrumbs(index, id)} compact /></Link></li>
+                  <li key={id}>
+                    <Link className="hover:underline" href={`/admin/scope?id=${encodeURIComponent(id)}`}>
+                      <ScopePath crumbs={scopeCrumbs(index, id)} compact />
+                    </Link>
+                  </li>
                 ))}
               </ul>
-              {adm.roots.length > SCOPES_SHOWN && <p className="text-xs text-[var(--muted)]">…and {adm.roots.length - SCOPES_SHOWN} more; find them under Resources.</p>}
+              {adm.roots.length > SCOPES_SHOWN && (
+                <p className="text-xs text-[var(--muted)]">…and {adm.roots.length - SCOPES_SHOWN} more; find them under Resources.</p>
+              )}
             </div>
           )}
         </Card>
       </div>
-      <Card title="Activations and approvals, last 14 days"><ActivityChart data={activity} /></Card>
+      <Card title="Activations and approvals, last 14 days">
+        <ActivityChart data={activity} />
+      </Card>
       <section id="alerts" aria-labelledby="alerts-title" className="space-y-3">
-        <h2 id="alerts-title" className="text-lg font-semibold">Alerts</h2>
+        <h2 id="alerts-title" className="text-lg font-semibold">
+          Alerts
+        </h2>
         {problem && <Notice tone="warning">{problem}</Notice>}
         {connector.length > 0 && <AlertList alerts={connector} label="Connector alerts" />}
         <AlertList alerts={alerts.items} />

@@ -9,14 +9,22 @@ import { sessionMfaVerifiedAt } from '@/lib/auth/mfa';
 import { decideMany, type DecideManyResult } from '@/lib/approvals';
 import { ElevateError } from '@/lib/errors';
 
-const ids = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().min(1).max(100)).min(1, 'Select at least one request').max(100));
+const ids = z.preprocess(
+  (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+  z.array(z.string().min(1).max(100)).min(1, 'Select at least one request').max(100),
+);
 
 const decideSchema = z.object({
   requestId: ids,
   decision: z.enum(['Approve', 'Deny'], { message: 'Choose Approve or Deny' }),
   justification: z.string().trim().max(1000, 'Keep the justification under 1000 characters').optional(),
   // one code for the whole batch (rule 11); the service verifies it only when an approval needs it
-  mfaCode: z.string().trim().max(12, 'The code has 6 digits.').optional().transform((v) => (v ? v : undefined)),
+  mfaCode: z
+    .string()
+    .trim()
+    .max(12, 'The code has 6 digits.')
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 });
 
 function summary(results: DecideManyResult[], decision: 'Approve' | 'Deny'): string {
@@ -41,7 +49,13 @@ export const decideRequests = action(
   async (input, { user, now }) => {
     const db = getDb();
     const sessionId = (await getSession())?.sessionId ?? null;
-    const results = decideMany(db, user, { requestIds: input.requestId, decision: input.decision, justification: input.justification, mfaCode: input.mfaCode }, now, { channel: 'portal', sessionId });
+    const results = decideMany(
+      db,
+      user,
+      { requestIds: input.requestId, decision: input.decision, justification: input.justification, mfaCode: input.mfaCode },
+      now,
+      { channel: 'portal', sessionId },
+    );
     if (results.every((r) => !r.ok)) {
       const needsWhy = results.every((r) => r.code === 'InvalidRequest');
       const needsMfa = results.every((r) => r.code === 'MfaRequired');
@@ -49,7 +63,9 @@ export const decideRequests = action(
       throw new ElevateError(code, summary(results, input.decision), {
         fieldErrors: needsWhy
           ? { justification: ['Write a justification: the settings of this role ask approvers to justify their decision.'] }
-          : needsMfa ? { mfaCode: ['Enter the 6-digit code from your authenticator app: approving this role requires MFA.'] } : undefined,
+          : needsMfa
+            ? { mfaCode: ['Enter the 6-digit code from your authenticator app: approving this role requires MFA.'] }
+            : undefined,
         details: results,
       });
     }

@@ -25,7 +25,11 @@ export default async function ApprovalsPage() {
         description="Requests waiting for your decision. The first decision settles a request; you never decide your own."
         actions={<ApprovalTabs current="queue" />}
       />
-      <ApprovalsQueue initial={{ items: page.items.map(queueRow), next: page.next, prev: page.prev, at: now }} roles={pendingApprovalRoles(db, user.id, now)} mfaVerifiedAt={mfaVerifiedAt} />
+      <ApprovalsQueue
+        initial={{ items: page.items.map(queueRow), next: page.next, prev: page.prev, at: now }}
+        roles={pendingApprovalRoles(db, user.id, now)}
+        mfaVerifiedAt={mfaVerifiedAt}
+      />
     </div>
   );
 }

@@ -15,7 +15,9 @@ export default async function MyAuditPage({ searchParams }: { searchParams: Prom
   return (
     <div className="space-y-6">
       <PageHeader title="My audit" description="Everything you did in Elevate, and everything done to your access." />
-      <Card><AuditView {...props} /></Card>
+      <Card>
+        <AuditView {...props} />
+      </Card>
     </div>
   );
 }

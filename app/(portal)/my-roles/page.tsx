@@ -43,8 +43,17 @@ export default async function MyRolesPage({ searchParams }: { searchParams: Prom
   if (cut) problems.push(`Only the first ${q.length} characters of the search were used.`);
   return (
     <div>
-      <PageHeader title="My roles" description="Activate an eligible role when you need it, for as long as you need it. Every scope follows its own settings." />
-      <MyRolesTabs data={data} mfaFresh={fresh} enrolOffer={enrolOffer} initialTab={tab} pageProblem={problems.length ? problems.join(' ') : null} />
+      <PageHeader
+        title="My roles"
+        description="Activate an eligible role when you need it, for as long as you need it. Every scope follows its own settings."
+      />
+      <MyRolesTabs
+        data={data}
+        mfaFresh={fresh}
+        enrolOffer={enrolOffer}
+        initialTab={tab}
+        pageProblem={problems.length ? problems.join(' ') : null}
+      />
     </div>
   );
 }

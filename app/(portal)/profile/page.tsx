@@ -21,13 +21,27 @@ export default async function ProfilePage() {
   const user = await requireUser();
   const now = Date.now();
   const tokens = listApiTokens(getDb(), user.id, now).map((t) => ({
-    id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt, status: t.status, stepUp: t.stepUp,
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    createdAt: t.createdAt,
+    expiresAt: t.expiresAt,
+    lastUsedAt: t.lastUsedAt,
+    status: t.status,
+    stepUp: t.stepUp,
   }));
   const cfg = config();
   const base = cfg.publicUrl;
   const current = (await getSession())?.sessionId;
   const sessions = listSessions(getDb(), user.id, now, sessionLimits(cfg)).map((s) => ({
-    id: s.id, browser: s.browser, os: s.os, ip: s.ip, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, mfaAt: s.mfaAt, current: s.id === current,
+    id: s.id,
+    browser: s.browser,
+    os: s.os,
+    ip: s.ip,
+    createdAt: s.createdAt,
+    lastSeenAt: s.lastSeenAt,
+    mfaAt: s.mfaAt,
+    current: s.id === current,
   }));
   // this device first, then the most recently used
   sessions.sort((a, b) => Number(b.current) - Number(a.current));
@@ -38,12 +52,13 @@ export default async function ProfilePage() {
       <Card title="Multi-factor authentication">
         {user.totpSecretEnc ? (
           <p className="text-sm">
-            <Badge state="Active">Set up</Badge> Authenticator app (6-digit codes), set up <Time at={user.totpEnrolledAt} />. Activations that require MFA ask for a code.
-            If you lose the device, ask a PIM administrator to reset your MFA.
+            <Badge state="Active">Set up</Badge> Authenticator app (6-digit codes), set up <Time at={user.totpEnrolledAt} />. Activations
+            that require MFA ask for a code. If you lose the device, ask a PIM administrator to reset your MFA.
           </p>
         ) : (
           <p className="text-sm">
-            <Badge state="Expired">Not set up</Badge> You have no authenticator app. Activations that require MFA will be refused until a PIM administrator resets your sign-in so you can enrol one.
+            <Badge state="Expired">Not set up</Badge> You have no authenticator app. Activations that require MFA will be refused until a
+            PIM administrator resets your sign-in so you can enrol one.
           </p>
         )}
       </Card>
@@ -59,8 +74,9 @@ export default async function ProfilePage() {
 
       <Card title="API tokens">
         <p className="mb-4 text-sm text-[var(--muted)]">
-          Scripts, pipelines and the Azure SDKs call Elevate&apos;s Azure-compatible API with a personal token. A token acts as you: it can see and do exactly what you can in the portal, nothing more.
-          Every token expires (at most after a year) and you can revoke it at any time. Creating one asks for a code from your authenticator app.
+          Scripts, pipelines and the Azure SDKs call Elevate&apos;s Azure-compatible API with a personal token. A token acts as you: it can
+          see and do exactly what you can in the portal, nothing more. Every token expires (at most after a year) and you can revoke it at
+          any time. Creating one asks for a code from your authenticator app.
         </p>
         <CreateTokenForm />
         <div className="mt-6">
@@ -71,8 +87,9 @@ export default async function ProfilePage() {
 
       <Card title="MFA step-up token">
         <p className="mb-4 text-sm text-[var(--muted)]">
-          Activations whose settings require MFA accept only a token minted right after an MFA check. Enter a code to get a step-up token that works for 10 minutes: long enough to activate, too short to be worth stealing.
-          Scripts can do the same with <code className="text-xs">POST {base}/api/tokens/step-up</code> and a current code.
+          Activations whose settings require MFA accept only a token minted right after an MFA check. Enter a code to get a step-up token
+          that works for 10 minutes: long enough to activate, too short to be worth stealing. Scripts can do the same with{' '}
+          <code className="text-xs">POST {base}/api/tokens/step-up</code> and a current code.
         </p>
         <StepUpForm />
       </Card>
@@ -80,11 +97,16 @@ export default async function ProfilePage() {
       <Card title="Use the API">
         <p className="mb-2 text-sm">List what you could activate, as you would against Azure:</p>
         <pre tabIndex={0} aria-label="Example request" className="overflow-x-auto rounded-md bg-slate-950 p-3 text-xs text-slate-100">
-{`curl -H "Authorization: Bearer $ELEVATE_TOKEN" \\
+          {`curl -H "Authorization: Bearer $ELEVATE_TOKEN" \\
   "${base}/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances?api-version=2020-10-01&\\$filter=asTarget()"`}
         </pre>
         <p className="mt-2 text-sm text-[var(--muted)]">
-          The Azure SDKs and <code className="text-xs">az rest</code> work the same way: point them at {base} and pass the token as the bearer token. <Link className="underline" href="/requests">Requests made through the API</Link> show up with everything else.
+          The Azure SDKs and <code className="text-xs">az rest</code> work the same way: point them at {base} and pass the token as the
+          bearer token.{' '}
+          <Link className="underline" href="/requests">
+            Requests made through the API
+          </Link>{' '}
+          show up with everything else.
         </p>
       </Card>
     </div>

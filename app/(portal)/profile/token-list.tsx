@@ -28,7 +28,11 @@ export function TokenList({ tokens }: { tokens: TokenRow[] }) {
     if (state?.ok) setTarget(null);
   }, [state]);
   if (tokens.length === 0) {
-    return <EmptyState>You have no API tokens yet. Create one above to call Elevate from scripts, <code>az rest</code> or the Azure SDKs.</EmptyState>;
+    return (
+      <EmptyState>
+        You have no API tokens yet. Create one above to call Elevate from scripts, <code>az rest</code> or the Azure SDKs.
+      </EmptyState>
+    );
   }
   return (
     <div className="space-y-3">
@@ -37,38 +41,81 @@ export function TokenList({ tokens }: { tokens: TokenRow[] }) {
         <caption className="sr-only">Your API tokens</caption>
         <thead className="hidden text-left text-xs uppercase text-[var(--muted)] md:table-header-group">
           <tr>
-            <th scope="col" className="py-2 pr-3">Name</th>
-            <th scope="col" className="py-2 pr-3">Status</th>
-            <th scope="col" className="py-2 pr-3">Created</th>
-            <th scope="col" className="py-2 pr-3">Expires</th>
-            <th scope="col" className="py-2 pr-3">Last used</th>
-            <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+            <th scope="col" className="py-2 pr-3">
+              Name
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Status
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Created
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Expires
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Last used
+            </th>
+            <th scope="col" className="py-2">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {tokens.map((t) => (
-            <tr key={t.id} className="mb-3 block rounded-md border border-[var(--border)] p-3 md:mb-0 md:table-row md:rounded-none md:border-0 md:border-t md:p-0">
+            <tr
+              key={t.id}
+              className="mb-3 block rounded-md border border-[var(--border)] p-3 md:mb-0 md:table-row md:rounded-none md:border-0 md:border-t md:p-0"
+            >
               <td className="block py-1 md:table-cell md:py-2 md:pr-3">
-                <span className="font-medium">{t.name}</span>{' '}
-                <code className="text-xs text-[var(--muted)]">{t.prefix}…</code>
-                {t.stepUp && <> <Badge state="Scheduled">MFA step-up</Badge></>}
+                <span className="font-medium">{t.name}</span> <code className="text-xs text-[var(--muted)]">{t.prefix}…</code>
+                {t.stepUp && (
+                  <>
+                    {' '}
+                    <Badge state="Scheduled">MFA step-up</Badge>
+                  </>
+                )}
               </td>
-              <td className="block py-1 md:table-cell md:py-2 md:pr-3"><Badge state={t.status === 'Active' ? 'Active' : t.status}>{t.status}</Badge></td>
-              <td className="block py-1 md:table-cell md:py-2 md:pr-3"><span className="md:sr-only">Created </span><Time at={t.createdAt} /></td>
-              <td className="block py-1 md:table-cell md:py-2 md:pr-3"><span className="md:sr-only">Expires </span><Time at={t.expiresAt} /></td>
-              <td className="block py-1 md:table-cell md:py-2 md:pr-3"><span className="md:sr-only">Last used </span>{t.lastUsedAt === null ? 'never' : <Time at={t.lastUsedAt} />}</td>
+              <td className="block py-1 md:table-cell md:py-2 md:pr-3">
+                <Badge state={t.status === 'Active' ? 'Active' : t.status}>{t.status}</Badge>
+              </td>
+              <td className="block py-1 md:table-cell md:py-2 md:pr-3">
+                <span className="md:sr-only">Created </span>
+                <Time at={t.createdAt} />
+              </td>
+              <td className="block py-1 md:table-cell md:py-2 md:pr-3">
+                <span className="md:sr-only">Expires </span>
+                <Time at={t.expiresAt} />
+              </td>
+              <td className="block py-1 md:table-cell md:py-2 md:pr-3">
+                <span className="md:sr-only">Last used </span>
+                {t.lastUsedAt === null ? 'never' : <Time at={t.lastUsedAt} />}
+              </td>
               <td className="block py-1 md:table-cell md:py-2 md:text-right">
-                {t.status === 'Active' && <Button variant="secondary" onClick={() => setTarget(t)} aria-label={`Revoke ${t.name}`}>Revoke</Button>}
+                {t.status === 'Active' && (
+                  <Button variant="secondary" onClick={() => setTarget(t)} aria-label={`Revoke ${t.name}`}>
+                    Revoke
+                  </Button>
+                )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <Modal open={target !== null} onClose={() => setTarget(null)} title={`Revoke "${target?.name ?? ''}"?`} description="Scripts and pipelines using this token get 401 from their next call. This cannot be undone; create a new token if you need one again.">
+      <Modal
+        open={target !== null}
+        onClose={() => setTarget(null)}
+        title={`Revoke "${target?.name ?? ''}"?`}
+        description="Scripts and pipelines using this token get 401 from their next call. This cannot be undone; create a new token if you need one again."
+      >
         <form action={formAction} className="flex flex-wrap justify-end gap-2">
           <input type="hidden" name="tokenId" value={target?.id ?? ''} />
-          <Button variant="secondary" onClick={() => setTarget(null)}>Keep it</Button>
-          <Button type="submit" variant="danger" disabled={pending}>{pending ? 'Revoking…' : 'Revoke token'}</Button>
+          <Button variant="secondary" onClick={() => setTarget(null)}>
+            Keep it
+          </Button>
+          <Button type="submit" variant="danger" disabled={pending}>
+            {pending ? 'Revoking…' : 'Revoke token'}
+          </Button>
         </form>
       </Modal>
     </div>

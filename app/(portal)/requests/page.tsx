@@ -59,55 +59,128 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
   return (
     <div className="space-y-4">
       <AutoRefresh />
-      <PageHeader title="My requests" description={`Activations, extensions and renewals you asked for. ${data.pendingCount ? `${data.pendingCount} waiting for a decision.` : ''}`} />
+      <PageHeader
+        title="My requests"
+        description={`Activations, extensions and renewals you asked for. ${data.pendingCount ? `${data.pendingCount} waiting for a decision.` : ''}`}
+      />
       <form method="get" className="flex flex-wrap items-end gap-2" role="search">
         <div>
-          <label htmlFor="req-status" className="block text-sm font-medium">Show</label>
+          <label htmlFor="req-status" className="block text-sm font-medium">
+            Show
+          </label>
           <select id="req-status" name="status" defaultValue={status} className={inputClass}>
-            {STATUSES.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label htmlFor="req-type" className="block text-sm font-medium">Type</label>
+          <label htmlFor="req-type" className="block text-sm font-medium">
+            Type
+          </label>
           <select id="req-type" name="type" defaultValue={type ?? ''} className={inputClass}>
-            {TYPES.map((t) => <option key={t.id} value={t.id}>{t.label}</option>)}
+            {TYPES.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.label}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label htmlFor="req-q" className="block text-sm font-medium">Search</label>
-          <input id="req-q" name="q" type="search" defaultValue={q} placeholder="Role, scope, justification, ticket…" className={inputClass} />
+          <label htmlFor="req-q" className="block text-sm font-medium">
+            Search
+          </label>
+          <input
+            id="req-q"
+            name="q"
+            type="search"
+            defaultValue={q}
+            placeholder="Role, scope, justification, ticket…"
+            className={inputClass}
+          />
         </div>
-        <button type="submit" className={buttonClass('secondary')}>Apply</button>
+        <button type="submit" className={buttonClass('secondary')}>
+          Apply
+        </button>
       </form>
       {problems.length > 0 && <Notice tone="warning">{problems.join(' ')}</Notice>}
       <p className="text-sm text-[var(--muted)]" aria-live="polite">
-        {data.total === 0 ? '' : `${data.more ? `More than ${data.total}` : data.total} request${data.total === 1 && !data.more ? '' : 's'}${filtered ? ' match' : ''}, newest first.`}
+        {data.total === 0
+          ? ''
+          : `${data.more ? `More than ${data.total}` : data.total} request${data.total === 1 && !data.more ? '' : 's'}${filtered ? ' match' : ''}, newest first.`}
       </p>
       {data.items.length === 0 ? (
-        <EmptyState>{filtered ? 'No request matches. Clear the filters to see all of them.' : <>You have not asked for anything yet. <Link className="underline" href="/my-roles">Activate a role from My roles</Link>.</>}</EmptyState>
+        <EmptyState>
+          {filtered ? (
+            'No request matches. Clear the filters to see all of them.'
+          ) : (
+            <>
+              You have not asked for anything yet.{' '}
+              <Link className="underline" href="/my-roles">
+                Activate a role from My roles
+              </Link>
+              .
+            </>
+          )}
+        </EmptyState>
       ) : (
-        <RoleTable caption="My requests" headers={['Request', 'Scope', 'Status', 'Approvers', 'Decision', 'Justification', 'Submitted', 'Actions']}>
+        <RoleTable
+          caption="My requests"
+          headers={['Request', 'Scope', 'Status', 'Approvers', 'Decision', 'Justification', 'Submitted', 'Actions']}
+        >
           {data.items.map((r) => (
             <Row key={r.id}>
-              <Cell label="Request"><Link href={`/requests/${r.id}`} className="font-medium text-indigo-700 underline dark:text-indigo-300">{TYPE_LABEL[r.requestType]} of {r.roleName}</Link></Cell>
-              <Cell label="Scope"><ScopePath crumbs={r.crumbs} armId={r.armId} compact /></Cell>
+              <Cell label="Request">
+                <Link href={`/requests/${r.id}`} className="font-medium text-indigo-700 underline dark:text-indigo-300">
+                  {TYPE_LABEL[r.requestType]} of {r.roleName}
+                </Link>
+              </Cell>
+              <Cell label="Scope">
+                <ScopePath crumbs={r.crumbs} armId={r.armId} compact />
+              </Cell>
               <Cell label="Status">
                 <Badge state={stateOf(r, r.targetScheduleId ? data.activations.get(r.targetScheduleId) : null)} />
-                {r.status === 'PendingApproval' && r.approvalDeadline !== null && <p className="text-xs text-[var(--muted)]"><Time at={r.approvalDeadline} prefix="times out" /></p>}
+                {r.status === 'PendingApproval' && r.approvalDeadline !== null && (
+                  <p className="text-xs text-[var(--muted)]">
+                    <Time at={r.approvalDeadline} prefix="times out" />
+                  </p>
+                )}
               </Cell>
               <Cell label="Approvers">{r.approvers.join(', ') || '—'}</Cell>
-              <Cell label="Decision">{r.decision ? `${r.decision.decision === 'Approve' ? 'Approved' : 'Denied'} by ${r.decision.approverName}${r.decision.justification ? `: “${r.decision.justification}”` : ''}` : '—'}</Cell>
-              <Cell label="Justification"><span className="line-clamp-2">{r.justification ?? '—'}</span></Cell>
-              <Cell label="Submitted"><Time at={r.createdAt} /></Cell>
-              <Cell label="Actions">{r.requesterId === user.id ? <CancelRequestButton requestId={r.id} what={whatOf(r)} show={r.status === 'PendingApproval'} /> : null}</Cell>
+              <Cell label="Decision">
+                {r.decision
+                  ? `${r.decision.decision === 'Approve' ? 'Approved' : 'Denied'} by ${r.decision.approverName}${r.decision.justification ? `: “${r.decision.justification}”` : ''}`
+                  : '—'}
+              </Cell>
+              <Cell label="Justification">
+                <span className="line-clamp-2">{r.justification ?? '—'}</span>
+              </Cell>
+              <Cell label="Submitted">
+                <Time at={r.createdAt} />
+              </Cell>
+              <Cell label="Actions">
+                {r.requesterId === user.id ? (
+                  <CancelRequestButton requestId={r.id} what={whatOf(r)} show={r.status === 'PendingApproval'} />
+                ) : null}
+              </Cell>
             </Row>
           ))}
         </RoleTable>
       )}
       {(data.prev || data.next) && (
         <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
-          {data.prev && <Link className={buttonClass('secondary')} href={href({ before: data.prev })}>Previous page</Link>}
-          {data.next && <Link className={buttonClass('secondary')} href={href({ after: data.next })}>Next page</Link>}
+          {data.prev && (
+            <Link className={buttonClass('secondary')} href={href({ before: data.prev })}>
+              Previous page
+            </Link>
+          )}
+          {data.next && (
+            <Link className={buttonClass('secondary')} href={href({ after: data.next })}>
+              Next page
+            </Link>
+          )}
         </nav>
       )}
     </div>

@@ -29,15 +29,22 @@ export async function GET(req: Request) {
   if (!user) return Response.json({ error: { code: 'Unauthenticated', message: 'Sign in first.' } }, { status: 401 });
   // as for server actions: nothing but first sign-in until the password is changed and MFA enrolled
   if (user.mustChangePassword || user.mustEnrolMfa) {
-    return Response.json({ error: { code: 'AuthorizationFailed', message: 'Finish first sign-in (new password and MFA) first.' } }, { status: 403 });
+    return Response.json(
+      { error: { code: 'AuthorizationFailed', message: 'Finish first sign-in (new password and MFA) first.' } },
+      { status: 403 },
+    );
   }
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) return invalid(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const { after, before, ...filters } = parsed.data;
   const token = after ?? before;
   const key = token === undefined ? null : decodeCursor(token, sortShape(filters.sort));
-  if (token !== undefined && !key) return invalid('after / before: not a cursor of this list (it may belong to another sort order); start from the first page.');
+  if (token !== undefined && !key)
+    return invalid('after / before: not a cursor of this list (it may belong to another sort order); start from the first page.');
   const now = Date.now();
-  const page = approvalQueue(getDb(), user.id, now, { ...filters, seek: key ? (after !== undefined ? { after: key } : { before: key }) : {} });
+  const page = approvalQueue(getDb(), user.id, now, {
+    ...filters,
+    seek: key ? (after !== undefined ? { after: key } : { before: key }) : {},
+  });
   return Response.json({ ...page, count: page.items.length, now }, { headers: { 'Cache-Control': 'no-store' } });
 }

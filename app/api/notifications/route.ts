@@ -25,7 +25,8 @@ export async function POST(req: Request) {
   const user = await getCurrentUser();
   if (!user) return unauthenticated();
   const parsed = markSchema.safeParse(await req.json().catch(() => ({})));
-  if (!parsed.success) return NextResponse.json({ error: { code: 'InvalidRequest', message: 'ids must be a list of notification ids' } }, { status: 400 });
+  if (!parsed.success)
+    return NextResponse.json({ error: { code: 'InvalidRequest', message: 'ids must be a list of notification ids' } }, { status: 400 });
   const changed = markRead(getDb(), user.id, parsed.data.ids, Date.now());
   return NextResponse.json({ changed, ...inbox(getDb(), user.id) });
 }

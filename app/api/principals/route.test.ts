@@ -12,9 +12,14 @@ vi.mock('@/db', () => ({ getDb: () => seams.db }));
 const { GET } = await import('./route');
 
 let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); seams.db = t.db; });
+beforeEach(() => {
+  t = freshDb();
+  seams.db = t.db;
+});
 afterEach(() => t.close());
-const as = (id: string | null) => { seams.user = id ? t.db.select().from(users).where(eq(users.id, id)).get()! : null; };
+const as = (id: string | null) => {
+  seams.user = id ? t.db.select().from(users).where(eq(users.id, id)).get()! : null;
+};
 const get = async (qs: string) => {
   const res = await GET(new Request(`http://localhost/api/principals?${qs}`));
   return { status: res.status, body: await res.json() };
@@ -22,7 +27,10 @@ const get = async (qs: string) => {
 
 describe('GET /api/principals', () => {
   it('answers a PIM administrator with at most 20 users and groups', async () => {
-    addUsers(t, Array.from({ length: 40 }, (_, i) => `Avery ${i}`));
+    addUsers(
+      t,
+      Array.from({ length: 40 }, (_, i) => `Avery ${i}`),
+    );
     as(t.ids.steve);
     const r = await get('q=avery');
     expect(r.status).toBe(200);

@@ -25,7 +25,8 @@ const error = (status: number, code: string, message: string) =>
 export async function GET(req: Request) {
   const user = await getCurrentUser();
   if (!user) return error(401, 'Unauthenticated', 'Sign in first.');
-  if (user.mustChangePassword || user.mustEnrolMfa) return error(403, 'AuthorizationFailed', 'Finish first sign-in (new password and MFA) first.');
+  if (user.mustChangePassword || user.mustEnrolMfa)
+    return error(403, 'AuthorizationFailed', 'Finish first sign-in (new password and MFA) first.');
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) return error(400, 'InvalidRequest', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const { q, kind, scope, notInGroup, limit } = parsed.data;

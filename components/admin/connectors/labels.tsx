@@ -8,7 +8,12 @@ export const CONNECTORS_DENIED = 'Connectors reach outside Elevate with its secr
 export const TYPE_LABEL: Record<'postgresql' | 'webhook', string> = { postgresql: 'PostgreSQL', webhook: 'Webhook' };
 
 // the badge palette is keyed by the portal's state words; these pick a colour that matches
-const STATUS_COLOUR: Record<ConnectorStatus, string> = { Healthy: 'Active', Failing: 'Failed', Paused: 'Denied', Drift: 'Pending approval' };
+const STATUS_COLOUR: Record<ConnectorStatus, string> = {
+  Healthy: 'Active',
+  Failing: 'Failed',
+  Paused: 'Denied',
+  Drift: 'Pending approval',
+};
 
 export function ConnectorStatusBadge({ status }: { status: ConnectorStatus }) {
   return <Badge state={STATUS_COLOUR[status]}>{status}</Badge>;

@@ -13,7 +13,11 @@ import { useFormAction } from '../use-form-action';
 const LOGIN_RULES = [
   { value: 'email-local-part', label: 'E-mail local part', explain: 'sam@bluewidget.test signs in to PostgreSQL as sam.' },
   { value: 'email', label: 'Whole e-mail', explain: 'sam@bluewidget.test signs in to PostgreSQL as sam@bluewidget.test.' },
-  { value: 'user-id', label: 'Elevate user id', explain: 'Each person’s login role is named after their Elevate user id (a GUID), for login roles made by a script.' },
+  {
+    value: 'user-id',
+    label: 'Elevate user id',
+    explain: 'Each person’s login role is named after their Elevate user id (a GUID), for login roles made by a script.',
+  },
 ] as const;
 
 /** Shown once after creating a webhook: Elevate keeps only the sealed copy. */
@@ -22,12 +26,14 @@ export function SigningSecretOnce({ secret, name }: { secret: string; name: stri
     <div className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50">
       <p className="font-medium">Signing secret of {name} (shown once)</p>
       <p className="mt-1 flex flex-wrap items-center gap-2">
-        <code aria-label="Signing secret" className="select-all break-all rounded bg-white px-2 py-1 font-mono text-sm text-black">{secret}</code>
+        <code aria-label="Signing secret" className="select-all break-all rounded bg-white px-2 py-1 font-mono text-sm text-black">
+          {secret}
+        </code>
         <CopyButton value={secret} label="Copy the signing secret" />
       </p>
       <p className="mt-1 text-xs">
-        Give it to the receiver now: it verifies each delivery&apos;s webhook-signature header with it (Standard Webhooks). It will not be shown again;
-        to replace it, remove the connector and create it anew.
+        Give it to the receiver now: it verifies each delivery&apos;s webhook-signature header with it (Standard Webhooks). It will not be
+        shown again; to replace it, remove the connector and create it anew.
       </p>
     </div>
   );
@@ -48,7 +54,9 @@ export function NewConnectorForm({ events }: { events: readonly string[] }) {
   const [login, setLogin] = useState<string>(LOGIN_RULES[0].value);
   const created = state?.ok ? state.data : undefined;
   // a PostgreSQL connector has nothing to show once: straight to its page to add bindings
-  useEffect(() => { if (created && !created.signingSecret) router.push(`/admin/connectors/${created.id}`); }, [created, router]);
+  useEffect(() => {
+    if (created && !created.signingSecret) router.push(`/admin/connectors/${created.id}`);
+  }, [created, router]);
 
   if (created?.signingSecret) {
     return (
@@ -56,8 +64,12 @@ export function NewConnectorForm({ events }: { events: readonly string[] }) {
         <Notice tone="success">{state!.message}</Notice>
         <SigningSecretOnce secret={created.signingSecret} name={created.name} />
         <div className="flex flex-wrap gap-2">
-          <Link href={`/admin/connectors/${created.id}`} className={buttonClass('primary')} onClick={clear}>Open {created.name}</Link>
-          <Button variant="secondary" onClick={clear}>Create another</Button>
+          <Link href={`/admin/connectors/${created.id}`} className={buttonClass('primary')} onClick={clear}>
+            Open {created.name}
+          </Link>
+          <Button variant="secondary" onClick={clear}>
+            Create another
+          </Button>
         </div>
       </div>
     );
@@ -71,8 +83,13 @@ export function NewConnectorForm({ events }: { events: readonly string[] }) {
       <fieldset className="space-y-1">
         <legend className="text-sm font-medium">Type</legend>
         <div className="flex flex-wrap gap-4 text-sm">
-          <label className="inline-flex items-center gap-2"><input type="radio" name="type" value="postgresql" checked={type === 'postgresql'} onChange={() => setType('postgresql')} /> PostgreSQL</label>
-          <label className="inline-flex items-center gap-2"><input type="radio" name="type" value="webhook" checked={type === 'webhook'} onChange={() => setType('webhook')} /> Webhook</label>
+          <label className="inline-flex items-center gap-2">
+            <input type="radio" name="type" value="postgresql" checked={type === 'postgresql'} onChange={() => setType('postgresql')} />{' '}
+            PostgreSQL
+          </label>
+          <label className="inline-flex items-center gap-2">
+            <input type="radio" name="type" value="webhook" checked={type === 'webhook'} onChange={() => setType('webhook')} /> Webhook
+          </label>
         </div>
         <p className="text-xs text-[var(--muted)]">
           {type === 'postgresql'
@@ -82,21 +99,58 @@ export function NewConnectorForm({ events }: { events: readonly string[] }) {
         <FieldErrors errors={errors?.type} />
       </fieldset>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Id" name="id" required maxLength={63} defaultValue={v?.id ? String(v.id) : ''} errors={errors?.id}
-          hint="Lower-case letters, digits and dashes, e.g. finance-db. It names the connector in audit events and cannot change." />
-        <Field label="Display name" name="displayName" required maxLength={100} defaultValue={v?.displayName ? String(v.displayName) : ''} errors={errors?.displayName} />
+        <Field
+          label="Id"
+          name="id"
+          required
+          maxLength={63}
+          defaultValue={v?.id ? String(v.id) : ''}
+          errors={errors?.id}
+          hint="Lower-case letters, digits and dashes, e.g. finance-db. It names the connector in audit events and cannot change."
+        />
+        <Field
+          label="Display name"
+          name="displayName"
+          required
+          maxLength={100}
+          defaultValue={v?.displayName ? String(v.displayName) : ''}
+          errors={errors?.displayName}
+        />
       </div>
       {type === 'postgresql' ? (
         <>
-          <Field key="pg" label="Connection string" name="secret" type="password" required autoComplete="off" spellCheck={false} errors={errors?.secret}
-            hint="postgresql://elevate_connector:PASSWORD@host:5432/postgres. Sealed with this instance’s encryption key; never shown again." />
+          <Field
+            key="pg"
+            label="Connection string"
+            name="secret"
+            type="password"
+            required
+            autoComplete="off"
+            spellCheck={false}
+            errors={errors?.secret}
+            hint="postgresql://elevate_connector:PASSWORD@host:5432/postgres. Sealed with this instance’s encryption key; never shown again."
+          />
           <div className="space-y-1">
-            <label htmlFor={`${id}-login`} className="block text-sm font-medium">Login rule</label>
-            <select id={`${id}-login`} name="login" value={login} onChange={(e) => setLogin(e.target.value)} aria-describedby={`${id}-login-hint`} className={inputClass}>
-              {LOGIN_RULES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+            <label htmlFor={`${id}-login`} className="block text-sm font-medium">
+              Login rule
+            </label>
+            <select
+              id={`${id}-login`}
+              name="login"
+              value={login}
+              onChange={(e) => setLogin(e.target.value)}
+              aria-describedby={`${id}-login-hint`}
+              className={inputClass}
+            >
+              {LOGIN_RULES.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}
+                </option>
+              ))}
             </select>
             <p id={`${id}-login-hint`} className="text-xs text-[var(--muted)]">
-              How a person&apos;s PostgreSQL login role is found: {LOGIN_RULES.find((r) => r.value === login)?.explain} The login role must already exist; Elevate only grants group roles to it.
+              How a person&apos;s PostgreSQL login role is found: {LOGIN_RULES.find((r) => r.value === login)?.explain} The login role must
+              already exist; Elevate only grants group roles to it.
             </p>
             <FieldErrors errors={errors?.login} />
           </div>
@@ -104,19 +158,33 @@ export function NewConnectorForm({ events }: { events: readonly string[] }) {
             <input type="checkbox" name="terminateSessions" defaultChecked className="mt-1" />
             <span>
               <span className="font-medium">End open sessions on revoke</span>
-              <span className="block text-xs text-[var(--muted)]">When access ends, the person&apos;s open connections are closed too, so a revoked role does not live on in a session.</span>
+              <span className="block text-xs text-[var(--muted)]">
+                When access ends, the person&apos;s open connections are closed too, so a revoked role does not live on in a session.
+              </span>
             </span>
           </label>
         </>
       ) : (
         <>
-          <Field key="wh" label="URL" name="url" type="url" required maxLength={2000} placeholder="https://siem.example.com/hooks/elevate" defaultValue={v?.url ? String(v.url) : ''} errors={errors?.url}
-            hint="Receives a signed POST per event. Private and loopback addresses are refused unless the server allows them (ELEVATE_WEBHOOK_ALLOW_PRIVATE=1)." />
+          <Field
+            key="wh"
+            label="URL"
+            name="url"
+            type="url"
+            required
+            maxLength={2000}
+            placeholder="https://siem.example.com/hooks/elevate"
+            defaultValue={v?.url ? String(v.url) : ''}
+            errors={errors?.url}
+            hint="Receives a signed POST per event. Private and loopback addresses are refused unless the server allows them (ELEVATE_WEBHOOK_ALLOW_PRIVATE=1)."
+          />
           <fieldset className="space-y-1 rounded-md border border-[var(--border)] p-3">
             <legend className="px-1 text-sm font-medium">Events</legend>
             <div className="grid gap-1 text-sm sm:grid-cols-2">
               {events.map((e) => (
-                <label key={e} className="inline-flex items-center gap-2"><input type="checkbox" name="events" value={e} defaultChecked /> <code>{e}</code></label>
+                <label key={e} className="inline-flex items-center gap-2">
+                  <input type="checkbox" name="events" value={e} defaultChecked /> <code>{e}</code>
+                </label>
               ))}
             </div>
             <FieldErrors errors={errors?.events} />
@@ -124,7 +192,9 @@ export function NewConnectorForm({ events }: { events: readonly string[] }) {
           <p className="text-xs text-[var(--muted)]">A signing secret is generated when you create the webhook and shown once.</p>
         </>
       )}
-      <Button type="submit" disabled={pending}>{pending ? 'Creating…' : 'Create connector'}</Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? 'Creating…' : 'Create connector'}
+      </Button>
     </form>
   );
 }

@@ -12,7 +12,15 @@ import { newWebhookSecret } from './secret';
 const SEC = 1000;
 const HOUR = 3600 * SEC;
 
-interface Received { id: string; timestamp: number; body: string; verified: boolean; payload: any; headers: http.IncomingHttpHeaders; status: number }
+interface Received {
+  id: string;
+  timestamp: number;
+  body: string;
+  verified: boolean;
+  payload: any;
+  headers: http.IncomingHttpHeaders;
+  status: number;
+}
 
 /**
  * A receiver as a customer would write it: verifies with the standardwebhooks library
@@ -36,8 +44,22 @@ async function receiver(secret: string) {
       const body = Buffer.concat(chunks).toString();
       const clock = vi.spyOn(Date, 'now').mockReturnValue(rx.clock);
       let verified = true;
-      try { wh.verify(body, req.headers as Record<string, string>); } catch { verified = false; } finally { clock.mockRestore(); }
-      const r: Received = { id: String(req.headers['webhook-id']), timestamp: Number(req.headers['webhook-timestamp']), body, verified, payload: JSON.parse(body), headers: req.headers, status: 0 };
+      try {
+        wh.verify(body, req.headers as Record<string, string>);
+      } catch {
+        verified = false;
+      } finally {
+        clock.mockRestore();
+      }
+      const r: Received = {
+        id: String(req.headers['webhook-id']),
+        timestamp: Number(req.headers['webhook-timestamp']),
+        body,
+        verified,
+        payload: JSON.parse(body),
+        headers: req.headers,
+        status: 0,
+      };
       rx.got.push(r);
       r.status = rx.respond(r, rx.got.length);
       if (r.status === 0) return; // hang
@@ -79,10 +101,19 @@ async function setup(opts: { events?: EventType[]; allowPrivate?: boolean; timeo
   const secret = newWebhookSecret();
   const rx = await receiver(secret);
   const addConnector = (id: string, url = rx.url) =>
-    db.insert(s.connectors).values({
-      id, type: 'webhook', displayName: id, source: 'portal', eventCursor: 0, createdAt: now, updatedAt: now,
-      options: JSON.stringify({ url, events: opts.events ?? ['activation.started', 'activation.ended', 'request.created'] }),
-    }).run();
+    db
+      .insert(s.connectors)
+      .values({
+        id,
+        type: 'webhook',
+        displayName: id,
+        source: 'portal',
+        eventCursor: 0,
+        createdAt: now,
+        updatedAt: now,
+        options: JSON.stringify({ url, events: opts.events ?? ['activation.started', 'activation.ended', 'request.created'] }),
+      })
+      .run();
   addConnector('siem');
   const dopts: DeliverOptions = { secret, allowPrivate: opts.allowPrivate ?? true, timeoutMs: opts.timeoutMs };
   const record = (id: string, type: EventType, at = now) => {
@@ -95,7 +126,8 @@ async function setup(opts: { events?: EventType[]; allowPrivate?: boolean; timeo
     return deliverDue(db, 'siem', t, { ...dopts, ...o });
   };
   const endpoint = () => db.select().from(s.connectors).where(eq(s.connectors.id, 'siem')).get()!;
-  const deliveries = (id = 'siem') => db.select().from(s.webhookDeliveries).where(eq(s.webhookDeliveries.connectorId, id)).orderBy(asc(s.webhookDeliveries.id)).all();
+  const deliveries = (id = 'siem') =>
+    db.select().from(s.webhookDeliveries).where(eq(s.webhookDeliveries.connectorId, id)).orderBy(asc(s.webhookDeliveries.id)).all();
   const audits = (action: string) => db.select().from(s.auditEvents).where(eq(s.auditEvents.action, action)).all();
   const steve = { id: ids.steve, displayName: 'Steve Admin' };
   return { db, now, secret, rx, dopts, record, deliver, endpoint, deliveries, audits, addConnector, steve };
@@ -114,15 +146,27 @@ describe('backoffMs', () => {
 describe('deliverDue', () => {
   it('signs every request so a Standard Webhooks receiver verifies it, with the event as the body', async () => {
     const { rx, record, deliver, endpoint, deliveries, now, db } = await setup();
-    const ids = [record('activation.started:s1', 'activation.started', now - 60 * SEC), record('request.created:r2', 'request.created'), record('activation.ended:s1', 'activation.ended')];
+    const ids = [
+      record('activation.started:s1', 'activation.started', now - 60 * SEC),
+      record('request.created:r2', 'request.created'),
+      record('activation.ended:s1', 'activation.ended'),
+    ];
     expect(await deliver(now)).toEqual({ delivered: 3, failed: 0, paused: false, nextAt: null });
 
     expect(rx.got.map((r) => r.id)).toEqual(ids);
     expect(rx.got.every((r) => r.verified)).toBe(true);
     const first = rx.got[0];
     expect(first.timestamp).toBe(Math.floor(now / 1000));
-    expect(first.headers).toMatchObject({ 'content-type': 'application/json', 'user-agent': 'Elevate-Webhooks/1', 'webhook-signature': expect.stringMatching(/^v1,/) });
-    expect(first.payload).toEqual({ type: 'activation.started', timestamp: new Date(now - 60 * SEC).toISOString(), data: { id: ids[0], ...subject(1) } });
+    expect(first.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'Elevate-Webhooks/1',
+      'webhook-signature': expect.stringMatching(/^v1,/),
+    });
+    expect(first.payload).toEqual({
+      type: 'activation.started',
+      timestamp: new Date(now - 60 * SEC).toISOString(),
+      data: { id: ids[0], ...subject(1) },
+    });
     // a receiver with another secret rejects it
     expect(() => new Webhook(newWebhookSecret()).verify(first.body, first.headers as Record<string, string>)).toThrow();
 
@@ -137,7 +181,11 @@ describe('deliverDue', () => {
   it('retries a failing head after backoff, in journal order, each event id received once after dedupe', async () => {
     const { rx, record, deliver, endpoint, deliveries, now } = await setup();
     rx.respond = (_r, n) => (n <= 2 ? 500 : 200);
-    const ids = [record('activation.started:s1', 'activation.started'), record('request.created:r2', 'request.created'), record('activation.ended:s1', 'activation.ended')];
+    const ids = [
+      record('activation.started:s1', 'activation.started'),
+      record('request.created:r2', 'request.created'),
+      record('activation.ended:s1', 'activation.ended'),
+    ];
 
     const r1 = await deliver(now);
     expect(r1).toMatchObject({ delivered: 0, failed: 1, paused: false });
@@ -215,9 +263,14 @@ describe('deliverDue', () => {
 
     resumeEndpoint(db, 'siem', steve, t + 3 * HOUR);
     expect(endpoint()).toMatchObject({ state: 'active', pausedReason: null, headAttempts: 0, headNextAt: null, headFailingSince: null });
-    expect(audits('Webhook endpoint resumed')).toEqual([expect.objectContaining({ actorId: steve.id, actorName: 'Steve Admin', outcome: 'Success' })]);
+    expect(audits('Webhook endpoint resumed')).toEqual([
+      expect.objectContaining({ actorId: steve.id, actorName: 'Steve Admin', outcome: 'Success' }),
+    ]);
     expect(await deliver(t + 3 * HOUR)).toMatchObject({ delivered: 2, paused: false });
-    expect(rx.got.slice(sent).map((x) => [x.id, x.verified])).toEqual([[e1, true], [e2, true]]);
+    expect(rx.got.slice(sent).map((x) => [x.id, x.verified])).toEqual([
+      [e1, true],
+      [e2, true],
+    ]);
   });
 
   it('refuses a private URL unless allowed, naming the address and the switch', async () => {
@@ -241,7 +294,10 @@ describe('deliverDue', () => {
     const { rx, record, deliver, deliveries, now, db } = await setup({ allowPrivate: false });
     const url = new URL(rx.url);
     url.hostname = 'rebind.test';
-    db.update(s.connectors).set({ options: JSON.stringify({ url: String(url), events: ['activation.started'] }) }).where(eq(s.connectors.id, 'siem')).run();
+    db.update(s.connectors)
+      .set({ options: JSON.stringify({ url: String(url), events: ['activation.started'] }) })
+      .where(eq(s.connectors.id, 'siem'))
+      .run();
     const answers = [['93.184.215.14'], ['127.0.0.1']];
     const asked: string[] = [];
     const lookup = async (host: string) => {
@@ -270,7 +326,10 @@ describe('deliverDue', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0][0]).toBe(rx.url);
     expect(calls[0][1]).toMatchObject({ method: 'POST', redirect: 'manual' });
-    expect(deliveries()[0]).toMatchObject({ statusCode: 301, error: 'HTTP 301: redirects are not followed (to https://elsewhere.example/)' });
+    expect(deliveries()[0]).toMatchObject({
+      statusCode: 301,
+      error: 'HTTP 301: redirects are not followed (to https://elsewhere.example/)',
+    });
   });
 
   it('counts a receiver that does not answer in time as a failure', async () => {
@@ -318,7 +377,15 @@ describe('redeliver', () => {
 
     rx.clock = now + HOUR;
     const row = await redeliver(db, 'siem', original.id, steve, now + HOUR, dopts);
-    expect(row).toMatchObject({ eventId: e1, outcome: 'delivered', redelivery: true, actorId: steve.id, attempt: 2, at: now + HOUR, statusCode: 200 });
+    expect(row).toMatchObject({
+      eventId: e1,
+      outcome: 'delivered',
+      redelivery: true,
+      actorId: steve.id,
+      attempt: 2,
+      at: now + HOUR,
+      statusCode: 200,
+    });
     expect(rx.got.map((r) => [r.id, r.timestamp, r.verified])).toEqual([
       [e1, Math.floor(now / 1000), true],
       [e2, Math.floor(now / 1000), true],
@@ -341,7 +408,9 @@ describe('redeliver', () => {
     record('activation.started:s1', 'activation.started');
     await deliver(now);
     addConnector('other');
-    await expect(redeliver(db, 'other', deliveries()[0].id, steve, now, dopts)).rejects.toThrow(`Delivery ${deliveries()[0].id} does not belong to webhook other.`);
+    await expect(redeliver(db, 'other', deliveries()[0].id, steve, now, dopts)).rejects.toThrow(
+      `Delivery ${deliveries()[0].id} does not belong to webhook other.`,
+    );
     await expect(redeliver(db, 'siem', 99999, steve, now, dopts)).rejects.toThrow(/does not belong/);
     expect(rx.got).toHaveLength(1);
     expect(db.select().from(s.webhookDeliveries).where(eq(s.webhookDeliveries.redelivery, true)).all()).toHaveLength(0);

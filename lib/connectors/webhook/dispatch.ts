@@ -44,8 +44,16 @@ export interface DeliverOptions {
   /** resolves webhook hosts, for the URL check and the connection; the system resolver by default */
   lookup?: Lookup;
 }
-export interface DeliverResult { delivered: number; failed: number; paused: boolean; nextAt: number | null }
-export interface WebhookActor { id: string; displayName: string }
+export interface DeliverResult {
+  delivered: number;
+  failed: number;
+  paused: boolean;
+  nextAt: number | null;
+}
+export interface WebhookActor {
+  id: string;
+  displayName: string;
+}
 
 /** The wait after the `attempt`-th consecutive failure, ±20 % so endpoints that failed together do not retry in lockstep. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
@@ -80,14 +88,30 @@ function nextHead(db: Db, c: Connector, events: string[]): ConnectorEvent | null
   const last = db.get<{ seq: number | null }>(sql`SELECT max(seq) AS seq FROM connector_events`)?.seq ?? 0;
   if (last <= c.eventCursor) return null;
   const e = connectorEvents;
-  const head = events.length === 0 ? undefined
-    : db.select().from(e).where(and(gt(e.seq, c.eventCursor), lte(e.seq, last), inArray(e.type, events))).orderBy(asc(e.seq)).limit(1).get();
+  const head =
+    events.length === 0
+      ? undefined
+      : db
+          .select()
+          .from(e)
+          .where(and(gt(e.seq, c.eventCursor), lte(e.seq, last), inArray(e.type, events)))
+          .orderBy(asc(e.seq))
+          .limit(1)
+          .get();
   if (head) return head;
-  db.update(connectors).set({ eventCursor: last }).where(and(eq(connectors.id, c.id), eq(connectors.eventCursor, c.eventCursor))).run();
+  db.update(connectors)
+    .set({ eventCursor: last })
+    .where(and(eq(connectors.id, c.id), eq(connectors.eventCursor, c.eventCursor)))
+    .run();
   return null;
 }
 
-interface Attempt { ok: boolean; statusCode: number | null; error: string | null; durationMs: number | null }
+interface Attempt {
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number | null;
+}
 
 /** Defence in depth: no error text we store or show may carry the key. */
 function redact(text: string, secret: string): string {
@@ -103,13 +127,19 @@ function describeError(err: unknown): string {
 }
 
 /** The POST through an injected fetch (tests only), answered as postWebhook answers. Never throws. */
-async function postWithFetch(doFetch: typeof fetch, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+async function postWithFetch(
+  doFetch: typeof fetch,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<PostResult> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), timeoutMs);
   try {
     const res = await doFetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: ac.signal });
     await res.body?.cancel().catch(() => {});
-    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') ?? undefined : undefined;
+    const location = res.status >= 300 && res.status < 400 ? (res.headers.get('location') ?? undefined) : undefined;
     return { status: res.status, location };
   } catch (err) {
     return { status: 0, error: ac.signal.aborted ? `Timed out after ${timeoutMs} ms` : describeError(err) };
@@ -120,8 +150,12 @@ async function postWithFetch(doFetch: typeof fetch, url: string, body: string, h
 
 /** One signed POST of `e`. Never throws: every failure is an Attempt with words for the operator. */
 async function send(url: string, e: ConnectorEvent, now: number, opts: DeliverOptions): Promise<Attempt> {
-  const fail = (error: string, statusCode: number | null = null, durationMs: number | null = null): Attempt =>
-    ({ ok: false, statusCode, error: redact(error, opts.secret), durationMs });
+  const fail = (error: string, statusCode: number | null = null, durationMs: number | null = null): Attempt => ({
+    ok: false,
+    statusCode,
+    error: redact(error, opts.secret),
+    durationMs,
+  });
   const secretProblem = webhookSecretProblem(opts.secret);
   if (secretProblem) return fail(secretProblem);
   // checked before every attempt: DNS answers change, and so does the URL. This gives the
@@ -158,32 +192,70 @@ type Step = { outcome: 'delivered' | 'failed' | 'given-up' | 'lost'; nextAt: num
 /** Writes one attempt at the head and moves the endpoint on; one transaction. */
 function recordAttempt(tx: Tx, c: Connector, e: ConnectorEvent, a: Attempt, now: number): Step {
   const attempt = c.headAttempts + 1;
-  const row = { connectorId: c.id, eventSeq: e.seq, eventId: e.id, eventType: e.type, attempt, at: now, statusCode: a.statusCode, error: a.error, durationMs: a.durationMs };
+  const row = {
+    connectorId: c.id,
+    eventSeq: e.seq,
+    eventId: e.id,
+    eventType: e.type,
+    attempt,
+    at: now,
+    statusCode: a.statusCode,
+    error: a.error,
+    durationMs: a.durationMs,
+  };
   // only the attempt that read this head may move it: a resume during the request wins
-  const unchanged = and(eq(connectors.id, c.id), eq(connectors.state, 'active'), eq(connectors.eventCursor, c.eventCursor), eq(connectors.headAttempts, c.headAttempts));
+  const unchanged = and(
+    eq(connectors.id, c.id),
+    eq(connectors.state, 'active'),
+    eq(connectors.eventCursor, c.eventCursor),
+    eq(connectors.headAttempts, c.headAttempts),
+  );
   if (a.ok) {
-    tx.insert(webhookDeliveries).values({ ...row, outcome: 'delivered' }).run();
-    const moved = tx.update(connectors).set({ eventCursor: e.seq, headAttempts: 0, headNextAt: null, headFailingSince: null }).where(unchanged).run();
+    tx.insert(webhookDeliveries)
+      .values({ ...row, outcome: 'delivered' })
+      .run();
+    const moved = tx
+      .update(connectors)
+      .set({ eventCursor: e.seq, headAttempts: 0, headNextAt: null, headFailingSince: null })
+      .where(unchanged)
+      .run();
     return { outcome: moved.changes > 0 ? 'delivered' : 'lost', nextAt: null };
   }
   const failingSince = c.headFailingSince ?? now;
   if (now - failingSince >= GIVE_UP_AFTER_MS) {
     const pausedReason = `Paused at ${new Date(now).toISOString()}: deliveries failed for 24 hours; last error: ${a.error}`;
-    const paused = tx.update(connectors).set({ state: 'paused', pausedReason, headAttempts: attempt, headNextAt: null, updatedAt: now }).where(unchanged).run();
+    const paused = tx
+      .update(connectors)
+      .set({ state: 'paused', pausedReason, headAttempts: attempt, headNextAt: null, updatedAt: now })
+      .where(unchanged)
+      .run();
     if (paused.changes > 0) {
-      tx.insert(webhookDeliveries).values({ ...row, outcome: 'given-up' }).run();
+      tx.insert(webhookDeliveries)
+        .values({ ...row, outcome: 'given-up' })
+        .run();
       writeAudit(tx, {
-        at: now, actor: { id: null, name: 'Elevate' }, action: 'Webhook endpoint paused', outcome: 'Failure',
+        at: now,
+        actor: { id: null, name: 'Elevate' },
+        action: 'Webhook endpoint paused',
+        outcome: 'Failure',
         details: { connectorId: c.id, eventId: e.id, lastError: a.error, failingSince, attempts: attempt },
       });
       return { outcome: 'given-up', nextAt: null };
     }
-    tx.insert(webhookDeliveries).values({ ...row, outcome: 'failed' }).run();
+    tx.insert(webhookDeliveries)
+      .values({ ...row, outcome: 'failed' })
+      .run();
     return { outcome: 'lost', nextAt: null };
   }
   const nextAt = now + backoffMs(attempt);
-  tx.insert(webhookDeliveries).values({ ...row, outcome: 'failed' }).run();
-  const moved = tx.update(connectors).set({ headAttempts: attempt, headFailingSince: failingSince, headNextAt: nextAt }).where(unchanged).run();
+  tx.insert(webhookDeliveries)
+    .values({ ...row, outcome: 'failed' })
+    .run();
+  const moved = tx
+    .update(connectors)
+    .set({ headAttempts: attempt, headFailingSince: failingSince, headNextAt: nextAt })
+    .where(unchanged)
+    .run();
   return { outcome: moved.changes > 0 ? 'failed' : 'lost', nextAt };
 }
 
@@ -205,7 +277,8 @@ export async function deliverDue(db: Db, connectorId: string, now: number, opts:
     const a = await send(url, head, now, opts);
     const step = db.transaction((tx) => recordAttempt(tx, c, head, a, now), { behavior: 'immediate' });
     if (step.outcome === 'delivered') r.delivered++;
-    else if (step.outcome === 'lost') return { ...r, nextAt: now }; // someone else moved the endpoint: look again
+    else if (step.outcome === 'lost')
+      return { ...r, nextAt: now }; // someone else moved the endpoint: look again
     else {
       r.failed++;
       return { ...r, paused: step.outcome === 'given-up', nextAt: step.nextAt };
@@ -216,38 +289,74 @@ export async function deliverDue(db: Db, connectorId: string, now: number, opts:
 
 /** Takes a paused (or backing-off) endpoint back into service and retries its head now. */
 export function resumeEndpoint(db: Db, connectorId: string, actor: WebhookActor, now: number): void {
-  db.transaction((tx) => {
-    const c = loadWebhook(tx, connectorId);
-    tx.update(connectors).set({ state: 'active', pausedReason: null, headAttempts: 0, headNextAt: null, headFailingSince: null, updatedAt: now }).where(eq(connectors.id, c.id)).run();
-    writeAudit(tx, {
-      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Webhook endpoint resumed',
-      details: { connectorId, wasPaused: c.state === 'paused', pausedReason: c.pausedReason },
-    });
-  }, { behavior: 'immediate' });
+  db.transaction(
+    (tx) => {
+      const c = loadWebhook(tx, connectorId);
+      tx.update(connectors)
+        .set({ state: 'active', pausedReason: null, headAttempts: 0, headNextAt: null, headFailingSince: null, updatedAt: now })
+        .where(eq(connectors.id, c.id))
+        .run();
+      writeAudit(tx, {
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'Webhook endpoint resumed',
+        details: { connectorId, wasPaused: c.state === 'paused', pausedReason: c.pausedReason },
+      });
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /**
  * Sends a delivery's event again now (same webhook-id, fresh signature) at an operator's
  * request. Ordered delivery is untouched: the cursor does not move, whatever the outcome.
  */
-export async function redeliver(db: Db, connectorId: string, deliveryId: number, actor: WebhookActor, now: number, opts: DeliverOptions): Promise<WebhookDelivery> {
+export async function redeliver(
+  db: Db,
+  connectorId: string,
+  deliveryId: number,
+  actor: WebhookActor,
+  now: number,
+  opts: DeliverOptions,
+): Promise<WebhookDelivery> {
   const c = loadWebhook(db, connectorId);
   const d = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)).get();
   if (!d || d.connectorId !== c.id) throw new Error(`Delivery ${deliveryId} does not belong to webhook ${connectorId}.`);
   const e = db.select().from(connectorEvents).where(eq(connectorEvents.seq, d.eventSeq)).get();
   if (!e) throw new Error(`The event of delivery ${deliveryId} (${d.eventId}) is no longer in the journal.`);
   const a = await send(optionsOf(c).url, e, now, opts);
-  return db.transaction((tx) => {
-    const w = webhookDeliveries;
-    const before = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${w} WHERE ${w.connectorId} = ${c.id} AND ${w.eventSeq} = ${e.seq}`)?.n ?? 0;
-    const row = tx.insert(w).values({
-      connectorId: c.id, eventSeq: e.seq, eventId: e.id, eventType: e.type, attempt: before + 1, at: now,
-      statusCode: a.statusCode, error: a.error, durationMs: a.durationMs, outcome: a.ok ? 'delivered' : 'failed', redelivery: true, actorId: actor.id,
-    }).returning().get();
-    writeAudit(tx, {
-      at: now, actor: { id: actor.id, name: actor.displayName }, action: 'Webhook redelivered', outcome: a.ok ? 'Success' : 'Failure',
-      details: { connectorId, eventId: e.id, deliveryId: row.id, redeliveryOf: deliveryId, statusCode: a.statusCode, error: a.error },
-    });
-    return row;
-  }, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      const w = webhookDeliveries;
+      const before =
+        tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${w} WHERE ${w.connectorId} = ${c.id} AND ${w.eventSeq} = ${e.seq}`)?.n ?? 0;
+      const row = tx
+        .insert(w)
+        .values({
+          connectorId: c.id,
+          eventSeq: e.seq,
+          eventId: e.id,
+          eventType: e.type,
+          attempt: before + 1,
+          at: now,
+          statusCode: a.statusCode,
+          error: a.error,
+          durationMs: a.durationMs,
+          outcome: a.ok ? 'delivered' : 'failed',
+          redelivery: true,
+          actorId: actor.id,
+        })
+        .returning()
+        .get();
+      writeAudit(tx, {
+        at: now,
+        actor: { id: actor.id, name: actor.displayName },
+        action: 'Webhook redelivered',
+        outcome: a.ok ? 'Success' : 'Failure',
+        details: { connectorId, eventId: e.id, deliveryId: row.id, redeliveryOf: deliveryId, statusCode: a.statusCode, error: a.error },
+      });
+      return row;
+    },
+    { behavior: 'immediate' },
+  );
 }

@@ -5,10 +5,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pinnedLookup, postWebhook, RESPONSE_CAP_BYTES } from './post';
 import { checkWebhookUrl, type Lookup } from './url-guard';
 
-interface Hit { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
+interface Hit {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 
 /** A receiver on 127.0.0.1; `handle` answers (leave the response unanswered to hang). */
-async function receiver(handle: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void = (_q, res) => res.writeHead(200).end('ok')) {
+async function receiver(
+  handle: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void = (_q, res) => res.writeHead(200).end('ok'),
+) {
   const hits: Hit[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -86,23 +93,42 @@ describe('postWebhook', () => {
   });
 
   it('refuses what is not http(s) and what is not a URL', async () => {
-    expect(await postWebhook('file:///etc/passwd', '', {}, { allowPrivate: true, timeoutMs: 100 })).toEqual({ status: 0, error: 'The webhook URL must be http or https, not file.' });
-    expect(await postWebhook('nope', '', {}, { allowPrivate: true, timeoutMs: 100 })).toEqual({ status: 0, error: 'The webhook URL is not a valid URL.' });
+    expect(await postWebhook('file:///etc/passwd', '', {}, { allowPrivate: true, timeoutMs: 100 })).toEqual({
+      status: 0,
+      error: 'The webhook URL must be http or https, not file.',
+    });
+    expect(await postWebhook('nope', '', {}, { allowPrivate: true, timeoutMs: 100 })).toEqual({
+      status: 0,
+      error: 'The webhook URL is not a valid URL.',
+    });
   });
 
   it('reports a name that does not resolve', async () => {
-    const lookup: Lookup = async () => { throw Object.assign(new Error('nope'), { code: 'ENOTFOUND' }); };
-    expect(await postWebhook('http://nowhere.test/hook', '{}', {}, { allowPrivate: false, timeoutMs: 2000, lookup }))
-      .toEqual({ status: 0, error: 'Could not resolve nowhere.test (ENOTFOUND).' });
+    const lookup: Lookup = async () => {
+      throw Object.assign(new Error('nope'), { code: 'ENOTFOUND' });
+    };
+    expect(await postWebhook('http://nowhere.test/hook', '{}', {}, { allowPrivate: false, timeoutMs: 2000, lookup })).toEqual({
+      status: 0,
+      error: 'Could not resolve nowhere.test (ENOTFOUND).',
+    });
   });
 
   it('posts to a 127.0.0.1 receiver when private addresses are allowed', async () => {
     const rx = await receiver((_q, res) => res.writeHead(204).end());
     const body = JSON.stringify({ type: 'activation.started', n: 'é' });
-    const r = await postWebhook(`http://127.0.0.1:${rx.port}/hooks/elevate?x=1`, body, { ...JSON_HEADERS, 'webhook-id': 'e1' }, { allowPrivate: true, timeoutMs: 2000 });
+    const r = await postWebhook(
+      `http://127.0.0.1:${rx.port}/hooks/elevate?x=1`,
+      body,
+      { ...JSON_HEADERS, 'webhook-id': 'e1' },
+      { allowPrivate: true, timeoutMs: 2000 },
+    );
     expect(r).toEqual({ status: 204 });
     expect(rx.hits).toEqual([expect.objectContaining({ method: 'POST', url: '/hooks/elevate?x=1', body })]);
-    expect(rx.hits[0].headers).toMatchObject({ 'content-type': 'application/json', 'webhook-id': 'e1', 'content-length': String(Buffer.byteLength(body)) });
+    expect(rx.hits[0].headers).toMatchObject({
+      'content-type': 'application/json',
+      'webhook-id': 'e1',
+      'content-length': String(Buffer.byteLength(body)),
+    });
   });
 
   it('connects to the address its one lookup checked, with the host name in the Host header', async () => {
@@ -115,7 +141,9 @@ describe('postWebhook', () => {
   });
 
   it('returns a 302 with its Location and does not follow it', async () => {
-    const rx = await receiver((q, res) => (q.url === '/hook' ? res.writeHead(302, { location: '/moved' }).end() : res.writeHead(200).end()));
+    const rx = await receiver((q, res) =>
+      q.url === '/hook' ? res.writeHead(302, { location: '/moved' }).end() : res.writeHead(200).end(),
+    );
     const r = await postWebhook(`http://127.0.0.1:${rx.port}/hook`, '{}', JSON_HEADERS, { allowPrivate: true, timeoutMs: 2000 });
     expect(r).toEqual({ status: 302, location: '/moved' });
     expect(rx.hits.map((h) => h.url)).toEqual(['/hook']);
@@ -148,15 +176,24 @@ describe('postWebhook', () => {
       res.writeHead(500);
       res.write('partial'); // and never end
     });
-    expect(await postWebhook(`http://127.0.0.1:${rx.port}/hook`, '{}', JSON_HEADERS, { allowPrivate: true, timeoutMs: 200 })).toEqual({ status: 500 });
+    expect(await postWebhook(`http://127.0.0.1:${rx.port}/hook`, '{}', JSON_HEADERS, { allowPrivate: true, timeoutMs: 200 })).toEqual({
+      status: 500,
+    });
   });
 
   it('keeps TLS verification on and sends the host name, not the checked address, as SNI', async () => {
     const names: string[] = [];
-    const server = https.createServer({
-      key: TEST_KEY, cert: TEST_CERT,
-      SNICallback: (name, cb) => { names.push(name); cb(null, undefined); },
-    }, (_q, res) => res.writeHead(200).end());
+    const server = https.createServer(
+      {
+        key: TEST_KEY,
+        cert: TEST_CERT,
+        SNICallback: (name, cb) => {
+          names.push(name);
+          cb(null, undefined);
+        },
+      },
+      (_q, res) => res.writeHead(200).end(),
+    );
     server.on('tlsClientError', () => {});
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     servers.push(server);
@@ -174,17 +211,27 @@ describe('postWebhook', () => {
 describe('pinnedLookup', () => {
   const run = (lookup: Lookup, allowPrivate: boolean, options: { all?: boolean; family?: number }) =>
     new Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number }>((ok) =>
-      pinnedLookup(lookup, allowPrivate)('host.test', options as never, (err, address, family) => ok({ err, address, family })));
+      pinnedLookup(lookup, allowPrivate)('host.test', options as never, (err, address, family) => ok({ err, address, family })),
+    );
 
   it('answers both callback forms net uses, keeping to the family asked for', async () => {
     const { lookup } = scripted([PUBLIC, '2606:2800:21f:cb07:6820:80da:af6b:8b2c']);
-    expect(await run(lookup, false, { all: true })).toEqual({ err: null, address: [{ address: PUBLIC, family: 4 }, { address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 }], family: undefined });
+    expect(await run(lookup, false, { all: true })).toEqual({
+      err: null,
+      address: [
+        { address: PUBLIC, family: 4 },
+        { address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 },
+      ],
+      family: undefined,
+    });
     expect(await run(lookup, false, {})).toEqual({ err: null, address: PUBLIC, family: 4 });
     expect(await run(lookup, false, { family: 6 })).toEqual({ err: null, address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 });
   });
 
   it('refuses non-public answers unless allowed, and what is not an address always', async () => {
-    expect((await run(scripted(['fd00::5']).lookup, false, { all: true })).err?.message).toMatch(/fd00::5 \(of host\.test\) is unique local/);
+    expect((await run(scripted(['fd00::5']).lookup, false, { all: true })).err?.message).toMatch(
+      /fd00::5 \(of host\.test\) is unique local/,
+    );
     expect((await run(scripted(['fd00::5']).lookup, true, { all: true })).address).toEqual([{ address: 'fd00::5', family: 6 }]);
     expect((await run(scripted(['evil.test']).lookup, true, { all: true })).err?.message).toMatch(/not an IP address/);
     expect((await run(scripted([]).lookup, true, {})).err?.code).toBe('ENOTFOUND');

@@ -54,8 +54,11 @@ export function pinnedLookup(resolve: Lookup, allowPrivate: boolean): net.Lookup
           }
         }
         const family = options.family === 4 || options.family === 6 ? options.family : 0;
-        const usable = answer.map((address) => ({ address, family: net.isIP(address.replace(/%.*$/, '')) })).filter((a) => !family || a.family === family);
-        if (usable.length === 0) return callback(refusal(`Could not resolve ${host} (no ${family ? `IPv${family} ` : ''}addresses).`, 'ENOTFOUND'), '');
+        const usable = answer
+          .map((address) => ({ address, family: net.isIP(address.replace(/%.*$/, '')) }))
+          .filter((a) => !family || a.family === family);
+        if (usable.length === 0)
+          return callback(refusal(`Could not resolve ${host} (no ${family ? `IPv${family} ` : ''}addresses).`, 'ENOTFOUND'), '');
         if (options.all) callback(null, usable);
         else callback(null, usable[0].address, usable[0].family);
       },
@@ -74,7 +77,8 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
   } catch {
     return Promise.resolve({ status: 0, error: 'The webhook URL is not a valid URL.' });
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return Promise.resolve({ status: 0, error: `The webhook URL must be http or https, not ${u.protocol.replace(/:$/, '')}.` });
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return Promise.resolve({ status: 0, error: `The webhook URL must be http or https, not ${u.protocol.replace(/:$/, '')}.` });
   // an IP literal is connected to without any lookup, so it is checked here
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   if (net.isIP(host) && !opts.allowPrivate) {
@@ -103,7 +107,10 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       agent: false,
     });
     // once the status is known, a slow body does not turn the answer into a timeout
-    const timer = setTimeout(() => (status ? answered() : finish({ status: 0, error: `Timed out after ${opts.timeoutMs} ms` })), opts.timeoutMs);
+    const timer = setTimeout(
+      () => (status ? answered() : finish({ status: 0, error: `Timed out after ${opts.timeoutMs} ms` })),
+      opts.timeoutMs,
+    );
 
     req.on('response', (res) => {
       status = res.statusCode ?? 0;

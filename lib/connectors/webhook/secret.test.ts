@@ -12,7 +12,9 @@ describe('webhook secrets', () => {
     const wh = new Webhook(a);
     const at = new Date();
     const sig = wh.sign('evt', at, '{}');
-    expect(wh.verify('{}', { 'webhook-id': 'evt', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': sig })).toEqual({});
+    expect(
+      wh.verify('{}', { 'webhook-id': 'evt', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': sig }),
+    ).toEqual({});
   });
 
   it('accepts a key with or without the prefix, as receivers paste it', () => {

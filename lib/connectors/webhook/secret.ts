@@ -25,9 +25,11 @@ export function webhookSecretProblem(s: string): string | null {
   // not trimmed for the caller: the signer would use the untrimmed value and disagree
   if (/\s/.test(key)) return 'The webhook secret contains whitespace (a trailing newline in the environment variable?).';
   // the library decodes leniently; a typo would silently become a different key
-  if (!BASE64.test(key)) return `The webhook secret must be ${WEBHOOK_SECRET_PREFIX} followed by standard base64 (A–Z, a–z, 0–9, +, /, with = padding).`;
+  if (!BASE64.test(key))
+    return `The webhook secret must be ${WEBHOOK_SECRET_PREFIX} followed by standard base64 (A–Z, a–z, 0–9, +, /, with = padding).`;
   const bytes = Buffer.from(key, 'base64').length;
-  if (bytes < MIN_BYTES || bytes > MAX_BYTES) return `The webhook secret must decode to ${MIN_BYTES}–${MAX_BYTES} bytes (it decodes to ${bytes}).`;
+  if (bytes < MIN_BYTES || bytes > MAX_BYTES)
+    return `The webhook secret must decode to ${MIN_BYTES}–${MAX_BYTES} bytes (it decodes to ${bytes}).`;
   return null;
 }
 

@@ -92,7 +92,9 @@ describe('blockedRange', () => {
 
 describe('addressRefusal', () => {
   it('names the address, the host it came from, the range and the switch; null when public', () => {
-    expect(addressRefusal('10.1.2.3', 'mixed.example.com')).toBe('The webhook address 10.1.2.3 (of mixed.example.com) is private (10.0.0.0/8). Set ELEVATE_WEBHOOK_ALLOW_PRIVATE=1 to allow webhooks to private networks.');
+    expect(addressRefusal('10.1.2.3', 'mixed.example.com')).toBe(
+      'The webhook address 10.1.2.3 (of mixed.example.com) is private (10.0.0.0/8). Set ELEVATE_WEBHOOK_ALLOW_PRIVATE=1 to allow webhooks to private networks.',
+    );
     expect(addressRefusal('127.0.0.1', '127.0.0.1')).toMatch(/^The webhook address 127\.0\.0\.1 is loopback \(127\.0\.0\.0\/8\)\./);
     expect(addressRefusal('nonsense', 'x.example')).toMatch(/nonsense \(of x\.example\) is not an IP address\./);
     expect(addressRefusal('93.184.215.14', 'hooks.example.com')).toBeNull();

@@ -77,7 +77,8 @@ export async function checkWebhookUrl(url: string, opts: { allowPrivate: boolean
   } catch {
     return { ok: false, reason: 'The webhook URL is not a valid URL.' };
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false, reason: `The webhook URL must be http or https, not ${u.protocol.replace(/:$/, '')}.` };
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return { ok: false, reason: `The webhook URL must be http or https, not ${u.protocol.replace(/:$/, '')}.` };
   // URL keeps IPv6 literals in brackets and has already normalised odd IPv4 forms (0x7f.1)
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!opts.allowPrivate && isLocalhostName(host)) return { ok: false, reason: `The webhook host ${host} is this machine. ${allowHint}` };

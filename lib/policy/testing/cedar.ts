@@ -48,12 +48,20 @@ export function encodeTenant(snap: TenantSnapshot): CedarTenant {
   for (const g of snap.groups) groupEntity.set(g.id, { uid: uid('Group', g.id), attrs: {}, parents: [] });
   const userEntity = new Map<string, EntityJson>();
   for (const u of snap.users) {
-    userEntity.set(u.id, { uid: uid('User', u.id), attrs: { disabled: u.disabled }, parents: (groupsOf.get(u.id) ?? []).map((g) => uid('Group', g)) });
+    userEntity.set(u.id, {
+      uid: uid('User', u.id),
+      attrs: { disabled: u.disabled },
+      parents: (groupsOf.get(u.id) ?? []).map((g) => uid('Group', g)),
+    });
   }
   const byId = new Map(snap.resources.map((r) => [r.id, r]));
   const own = new Map<string, EntityJson>();
   for (const r of snap.resources) {
-    own.set(r.id, { uid: uid('Resource', r.id), attrs: {}, parents: r.parentId && byId.has(r.parentId) ? [uid('Resource', r.parentId)] : [] });
+    own.set(r.id, {
+      uid: uid('Resource', r.id),
+      attrs: {},
+      parents: r.parentId && byId.has(r.parentId) ? [uid('Resource', r.parentId)] : [],
+    });
   }
   const resourceChain = new Map<string, EntityJson[]>();
   for (const r of snap.resources) {

@@ -1,7 +1,17 @@
 import { DAY_MS, DEFAULT_SETTINGS, ROLE_IDS } from '../constants';
 import type {
-  GroupFact, Millis, PrincipalRef, RequestFact, ResourceFact, ResourceKind, RoleFact, RoleSettings,
-  ScheduleFact, SettingsFact, TenantSnapshot, UserFact,
+  GroupFact,
+  Millis,
+  PrincipalRef,
+  RequestFact,
+  ResourceFact,
+  ResourceKind,
+  RoleFact,
+  RoleSettings,
+  ScheduleFact,
+  SettingsFact,
+  TenantSnapshot,
+  UserFact,
 } from '../types';
 
 /**
@@ -50,7 +60,13 @@ export function generateTenant(shape: TenantShape): TenantSnapshot {
 
   // root managed only sometimes, so unmanaged subtrees exist (managed is inherited downwards)
   const resources: ResourceFact[] = [
-    { id: '/providers/microsoft.management/managementgroups/root', parentId: null, kind: 'managementGroup', name: 'root', managed: rnd() < 0.3 },
+    {
+      id: '/providers/microsoft.management/managementgroups/root',
+      parentId: null,
+      kind: 'managementGroup',
+      name: 'root',
+      managed: rnd() < 0.3,
+    },
   ];
   const levels: ResourceFact[][] = [[resources[0]]];
   let remaining = shape.resources - 1;
@@ -61,12 +77,22 @@ export function generateTenant(shape: TenantShape): TenantSnapshot {
       const parent = pick(levels[d - 1]);
       const n = resources.length;
       const id =
-        d === 1 ? `/providers/microsoft.management/managementgroups/mg${n}`
-        : d === 2 ? `/subscriptions/sub${n}`
-        : d === 3 ? `${parent.id}/resourcegroups/rg${n}`
-        : d === 4 ? `${parent.id}/providers/microsoft.compute/virtualmachines/vm${n}`
-        : `${parent.id}/extensions/ext${n}`;
-      const r: ResourceFact = { id, parentId: parent.id, kind: KINDS[d], name: id.slice(id.lastIndexOf('/') + 1), managed: d <= 2 ? rnd() < managedRatio : false };
+        d === 1
+          ? `/providers/microsoft.management/managementgroups/mg${n}`
+          : d === 2
+            ? `/subscriptions/sub${n}`
+            : d === 3
+              ? `${parent.id}/resourcegroups/rg${n}`
+              : d === 4
+                ? `${parent.id}/providers/microsoft.compute/virtualmachines/vm${n}`
+                : `${parent.id}/extensions/ext${n}`;
+      const r: ResourceFact = {
+        id,
+        parentId: parent.id,
+        kind: KINDS[d],
+        name: id.slice(id.lastIndexOf('/') + 1),
+        managed: d <= 2 ? rnd() < managedRatio : false,
+      };
       resources.push(r);
       level.push(r);
     }
@@ -117,8 +143,16 @@ export function generateTenant(shape: TenantShape): TenantSnapshot {
     const revokedAt = rnd() < 0.05 ? startAt + int(300) * DAY_MS : null;
     const activated = kind === 'active' && rnd() < 0.3;
     schedules.push({
-      id: `s${i}`, kind, principal: principal(), roleId: pick(roleIds), scopeId: scope().id, startAt, endAt, revokedAt,
-      origin: activated ? 'activated' : 'assigned', linkedEligibilityId: null,
+      id: `s${i}`,
+      kind,
+      principal: principal(),
+      roleId: pick(roleIds),
+      scopeId: scope().id,
+      startAt,
+      endAt,
+      revokedAt,
+      origin: activated ? 'activated' : 'assigned',
+      linkedEligibilityId: null,
     });
   }
 
@@ -138,10 +172,21 @@ export function generateTenant(shape: TenantShape): TenantSnapshot {
     const createdAt = shape.now - int(3 * DAY_MS);
     const p = rnd() < 0.8 ? { type: 'User' as const, id: pick(users).id } : principal();
     requests.push({
-      id: `r${i}`, kind: 'assignment', requestType: 'SelfActivate', status: pick(statuses),
-      requesterId: p.type === 'User' ? p.id : pick(users).id, principal: p, roleId: pick(roleIds), scopeId: scope().id,
-      startAt: createdAt, endAt: createdAt + 3_600_000, createdAt, approvalDeadline: createdAt + DAY_MS,
-      approvers: rnd() < 0.5 ? [] : [principal(), principal()], linkedEligibilityId: null, targetScheduleId: null,
+      id: `r${i}`,
+      kind: 'assignment',
+      requestType: 'SelfActivate',
+      status: pick(statuses),
+      requesterId: p.type === 'User' ? p.id : pick(users).id,
+      principal: p,
+      roleId: pick(roleIds),
+      scopeId: scope().id,
+      startAt: createdAt,
+      endAt: createdAt + 3_600_000,
+      createdAt,
+      approvalDeadline: createdAt + DAY_MS,
+      approvers: rnd() < 0.5 ? [] : [principal(), principal()],
+      linkedEligibilityId: null,
+      targetScheduleId: null,
     });
   }
   return { resources, roles, users, groups, schedules, settings, requests };
@@ -151,9 +196,11 @@ export function randomSettings(rnd: () => number, users: UserFact[], groups: Gro
   const approvers: PrincipalRef[] = [];
   const n = Math.floor(rnd() * 3);
   for (let i = 0; i < n; i++) {
-    approvers.push(groups.length && rnd() < 0.3
-      ? { type: 'Group', id: groups[Math.floor(rnd() * groups.length)].id }
-      : { type: 'User', id: users[Math.floor(rnd() * users.length)].id });
+    approvers.push(
+      groups.length && rnd() < 0.3
+        ? { type: 'Group', id: groups[Math.floor(rnd() * groups.length)].id }
+        : { type: 'User', id: users[Math.floor(rnd() * users.length)].id },
+    );
   }
   return {
     ...DEFAULT_SETTINGS,

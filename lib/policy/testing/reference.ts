@@ -71,7 +71,16 @@ function sourceFor(index: PolicyIndex, userId: string, s: ScheduleFact | undefin
 
 const blank = (s: string | null | undefined) => s === undefined || s === null || s.trim() === '';
 
-function duplicateViolations(out: Violation[], index: PolicyIndex, userId: string, roleId: string, node: ResourceNode, start: Millis, end: Millis, now: Millis): void {
+function duplicateViolations(
+  out: Violation[],
+  index: PolicyIndex,
+  userId: string,
+  roleId: string,
+  node: ResourceNode,
+  start: Millis,
+  end: Millis,
+  now: Millis,
+): void {
   const scopeId = node.fact.id;
   const atScope = node.active?.get(roleId) ?? [];
   for (const s of atScope) {
@@ -126,7 +135,8 @@ export function referenceEvaluateActivation(index: PolicyIndex, input: Activatio
   let endAt = startAt + (Number.isFinite(d) ? d : 0) * MINUTE_MS;
   if (elig && reachable) {
     const eligEnd = effectiveEnd(elig);
-    if (elig.revokedAt !== null && elig.revokedAt <= now) v.push({ code: 'eligibility-revoked', scheduleId: elig.id, value: elig.revokedAt });
+    if (elig.revokedAt !== null && elig.revokedAt <= now)
+      v.push({ code: 'eligibility-revoked', scheduleId: elig.id, value: elig.revokedAt });
     else if (elig.endAt !== null && elig.endAt <= startAt) v.push({ code: 'eligibility-expired', scheduleId: elig.id, value: elig.endAt });
     else if (startAt < elig.startAt) v.push({ code: 'eligibility-not-started', scheduleId: elig.id, value: elig.startAt });
     if (eligEnd !== null && endAt > eligEnd) {
@@ -142,7 +152,14 @@ export function referenceEvaluateActivation(index: PolicyIndex, input: Activatio
     v.push({ code: 'ticket-required', scopeId, roleId, setting: 'activationRequireTicket' });
   }
   if (s.activationRequireMfa && !mfaFresh(input.mfaVerifiedAt, now)) {
-    v.push({ code: 'mfa-required', scopeId, roleId, setting: 'activationRequireMfa', value: input.mfaVerifiedAt, limit: MFA_FRESHNESS_MINUTES });
+    v.push({
+      code: 'mfa-required',
+      scopeId,
+      roleId,
+      setting: 'activationRequireMfa',
+      value: input.mfaVerifiedAt,
+      limit: MFA_FRESHNESS_MINUTES,
+    });
   }
   if (elig && reachable && node) duplicateViolations(v, index, userId, roleId, node, startAt, endAt, now);
 
@@ -151,8 +168,12 @@ export function referenceEvaluateActivation(index: PolicyIndex, input: Activatio
     const a = resolveApprovers(index, s.approvers, userId);
     if (a.userIds.length === 0) v.push({ code: 'no-approver', scopeId, roleId });
     outcome = {
-      kind: 'approval', approvers: a.refs, approverUserIds: a.userIds,
-      approvalDeadline: now + s.approvalTimeoutMinutes * MINUTE_MS, startAt, endAt,
+      kind: 'approval',
+      approvers: a.refs,
+      approverUserIds: a.userIds,
+      approvalDeadline: now + s.approvalTimeoutMinutes * MINUTE_MS,
+      startAt,
+      endAt,
     };
     reasons.push({ code: 'approval-required', scopeId, roleId, setting: 'approvalRequired' });
   } else {

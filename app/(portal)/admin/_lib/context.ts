@@ -32,7 +32,8 @@ export const jsonError = (status: number, code: string, message: string) =>
 export async function adminRouteContext(): Promise<AdminContext | Response> {
   const user = await getCurrentUser();
   if (!user) return jsonError(401, 'Unauthenticated', 'Your session has ended. Sign in again.');
-  if (user.mustChangePassword || user.mustEnrolMfa) return jsonError(403, 'AuthorizationFailed', 'Finish first sign-in (new password and MFA) first.');
+  if (user.mustChangePassword || user.mustEnrolMfa)
+    return jsonError(403, 'AuthorizationFailed', 'Finish first sign-in (new password and MFA) first.');
   const ctx = { user, now: Date.now(), index: policyIndex(getDb()) };
   if (!administers(ctx)) return jsonError(403, 'AuthorizationFailed', "You don't have PIM management access anywhere.");
   return ctx;

@@ -20,10 +20,15 @@ describe('search params', () => {
 describe('page links', () => {
   it('reads a keyset cursor of the right shape, and says why it shows the first page otherwise', () => {
     const good = encodeCursor(['finance-dev', '/subscriptions/x/resourcegroups/finance-dev']);
-    expect(seekParam(good, undefined, ['s', 's'])).toEqual({ seek: { after: ['finance-dev', '/subscriptions/x/resourcegroups/finance-dev'], before: null } });
+    expect(seekParam(good, undefined, ['s', 's'])).toEqual({
+      seek: { after: ['finance-dev', '/subscriptions/x/resourcegroups/finance-dev'], before: null },
+    });
     expect(seekParam(undefined, undefined, ['s', 's'])).toEqual({ seek: {} });
     for (const bad of ['not-a-cursor', encodeCursor([1, 'x']), encodeCursor(['a']), 'x'.repeat(5000)]) {
-      expect(seekParam(bad, undefined, ['s', 's'])).toEqual({ seek: {}, problem: 'That page link is not valid any more; showing the first page.' });
+      expect(seekParam(bad, undefined, ['s', 's'])).toEqual({
+        seek: {},
+        problem: 'That page link is not valid any more; showing the first page.',
+      });
     }
     expect(seekParam(undefined, encodeCursor([0, 5, 'id']), ['n', 'n', 's']).seek.before).toEqual([0, 5, 'id']);
   });

@@ -5,7 +5,10 @@ import { decodeCursor, type Seek } from '@/lib/portal/keyset';
  * single values, so the first one wins; without this a typed or tampered URL reached
  * string methods with an array and the page failed with a 500.
  */
-export function singleValues<K extends string>(raw: Record<string, string | string[] | undefined>, keys: readonly K[]): Partial<Record<K, string>> {
+export function singleValues<K extends string>(
+  raw: Record<string, string | string[] | undefined>,
+  keys: readonly K[],
+): Partial<Record<K, string>> {
   const out: Partial<Record<K, string>> = {};
   for (const k of keys) {
     const v = raw[k];
@@ -32,7 +35,11 @@ export function pageParam(raw: string | string[] | undefined): { page: number; p
  * key shape. A value that is not one of our cursors gives the first page and a sentence
  * saying so, never a 500.
  */
-export function seekParam(after: string | undefined, before: string | undefined, shape: readonly ('s' | 'n')[]): { seek: Seek; problem?: string } {
+export function seekParam(
+  after: string | undefined,
+  before: string | undefined,
+  shape: readonly ('s' | 'n')[],
+): { seek: Seek; problem?: string } {
   if (!after && !before) return { seek: {} };
   const a = after ? decodeCursor(after, shape) : null;
   const b = before ? decodeCursor(before, shape) : null;

@@ -53,19 +53,29 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   const page = outboxPage(getDb(), status, key ? (sp.after !== undefined ? { after: key } : { before: key }) : {}, PAGE);
   const rows = page.rows;
   // the status links pass their own status (undefined for All); the pager keeps the current one
-  const href = (extra: Record<string, string>, s: Status | undefined = status) => `/admin/outbox?${new URLSearchParams({ ...(s ? { status: s } : {}), ...extra })}`;
+  const href = (extra: Record<string, string>, s: Status | undefined = status) =>
+    `/admin/outbox?${new URLSearchParams({ ...(s ? { status: s } : {}), ...extra })}`;
   const smtp = Boolean(config().smtpUrl);
 
   return (
     <div className="space-y-4">
       <PageHeader
         title="Outbox"
-        description={smtp ? 'E-mails go out through the configured SMTP server; failed ones are retried and show their error here.' : 'No SMTP server is configured (ELEVATE_SMTP_URL), so e-mails stay here instead of being sent.'}
+        description={
+          smtp
+            ? 'E-mails go out through the configured SMTP server; failed ones are retried and show their error here.'
+            : 'No SMTP server is configured (ELEVATE_SMTP_URL), so e-mails stay here instead of being sent.'
+        }
       />
       {problem && <Notice tone="warning">{problem}</Notice>}
       <nav aria-label="Filter by status" className="flex flex-wrap gap-2 text-sm">
         {[undefined, ...STATUSES].map((s) => (
-          <Link key={s ?? 'all'} href={s ? href({}, s) : '/admin/outbox'} aria-current={s === status ? 'page' : undefined} className={buttonClass(s === status ? 'primary' : 'secondary', 'px-2 py-1')}>
+          <Link
+            key={s ?? 'all'}
+            href={s ? href({}, s) : '/admin/outbox'}
+            aria-current={s === status ? 'page' : undefined}
+            className={buttonClass(s === status ? 'primary' : 'secondary', 'px-2 py-1')}
+          >
             {s ? LABEL[s].text : 'All'}
           </Link>
         ))}

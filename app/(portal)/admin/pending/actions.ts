@@ -8,7 +8,11 @@ import { cancelRequestAsAdmin } from '@/lib/approvals';
 
 const schema = z.object({
   requestId: z.string().min(1).max(100),
-  justification: z.string().trim().min(1, 'Say why you cancel this request; the requester reads it').max(1000, 'Keep it under 1000 characters'),
+  justification: z
+    .string()
+    .trim()
+    .min(1, 'Say why you cancel this request; the requester reads it')
+    .max(1000, 'Keep it under 1000 characters'),
 });
 
 /** An administrator cancels a pending request; management access at the request's scope is checked by the engine in the service. */

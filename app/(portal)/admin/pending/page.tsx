@@ -41,8 +41,14 @@ export default async function AdminPendingPage({ searchParams }: { searchParams:
   const token = sp.after ?? sp.before;
   const key = token === undefined ? null : decodeCursor(token, sortShape(sort));
   if (token !== undefined && !key) problems.push('That page link is not one of this list’s; showing the first page.');
-  const page = adminPending(getDb(), user.id, Date.now(), { q, sort, size: PAGE_SIZE, seek: key ? (sp.after !== undefined ? { after: key } : { before: key }) : {} });
-  const href = (extra: Record<string, string>) => `/admin/pending?${new URLSearchParams({ ...(q ? { q } : {}), ...(sort !== 'deadline' ? { sort } : {}), ...extra })}`;
+  const page = adminPending(getDb(), user.id, Date.now(), {
+    q,
+    sort,
+    size: PAGE_SIZE,
+    seek: key ? (sp.after !== undefined ? { after: key } : { before: key }) : {},
+  });
+  const href = (extra: Record<string, string>) =>
+    `/admin/pending?${new URLSearchParams({ ...(q ? { q } : {}), ...(sort !== 'deadline' ? { sort } : {}), ...extra })}`;
   return (
     <div className="space-y-4">
       <PageHeader
@@ -51,23 +57,48 @@ export default async function AdminPendingPage({ searchParams }: { searchParams:
       />
       <form method="get" role="search" aria-label="Filter pending requests" className="flex flex-wrap items-end gap-2">
         <div>
-          <label htmlFor="pending-q" className="block text-sm font-medium">Search</label>
-          <input id="pending-q" name="q" type="search" defaultValue={q} placeholder="Requester, role, scope, justification…" className={inputClass} />
+          <label htmlFor="pending-q" className="block text-sm font-medium">
+            Search
+          </label>
+          <input
+            id="pending-q"
+            name="q"
+            type="search"
+            defaultValue={q}
+            placeholder="Requester, role, scope, justification…"
+            className={inputClass}
+          />
         </div>
         <div>
-          <label htmlFor="pending-sort" className="block text-sm font-medium">Sort by</label>
+          <label htmlFor="pending-sort" className="block text-sm font-medium">
+            Sort by
+          </label>
           <select id="pending-sort" name="sort" defaultValue={sort} className={inputClass}>
-            {SORTS.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
           </select>
         </div>
-        <button type="submit" className={buttonClass('secondary')}>Apply</button>
+        <button type="submit" className={buttonClass('secondary')}>
+          Apply
+        </button>
       </form>
       {problems.length > 0 && <Notice tone="warning">{problems.join(' ')}</Notice>}
       <AdminPendingList items={page.items.map(adminPendingRow)} filtered={Boolean(q)} />
       {(page.prev || page.next) && (
         <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
-          {page.prev && <Link className={buttonClass('secondary')} href={href({ before: page.prev })}>Previous page</Link>}
-          {page.next && <Link className={buttonClass('secondary')} href={href({ after: page.next })}>Next page</Link>}
+          {page.prev && (
+            <Link className={buttonClass('secondary')} href={href({ before: page.prev })}>
+              Previous page
+            </Link>
+          )}
+          {page.next && (
+            <Link className={buttonClass('secondary')} href={href({ after: page.next })}>
+              Next page
+            </Link>
+          )}
         </nav>
       )}
     </div>

@@ -19,9 +19,18 @@ export const enablePimAction = action(
 const addSchema = z.object({
   kind: z.enum(['managementGroup', 'subscription', 'resourceGroup', 'resource'], { error: 'Choose a kind.' }),
   name: z.string().trim().min(1, 'Give a name.').max(90, 'Use at most 90 characters.'),
-  parentId: z.string().trim().optional().transform((v) => v || null),
+  parentId: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null),
   type: z.string().trim().optional(),
-  key: z.string().trim().max(90).optional().transform((v) => v || undefined),
+  key: z
+    .string()
+    .trim()
+    .max(90)
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 export const addResourceAction = action(
@@ -35,7 +44,9 @@ export const addResourceAction = action(
 );
 
 export const importResourcesAction = action(
-  z.object({ json: z.string().trim().min(2, 'Choose a JSON file or paste its content.').max(20_000_000, 'The file is too large (20 MB at most).') }),
+  z.object({
+    json: z.string().trim().min(2, 'Choose a JSON file or paste its content.').max(20_000_000, 'The file is too large (20 MB at most).'),
+  }),
   (input, { user, now }) => {
     const report = importResources(getDb(), user, input.json, now);
     revalidatePath('/admin', 'layout');

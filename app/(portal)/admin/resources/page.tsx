@@ -33,8 +33,16 @@ function Pager({ label, links }: { label: string; links: { prev: string | null; 
   if (!links.prev && !links.next) return null;
   return (
     <nav aria-label={label} className="mt-3 flex gap-2">
-      {links.prev && <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={links.prev}>Previous page</Link>}
-      {links.next && <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={links.next}>Next page</Link>}
+      {links.prev && (
+        <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={links.prev}>
+          Previous page
+        </Link>
+      )}
+      {links.next && (
+        <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={links.next}>
+          Next page
+        </Link>
+      )}
     </nav>
   );
 }
@@ -59,13 +67,17 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
   if (!hits) {
     const top = treeLevel(db, index, user.id, null, now);
     preloaded[''] = top;
-    for (const r of top.rows.filter((r) => r.childCount > 0).slice(0, OPEN_ROOTS)) preloaded[r.id] = treeLevel(db, index, user.id, r.id, now);
+    for (const r of top.rows.filter((r) => r.childCount > 0).slice(0, OPEN_ROOTS))
+      preloaded[r.id] = treeLevel(db, index, user.id, r.id, now);
   }
   const mayEnable = (id: string) => managementAccess(index, user.id, id, now).allowed;
   const searchBase = `/admin/resources?q=${encodeURIComponent(q)}`;
   return (
     <div className="space-y-6">
-      <PageHeader title="Resources" description="Discover resources and enable PIM on them, browse the tree with its assignments, add resources by hand or import them." />
+      <PageHeader
+        title="Resources"
+        description="Discover resources and enable PIM on them, browse the tree with its assignments, add resources by hand or import them."
+      />
       <Card title="Discover resources">
         {discoverSeek.problem && <Notice tone="warning">{discoverSeek.problem}</Notice>}
         {discover.rows.length === 0 ? (
@@ -76,7 +88,10 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
               <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                 <div>
                   <ScopePath crumbs={scopeCrumbs(index, r.id)} />
-                  <p className="text-xs text-[var(--muted)]">{r.kind === 'subscription' ? 'Subscription' : 'Management group'} · {nodeOf(index, r.id)?.children.length ?? 0} direct children, which become managed too</p>
+                  <p className="text-xs text-[var(--muted)]">
+                    {r.kind === 'subscription' ? 'Subscription' : 'Management group'} · {nodeOf(index, r.id)?.children.length ?? 0} direct
+                    children, which become managed too
+                  </p>
                 </div>
                 {mayEnable(r.id) ? <EnablePimButton scopeId={r.id} name={r.name} /> : <Badge>Needs a PIM administrator</Badge>}
               </li>
@@ -88,22 +103,49 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
 
       <Card title="Resource tree">
         <form role="search" className="mb-4 flex flex-wrap gap-2" action="/admin/resources">
-          <label htmlFor="tree-q" className="sr-only">Search resources</label>
-          <input id="tree-q" name="q" type="search" defaultValue={q} maxLength={200} placeholder="Search by name, or an id starting with /" className={`${inputClass} max-w-md`} />
+          <label htmlFor="tree-q" className="sr-only">
+            Search resources
+          </label>
+          <input
+            id="tree-q"
+            name="q"
+            type="search"
+            defaultValue={q}
+            maxLength={200}
+            placeholder="Search by name, or an id starting with /"
+            className={`${inputClass} max-w-md`}
+          />
           <button className={buttonClass('secondary')}>Search</button>
-          {q && <Link href="/admin/resources" className={buttonClass('ghost')}>Clear</Link>}
+          {q && (
+            <Link href="/admin/resources" className={buttonClass('ghost')}>
+              Clear
+            </Link>
+          )}
         </form>
         {cut && <Notice tone="info">Only the first 100 characters are searched.</Notice>}
         {searchSeek.problem && <Notice tone="warning">{searchSeek.problem}</Notice>}
         {hits ? (
-          hits.rows.length === 0 ? <EmptyState>No resource matches “{q}”. Check the spelling, or add it below.</EmptyState> : (
+          hits.rows.length === 0 ? (
+            <EmptyState>No resource matches “{q}”. Check the spelling, or add it below.</EmptyState>
+          ) : (
             <>
               <ul className="divide-y divide-[var(--border)]" aria-label="Search results">
                 {hits.rows.map((h) => (
                   <li key={h.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                     <ScopePath crumbs={h.crumbs} armId={h.armId} />
-                    {h.managed ? <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={`/admin/scope?id=${encodeURIComponent(h.id)}`} aria-label={`Open ${h.name}`}>Open</Link>
-                      : (h.kind === 'managementGroup' || h.kind === 'subscription') && mayEnable(h.id) ? <EnablePimButton scopeId={h.id} name={h.name} /> : <Badge>Not managed</Badge>}
+                    {h.managed ? (
+                      <Link
+                        className={buttonClass('secondary', 'px-2 py-1 text-xs')}
+                        href={`/admin/scope?id=${encodeURIComponent(h.id)}`}
+                        aria-label={`Open ${h.name}`}
+                      >
+                        Open
+                      </Link>
+                    ) : (h.kind === 'managementGroup' || h.kind === 'subscription') && mayEnable(h.id) ? (
+                      <EnablePimButton scopeId={h.id} name={h.name} />
+                    ) : (
+                      <Badge>Not managed</Badge>
+                    )}
                   </li>
                 ))}
               </ul>
@@ -116,8 +158,12 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="Add a resource"><AddResourceForm /></Card>
-        <Card title="Import resources"><ImportForm /></Card>
+        <Card title="Add a resource">
+          <AddResourceForm />
+        </Card>
+        <Card title="Import resources">
+          <ImportForm />
+        </Card>
       </div>
     </div>
   );

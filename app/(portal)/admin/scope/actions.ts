@@ -29,39 +29,75 @@ const assignmentSchema = z.object({
   mfaCode: z.string().trim().optional(),
 });
 
-const VERB = { AdminAssign: 'Assigned', AdminUpdate: 'Updated', AdminRemove: 'Removed', AdminExtend: 'Extended', AdminRenew: 'Renewed' } as const;
+const VERB = {
+  AdminAssign: 'Assigned',
+  AdminUpdate: 'Updated',
+  AdminRemove: 'Removed',
+  AdminExtend: 'Extended',
+  AdminRenew: 'Renewed',
+} as const;
 
 /**
  * Every admin change to an assignment (add, update, extend, renew, remove). The service
  * asks the engine, which checks management access at the scope first.
  */
-export const adminAssignmentAction = action(assignmentSchema, async (input, { user, now }) => {
-  const db = getDb();
-  const [type, ...rest] = input.principal.split(':');
-  const remove = input.requestType === 'AdminRemove';
-  if (!remove && input.duration === 'bound' && !input.endAt) {
-    throw new ElevateError('InvalidRequest', 'Check the highlighted fields.', { fieldErrors: { endAt: ['Choose when the assignment ends, or make it permanent.'] } });
-  }
-  if (remove && !input.justification) {
-    throw new ElevateError('InvalidRequest', 'Say why you are removing it.', { fieldErrors: { justification: ['Say why you are removing it.'] } });
-  }
-  const session = await getSession();
-  if (input.mfaCode) db.transaction((tx) => verifyMfaStepUp(tx, user.id, input.mfaCode!, now, session?.sessionId ?? null), { behavior: 'immediate' });
-  const startAt = input.startAt && input.startAt > now ? input.startAt : now;
-  const result = submitAdminRequest(db, user, {
-    requestType: input.requestType, kind: input.kind, principal: { type: type as 'User' | 'Group', id: rest.join(':') },
-    roleId: input.roleId, scopeId: input.scopeId, startAt: remove ? now : startAt,
-    endAt: remove ? now : input.duration === 'permanent' ? null : (input.endAt as number),
-    justification: input.justification || undefined, ticketNumber: input.ticketNumber || undefined, ticketSystem: input.ticketSystem || undefined,
-    targetScheduleId: input.targetScheduleId || undefined, mfaVerifiedAt: sessionMfaVerifiedAt(db, user.id, session?.sessionId ?? null),
-  }, now);
-  revalidatePath('/admin', 'layout');
-  return { requestId: result.request.id, scheduleId: result.scheduleId, verb: VERB[input.requestType] };
-}, { success: (r) => `${r.verb}. The change is in effect now and recorded in the audit log.` });
+export const adminAssignmentAction = action(
+  assignmentSchema,
+  async (input, { user, now }) => {
+    const db = getDb();
+    const [type, ...rest] = input.principal.split(':');
+    const remove = input.requestType === 'AdminRemove';
+    if (!remove && input.duration === 'bound' && !input.endAt) {
+      throw new ElevateError('InvalidRequest', 'Check the highlighted fields.', {
+        fieldErrors: { endAt: ['Choose when the assignment ends, or make it permanent.'] },
+      });
+    }
+    if (remove && !input.justification) {
+      throw new ElevateError('InvalidRequest', 'Say why you are removing it.', {
+        fieldErrors: { justification: ['Say why you are removing it.'] },
+      });
+    }
+    const session = await getSession();
+    if (input.mfaCode)
+      db.transaction((tx) => verifyMfaStepUp(tx, user.id, input.mfaCode!, now, session?.sessionId ?? null), { behavior: 'immediate' });
+    const startAt = input.startAt && input.startAt > now ? input.startAt : now;
+    const result = submitAdminRequest(
+      db,
+      user,
+      {
+        requestType: input.requestType,
+        kind: input.kind,
+        principal: { type: type as 'User' | 'Group', id: rest.join(':') },
+        roleId: input.roleId,
+        scopeId: input.scopeId,
+        startAt: remove ? now : startAt,
+        endAt: remove ? now : input.duration === 'permanent' ? null : (input.endAt as number),
+        justification: input.justification || undefined,
+        ticketNumber: input.ticketNumber || undefined,
+        ticketSystem: input.ticketSystem || undefined,
+        targetScheduleId: input.targetScheduleId || undefined,
+        mfaVerifiedAt: sessionMfaVerifiedAt(db, user.id, session?.sessionId ?? null),
+      },
+      now,
+    );
+    revalidatePath('/admin', 'layout');
+    return { requestId: result.request.id, scheduleId: result.scheduleId, verb: VERB[input.requestType] };
+  },
+  { success: (r) => `${r.verb}. The change is in effect now and recorded in the audit log.` },
+);
 
-export const saveSettingsAction = action(settingsFormSchema, (input, { user, now }) => {
-  const { scopeId, roleId, applyToChildren, ...settings } = input;
-  const r = saveRoleSettings(getDb(), user, { scopeId, roleId, applyToChildren, settings }, now);
-  revalidatePath('/admin', 'layout');
-  return { children: r.children };
-}, { success: (r) => (r.children > 0 ? `Settings saved here and at ${r.children} child scope${r.children === 1 ? '' : 's'}. They apply to future requests only.` : 'Settings saved. They apply to future requests only; existing assignments are unchanged.') });
+export const saveSettingsAction = action(
+  settingsFormSchema,
+  (input, { user, now }) => {
+    const { scopeId, roleId, applyToChildren, ...settings } = input;
+    const r = saveRoleSettings(getDb(), user, { scopeId, roleId, applyToChildren, settings }, now);
+    revalidatePath('/admin', 'layout');
+    return { children: r.children };
+  },
+  {
+    success: (r) =>
+      r.children > 0
+        ? `Settings saved here and at ${r.children} child scope${r.children === 1 ? '' : 's'}. They apply to future requests only.`
+        : 'Settings saved. They apply to future requests only; existing assignments are unchanged.',
+  },
+);

@@ -17,7 +17,12 @@ export function AlertsTab({ ctx, scopeId, pageRaw }: { ctx: AdminContext; scopeI
       {problem && <Notice tone="warning">{problem}</Notice>}
       <AlertList alerts={alerts.items} empty="No alerts here or below." />
       <div className="mt-3">
-        <AlertPager page={page} pageSize={PER_PAGE} total={alerts.total} href={(p) => `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=alerts&page=${p}`} />
+        <AlertPager
+          page={page}
+          pageSize={PER_PAGE}
+          total={alerts.total}
+          href={(p) => `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=alerts&page=${p}`}
+        />
       </div>
     </Card>
   );

@@ -12,7 +12,12 @@ import { addUsers } from '@/lib/users/test-support';
 const seams = vi.hoisted(() => ({ db: null as unknown, ctx: null as unknown }));
 vi.mock('@/db', () => ({ getDb: () => seams.db }));
 vi.mock('@/lib/auth/session', () => ({ getSession: async () => null, requireUser: async () => null, getCurrentUser: async () => null }));
-vi.mock('next/navigation', () => ({ useRouter: () => ({ refresh() {} }), forbidden() { throw new Error('forbidden'); } }));
+vi.mock('next/navigation', () => ({
+  useRouter: () => ({ refresh() {} }),
+  forbidden() {
+    throw new Error('forbidden');
+  },
+}));
 vi.mock('./actions', () => ({ adminAssignmentAction: async () => null, saveSettingsAction: async () => null }));
 
 const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
@@ -22,15 +27,20 @@ describe('Admin › scope › Assignments', () => {
     const t = freshDb();
     seams.db = t.db;
     const sub = DEMO_SUBSCRIPTION.toLowerCase();
-    const ids = addUsers(t, Array.from({ length: 30 }, (_, i) => `Requester ${String(i).padStart(2, '0')}`));
-    const insert = t.sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at)
+    const ids = addUsers(
+      t,
+      Array.from({ length: 30 }, (_, i) => `Requester ${String(i).padStart(2, '0')}`),
+    );
+    const insert = t.sqlite
+      .prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at)
       VALUES (?, 'User', ?, ?, ?, ?, ?, ?, ?)`);
     // newest first: Requester 29 is on the first page, Requester 00 on the second
     ids.forEach((u, i) => insert.run(crypto.randomUUID(), u, OWNER, sub, t.now - 1000 * (60 - i), t.now + 30 * 86_400_000, t.now, t.now));
     seams.ctx = { user: t.db.select().from(users).where(eq(users.id, t.ids.steve)).get(), now: t.now, index: policyIndex(t.db) };
     const { AssignmentsTab } = await import('./assignments-tab');
     // the tab is an async component of its own: rendered as the page renders it
-    const render = async (sp: Record<string, string>) => renderToStaticMarkup(await AssignmentsTab({ ctx: seams.ctx as never, scopeId: sub, sp }));
+    const render = async (sp: Record<string, string>) =>
+      renderToStaticMarkup(await AssignmentsTab({ ctx: seams.ctx as never, scopeId: sub, sp }));
 
     const first = await render({ id: sub, role: OWNER });
     const rows = (html: string) => html.match(/<li class="grid gap-2 py-3/g)?.length ?? 0;

@@ -69,14 +69,26 @@ export async function AssignmentsTab({ ctx, scopeId, sp }: { ctx: AdminContext; 
         <div className="mb-3 flex flex-wrap gap-3">
           <nav aria-label="Assignment state" className="flex flex-wrap gap-1">
             {LISTS.map((l) => (
-              <Link key={l.id} href={keep({ tab2: l.id })} aria-current={list === l.id ? 'page' : undefined}
-                className={buttonClass(list === l.id ? 'primary' : 'secondary', 'px-2 py-1 text-xs')}>{l.label}</Link>
+              <Link
+                key={l.id}
+                href={keep({ tab2: l.id })}
+                aria-current={list === l.id ? 'page' : undefined}
+                className={buttonClass(list === l.id ? 'primary' : 'secondary', 'px-2 py-1 text-xs')}
+              >
+                {l.label}
+              </Link>
             ))}
           </nav>
           <nav aria-label="Assignment scopes" className="flex flex-wrap gap-1">
             {WHERE.map((w) => (
-              <Link key={w.id} href={keep({ where: w.id })} aria-current={where === w.id ? 'page' : undefined}
-                className={buttonClass(where === w.id ? 'primary' : 'secondary', 'px-2 py-1 text-xs')}>{w.label}</Link>
+              <Link
+                key={w.id}
+                href={keep({ where: w.id })}
+                aria-current={where === w.id ? 'page' : undefined}
+                className={buttonClass(where === w.id ? 'primary' : 'secondary', 'px-2 py-1 text-xs')}
+              >
+                {w.label}
+              </Link>
             ))}
           </nav>
         </div>
@@ -86,14 +98,22 @@ export async function AssignmentsTab({ ctx, scopeId, sp }: { ctx: AdminContext; 
           <input type="hidden" name="tab2" value={list} />
           <input type="hidden" name="where" value={where} />
           <div>
-            <label htmlFor="f-role" className="block text-xs font-medium">Role</label>
+            <label htmlFor="f-role" className="block text-xs font-medium">
+              Role
+            </label>
             <select id="f-role" name="role" defaultValue={role ?? ''} className={inputClass}>
               <option value="">All roles</option>
-              {roles.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+              {roles.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
             </select>
           </div>
           <div>
-            <label htmlFor="f-q" className="block text-xs font-medium">Principal</label>
+            <label htmlFor="f-q" className="block text-xs font-medium">
+              Principal
+            </label>
             <input id="f-q" name="q" type="search" defaultValue={q} maxLength={200} placeholder="Name" className={inputClass} />
           </div>
           <button className={buttonClass('secondary')}>Filter</button>
@@ -102,7 +122,9 @@ export async function AssignmentsTab({ ctx, scopeId, sp }: { ctx: AdminContext; 
         {cut && <Notice tone="info">Only the first 100 characters are searched.</Notice>}
         {rows.length === 0 ? (
           <EmptyState>
-            {list === 'expired' ? `No ended assignments ${where === 'below' ? 'here or below' : 'here'}.` : `No ${list} assignments match. Add one with the form.`}
+            {list === 'expired'
+              ? `No ended assignments ${where === 'below' ? 'here or below' : 'here'}.`
+              : `No ${list} assignments match. Add one with the form.`}
           </EmptyState>
         ) : (
           <ul className="divide-y divide-[var(--border)]" aria-label={`${list} assignments`}>
@@ -114,30 +136,62 @@ export async function AssignmentsTab({ ctx, scopeId, sp }: { ctx: AdminContext; 
               return (
                 <li key={s.id} className="grid gap-2 py-3 md:grid-cols-[1.2fr_1fr_1.4fr_auto] md:items-center">
                   <div>
-                    <p className="font-medium">{r.principalName}{s.principal.type === 'Group' && <span className="text-xs text-[var(--muted)]"> (group)</span>}</p>
-                    <p className="text-sm">{r.roleName} <Badge state={state}>{state}</Badge>{s.origin === 'activated' && <span className="ml-1 text-xs text-[var(--muted)]">activated</span>}</p>
+                    <p className="font-medium">
+                      {r.principalName}
+                      {s.principal.type === 'Group' && <span className="text-xs text-[var(--muted)]"> (group)</span>}
+                    </p>
+                    <p className="text-sm">
+                      {r.roleName} <Badge state={state}>{state}</Badge>
+                      {s.origin === 'activated' && <span className="ml-1 text-xs text-[var(--muted)]">activated</span>}
+                    </p>
                   </div>
                   <div className="text-sm">
                     {r.inherited ? (
-                      <span>Inherited from <ScopePath crumbs={scopeCrumbs(index, at).slice(-1)} compact /></span>
+                      <span>
+                        Inherited from <ScopePath crumbs={scopeCrumbs(index, at).slice(-1)} compact />
+                      </span>
                     ) : r.below ? (
-                      <span>At <ScopePath crumbs={scopeCrumbs(index, at).slice(-2)} compact /></span>
-                    ) : <span>Direct</span>}
+                      <span>
+                        At <ScopePath crumbs={scopeCrumbs(index, at).slice(-2)} compact />
+                      </span>
+                    ) : (
+                      <span>Direct</span>
+                    )}
                   </div>
                   <div className="text-sm">
-                    <p><Time at={s.startAt} prefix="From" /></p>
+                    <p>
+                      <Time at={s.startAt} prefix="From" />
+                    </p>
                     <p>{s.endAt === null ? 'Permanent' : <Time at={s.endAt} prefix="Until" />}</p>
-                    {s.revokedAt !== null && <p className="text-xs">Removed <Time at={s.revokedAt} /></p>}
+                    {s.revokedAt !== null && (
+                      <p className="text-xs">
+                        Removed <Time at={s.revokedAt} />
+                      </p>
+                    )}
                   </div>
                   <div>
-                    {r.inherited ? <span className="text-xs text-[var(--muted)]">Read-only here: change it at its scope</span> : (
-                      <AssignmentRowActions t={{
-                        scheduleId: s.id, kind: s.kind, principal: `${s.principal.type}:${s.principal.id}`, principalName: r.principalName,
-                        roleId: s.roleId, roleName: r.roleName, scopeId: at, scopeName: r.below ? scopePathText(index, at) : scopeName, startAt: s.startAt, endAt: s.endAt,
-                        permanentAllowed: s.kind === 'eligible' ? g.eligiblePermanentAllowed : g.activePermanentAllowed,
-                        maxDays: s.kind === 'eligible' ? g.eligibleMaxDays : g.activeMaxDays,
-                        live: r.status === 'Active' || r.status === 'Scheduled', canExtend: r.canExtend, canRenew: r.canRenew,
-                      }} />
+                    {r.inherited ? (
+                      <span className="text-xs text-[var(--muted)]">Read-only here: change it at its scope</span>
+                    ) : (
+                      <AssignmentRowActions
+                        t={{
+                          scheduleId: s.id,
+                          kind: s.kind,
+                          principal: `${s.principal.type}:${s.principal.id}`,
+                          principalName: r.principalName,
+                          roleId: s.roleId,
+                          roleName: r.roleName,
+                          scopeId: at,
+                          scopeName: r.below ? scopePathText(index, at) : scopeName,
+                          startAt: s.startAt,
+                          endAt: s.endAt,
+                          permanentAllowed: s.kind === 'eligible' ? g.eligiblePermanentAllowed : g.activePermanentAllowed,
+                          maxDays: s.kind === 'eligible' ? g.eligibleMaxDays : g.activeMaxDays,
+                          live: r.status === 'Active' || r.status === 'Scheduled',
+                          canExtend: r.canExtend,
+                          canRenew: r.canRenew,
+                        }}
+                      />
                     )}
                   </div>
                 </li>
@@ -147,14 +201,28 @@ export async function AssignmentsTab({ ctx, scopeId, sp }: { ctx: AdminContext; 
         )}
         {(page.prev || page.next) && (
           <nav aria-label="Assignment pages" className="mt-3 flex gap-2">
-            {page.prev && <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={`${keep({})}&before=${encodeURIComponent(page.prev)}`}>Previous page</Link>}
-            {page.next && <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={`${keep({})}&after=${encodeURIComponent(page.next)}`}>Next page</Link>}
+            {page.prev && (
+              <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={`${keep({})}&before=${encodeURIComponent(page.prev)}`}>
+                Previous page
+              </Link>
+            )}
+            {page.next && (
+              <Link className={buttonClass('secondary', 'px-2 py-1 text-xs')} href={`${keep({})}&after=${encodeURIComponent(page.next)}`}>
+                Next page
+              </Link>
+            )}
           </nav>
         )}
       </Card>
       <Card title="Add assignment">
-        <AssignmentForm scopeId={scopeId} scopeName={scopeName} roles={roleRules(index, scopeId)} defaultRoleId={sp.role} mfaFresh={fresh}
-          {...assigneeOf(sp.assignee)} />
+        <AssignmentForm
+          scopeId={scopeId}
+          scopeName={scopeName}
+          roles={roleRules(index, scopeId)}
+          defaultRoleId={sp.role}
+          mfaFresh={fresh}
+          {...assigneeOf(sp.assignee)}
+        />
       </Card>
     </div>
   );

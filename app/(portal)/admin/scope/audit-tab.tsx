@@ -11,5 +11,9 @@ import type { ScopeSearch } from './page';
  */
 export function ScopeAuditTab({ ctx, scopeId, sp }: { ctx: AdminContext; scopeId: string; sp: ScopeSearch }) {
   const props = auditViewProps(ctx, sp, { scopeId }, '/admin/scope', { id: scopeId, tab: 'audit' }, { scope: scopeId });
-  return <Card title="Resource audit (this scope and below)"><AuditView {...props} /></Card>;
+  return (
+    <Card title="Resource audit (this scope and below)">
+      <AuditView {...props} />
+    </Card>
+  );
 }

@@ -20,19 +20,26 @@ export function principalOptions(chosen: readonly PrincipalRef[] = []): Principa
  */
 export function linkedPrincipal(raw: string | undefined): PrincipalOption | null {
   const m = raw?.match(/^(User|Group):([^:]{1,200})$/);
-  return m ? principalOptions([{ type: m[1] as PrincipalRef['type'], id: m[2] }])[0] ?? null : null;
+  return m ? (principalOptions([{ type: m[1] as PrincipalRef['type'], id: m[2] }])[0] ?? null) : null;
 }
 
 /** Each role's assignment rules at this scope, from the engine's settingsFor. */
 export function roleRules(index: PolicyIndex, scopeId: string): RoleRules[] {
-  return [...index.roles.values()].sort((a, b) => a.name.localeCompare(b.name)).map((r) => {
-    const g = settingsFor(index, scopeId, r.id);
-    const s = g.settings;
-    return {
-      roleId: r.id, roleName: r.name, explicit: g.explicit,
-      eligiblePermanentAllowed: s.eligiblePermanentAllowed, eligibleMaxDays: s.eligibleMaxDays,
-      activePermanentAllowed: s.activePermanentAllowed, activeMaxDays: s.activeMaxDays,
-      activeRequireMfa: s.activeRequireMfa, activeRequireJustification: s.activeRequireJustification,
-    };
-  });
+  return [...index.roles.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((r) => {
+      const g = settingsFor(index, scopeId, r.id);
+      const s = g.settings;
+      return {
+        roleId: r.id,
+        roleName: r.name,
+        explicit: g.explicit,
+        eligiblePermanentAllowed: s.eligiblePermanentAllowed,
+        eligibleMaxDays: s.eligibleMaxDays,
+        activePermanentAllowed: s.activePermanentAllowed,
+        activeMaxDays: s.activeMaxDays,
+        activeRequireMfa: s.activeRequireMfa,
+        activeRequireJustification: s.activeRequireJustification,
+      };
+    });
 }

@@ -28,7 +28,24 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 
-const SEARCH_KEYS = ['id', 'tab', 'role', 'tab2', 'q', 'page', 'from', 'to', 'action', 'actor', 'principal', 'after', 'before', 'where', 'assignee', 'approver'] as const;
+const SEARCH_KEYS = [
+  'id',
+  'tab',
+  'role',
+  'tab2',
+  'q',
+  'page',
+  'from',
+  'to',
+  'action',
+  'actor',
+  'principal',
+  'after',
+  'before',
+  'where',
+  'assignee',
+  'approver',
+] as const;
 export type ScopeSearch = Partial<Record<(typeof SEARCH_KEYS)[number], string>>;
 
 /** One scope, its tabs: Assignments, Settings (per role), Management access, Alerts, Audit. */
@@ -36,23 +53,40 @@ export default async function ScopePage({ searchParams }: { searchParams: Promis
   const sp: ScopeSearch = singleValues(await searchParams, SEARCH_KEYS);
   const ctx = await adminContext();
   const node = sp.id ? nodeOf(ctx.index, sp.id) : undefined;
-  if (!node) return <EmptyState>That scope does not exist. <Link className="underline" href="/admin/resources">Browse resources</Link>.</EmptyState>;
+  if (!node)
+    return (
+      <EmptyState>
+        That scope does not exist.{' '}
+        <Link className="underline" href="/admin/resources">
+          Browse resources
+        </Link>
+        .
+      </EmptyState>
+    );
   const access = scopeAccess(ctx, node.fact.id);
   if (!access.allowed) return refusal({ hint: access.hint });
   const scopeId = node.fact.id;
   const tab: Tab = (TABS.find((t) => t.id === sp.tab)?.id ?? 'assignments') as Tab;
   const armId = armIdOf(getDb(), scopeId);
-  const href = (t: Tab) => `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=${t}${sp.role ? `&role=${encodeURIComponent(sp.role)}` : ''}`;
+  const href = (t: Tab) =>
+    `/admin/scope?id=${encodeURIComponent(scopeId)}&tab=${t}${sp.role ? `&role=${encodeURIComponent(sp.role)}` : ''}`;
   return (
     <div className="space-y-4">
       <PageHeader title={node.fact.name} description={<ScopePath crumbs={scopeCrumbs(ctx.index, scopeId)} armId={armId} />} />
-      {!node.managed && <p role="status" className="text-sm">PIM is not enabled here. Enable it on the Resources page before assigning roles.</p>}
+      {!node.managed && (
+        <p role="status" className="text-sm">
+          PIM is not enabled here. Enable it on the Resources page before assigning roles.
+        </p>
+      )}
       <nav aria-label="Scope sections" className="overflow-x-auto border-b border-[var(--border)]">
         <ul className="flex gap-1">
           {TABS.map((t) => (
             <li key={t.id}>
-              <Link href={href(t.id)} aria-current={tab === t.id ? 'page' : undefined}
-                className={`inline-block whitespace-nowrap rounded-t-md px-3 py-2 text-sm font-medium ${tab === t.id ? 'bg-[var(--surface)] text-indigo-700 ring-1 ring-[var(--border)] dark:text-indigo-300' : 'text-[var(--muted)] hover:text-[var(--text)]'}`}>
+              <Link
+                href={href(t.id)}
+                aria-current={tab === t.id ? 'page' : undefined}
+                className={`inline-block whitespace-nowrap rounded-t-md px-3 py-2 text-sm font-medium ${tab === t.id ? 'bg-[var(--surface)] text-indigo-700 ring-1 ring-[var(--border)] dark:text-indigo-300' : 'text-[var(--muted)] hover:text-[var(--text)]'}`}
+              >
                 {t.label}
               </Link>
             </li>

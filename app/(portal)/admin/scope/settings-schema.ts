@@ -39,26 +39,41 @@ export const settingsFormSchema = z
   .transform((f, ctx) => {
     const recipients = f.additionalRecipients.split(/[\s,;]+/).filter(Boolean);
     for (const r of recipients) {
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(r)) ctx.addIssue({ code: 'custom', path: ['additionalRecipients'], message: `${r} is not an e-mail address.` });
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(r))
+        ctx.addIssue({ code: 'custom', path: ['additionalRecipients'], message: `${r} is not an e-mail address.` });
     }
     const approvers: PrincipalRef[] = f.approvers.map((a) => {
       const [type, ...id] = a.split(':');
       return { type: type === 'Group' ? 'Group' : 'User', id: id.join(':') };
     });
     return {
-      scopeId: f.scopeId, roleId: f.roleId, applyToChildren: f.applyToChildren,
+      scopeId: f.scopeId,
+      roleId: f.roleId,
+      applyToChildren: f.applyToChildren,
       activationMaxMinutes: Math.round(f.activationMaxHours * 60),
-      activationRequireMfa: f.activationRequireMfa, activationRequireJustification: f.activationRequireJustification,
-      activationRequireTicket: f.activationRequireTicket, approvalRequired: f.approvalRequired, approvers,
-      approvalTimeoutMinutes: Math.round(f.approvalTimeoutHours * 60), approverJustificationRequired: f.approverJustificationRequired,
+      activationRequireMfa: f.activationRequireMfa,
+      activationRequireJustification: f.activationRequireJustification,
+      activationRequireTicket: f.activationRequireTicket,
+      approvalRequired: f.approvalRequired,
+      approvers,
+      approvalTimeoutMinutes: Math.round(f.approvalTimeoutHours * 60),
+      approverJustificationRequired: f.approverJustificationRequired,
       approvalRequireMfa: f.approvalRequireMfa,
-      eligiblePermanentAllowed: f.eligiblePermanentAllowed, eligibleMaxDays: f.eligibleMaxDays,
-      activePermanentAllowed: f.activePermanentAllowed, activeMaxDays: f.activeMaxDays,
-      activeRequireMfa: f.activeRequireMfa, activeRequireJustification: f.activeRequireJustification,
+      eligiblePermanentAllowed: f.eligiblePermanentAllowed,
+      eligibleMaxDays: f.eligibleMaxDays,
+      activePermanentAllowed: f.activePermanentAllowed,
+      activeMaxDays: f.activeMaxDays,
+      activeRequireMfa: f.activeRequireMfa,
+      activeRequireJustification: f.activeRequireJustification,
       notifications: {
-        adminOnEligibleAssignment: f.adminOnEligibleAssignment, adminOnActiveAssignment: f.adminOnActiveAssignment, adminOnActivation: f.adminOnActivation,
-        requestorOnEligibleAssignment: f.requestorOnEligibleAssignment, requestorOnActiveAssignment: f.requestorOnActiveAssignment,
-        requestorOnActivation: f.requestorOnActivation, approverOnActivation: f.approverOnActivation, additionalRecipients: recipients,
+        adminOnEligibleAssignment: f.adminOnEligibleAssignment,
+        adminOnActiveAssignment: f.adminOnActiveAssignment,
+        adminOnActivation: f.adminOnActivation,
+        requestorOnEligibleAssignment: f.requestorOnEligibleAssignment,
+        requestorOnActiveAssignment: f.requestorOnActiveAssignment,
+        requestorOnActivation: f.requestorOnActivation,
+        approverOnActivation: f.approverOnActivation,
+        additionalRecipients: recipients,
       },
     };
   });

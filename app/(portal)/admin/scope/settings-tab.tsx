@@ -18,8 +18,15 @@ const WEAKER_SHOWN = 20;
  * weaker ones come from SQL (explicit settings under the scope compared with this one's,
  * and a count of the children left on the defaults), not from a walk of the subtree.
  */
-export function SettingsTab({ ctx, scopeId, roleId, proposedApprover }: {
-  ctx: AdminContext; scopeId: string; roleId?: string;
+export function SettingsTab({
+  ctx,
+  scopeId,
+  roleId,
+  proposedApprover,
+}: {
+  ctx: AdminContext;
+  scopeId: string;
+  roleId?: string;
   /** "User:<id>" from a "Make approver for …" link: offered ticked, saved only with the form */
   proposedApprover?: string;
 }) {
@@ -39,8 +46,11 @@ export function SettingsTab({ ctx, scopeId, roleId, proposedApprover }: {
         <ul className="space-y-1">
           {roles.map((r) => (
             <li key={r.id}>
-              <Link href={href(r.id)} aria-current={r.id === role.id ? 'page' : undefined}
-                className={`block rounded-md px-3 py-2 text-sm ${r.id === role.id ? 'bg-indigo-100 font-medium text-indigo-900 dark:bg-indigo-900 dark:text-indigo-50' : 'hover:bg-slate-100 dark:hover:bg-slate-800'}`}>
+              <Link
+                href={href(r.id)}
+                aria-current={r.id === role.id ? 'page' : undefined}
+                className={`block rounded-md px-3 py-2 text-sm ${r.id === role.id ? 'bg-indigo-100 font-medium text-indigo-900 dark:bg-indigo-900 dark:text-indigo-50' : 'hover:bg-slate-100 dark:hover:bg-slate-800'}`}
+              >
                 {r.name} <span className="text-xs text-[var(--muted)]">{explicitHere?.has(r.id) ? '· explicit' : '· defaults'}</span>
               </Link>
             </li>
@@ -50,7 +60,10 @@ export function SettingsTab({ ctx, scopeId, roleId, proposedApprover }: {
       <div className="space-y-4">
         {weak.total > 0 && (
           <Notice tone="warning" title={`${weak.total} child scope${weak.total === 1 ? '' : 's'} demand less than ${role.name} here`}>
-            <p>Settings are not inherited: activating {role.name} at these scopes skips what this scope demands. Tick “Also apply these settings to all child scopes” to align them.</p>
+            <p>
+              Settings are not inherited: activating {role.name} at these scopes skips what this scope demands. Tick “Also apply these
+              settings to all child scopes” to align them.
+            </p>
             <ul className="ml-4 mt-2 list-disc" aria-label="Weaker child scopes">
               {weak.shown.map((w) => (
                 <li key={w.scopeId}>{w.reasons.map((r) => describe(r, n)).join('; ')}</li>
@@ -60,9 +73,18 @@ export function SettingsTab({ ctx, scopeId, roleId, proposedApprover }: {
           </Notice>
         )}
         <Card title={`${role.name} settings`}>
-          <SettingsForm scopeId={scopeId} roleId={role.id} roleName={role.name} scopeName={scopePathText(index, scopeId)}
-            settings={g.settings} defaults={defaultSettingsFor(role.id)} explicit={g.explicit} approverOptions={principalOptions(g.settings.approvers)} childCount={childCount}
-            proposedApprover={linkedPrincipal(proposedApprover) ?? undefined} />
+          <SettingsForm
+            scopeId={scopeId}
+            roleId={role.id}
+            roleName={role.name}
+            scopeName={scopePathText(index, scopeId)}
+            settings={g.settings}
+            defaults={defaultSettingsFor(role.id)}
+            explicit={g.explicit}
+            approverOptions={principalOptions(g.settings.approvers)}
+            childCount={childCount}
+            proposedApprover={linkedPrincipal(proposedApprover) ?? undefined}
+          />
         </Card>
       </div>
     </div>

@@ -13,8 +13,17 @@ export const createUserAction = action(
     displayName: z.string().trim().min(1, 'Give a display name.').max(100),
     email: z.string().trim().email('Give a valid e-mail address.').max(254),
     initialPassword: z.string().max(256).optional(),
-    approverOn: z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
-      z.array(z.string().max(1200).regex(/^[^|]+\|[^|]+$/, 'Choose a scope and a role.')).max(50, 'Name at most 50 scope-roles at once.')),
+    approverOn: z.preprocess(
+      (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+      z
+        .array(
+          z
+            .string()
+            .max(1200)
+            .regex(/^[^|]+\|[^|]+$/, 'Choose a scope and a role.'),
+        )
+        .max(50, 'Name at most 50 scope-roles at once.'),
+    ),
   }),
   (input, { user, now }) => {
     const approverOn = input.approverOn.map((p) => {
@@ -23,39 +32,64 @@ export const createUserAction = action(
     });
     const r = createUser(getDb(), user, { ...input, approverOn }, now);
     revalidatePath('/admin', 'layout');
-    return { id: r.user.id, name: r.user.displayName, email: r.user.email, initialPassword: r.initialPassword, approverOn: approverOn.length };
+    return {
+      id: r.user.id,
+      name: r.user.displayName,
+      email: r.user.email,
+      initialPassword: r.initialPassword,
+      approverOn: approverOn.length,
+    };
   },
-  { success: (r) => `Created ${r.name}${r.approverOn ? ` and named them approver on ${r.approverOn} scope-role${r.approverOn === 1 ? '' : 's'}` : ''}.` },
+  {
+    success: (r) =>
+      `Created ${r.name}${r.approverOn ? ` and named them approver on ${r.approverOn} scope-role${r.approverOn === 1 ? '' : 's'}` : ''}.`,
+  },
 );
 
 const target = z.object({ userId: z.string().min(1) });
 
 const justification = z.string().trim().max(1000, 'Use at most 1000 characters.').optional();
 
-export const setDisabledAction = action(target.extend({ disabled: z.enum(['true', 'false']), justification }), (input, { user, now }) => {
-  const u = setUserDisabled(getDb(), user, input.userId, input.disabled === 'true', now, input.justification);
-  revalidatePath('/admin/users');
-  return { name: u.displayName, disabled: u.disabled };
-}, { success: (r) => (r.disabled ? `${r.name} is disabled; their sessions have ended.` : `${r.name} is enabled again.`) });
+export const setDisabledAction = action(
+  target.extend({ disabled: z.enum(['true', 'false']), justification }),
+  (input, { user, now }) => {
+    const u = setUserDisabled(getDb(), user, input.userId, input.disabled === 'true', now, input.justification);
+    revalidatePath('/admin/users');
+    return { name: u.displayName, disabled: u.disabled };
+  },
+  { success: (r) => (r.disabled ? `${r.name} is disabled; their sessions have ended.` : `${r.name} is enabled again.`) },
+);
 
-export const resetPasswordAction = action(target.extend({ initialPassword: z.string().max(256).optional() }), (input, { user, now }) => {
-  const r = resetPassword(getDb(), user, input.userId, now, input.initialPassword);
-  revalidatePath('/admin/users');
-  return { name: r.user.displayName, initialPassword: r.initialPassword };
-}, { success: (r) => `New initial password for ${r.name}. They must change it at next sign-in.` });
+export const resetPasswordAction = action(
+  target.extend({ initialPassword: z.string().max(256).optional() }),
+  (input, { user, now }) => {
+    const r = resetPassword(getDb(), user, input.userId, now, input.initialPassword);
+    revalidatePath('/admin/users');
+    return { name: r.user.displayName, initialPassword: r.initialPassword };
+  },
+  { success: (r) => `New initial password for ${r.name}. They must change it at next sign-in.` },
+);
 
-export const resetMfaAction = action(target, (input, { user, now }) => {
-  const u = resetMfa(getDb(), user, input.userId, now);
-  revalidatePath('/admin/users');
-  return { name: u.displayName };
-}, { success: (r) => `${r.name} will set up MFA again at next sign-in; their sessions have ended.` });
+export const resetMfaAction = action(
+  target,
+  (input, { user, now }) => {
+    const u = resetMfa(getDb(), user, input.userId, now);
+    revalidatePath('/admin/users');
+    return { name: u.displayName };
+  },
+  { success: (r) => `${r.name} will set up MFA again at next sign-in; their sessions have ended.` },
+);
 
 /** Every session of the user ends at once (ADR 092); the account stays as it is. */
-export const endSessionsAction = action(target.extend({ justification }), (input, { user, now }) => {
-  const r = endUserSessions(getDb(), user, input.userId, now, input.justification);
-  revalidatePath('/admin/users');
-  return { name: r.user.displayName, ended: r.ended };
-}, { success: (r) => `Ended ${r.ended} session${r.ended === 1 ? '' : 's'} of ${r.name}; they must sign in again.` });
+export const endSessionsAction = action(
+  target.extend({ justification }),
+  (input, { user, now }) => {
+    const r = endUserSessions(getDb(), user, input.userId, now, input.justification);
+    revalidatePath('/admin/users');
+    return { name: r.user.displayName, ended: r.ended };
+  },
+  { success: (r) => `Ended ${r.ended} session${r.ended === 1 ? '' : 's'} of ${r.name}; they must sign in again.` },
+);
 
 export const createGroupAction = action(
   z.object({ name: z.string().trim().min(1, 'Give the group a name.').max(100), description: z.string().trim().max(500).optional() }),
@@ -70,7 +104,12 @@ export const createGroupAction = action(
 export const membershipAction = action(
   z.object({ groupId: z.string().min(1), userId: z.string().min(1, 'Choose a user.'), member: z.enum(['true', 'false']), justification }),
   (input, { user, now }) => {
-    setMembership(getDb(), user, { groupId: input.groupId, userId: input.userId, member: input.member === 'true', justification: input.justification }, now);
+    setMembership(
+      getDb(),
+      user,
+      { groupId: input.groupId, userId: input.userId, member: input.member === 'true', justification: input.justification },
+      now,
+    );
     revalidatePath('/admin/users');
     return { member: input.member === 'true' };
   },

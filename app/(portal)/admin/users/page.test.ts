@@ -14,17 +14,33 @@ vi.mock('../_lib/context', async () => {
   type Ctx = { index: Parameters<typeof isTenantPimAdmin>[0]; user: { id: string } };
   return { adminContext: async () => seams.ctx, tenantPimAdmin: (ctx: Ctx) => isTenantPimAdmin(ctx.index, ctx.user.id) };
 });
-vi.mock('next/navigation', () => ({ useRouter: () => ({ refresh() {} }), forbidden() { throw new Error('forbidden'); } }));
+vi.mock('next/navigation', () => ({
+  useRouter: () => ({ refresh() {} }),
+  forbidden() {
+    throw new Error('forbidden');
+  },
+}));
 vi.mock('./actions', () => {
   const a = async () => null;
-  return { setDisabledAction: a, resetPasswordAction: a, resetMfaAction: a, membershipAction: a, createUserAction: a, createGroupAction: a, endSessionsAction: a };
+  return {
+    setDisabledAction: a,
+    resetPasswordAction: a,
+    resetMfaAction: a,
+    membershipAction: a,
+    createUserAction: a,
+    createGroupAction: a,
+    endSessionsAction: a,
+  };
 });
 
 describe('Admin › Users and groups', () => {
   it('shows one page of each list, keeps its weight whatever the tenant, and says when a link is damaged', async () => {
     const t = freshDb();
     seams.db = t.db;
-    const ids = addUsers(t, Array.from({ length: 300 }, (_, i) => `User ${String(i).padStart(3, '0')}`));
+    const ids = addUsers(
+      t,
+      Array.from({ length: 300 }, (_, i) => `User ${String(i).padStart(3, '0')}`),
+    );
     const g = addGroup(t, 'Finance', ids.slice(0, 200));
     seams.ctx = { user: t.db.select().from(users).where(eq(users.id, t.ids.steve)).get(), now: t.now, index: policyIndex(t.db) };
     const { default: UsersPage } = await import('./page');

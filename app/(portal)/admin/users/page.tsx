@@ -39,7 +39,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const u = readList(sp, 'users');
   const people = listUsersPage(db, u.view);
   const userCount = whole(people) ?? countUsers(db, u.view.q);
-  const live = liveSessionCounts(db, people.rows.map((p) => p.id), ctx.now, sessionLimits());
+  const live = liveSessionCounts(
+    db,
+    people.rows.map((p) => p.id),
+    ctx.now,
+    sessionLimits(),
+  );
 
   const g = readList(sp, 'groups');
   const groupPage = listGroupsPage(db, g.view);
@@ -58,30 +63,75 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const page = (list: ListName, cursor: 'after' | 'before', token: string | null) => {
     if (!token) return null;
     const p = listParams(list);
-    return hrefWith(sp, { [p.after]: cursor === 'after' ? token : undefined, [p.before]: cursor === 'before' ? token : undefined }, list === 'users' ? '' : list === 'groups' ? '#groups' : '#members');
+    return hrefWith(
+      sp,
+      { [p.after]: cursor === 'after' ? token : undefined, [p.before]: cursor === 'before' ? token : undefined },
+      list === 'users' ? '' : list === 'groups' ? '#groups' : '#members',
+    );
   };
   return (
     <div className="space-y-6">
-      <PageHeader title="Users and groups" description="Create accounts (and delegated approvers), disable accounts, reset passwords and MFA, and manage group memberships."
-        actions={<Link href="/admin/users/provisioning" className={buttonClass('secondary')}>Provisioning (SCIM)</Link>} />
-      {problems.length > 0 && <Notice tone="warning">{problems.map((p) => <p key={p}>{p}</p>)}</Notice>}
+      <PageHeader
+        title="Users and groups"
+        description="Create accounts (and delegated approvers), disable accounts, reset passwords and MFA, and manage group memberships."
+        actions={
+          <Link href="/admin/users/provisioning" className={buttonClass('secondary')}>
+            Provisioning (SCIM)
+          </Link>
+        }
+      />
+      {problems.length > 0 && (
+        <Notice tone="warning">
+          {problems.map((p) => (
+            <p key={p}>{p}</p>
+          ))}
+        </Notice>
+      )}
       <div className="grid gap-6 xl:grid-cols-[1fr_28rem]">
         <Card title={`Users (${countText(userCount)}${u.view.q ? ' matching' : ''})`}>
           <ListSearch sp={sp} list="users" id="u-q" label="Search users" placeholder="Name or e-mail" />
-          {people.rows.length === 0 ? <EmptyState>{u.view.q ? `No user matches “${u.view.q}”. Create one with the form.` : 'No users yet. Create one with the form.'}</EmptyState> : (
+          {people.rows.length === 0 ? (
+            <EmptyState>
+              {u.view.q ? `No user matches “${u.view.q}”. Create one with the form.` : 'No users yet. Create one with the form.'}
+            </EmptyState>
+          ) : (
             <ul className="divide-y divide-[var(--border)]" aria-label="Users">
               {people.rows.map((p) => (
                 <li key={p.id} className="grid gap-2 py-3 md:grid-cols-[1.4fr_1fr_auto] md:items-center">
                   <div>
-                    <p className="font-medium">{p.displayName} {p.isPimAdmin && <Badge state="Active">PIM administrator</Badge>} {p.disabled && <Badge state="Denied">Disabled</Badge>} {p.source === 'scim' && <Badge>Provisioned by SCIM</Badge>}{p.breakGlass && <> <Badge>Break-glass</Badge></>}{p.ssoLinked && <> <Badge>Single sign-on</Badge></>}</p>
+                    <p className="font-medium">
+                      {p.displayName} {p.isPimAdmin && <Badge state="Active">PIM administrator</Badge>}{' '}
+                      {p.disabled && <Badge state="Denied">Disabled</Badge>} {p.source === 'scim' && <Badge>Provisioned by SCIM</Badge>}
+                      {p.breakGlass && (
+                        <>
+                          {' '}
+                          <Badge>Break-glass</Badge>
+                        </>
+                      )}
+                      {p.ssoLinked && (
+                        <>
+                          {' '}
+                          <Badge>Single sign-on</Badge>
+                        </>
+                      )}
+                    </p>
                     <p className="text-xs text-[var(--muted)]">{p.email}</p>
-                    {p.groups.length > 0 && <p className="text-xs">Groups: {p.groups.map((x) => x.name).join(', ')}{p.moreGroups ? ' and more' : ''}</p>}
+                    {p.groups.length > 0 && (
+                      <p className="text-xs">
+                        Groups: {p.groups.map((x) => x.name).join(', ')}
+                        {p.moreGroups ? ' and more' : ''}
+                      </p>
+                    )}
                   </div>
                   <div className="text-xs">
                     {p.mustChangePassword && <p>Must change password</p>}
                     {p.mustEnrolMfa ? <p>MFA not set up yet</p> : p.mfaEnrolled ? <p>MFA set up</p> : null}
                     <p>{p.lastSignInAt ? <Time at={p.lastSignInAt} prefix="Signed in" /> : 'Never signed in'}</p>
-                    {(live.get(p.id) ?? 0) > 0 && <p>{live.get(p.id)} active session{live.get(p.id) === 1 ? '' : 's'}</p>}
+                    {(live.get(p.id) ?? 0) > 0 && (
+                      <p>
+                        {live.get(p.id)} active session{live.get(p.id) === 1 ? '' : 's'}
+                      </p>
+                    )}
                   </div>
                   <div className="flex flex-wrap gap-1">
                     <Link
@@ -92,9 +142,17 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       Access
                     </Link>
                     <UserRowActions userId={p.id} name={p.displayName} disabled={p.disabled} self={p.id === ctx.user.id} />
-                    {!p.disabled && p.id !== ctx.user.id && <EndSessionsButton userId={p.id} name={p.displayName} live={live.get(p.id) ?? 0} />}
-                    <IdentityButtons userId={p.id} name={p.displayName} breakGlass={p.breakGlass} hasPassword={p.hasPassword}
-                      ssoLinked={p.ssoLinked} providerName={config().oidc?.name ?? null} />
+                    {!p.disabled && p.id !== ctx.user.id && (
+                      <EndSessionsButton userId={p.id} name={p.displayName} live={live.get(p.id) ?? 0} />
+                    )}
+                    <IdentityButtons
+                      userId={p.id}
+                      name={p.displayName}
+                      breakGlass={p.breakGlass}
+                      hasPassword={p.hasPassword}
+                      ssoLinked={p.ssoLinked}
+                      providerName={config().oidc?.name ?? null}
+                    />
                   </div>
                 </li>
               ))}
@@ -104,58 +162,103 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </Card>
         <Card title="Create a user">
           <CreateUserForm scopes={scopes} roles={roles} />
-          {moreScopes && <p className="mt-2 text-xs text-[var(--muted)]">The first {scopes.length} managed scopes are offered here; name approvers on any other scope from its Settings tab.</p>}
+          {moreScopes && (
+            <p className="mt-2 text-xs text-[var(--muted)]">
+              The first {scopes.length} managed scopes are offered here; name approvers on any other scope from its Settings tab.
+            </p>
+          )}
         </Card>
       </div>
       <div className="grid gap-6 xl:grid-cols-[1fr_28rem]">
         <Card title={`Groups (${countText(groupCount)}${g.view.q ? ' matching' : ''})`} className="scroll-mt-4">
           <span id="groups" />
           <ListSearch sp={sp} list="groups" id="g-q" label="Search groups" placeholder="Group name" />
-          {groupPage.rows.length === 0 ? <EmptyState>{g.view.q ? `No group matches “${g.view.q}”.` : 'No groups yet. Create one to assign roles or name approvers as a team.'}</EmptyState> : (
+          {groupPage.rows.length === 0 ? (
+            <EmptyState>
+              {g.view.q ? `No group matches “${g.view.q}”.` : 'No groups yet. Create one to assign roles or name approvers as a team.'}
+            </EmptyState>
+          ) : (
             <ul className="divide-y divide-[var(--border)]" aria-label="Groups">
               {groupPage.rows.map((x) => (
                 <li key={x.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                   <div>
-                    <Link href={hrefWith(sp, { group: x.id, mq: undefined, mafter: undefined, mbefore: undefined }, '#members')} aria-current={x.id === group?.id ? 'true' : undefined}
-                      className="font-medium text-indigo-700 underline-offset-2 hover:underline aria-[current=true]:underline dark:text-indigo-300">{x.name}</Link>
-                    {x.source === 'scim' && <> <Badge>Provisioned by SCIM</Badge></>}
+                    <Link
+                      href={hrefWith(sp, { group: x.id, mq: undefined, mafter: undefined, mbefore: undefined }, '#members')}
+                      aria-current={x.id === group?.id ? 'true' : undefined}
+                      className="font-medium text-indigo-700 underline-offset-2 hover:underline aria-[current=true]:underline dark:text-indigo-300"
+                    >
+                      {x.name}
+                    </Link>
+                    {x.source === 'scim' && (
+                      <>
+                        {' '}
+                        <Badge>Provisioned by SCIM</Badge>
+                      </>
+                    )}
                     {x.description && <p className="text-xs text-[var(--muted)]">{x.description}</p>}
                   </div>
-                  <span className="text-xs text-[var(--muted)]">{countText(x.members)} member{!x.members.more && x.members.n === 1 ? '' : 's'}</span>
+                  <span className="text-xs text-[var(--muted)]">
+                    {countText(x.members)} member{!x.members.more && x.members.n === 1 ? '' : 's'}
+                  </span>
                 </li>
               ))}
             </ul>
           )}
           <Pager label="Pages of groups" prev={page('groups', 'before', groupPage.prev)} next={page('groups', 'after', groupPage.next)} />
         </Card>
-        <Card title="Create a group"><CreateGroupForm /></Card>
+        <Card title="Create a group">
+          <CreateGroupForm />
+        </Card>
       </div>
       {group && members && (
         <Card title={`Members of ${group.name}`} className="scroll-mt-4">
           <span id="members" />
-          <p className="mb-3 text-xs text-[var(--muted)]">{countText(group.members)} member{!group.members.more && group.members.n === 1 ? '' : 's'}, most recently added first. Members receive, at once, every role {group.name} holds or is eligible for.</p>
+          <p className="mb-3 text-xs text-[var(--muted)]">
+            {countText(group.members)} member{!group.members.more && group.members.n === 1 ? '' : 's'}, most recently added first. Members
+            receive, at once, every role {group.name} holds or is eligible for.
+          </p>
           {group.source === 'scim' && (
             <Notice tone="info" className="mb-3">
-              Provisioned by SCIM: its name and its provisioned members are managed in the identity provider, which may undo changes made here.
+              Provisioned by SCIM: its name and its provisioned members are managed in the identity provider, which may undo changes made
+              here.
             </Notice>
           )}
           <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
             <div>
-              <ListSearch sp={sp} list="members" id="m-q" label={`Search members of ${group.name}`} placeholder="Name or e-mail" hash="#members" />
-              {members.rows.length === 0 ? <EmptyState>{m.view.q ? `No member of ${group.name} matches “${m.view.q}”.` : `${group.name} has no members. Add one with the form.`}</EmptyState> : (
+              <ListSearch
+                sp={sp}
+                list="members"
+                id="m-q"
+                label={`Search members of ${group.name}`}
+                placeholder="Name or e-mail"
+                hash="#members"
+              />
+              {members.rows.length === 0 ? (
+                <EmptyState>
+                  {m.view.q ? `No member of ${group.name} matches “${m.view.q}”.` : `${group.name} has no members. Add one with the form.`}
+                </EmptyState>
+              ) : (
                 <ul className="divide-y divide-[var(--border)]" aria-label={`Members of ${group.name}`}>
                   {members.rows.map((x) => (
                     <li key={x.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                       <div>
-                        <p className="text-sm font-medium">{x.displayName} {x.disabled && <Badge state="Denied">Disabled</Badge>}</p>
-                        <p className="text-xs text-[var(--muted)]">{x.email} · <Time at={x.addedAt} prefix="added" /></p>
+                        <p className="text-sm font-medium">
+                          {x.displayName} {x.disabled && <Badge state="Denied">Disabled</Badge>}
+                        </p>
+                        <p className="text-xs text-[var(--muted)]">
+                          {x.email} · <Time at={x.addedAt} prefix="added" />
+                        </p>
                       </div>
                       <RemoveMemberButton groupId={group.id} groupName={group.name} userId={x.id} name={x.displayName} />
                     </li>
                   ))}
                 </ul>
               )}
-              <Pager label={`Pages of members of ${group.name}`} prev={page('members', 'before', members.prev)} next={page('members', 'after', members.next)} />
+              <Pager
+                label={`Pages of members of ${group.name}`}
+                prev={page('members', 'before', members.prev)}
+                next={page('members', 'after', members.next)}
+              />
             </div>
             <MembershipForm key={group.id} groupId={group.id} groupName={group.name} />
           </div>
@@ -169,16 +272,51 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
 const whole = (p: Page<unknown>): CappedCount | null => (!p.next && !p.prev ? { n: p.rows.length, more: false } : null);
 
 /** A GET search form for one list; it starts that list over and keeps the others as they were. */
-function ListSearch({ sp, list, id, label, placeholder, hash = '' }: { sp: Params; list: ListName; id: string; label: string; placeholder: string; hash?: string }) {
+function ListSearch({
+  sp,
+  list,
+  id,
+  label,
+  placeholder,
+  hash = '',
+}: {
+  sp: Params;
+  list: ListName;
+  id: string;
+  label: string;
+  placeholder: string;
+  hash?: string;
+}) {
   const p = listParams(list);
   const q = sp[p.q];
   return (
-    <form role="search" aria-label={`${p.noun[0].toUpperCase()}${p.noun.slice(1)} search`} action={`/admin/users${hash}`} className="mb-3 flex flex-wrap gap-2">
-      {otherListState(sp, list).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-      <label htmlFor={id} className="sr-only">{label}</label>
-      <input id={id} name={p.q} type="search" defaultValue={q ?? ''} maxLength={200} placeholder={placeholder} className={`${inputClass} max-w-sm`} />
+    <form
+      role="search"
+      aria-label={`${p.noun[0].toUpperCase()}${p.noun.slice(1)} search`}
+      action={`/admin/users${hash}`}
+      className="mb-3 flex flex-wrap gap-2"
+    >
+      {otherListState(sp, list).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      <label htmlFor={id} className="sr-only">
+        {label}
+      </label>
+      <input
+        id={id}
+        name={p.q}
+        type="search"
+        defaultValue={q ?? ''}
+        maxLength={200}
+        placeholder={placeholder}
+        className={`${inputClass} max-w-sm`}
+      />
       <button className={buttonClass('secondary')}>Search</button>
-      {q && <Link href={hrefWith(sp, { [p.q]: undefined, [p.after]: undefined, [p.before]: undefined }, hash)} className={buttonClass('ghost')}>Clear</Link>}
+      {q && (
+        <Link href={hrefWith(sp, { [p.q]: undefined, [p.after]: undefined, [p.before]: undefined }, hash)} className={buttonClass('ghost')}>
+          Clear
+        </Link>
+      )}
     </form>
   );
 }

@@ -9,8 +9,20 @@ export function Pager({ label, prev, next }: { label: string; prev: string | nul
   if (!prev && !next) return null;
   return (
     <nav aria-label={label} className="mt-3 flex justify-between gap-2">
-      {prev ? <Link href={prev} className={buttonClass('secondary', 'px-2 py-1 text-xs')}>Previous page</Link> : <span />}
-      {next ? <Link href={next} className={buttonClass('secondary', 'px-2 py-1 text-xs')}>Next page</Link> : <span />}
+      {prev ? (
+        <Link href={prev} className={buttonClass('secondary', 'px-2 py-1 text-xs')}>
+          Previous page
+        </Link>
+      ) : (
+        <span />
+      )}
+      {next ? (
+        <Link href={next} className={buttonClass('secondary', 'px-2 py-1 text-xs')}>
+          Next page
+        </Link>
+      ) : (
+        <span />
+      )}
     </nav>
   );
 }

@@ -34,7 +34,11 @@ export default async function ApprovalDetailPage({ params }: { params: Promise<{
   const d = requestDetail(db, user.id, id, now);
   if (!d) notFound();
   // rule 11: this session's MFA moment covers an approval for a while; a half-minute's margin for the time it takes to click
-  const mfaFresh = mfaWithin(sessionMfaVerifiedAt(db, user.id, (await getSession())?.sessionId ?? null), now + 30_000, MFA_FRESHNESS_MINUTES);
+  const mfaFresh = mfaWithin(
+    sessionMfaVerifiedAt(db, user.id, (await getSession())?.sessionId ?? null),
+    now + 30_000,
+    MFA_FRESHNESS_MINUTES,
+  );
   const { item } = d;
   const pending = item.status === 'PendingApproval';
   return (
@@ -87,12 +91,18 @@ export default async function ApprovalDetailPage({ params }: { params: Promise<{
             {d.decision ? (
               <div className="space-y-1 text-sm">
                 <p>
-                  <Badge state={d.decision.decision === 'Approve' ? 'Approved' : 'Denied'} /> by {d.decision.approverName} <Time at={d.decision.decidedAt} />
+                  <Badge state={d.decision.decision === 'Approve' ? 'Approved' : 'Denied'} /> by {d.decision.approverName}{' '}
+                  <Time at={d.decision.decidedAt} />
                 </p>
                 {d.decision.justification && <p>“{d.decision.justification}”</p>}
               </div>
             ) : pending && d.canDecide ? (
-              <DecideForm requestId={item.id} justificationRequired={item.justificationRequired} mfaToApprove={item.mfaToApprove} mfaFresh={mfaFresh} />
+              <DecideForm
+                requestId={item.id}
+                justificationRequired={item.justificationRequired}
+                mfaToApprove={item.mfaToApprove}
+                mfaFresh={mfaFresh}
+              />
             ) : pending ? (
               <Notice tone="info" title="You cannot decide this request">
                 <ul className="list-disc pl-5">
@@ -122,7 +132,8 @@ export default async function ApprovalDetailPage({ params }: { params: Promise<{
                   <li key={i}>
                     <Badge state={h.kind === 'active' ? 'Active' : 'Eligible'} /> <span className="font-medium">{h.role}</span>{' '}
                     <span className="text-[var(--muted)]">
-                      {h.how === 'assigned here' ? 'assigned here' : `${h.how} from ${h.from}`}, {h.endAt === null ? 'permanent' : <Time at={h.endAt} prefix="ends" />}
+                      {h.how === 'assigned here' ? 'assigned here' : `${h.how} from ${h.from}`},{' '}
+                      {h.endAt === null ? 'permanent' : <Time at={h.endAt} prefix="ends" />}
                     </span>
                   </li>
                 ))}

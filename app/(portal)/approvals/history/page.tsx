@@ -26,12 +26,23 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const token = sp.after ?? sp.before;
   const key = token === undefined ? null : decodeCursor(token, KEY_SHAPE);
   const problem = token !== undefined && !key ? 'That page link is not one of this list’s; showing your latest decisions.' : null;
-  const { items, next, prev, total, more } = decisionHistory(getDb(), user.id, { seek: key ? (sp.after !== undefined ? { after: key } : { before: key }) : {}, now: Date.now() });
+  const { items, next, prev, total, more } = decisionHistory(getDb(), user.id, {
+    seek: key ? (sp.after !== undefined ? { after: key } : { before: key }) : {},
+    now: Date.now(),
+  });
   return (
     <div className="space-y-4">
-      <PageHeader title="My decisions" description="Every request you approved or denied, newest first." actions={<ApprovalTabs current="history" />} />
+      <PageHeader
+        title="My decisions"
+        description="Every request you approved or denied, newest first."
+        actions={<ApprovalTabs current="history" />}
+      />
       {problem && <Notice tone="warning">{problem}</Notice>}
-      {total > 0 && <p className="text-sm text-[var(--muted)]">{more ? `More than ${total}` : total} decision{total === 1 && !more ? '' : 's'}, newest first.</p>}
+      {total > 0 && (
+        <p className="text-sm text-[var(--muted)]">
+          {more ? `More than ${total}` : total} decision{total === 1 && !more ? '' : 's'}, newest first.
+        </p>
+      )}
       {items.length === 0 ? (
         <EmptyState>You have not decided any request yet. Pending requests wait in the Pending tab.</EmptyState>
       ) : (
@@ -40,10 +51,18 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
             <caption className="sr-only">Requests you decided</caption>
             <thead className="hidden bg-slate-50 text-xs uppercase tracking-wide text-[var(--muted)] dark:bg-slate-900 md:table-header-group">
               <tr>
-                <th scope="col" className="p-3">Decided</th>
-                <th scope="col" className="p-3">Request</th>
-                <th scope="col" className="p-3">Your justification</th>
-                <th scope="col" className="p-3">Outcome</th>
+                <th scope="col" className="p-3">
+                  Decided
+                </th>
+                <th scope="col" className="p-3">
+                  Request
+                </th>
+                <th scope="col" className="p-3">
+                  Your justification
+                </th>
+                <th scope="col" className="p-3">
+                  Outcome
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-[var(--border)]">
@@ -60,7 +79,9 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                       <ScopePath crumbs={h.scope.crumbs} compact />
                     </div>
                   </td>
-                  <td className="block max-w-sm break-words md:table-cell md:p-3 md:align-top">{h.decisionJustification || <span className="text-[var(--muted)]">none</span>}</td>
+                  <td className="block max-w-sm break-words md:table-cell md:p-3 md:align-top">
+                    {h.decisionJustification || <span className="text-[var(--muted)]">none</span>}
+                  </td>
                   <td className="block md:table-cell md:p-3 md:align-top">
                     <Badge state={requestStateLabel(h.status)} />
                   </td>

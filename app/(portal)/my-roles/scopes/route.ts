@@ -30,9 +30,11 @@ const query = z.object({
 export async function GET(req: Request) {
   const user = await getCurrentUser();
   if (!user) return error(401, 'Unauthenticated', 'Your session has ended. Sign in again.');
-  if (user.mustChangePassword || user.mustEnrolMfa) return error(403, 'AuthorizationFailed', 'Finish first sign-in (new password and MFA) first.');
+  if (user.mustChangePassword || user.mustEnrolMfa)
+    return error(403, 'AuthorizationFailed', 'Finish first sign-in (new password and MFA) first.');
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!parsed.success) return error(400, 'InvalidRequest', 'Give eligibility, and one of parent, q or scope (and after for the next page).');
+  if (!parsed.success)
+    return error(400, 'InvalidRequest', 'Give eligibility, and one of parent, q or scope (and after for the next page).');
   const p = parsed.data;
   const after = p.after ? decodeCursor(p.after, ['s', 's']) : null;
   if (p.after && !after) return error(400, 'InvalidRequest', 'That page link is not valid any more; start again from the top.');

@@ -32,13 +32,26 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   return (
     <div className="space-y-4">
       {live && <AutoRefresh everyMs={r.status === 'PendingApproval' ? 10_000 : 30_000} />}
-      <nav aria-label="Breadcrumb" className="text-sm"><Link href="/requests" className="underline">My requests</Link> › {TYPE_LABEL[r.requestType]}</nav>
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/requests" className="underline">
+          My requests
+        </Link>{' '}
+        › {TYPE_LABEL[r.requestType]}
+      </nav>
       <PageHeader
         title={`${TYPE_LABEL[r.requestType]} of ${whatOf(r)}`}
-        description={<span className="inline-flex items-center gap-2">Status <Badge state={stateOf(r, activation)} /> · submitted <Time at={r.createdAt} /></span>}
+        description={
+          <span className="inline-flex items-center gap-2">
+            Status <Badge state={stateOf(r, activation)} /> · submitted <Time at={r.createdAt} />
+          </span>
+        }
         actions={
           <div className="flex gap-2">
-            {canDecide && <Link href={`/approvals/${r.id}`} className={buttonClass()}>Decide</Link>}
+            {canDecide && (
+              <Link href={`/approvals/${r.id}`} className={buttonClass()}>
+                Decide
+              </Link>
+            )}
             {r.requesterId === user.id && <CancelRequestButton requestId={r.id} what={whatOf(r)} show={canCancel} />}
           </div>
         }
@@ -64,13 +77,24 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
 
 function NoSuchRequest() {
   return (
-    <section aria-labelledby="no-request" className="mx-auto max-w-xl rounded-lg border border-[var(--border)] bg-[var(--surface)] p-6 shadow-sm">
+    <section
+      aria-labelledby="no-request"
+      className="mx-auto max-w-xl rounded-lg border border-[var(--border)] bg-[var(--surface)] p-6 shadow-sm"
+    >
       <p className="text-sm font-semibold text-[var(--muted)]">404 · Not found</p>
-      <h1 id="no-request" className="mt-1 text-xl font-semibold">No such request</h1>
-      <p className="mt-2 text-sm">It does not exist, or it is not yours to see: a request shows to its requester, its approvers and the administrators of its scope.</p>
+      <h1 id="no-request" className="mt-1 text-xl font-semibold">
+        No such request
+      </h1>
+      <p className="mt-2 text-sm">
+        It does not exist, or it is not yours to see: a request shows to its requester, its approvers and the administrators of its scope.
+      </p>
       <div className="mt-4 flex gap-2">
-        <Link href="/requests" className={buttonClass('primary')}>My requests</Link>
-        <Link href="/" className={buttonClass('secondary')}>Home</Link>
+        <Link href="/requests" className={buttonClass('primary')}>
+          My requests
+        </Link>
+        <Link href="/" className={buttonClass('secondary')}>
+          Home
+        </Link>
       </div>
     </section>
   );

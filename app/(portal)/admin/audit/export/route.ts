@@ -9,7 +9,8 @@ import { scopePathText } from '@/lib/portal/scope-path';
 
 export const dynamic = 'force-dynamic';
 
-const refuse = (status: number, message: string) => new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+const refuse = (status: number, message: string) =>
+  new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
 /**
  * CSV export of an audit view: every event its filters select (the person asked for all
@@ -44,7 +45,11 @@ export async function GET(req: Request) {
   }
   // the export has no pages; a bad date or an unknown actor must not quietly widen what is exported.
   // Resolved after authorization and as this viewer: in my audit the boxes find only the people of my events.
-  const { filters, problems } = resolveAuditSearch(db, { ...sp, after: undefined, before: undefined }, { userId: user.id, view: fixed, index, now });
+  const { filters, problems } = resolveAuditSearch(
+    db,
+    { ...sp, after: undefined, before: undefined },
+    { userId: user.id, view: fixed, index, now },
+  );
   if (problems.length) return refuse(400, problems.join(' '));
   const rows = iterateAudit(db, { ...filters, ...fixed });
   const encoder = new TextEncoder();

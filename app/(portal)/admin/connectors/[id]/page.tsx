@@ -11,7 +11,12 @@ import { Time } from '@/components/ui/time';
 import { CopyButton } from '@/components/ui/copy-button';
 import { AutoRefresh } from '@/components/activation/auto-refresh';
 import { CONNECTORS_DENIED, ConnectorStatusBadge, LOGIN_RULE_TEXT, TYPE_LABEL } from '@/components/admin/connectors/labels';
-import { ReconcileNowButton, RemoveConnectorButton, ResumeWebhookButton, TestConnectionButton } from '@/components/admin/connectors/connector-actions';
+import {
+  ReconcileNowButton,
+  RemoveConnectorButton,
+  ResumeWebhookButton,
+  TestConnectionButton,
+} from '@/components/admin/connectors/connector-actions';
 import { refusal } from '../../_lib/deny';
 import { adminContext, tenantPimAdmin } from '../../_lib/context';
 import { singleValues } from '../../_lib/search';
@@ -26,7 +31,10 @@ export const dynamic = 'force-dynamic';
  * connector from the connectors file is changed in the file, so only the operational
  * controls (test, reconcile, resume, redeliver) show; they change no definition.
  */
-export default async function ConnectorPage({ params, searchParams }: {
+export default async function ConnectorPage({
+  params,
+  searchParams,
+}: {
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
@@ -43,14 +51,29 @@ export default async function ConnectorPage({ params, searchParams }: {
       <AutoRefresh everyMs={10_000} />
       <PageHeader
         title={c.name}
-        description={<span className="inline-flex flex-wrap items-center gap-2">{TYPE_LABEL[c.type]} · {c.readOnly ? 'from the connectors file' : 'made in the portal'} · <ConnectorStatusBadge status={c.status} /></span>}
-        actions={<Link href="/admin/connectors" className={buttonClass('secondary')}>All connectors</Link>}
+        description={
+          <span className="inline-flex flex-wrap items-center gap-2">
+            {TYPE_LABEL[c.type]} · {c.readOnly ? 'from the connectors file' : 'made in the portal'} ·{' '}
+            <ConnectorStatusBadge status={c.status} />
+          </span>
+        }
+        actions={
+          <Link href="/admin/connectors" className={buttonClass('secondary')}>
+            All connectors
+          </Link>
+        }
       />
-      {c.readOnly && <Notice tone="info" title="Defined in the connectors file; change it there.">Its bindings, mode and removal follow the file each time Elevate starts.</Notice>}
+      {c.readOnly && (
+        <Notice tone="info" title="Defined in the connectors file; change it there.">
+          Its bindings, mode and removal follow the file each time Elevate starts.
+        </Notice>
+      )}
       {c.state === 'paused' && (
         <Notice tone="warning" title="Deliveries are paused">
           <p>{c.pausedReason ?? 'Deliveries failed for 24 hours.'} Nothing is sent until you resume; events wait in order.</p>
-          <div className="mt-2"><ResumeWebhookButton connectorId={c.id} /></div>
+          <div className="mt-2">
+            <ResumeWebhookButton connectorId={c.id} />
+          </div>
         </Notice>
       )}
       <Card title="Connection">
@@ -59,11 +82,19 @@ export default async function ConnectorPage({ params, searchParams }: {
           <TestConnectionButton connectorId={c.id} />
           {c.type === 'postgresql' && <ReconcileNowButton connectorId={c.id} />}
           {!c.readOnly && (
-            <RemoveConnectorButton connectorId={c.id} name={c.name} bindings={live.length} granted={live.reduce((n, b) => n + b.granted, 0)} webhook={c.type === 'webhook'} />
+            <RemoveConnectorButton
+              connectorId={c.id}
+              name={c.name}
+              bindings={live.length}
+              granted={live.reduce((n, b) => n + b.granted, 0)}
+              webhook={c.type === 'webhook'}
+            />
           )}
         </div>
       </Card>
-      {c.type === 'postgresql' ? <Bindings c={c} index={ctx.index} /> : (
+      {c.type === 'postgresql' ? (
+        <Bindings c={c} index={ctx.index} />
+      ) : (
         <>
           <WebhookState c={c} />
           <Deliveries c={c} after={sp.after} before={sp.before} />
@@ -75,13 +106,31 @@ export default async function ConnectorPage({ params, searchParams }: {
 
 function Facts({ c }: { c: ConnectorDetail }) {
   const facts: [string, React.ReactNode][] = [
-    ['Id', <span key="id" className="inline-flex items-center gap-1"><code>{c.id}</code><CopyButton value={c.id} label={`Copy id of ${c.name}`} /></span>],
+    [
+      'Id',
+      <span key="id" className="inline-flex items-center gap-1">
+        <code>{c.id}</code>
+        <CopyButton value={c.id} label={`Copy id of ${c.name}`} />
+      </span>,
+    ],
     ['Secret', c.secretFrom],
-    ...(c.postgres ? [
-      ['Login rule', `Each person signs in to PostgreSQL as ${LOGIN_RULE_TEXT[c.postgres.login] ?? c.postgres.login}.`],
-      ['On revoke', c.postgres.terminateSessions ? 'Open sessions of the login are ended too.' : 'Open sessions are left running.'],
-    ] as [string, React.ReactNode][] : []),
-    ...(c.webhook ? [['URL', <span key="url" className="inline-flex items-center gap-1 break-all"><code>{c.webhook.url}</code><CopyButton value={c.webhook.url} label="Copy the URL" /></span>]] as [string, React.ReactNode][] : []),
+    ...(c.postgres
+      ? ([
+          ['Login rule', `Each person signs in to PostgreSQL as ${LOGIN_RULE_TEXT[c.postgres.login] ?? c.postgres.login}.`],
+          ['On revoke', c.postgres.terminateSessions ? 'Open sessions of the login are ended too.' : 'Open sessions are left running.'],
+        ] as [string, React.ReactNode][])
+      : []),
+    ...(c.webhook
+      ? ([
+          [
+            'URL',
+            <span key="url" className="inline-flex items-center gap-1 break-all">
+              <code>{c.webhook.url}</code>
+              <CopyButton value={c.webhook.url} label="Copy the URL" />
+            </span>,
+          ],
+        ] as [string, React.ReactNode][])
+      : []),
     ['Created', <Time key="t" at={c.createdAt} />],
   ];
   return (

@@ -15,9 +15,18 @@ export default async function NewConnectorPage() {
   if (!tenantPimAdmin(ctx)) return refusal({ reason: CONNECTORS_DENIED });
   return (
     <div className="space-y-4">
-      <PageHeader title="New connector" actions={<Link href="/admin/connectors" className={buttonClass('secondary')}>Back to connectors</Link>}
-        description="Connectors made here are kept in the database. Connectors from the connectors file (ELEVATE_CONNECTORS_FILE) are changed in that file." />
-      <Card className="max-w-3xl"><NewConnectorForm events={EVENT_TYPES} /></Card>
+      <PageHeader
+        title="New connector"
+        actions={
+          <Link href="/admin/connectors" className={buttonClass('secondary')}>
+            Back to connectors
+          </Link>
+        }
+        description="Connectors made here are kept in the database. Connectors from the connectors file (ELEVATE_CONNECTORS_FILE) are changed in that file."
+      />
+      <Card className="max-w-3xl">
+        <NewConnectorForm events={EVENT_TYPES} />
+      </Card>
     </div>
   );
 }

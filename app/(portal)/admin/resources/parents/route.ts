@@ -29,7 +29,8 @@ export async function GET(req: Request) {
   const ctx = await adminRouteContext();
   if (ctx instanceof Response) return ctx;
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!parsed.success) return jsonError(400, 'InvalidRequest', 'Give kind (the kind of resource to add) and optionally q (part of a name).');
+  if (!parsed.success)
+    return jsonError(400, 'InvalidRequest', 'Give kind (the kind of resource to add) and optionally q (part of a name).');
   const kinds = PARENT_KINDS[parsed.data.kind].filter((k): k is ResourceKind => k !== null);
   if (!kinds.length) return NextResponse.json({ options: [], more: false } satisfies ParentOptions);
   const db = getDb();

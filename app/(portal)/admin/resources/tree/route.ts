@@ -27,7 +27,8 @@ export async function GET(req: Request) {
   const ctx = await adminRouteContext();
   if (ctx instanceof Response) return ctx;
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!parsed.success) return jsonError(400, 'InvalidRequest', 'Give parent (a resource id), q (search text) and after/before (page links) only.');
+  if (!parsed.success)
+    return jsonError(400, 'InvalidRequest', 'Give parent (a resource id), q (search text) and after/before (page links) only.');
   const { parent, q, after, before } = parsed.data;
   const { seek, problem } = seekParam(after, before, ['s', 's']);
   if (problem) return jsonError(400, 'InvalidRequest', problem);
@@ -39,5 +40,7 @@ export async function GET(req: Request) {
   }
   const node = parent ? nodeOf(ctx.index, parent) : null;
   if (parent && !node) return jsonError(404, 'NotFound', 'That resource does not exist (any more).');
-  return NextResponse.json(treeLevel(db, ctx.index, ctx.user.id, node?.fact.id ?? null, ctx.now, seek), { headers: { 'Cache-Control': 'no-store' } });
+  return NextResponse.json(treeLevel(db, ctx.index, ctx.user.id, node?.fact.id ?? null, ctx.now, seek), {
+    headers: { 'Cache-Control': 'no-store' },
+  });
 }
