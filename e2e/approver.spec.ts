@@ -48,11 +48,12 @@ function requireOwnerApproval(dataDir: string, group: string, approverEmails: st
     db.transaction(() => {
       db.prepare(
         `INSERT INTO role_settings (id, scope_id, role_id, activation_max_minutes, activation_require_mfa, activation_require_justification,
-           activation_require_ticket, approval_required, approval_timeout_minutes, approver_justification_required, approval_require_mfa, eligible_permanent_allowed,
-           eligible_max_days, active_permanent_allowed, active_max_days, active_require_mfa, active_require_justification, notifications, updated_at, updated_by)
+           activation_require_ticket, approval_required, approval_timeout_minutes, approver_justification_required, approval_require_mfa,
+           eligible_permanent_allowed, eligible_max_days, active_permanent_allowed, active_max_days, active_require_mfa,
+           active_require_justification, notifications, updated_at, updated_by)
          SELECT ?, ?, role_id, activation_max_minutes, activation_require_mfa, activation_require_justification, activation_require_ticket, 1,
-           approval_timeout_minutes, approver_justification_required, approval_require_mfa, eligible_permanent_allowed, eligible_max_days, active_permanent_allowed,
-           active_max_days, active_require_mfa, active_require_justification, notifications, updated_at, updated_by
+           approval_timeout_minutes, approver_justification_required, approval_require_mfa, eligible_permanent_allowed, eligible_max_days,
+           active_permanent_allowed, active_max_days, active_require_mfa, active_require_justification, notifications, updated_at, updated_by
          FROM role_settings WHERE scope_id = ? AND role_id = ?`,
       ).run(id, scope, template, OWNER);
       for (const email of approverEmails) {

@@ -163,14 +163,16 @@ async function main() {
     while (granted.size < N && Date.now() < base + N * GAP + 60_000) await sleep(100);
     const afterGrants = (
       await pg.query(
-        `SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE g.rolname = 'finance_dev_writers' AND u.rolname LIKE 'bench%'`,
+        `SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+         WHERE g.rolname = 'finance_dev_writers' AND u.rolname LIKE 'bench%'`,
       )
     ).rows[0].n;
     log(`granted ${granted.size}; waiting for the ends`);
     while (revoked.size < N && Date.now() < base + N * GAP + 60_000) await sleep(100);
     const afterRevokes = (
       await pg.query(
-        `SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE g.rolname = 'finance_dev_writers' AND u.rolname LIKE 'bench%'`,
+        `SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+         WHERE g.rolname = 'finance_dev_writers' AND u.rolname LIKE 'bench%'`,
       )
     ).rows[0].n;
     await reconciler.stop();
@@ -181,7 +183,8 @@ async function main() {
     const row = (label: string, x: ReturnType<typeof stats>) => `| ${label} | ${x.n} | ${x.median} ms | ${x.p99} ms | ${x.max} ms |`;
     console.log(
       [
-        `Connectors on ${os.availableParallelism()} cores, Node ${process.version}, PostgreSQL (throwaway cluster), ${N} activations ${GAP} ms apart, ${new Date().toISOString().slice(0, 16)} UTC`,
+        `Connectors on ${os.availableParallelism()} cores, Node ${process.version}, PostgreSQL (throwaway cluster), ` +
+          `${N} activations ${GAP} ms apart, ${new Date().toISOString().slice(0, 16)} UTC`,
         '',
         '| latency | n | median | p99 | max |',
         '|---|---|---|---|---|',

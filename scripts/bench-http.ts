@@ -100,12 +100,19 @@ async function main() {
     const lines = [
       `### ${opts.db ? `Tenant ${path.basename(opts.db)}` : 'Demo tenant (fresh)'}, ${facts.started.slice(0, 16).replace('T', ' ')} UTC`,
       '',
-      `Machine: ${facts.nproc} CPUs (${facts.cpu}), ${facts.memory}; load average (1/5/15 min) ${facts.loadStart} at start, ${facts.loadEnd} at end; Node ${facts.node}, Next ${facts.next}; commit ${facts.commit}.`,
+      `Machine: ${facts.nproc} CPUs (${facts.cpu}), ${facts.memory}; ` +
+        `load average (1/5/15 min) ${facts.loadStart} at start, ${facts.loadEnd} at end; ` +
+        `Node ${facts.node}, Next ${facts.next}; commit ${facts.commit}.`,
       `Tenant: ${Object.entries(tenant.facts.counts)
         .map(([k, v]) => `${v.toLocaleString('en')} ${k}`)
         .join(', ')} (before the run; the run adds ${tenant.benchUsers.length} requesters and the requests it measures).`,
-      `Server RSS (process tree of \`scripts/serve.mjs\`): ${size(afterPages.now)} after every page and API read above had been visited; peak sampled ${size(afterPages.peak)} (VmHWM ${size(afterPages.hwm)}); ${size(end.now)} after the mixed load (peak ${size(end.peak)}).`,
-      `Reads: autocannon, ${opts.connections} connections, ${opts.duration} s each, from the same machine (the load generator shares the CPUs), measured after the writes (so the run's requesters and requests are in the tenant); size = body bytes of one uncompressed response; CPU ms/req = CPU time of the server's processes during the measurement ÷ requests (steadier than latency on a shared machine). Writes: one at a time, up to ${opts.ops} operations or ${opts.budget} s each.`,
+      `Server RSS (process tree of \`scripts/serve.mjs\`): ${size(afterPages.now)} after every page and API read above had been visited; ` +
+        `peak sampled ${size(afterPages.peak)} (VmHWM ${size(afterPages.hwm)}); ${size(end.now)} after the mixed load (peak ${size(end.peak)}).`,
+      `Reads: autocannon, ${opts.connections} connections, ${opts.duration} s each, from the same machine (the load generator shares the CPUs), ` +
+        "measured after the writes (so the run's requesters and requests are in the tenant); " +
+        'size = body bytes of one uncompressed response; ' +
+        "CPU ms/req = CPU time of the server's processes during the measurement ÷ requests (steadier than latency on a shared machine). " +
+        `Writes: one at a time, up to ${opts.ops} operations or ${opts.budget} s each.`,
       '',
       table(rows),
       '',

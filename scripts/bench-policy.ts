@@ -79,7 +79,8 @@ function measure<T>(items: T[], fn: (x: T) => unknown, warm = true): Stats {
   };
 }
 const fmt = (s: Stats) =>
-  `median ${s.median.toFixed(2)} µs  p99 ${s.p99.toFixed(2)} µs  cpu-mean ${s.cpuMean.toFixed(2)} µs  batch-${BATCH} median ${s.batchMedian.toFixed(2)} µs  (n=${s.n})`;
+  `median ${s.median.toFixed(2)} µs  p99 ${s.p99.toFixed(2)} µs  cpu-mean ${s.cpuMean.toFixed(2)} µs  ` +
+  `batch-${BATCH} median ${s.batchMedian.toFixed(2)} µs  (n=${s.n})`;
 
 /** What one single-call timing costs with nothing in between (the floor of every single-call figure). */
 function timerOverhead(): number {
@@ -188,7 +189,8 @@ function main() {
   const buildMs = performance.now() - tb;
   const h1 = heap();
   console.log(
-    `buildPolicyIndex: ${buildMs.toFixed(0)} ms wall, ${((buildCpu.user + buildCpu.system) / 1000).toFixed(0)} ms CPU; heap: snapshot ${mb(h0)}, +index ${mb(h1 - h0)}, total ${mb(h1)}`,
+    `buildPolicyIndex: ${buildMs.toFixed(0)} ms wall, ${((buildCpu.user + buildCpu.system) / 1000).toFixed(0)} ms CPU; ` +
+      `heap: snapshot ${mb(h0)}, +index ${mb(h1 - h0)}, total ${mb(h1)}`,
   );
 
   const hq = hasRoleQueries(snap, 50_000, 7);
@@ -239,7 +241,9 @@ function main() {
       `Cedar @ ${sc.resources} resources / ${c.policies} policies: preparse ${c.parseMs.toFixed(0)} ms; isAuthorized ${fmt(c.stats)}; hasRole ${fmt(mine)}`,
     );
     console.log(
-      `   ratio (median): Cedar/hasRole ${(c.stats.median / mine.median).toFixed(0)}x, Cedar/evaluateActivation(enterprise) ${(c.stats.median / evalStats.median).toFixed(0)}x; allow counts agree: ${agree}; took ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `   ratio (median): Cedar/hasRole ${(c.stats.median / mine.median).toFixed(0)}x, ` +
+        `Cedar/evaluateActivation(enterprise) ${(c.stats.median / evalStats.median).toFixed(0)}x; ` +
+        `allow counts agree: ${agree}; took ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
   }
 }

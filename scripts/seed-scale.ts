@@ -35,7 +35,8 @@ function main(): number {
   const { key, source } = encryptionKey(cfg);
   const now = args.now ?? Date.now();
   console.log(
-    `Seeding ${file}: ${args.resources.toLocaleString('en')} resources, ${args.users.toLocaleString('en')} users, ${args.assignments.toLocaleString('en')} assignments (seed ${args.seed}, now ${new Date(now).toISOString()})`,
+    `Seeding ${file}: ${args.resources.toLocaleString('en')} resources, ${args.users.toLocaleString('en')} users, ` +
+      `${args.assignments.toLocaleString('en')} assignments (seed ${args.seed}, now ${new Date(now).toISOString()})`,
   );
   try {
     const res = seedScale(file, key, {
@@ -52,12 +53,14 @@ function main(): number {
     for (const [table, n] of Object.entries(res.counts)) console.log(`  ${table.padEnd(width)}  ${n.toLocaleString('en').padStart(9)}`);
     const t = res.timings;
     console.log(
-      `Done in ${t.total.toFixed(1)} s (open and check ${t.open.toFixed(1)} s, demo tenant ${t.demo.toFixed(1)} s, tree and people generated ${t.generate.toFixed(1)} s, ` +
+      `Done in ${t.total.toFixed(1)} s (open and check ${t.open.toFixed(1)} s, demo tenant ${t.demo.toFixed(1)} s, ` +
+        `tree and people generated ${t.generate.toFixed(1)} s, ` +
         `everything generated and written in one transaction ${t.write.toFixed(1)} s).`,
     );
     console.log(`Database: ${file} (${(fs.statSync(file).size / 1048576).toFixed(0)} MB)`);
     console.log(
-      `Demo users' TOTP secrets are sealed with ${source}: start the server with the same ELEVATE_DATA_DIR / ELEVATE_ENCRYPTION_KEY, e.g.\n  ELEVATE_DB=${file} npm start`,
+      `Demo users' TOTP secrets are sealed with ${source}: ` +
+        `start the server with the same ELEVATE_DATA_DIR / ELEVATE_ENCRYPTION_KEY, e.g.\n  ELEVATE_DB=${file} npm start`,
     );
     return 0;
   } catch (e) {

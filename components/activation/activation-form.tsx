@@ -1,5 +1,6 @@
 'use client';
 
+import { useClock } from '@/components/ui/clock';
 import { useActionState, useEffect, useId, useMemo, useState } from 'react';
 import Link from 'next/link';
 import type { ActivationTarget, ScopeChoice } from '@/lib/activation/my-roles';
@@ -350,6 +351,7 @@ export function JustificationField({
 }
 
 function Outcome({ result, onDone }: { result: Result; onDone: () => void }) {
+  const now = useClock();
   return (
     <div className="space-y-4" role="status">
       <Notice tone="success" title="Submitted">
@@ -365,8 +367,7 @@ function Outcome({ result, onDone }: { result: Result; onDone: () => void }) {
             <p className="mt-1">
               {l.status === 'Provisioned' ? (
                 <>
-                  Active {l.startAt > Date.now() + 60_000 ? <Time at={l.startAt} prefix="from" /> : 'now'},{' '}
-                  <Time at={l.endAt} prefix="until" />.
+                  Active {l.startAt > now + 60_000 ? <Time at={l.startAt} prefix="from" /> : 'now'}, <Time at={l.endAt} prefix="until" />.
                 </>
               ) : (
                 <>

@@ -106,7 +106,12 @@ export function MyRolesTabs({
             tabIndex={tab === t.id ? 0 : -1}
             onClick={() => setTab(t.id)}
             onKeyDown={(e) => onKey(e, i)}
-            className={`-mb-px border-b-2 px-4 py-2 text-sm font-medium ${tab === t.id ? 'border-indigo-600 text-indigo-800 dark:text-indigo-200' : 'border-transparent text-[var(--muted)] hover:text-[var(--text)]'}`}
+            className={[
+              '-mb-px border-b-2 px-4 py-2 text-sm font-medium',
+              tab === t.id
+                ? 'border-indigo-600 text-indigo-800 dark:text-indigo-200'
+                : 'border-transparent text-[var(--muted)] hover:text-[var(--text)]',
+            ].join(' ')}
           >
             {t.label}{' '}
             <span className="ml-1 rounded-full bg-slate-200 px-2 text-xs text-slate-800 dark:bg-slate-700 dark:text-slate-100">

@@ -32,7 +32,10 @@ export function Cell({ label, children, className = '' }: { label: string; child
   return (
     <td
       data-label={label}
-      className={`block px-2 py-1 before:block before:text-xs before:text-[var(--muted)] before:content-[attr(data-label)] md:table-cell md:py-2 md:align-top md:before:hidden ${className}`}
+      className={
+        'block px-2 py-1 before:block before:text-xs before:text-[var(--muted)] before:content-[attr(data-label)] ' +
+        `md:table-cell md:py-2 md:align-top md:before:hidden ${className}`
+      }
     >
       {children}
     </td>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useClock } from '@/components/ui/clock';
 import type { ScopeChoice } from '@/lib/activation/my-roles';
 import { Time, formatDuration } from '@/components/ui/time';
 
@@ -18,7 +19,8 @@ export function ScopeSettings({
   minutes: number;
 }) {
   const o = scope.outcome;
-  const start = startAt ?? Date.now();
+  const now = useClock();
+  const start = startAt ?? now;
   const end = start + Math.min(minutes, scope.maxDurationMinutes) * 60_000;
   return (
     <div className="rounded-md border border-[var(--border)] p-3 text-sm">

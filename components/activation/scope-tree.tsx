@@ -44,7 +44,10 @@ function Choice({ s, shared, showPath }: { s: ScopeChoice; shared: Shared; showP
   const ref = shared.refFor(s.id);
   return (
     <label
-      className={`flex flex-wrap items-center gap-2 rounded px-1 py-1 text-sm ${blocked ? 'opacity-70' : 'cursor-pointer hover:bg-slate-100 dark:hover:bg-slate-800'}`}
+      className={[
+        'flex flex-wrap items-center gap-2 rounded px-1 py-1 text-sm',
+        blocked ? 'opacity-70' : 'cursor-pointer hover:bg-slate-100 dark:hover:bg-slate-800',
+      ].join(' ')}
     >
       <input
         type="checkbox"

@@ -1,7 +1,7 @@
 'use client';
 
 import { useFormAction } from './use-form-action';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import type { ActionState } from '@/lib/auth/action';
 import { Button } from '@/components/ui/button';
@@ -44,19 +44,22 @@ export function ActionDialog<T>({
   const [state, onSubmit, pending, clear] = useFormAction(action);
   const [announce, setAnnounce] = useState<string | null>(null);
   const [formKey, setFormKey] = useState(0);
-  const handled = useRef<ActionState<T>>(null);
+  // the answer already dealt with (or already on screen when the dialog was opened again)
+  const [handled, setHandled] = useState<ActionState<T>>(null);
   const router = useRouter();
 
-  useEffect(() => {
-    if (!state?.ok || handled.current === state) return;
-    handled.current = state;
+  // a new success is announced and closes the dialog: adjusted while rendering, once per answer
+  if (state?.ok && handled !== state) {
+    setHandled(state);
     setAnnounce(state.message);
-    router.refresh();
     if (!successContent && onSuccess !== 'stay') setOpen(false);
-  }, [state, router, successContent, onSuccess]);
+  }
+  useEffect(() => {
+    if (state?.ok) router.refresh();
+  }, [state, router]);
 
   const show = () => {
-    handled.current = state;
+    setHandled(state);
     setFormKey((k) => k + 1);
     setOpen(true);
   };
@@ -65,10 +68,10 @@ export function ActionDialog<T>({
     // a password shown once leaves memory (and the screen) with the dialog
     if (successContent && state?.ok) clear();
   };
-  const fresh = state && state !== handled.current;
+  const fresh = state && state !== handled;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
-  const showSuccess = successContent && state?.ok && handled.current === state;
+  const showSuccess = successContent && state?.ok && handled === state;
 
   return (
     <>

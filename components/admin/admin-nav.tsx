@@ -33,7 +33,12 @@ export function AdminNav({ pimAdmin }: { pimAdmin: boolean }) {
               <Link
                 href={i.href}
                 aria-current={current ? 'page' : undefined}
-                className={`inline-block whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${current ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300' : 'border-transparent text-[var(--muted)] hover:text-[var(--text)]'}`}
+                className={[
+                  'inline-block whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium',
+                  current
+                    ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300'
+                    : 'border-transparent text-[var(--muted)] hover:text-[var(--text)]',
+                ].join(' ')}
               >
                 {i.label}
               </Link>

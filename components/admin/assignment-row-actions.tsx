@@ -1,5 +1,6 @@
 'use client';
 
+import { useClock } from '@/components/ui/clock';
 import { adminAssignmentAction } from '@/app/(portal)/admin/scope/actions';
 import { Field } from '@/components/ui/field';
 import { ActionDialog } from './action-dialog';
@@ -33,6 +34,7 @@ const DAY = 86_400_000;
  */
 export function AssignmentRowActions({ t }: { t: RowTarget }) {
   const hydrated = useHydrated();
+  const now = useClock();
   if (!hydrated) {
     const labels = [...(t.live ? ['Update'] : []), ...(t.canExtend ? ['Extend'] : []), ...(t.canRenew ? ['Renew'] : [])].map((label) => ({
       label,
@@ -95,7 +97,7 @@ export function AssignmentRowActions({ t }: { t: RowTarget }) {
                 maxDays={t.maxDays}
                 errors={errors}
                 defaultStart={t.startAt}
-                defaultEnd={(t.endAt ?? Date.now()) + 30 * DAY}
+                defaultEnd={(t.endAt ?? now) + 30 * DAY}
               />
               {why(errors)}
             </>
@@ -117,7 +119,7 @@ export function AssignmentRowActions({ t }: { t: RowTarget }) {
                 permanentAllowed={t.permanentAllowed}
                 maxDays={t.maxDays}
                 errors={errors}
-                defaultEnd={Date.now() + Math.min(30, t.maxDays) * DAY}
+                defaultEnd={now + Math.min(30, t.maxDays) * DAY}
               />
               {why(errors)}
             </>

@@ -47,11 +47,6 @@ export function CreateUserForm({ scopes, roles }: { scopes: ScopeOption[]; roles
   const [state, onSubmit, pending, clear] = useFormAction(createUserAction);
   // outlives the one-time password: hiding the password keeps the next steps on screen
   const [created, setCreated] = useState<{ id: string; name: string } | null>(null);
-  const [seen, setSeen] = useState(state);
-  if (seen !== state) {
-    setSeen(state);
-    if (state?.ok && state.data) setCreated({ id: state.data.id, name: state.data.name });
-  }
   const router = useRouter();
   const id = useId();
   const v = state && !state.ok ? state.values : undefined;
@@ -61,10 +56,16 @@ export function CreateUserForm({ scopes, roles }: { scopes: ScopeOption[]; roles
   const [roleId, setRoleId] = useState(roles.find((r) => r.name === 'Owner')?.id ?? roles[0]?.id ?? '');
   const [generate, setGenerate] = useState(true);
   const formRef = useRef<HTMLFormElement>(null);
-  // after success the typed name and e-mail belong to the account just made: clear them
+  // a new answer, once: remember who was created, and clear the pairs, which belong to that account now
+  const [seen, setSeen] = useState(state);
+  if (seen !== state) {
+    setSeen(state);
+    if (state?.ok && state.data) setCreated({ id: state.data.id, name: state.data.name });
+    if (state?.ok) setPairs([]);
+  }
+  // the typed name and e-mail go too (the form's own fields), and the list shows the new user
   useEffect(() => {
     if (!state?.ok) return;
-    setPairs([]);
     formRef.current?.reset();
     router.refresh();
   }, [state, router]);

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useHydrated } from '@/components/ui/clock';
 import { Button } from '@/components/ui/button';
 
 /**
@@ -8,11 +8,7 @@ import { Button } from '@/components/ui/button';
  * row although none can be used before hydration: the server and the first paint get
  * the buttons alone (inert until hydrated), the dialogs mount in the browser.
  */
-export function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
+export { useHydrated };
 
 /** The row's buttons as the server renders them: the same labels, disabled until the dialogs mount. */
 export function InertButtons({

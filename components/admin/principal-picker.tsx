@@ -42,6 +42,7 @@ function usePrincipalSearch(text: string, open: boolean, query: PrincipalQuery) 
     if (!open) return;
     const ctrl = new AbortController();
     const q = text.trim();
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the search starts here: show it loading until it answers
     setState((s) => ({ ...s, loading: true, error: undefined }));
     const timer = setTimeout(async () => {
       const params = new URLSearchParams({ q, kind: kind ?? 'all' });

@@ -146,7 +146,9 @@ export function AddResourceForm() {
             ? parents.error.message
             : parents.isPending
               ? 'Loading the places you can add to…'
-              : `${fitting.length === 0 ? 'Nothing fits here. ' : ''}${parents.data?.more ? 'More fit than are listed: type to narrow. ' : ''}Under a managed parent the new resource is managed at once.`}
+              : `${fitting.length === 0 ? 'Nothing fits here. ' : ''}` +
+                `${parents.data?.more ? 'More fit than are listed: type to narrow. ' : ''}` +
+                'Under a managed parent the new resource is managed at once.'}
         </p>
         <FieldErrors errors={errors?.parentId} />
       </div>

@@ -245,7 +245,10 @@ function SettingsFormFor({
           name="approvalRequireMfa"
           label="Require MFA to approve"
           defaultChecked={s.approvalRequireMfa}
-          hint={`Approvers confirm a code from their authenticator app to approve (one code for a batch; a step-up token over the API). Default for ${roleName}: ${yes(d.approvalRequireMfa)} (yes for Owner and User Access Administrator, no for other roles).`}
+          hint={
+            'Approvers confirm a code from their authenticator app to approve (one code for a batch; a step-up token over the API). ' +
+            `Default for ${roleName}: ${yes(d.approvalRequireMfa)} (yes for Owner and User Access Administrator, no for other roles).`
+          }
         />
       </fieldset>
 

@@ -93,11 +93,13 @@ export function MembershipForm({ groupId, groupName }: { groupId: string; groupN
   const router = useRouter();
   // a fresh picker after each addition: the one just added is no longer a candidate
   const [round, setRound] = useState(0);
+  const [seen, setSeen] = useState(state);
+  if (seen !== state) {
+    setSeen(state);
+    if (state?.ok) setRound((r) => r + 1);
+  }
   useEffect(() => {
-    if (state?.ok) {
-      setRound((r) => r + 1);
-      router.refresh();
-    }
+    if (state?.ok) router.refresh();
   }, [state, router]);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (

@@ -36,13 +36,13 @@ export function WindowFields({
   // set on the client only: the viewer's zone is not known during server rendering
   useEffect(() => {
     const s = defaultStart ?? Date.now();
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the browser's zone exists only after hydration
     setStart(toLocalInput(s));
     setEnd(toLocalInput(defaultEnd ?? s + Math.min(maxDays, 30) * 86_400_000));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  useEffect(() => {
-    if (!permanentAllowed) setPermanent(false);
-  }, [permanentAllowed]);
+  // a scope whose settings forbid permanent assignments turns the choice off (adjusted while rendering)
+  if (!permanentAllowed && permanent) setPermanent(false);
   const startMs = fromLocalInput(start);
   const endMs = fromLocalInput(end);
   useEffect(() => {

@@ -1,5 +1,6 @@
 'use client';
 
+import { useClock } from '@/components/ui/clock';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Button } from '@/components/ui/button';
@@ -70,8 +71,9 @@ export function ApprovalsQueue({
   const [dialogKey, setDialogKey] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
   const [mfaAt, setMfaAt] = useState<number | null>(initialMfaAt);
+  const now = useClock(5_000);
   // a half-minute's margin, so a decision sent now still lands inside the window
-  const mfaFresh = mfaAt !== null && Date.now() < mfaAt + MFA_FRESHNESS_MINUTES * 60_000 - 30_000;
+  const mfaFresh = mfaAt !== null && now < mfaAt + MFA_FRESHNESS_MINUTES * 60_000 - 30_000;
 
   const items = data.items;
   const filtered = Boolean(filters.q?.trim() || filters.roleId || filters.mfa);

@@ -56,7 +56,8 @@ export function DecideDialog({
   const approve = pending?.decision === 'Approve';
   const needsWhy = pending?.items.some((i) => i.justificationRequired) ?? false;
   const verb = approve ? 'Approve' : 'Deny';
-  const errors = state && !state.ok && state !== handled.current ? state : null;
+  // only successes are marked handled, so a refusal on screen is always the latest answer
+  const errors = state && !state.ok ? state : null;
   const mfaCount = approve ? (pending?.items.filter((i) => i.mfaToApprove).length ?? 0) : 0;
   const needsMfa = mfaCount > 0;
   const askCode = needsMfa && (!mfaFresh || !!errors?.fieldErrors?.mfaCode);
@@ -110,7 +111,11 @@ export function DecideDialog({
                 pattern="\d{6}"
                 required
                 errors={errors?.fieldErrors?.mfaCode}
-                hint={`The 6-digit code from your authenticator app: approving ${n === 1 ? 'this request' : mfaCount === n ? 'these requests' : `${mfaCount} of these requests`} requires MFA. One code covers ${n === 1 ? 'this decision' : 'all of them'}.`}
+                hint={
+                  'The 6-digit code from your authenticator app: ' +
+                  `approving ${n === 1 ? 'this request' : mfaCount === n ? 'these requests' : `${mfaCount} of these requests`} requires MFA. ` +
+                  `One code covers ${n === 1 ? 'this decision' : 'all of them'}.`
+                }
               />
               <DemoAuthenticator />
             </div>

@@ -7,7 +7,6 @@ import { Button } from '@/components/ui/button';
 import { Field, FieldErrors, RequiredMark, inputClass } from '@/components/ui/field';
 import { ActionMessage } from '@/components/ui/notice';
 import { DemoAuthenticator } from '@/components/activation/demo-authenticator';
-import type { ActionState } from '@/lib/auth/action';
 import { useRefreshApprovals } from './use-approvals';
 import { IdpStepUpButton, useMfaOptions } from '@/components/mfa/idp-step-up';
 

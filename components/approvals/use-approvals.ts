@@ -1,5 +1,6 @@
 'use client';
 
+import { useClock } from '@/components/ui/clock';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueueRow } from './rows';
 
@@ -28,12 +29,13 @@ async function getJson<T>(url: string): Promise<T> {
  * from /api/approvals. The server-rendered first page seeds the unfiltered query.
  */
 export function useApprovals(initial: QueueData, params: string) {
+  const now = useClock();
   return useQuery({
     queryKey: [...approvalsKey, params],
     queryFn: () =>
       getJson<QueueData>(`/api/approvals${params ? `?${params}` : ''}`).then((r) => ({ items: r.items, next: r.next, prev: r.prev })),
     initialData: params === '' ? initial : undefined,
-    initialDataUpdatedAt: params === '' ? Math.min(initial.at ?? 0, Date.now()) : undefined,
+    initialDataUpdatedAt: params === '' ? Math.min(initial.at ?? 0, now) : undefined,
     staleTime: APPROVALS_POLL_MS,
     // while another page or filter loads, keep showing the last one
     placeholderData: (previous) => previous,

@@ -1,5 +1,6 @@
 'use client';
 
+import { useClock } from '@/components/ui/clock';
 import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -53,7 +54,7 @@ export function NotificationBell() {
     };
   }, [open]);
   const unread = data?.unread ?? 0;
-  const now = Date.now();
+  const now = useClock();
   return (
     <div className="relative" ref={box}>
       <button
@@ -108,7 +109,10 @@ export function NotificationBell() {
                 <li key={n.id}>
                   <button
                     type="button"
-                    className={`block w-full px-3 py-2 text-left text-sm hover:bg-slate-50 dark:hover:bg-slate-800 ${n.read ? '' : 'bg-indigo-50 dark:bg-indigo-950'}`}
+                    className={[
+                      'block w-full px-3 py-2 text-left text-sm hover:bg-slate-50 dark:hover:bg-slate-800',
+                      n.read ? '' : 'bg-indigo-50 dark:bg-indigo-950',
+                    ].join(' ')}
                     onClick={() => {
                       if (!n.read) mark.mutate([n.id]);
                       setOpen(false);

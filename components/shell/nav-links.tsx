@@ -23,7 +23,12 @@ export function NavLinks({ items }: { items: NavItem[] }) {
               <Link
                 href={item.href}
                 aria-current={current ? 'page' : undefined}
-                className={`inline-flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium ${current ? 'bg-indigo-100 text-indigo-900 dark:bg-indigo-900 dark:text-indigo-50' : 'hover:bg-slate-100 dark:hover:bg-slate-800'}`}
+                className={[
+                  'inline-flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium',
+                  current
+                    ? 'bg-indigo-100 text-indigo-900 dark:bg-indigo-900 dark:text-indigo-50'
+                    : 'hover:bg-slate-100 dark:hover:bg-slate-800',
+                ].join(' ')}
               >
                 {item.label}
                 {item.countKey === 'approvals' ? <LiveApprovalCount initial={item.count ?? 0} /> : <CountBadge count={item.count} />}

@@ -26,7 +26,10 @@ export function Badge({ state, children }: { state?: State | string; children?: 
   const label = children ?? state;
   return (
     <span
-      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${COLORS[String(state)] ?? 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100'}`}
+      className={[
+        'inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium',
+        COLORS[String(state)] ?? 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100',
+      ].join(' ')}
     >
       {label}
     </span>

@@ -1,7 +1,8 @@
 import { useId } from 'react';
 
 export const inputClass =
-  'block w-full rounded-md border border-[var(--border)] bg-[var(--surface)] px-3 py-2 text-sm text-[var(--text)] placeholder:text-slate-500 aria-[invalid=true]:border-red-600';
+  'block w-full rounded-md border border-[var(--border)] bg-[var(--surface)] px-3 py-2 text-sm text-[var(--text)] ' +
+  'placeholder:text-slate-500 aria-[invalid=true]:border-red-600';
 
 /** A labelled input with its hint and errors wired to it for screen readers. */
 export function Field({

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useNow } from './clock';
 
 const UNITS: [number, string][] = [
   [86_400_000, 'd'],
@@ -26,16 +26,6 @@ export function formatDuration(ms: number): string {
 export function relative(at: number, now: number, past = 'ago'): string {
   const d = at - now;
   return d >= 0 ? `in ${formatDuration(d)}` : `${formatDuration(d)} ${past}`;
-}
-
-function useNow(tickMs: number) {
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), tickMs);
-    return () => clearInterval(t);
-  }, [tickMs]);
-  return now;
 }
 
 /**

@@ -349,7 +349,9 @@ function activationTarget(index: PolicyIndex, names: NameLookup, userId: string,
 function scopesBelow(db: DbOrTx, scopeIds: string[]): Map<string, number> {
   if (!scopeIds.length) return new Map();
   const one = (id: string) =>
-    sql`SELECT ${id} AS id, (SELECT count(*) FROM (SELECT 1 FROM resources WHERE ${subtreeRange(sql`path`, id, { includeSelf: false })} LIMIT ${SCOPES_BELOW_CAP + 1})) AS n`;
+    sql`SELECT ${id} AS id, (SELECT count(*) FROM (
+      SELECT 1 FROM resources WHERE ${subtreeRange(sql`path`, id, { includeSelf: false })} LIMIT ${SCOPES_BELOW_CAP + 1}
+    )) AS n`;
   const rows = db.all<{ id: string; n: number }>(sql.join(scopeIds.map(one), sql` UNION ALL `));
   return new Map(rows.map((r) => [r.id, r.n]));
 }

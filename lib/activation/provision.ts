@@ -121,7 +121,9 @@ function provisionActivation(tx: Tx, req: RequestRow, approvedAt: number, approv
       link: `/requests/${req.id}`,
       email: notices.requesterEmail,
       title: `Approved: ${role} on ${scopeName(index, req.scopeId)}`,
-      body: `${approver.name} approved your activation of ${role} on ${names.scope(req.scopeId)}. It is active from ${utcStamp(win.startAt)} until ${utcStamp(win.endAt)}.`,
+      body:
+        `${approver.name} approved your activation of ${role} on ${names.scope(req.scopeId)}. ` +
+        `It is active from ${utcStamp(win.startAt)} until ${utcStamp(win.endAt)}.`,
     },
     approvedAt,
     config().publicUrl,
@@ -203,7 +205,9 @@ function provisionExtendRenew(tx: Tx, req: RequestRow, approvedAt: number, appro
       requestId: req.id,
       link: `/requests/${req.id}`,
       title: `Approved: ${renew ? 'renewal' : 'extension'} of ${role} on ${scopeName(index, req.scopeId)}`,
-      body: `${approver.name} approved your request. Your ${what} of ${role} on ${names.scope(req.scopeId)} now ends ${win.endAt === null ? 'never (permanent)' : utcStamp(win.endAt)}.`,
+      body:
+        `${approver.name} approved your request. Your ${what} of ${role} on ${names.scope(req.scopeId)} ` +
+        `now ends ${win.endAt === null ? 'never (permanent)' : utcStamp(win.endAt)}.`,
     },
     approvedAt,
     config().publicUrl,

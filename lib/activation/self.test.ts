@@ -7,7 +7,7 @@ import { freshDb } from '@/tests/support/db';
 import { submitActivation } from './submit';
 import { cancelOwnRequest, submitSelfRequest } from './self';
 import { provisionApprovedRequest } from './provision';
-import { codeAt, counts, refused, DAY, eligibilityOf, HOUR, MIN, RG, user } from './test-support';
+import { counts, refused, DAY, eligibilityOf, HOUR, MIN, RG, user } from './test-support';
 
 vi.mock('@/lib/notify/deliver', () => ({ scheduleDelivery: () => {} }));
 

@@ -175,7 +175,10 @@ export function submitSelfRequest(
           requestId,
           link: `/approvals/${requestId}`,
           title: `${actor.displayName} asks to ${verb} ${role} on ${scopeName(index, target.scopeId)}`,
-          body: `${actor.displayName} asks to ${verb} their ${target.kind} assignment of ${role} on ${names.scope(target.scopeId)} until ${endAt === null ? 'permanent' : utcStamp(endAt)}.\nJustification: ${justification ?? '(none)'}\nDecide before ${utcStamp(deadline)}.`,
+          body:
+            `${actor.displayName} asks to ${verb} their ${target.kind} assignment of ${role} on ${names.scope(target.scopeId)} ` +
+            `until ${endAt === null ? 'permanent' : utcStamp(endAt)}.\n` +
+            `Justification: ${justification ?? '(none)'}\nDecide before ${utcStamp(deadline)}.`,
         },
         now,
         config().publicUrl,
@@ -219,7 +222,8 @@ export function cancelOwnRequest(db: Db, actor: Actor, requestId: string, now: n
           }[status] ?? status;
         throw new ElevateError(
           'AlreadyDecided',
-          `This request has already ${word === 'canceled' ? 'been canceled' : word === 'timed out' ? 'timed out' : `been ${word}`}, so it can no longer be canceled.`,
+          `This request has already ${word === 'canceled' ? 'been canceled' : word === 'timed out' ? 'timed out' : `been ${word}`}` +
+            ', so it can no longer be canceled.',
         );
       }
       // the engine is asked before the write: an index built from uncommitted rows would be cached under the old revision

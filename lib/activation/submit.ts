@@ -360,7 +360,9 @@ function writeRequest(
       requestId,
       link: `/approvals/${requestId}`,
       title: `${actor.displayName} asks for ${role} on ${scopeName(index, e.scopeId)}`,
-      body: `${actor.displayName} asks to activate ${role} on ${names.scope(e.scopeId)} for ${duration} minutes.\nJustification: ${clean(shared.justification) ?? '(none)'}\nDecide before ${utcStamp(deadline!)}.`,
+      body:
+        `${actor.displayName} asks to activate ${role} on ${names.scope(e.scopeId)} for ${duration} minutes.\n` +
+        `Justification: ${clean(shared.justification) ?? '(none)'}\nDecide before ${utcStamp(deadline!)}.`,
       email: settings.notifications.approverOnActivation,
     },
     now,

@@ -97,7 +97,9 @@ function view(index: PolicyIndex, a: Alert): AlertView {
       return {
         alert: a,
         severity,
-        title: `${role} on ${where}: ${made.length === 1 ? 'an assignment an administrator made' : `${made.length} assignments administrators made`} for themselves`,
+        title:
+          `${role} on ${where}: ` +
+          `${made.length === 1 ? 'an assignment an administrator made' : `${made.length} assignments administrators made`} for themselves`,
         detail: lines,
         moreDetail: Math.max(0, made.length - lines.length),
         fixHref: scopeHref(
@@ -196,7 +198,8 @@ function changesSince(db: DbOrTx, index: PolicyIndex, since: number, revision: n
       const scopeId =
         index.schedules.get(r.entityId)?.scopeId ??
         db.get<{ s: string }>(
-          sql`SELECT scope_id AS s FROM eligibility_schedules WHERE id = ${r.entityId} UNION ALL SELECT scope_id FROM assignment_schedules WHERE id = ${r.entityId}`,
+          sql`SELECT scope_id AS s FROM eligibility_schedules WHERE id = ${r.entityId}
+            UNION ALL SELECT scope_id FROM assignment_schedules WHERE id = ${r.entityId}`,
         )?.s;
       if (scopeId === undefined) scan = true;
       else scopeIds.add(scopeId);
@@ -272,7 +275,8 @@ function readCandidate(db: DbOrTx, id: string, now: number): SelfMadeCandidate |
   const row = db.get<CandidateRow>(sql`
     SELECT ${COLS('eligible', "'assigned'")} FROM eligibility_schedules s WHERE s.id = ${id} AND s.created_by IS NOT NULL AND ${NOT_ENDED(now)}
     UNION ALL
-    SELECT ${COLS('active', 's.origin')} FROM assignment_schedules s WHERE s.id = ${id} AND s.origin = 'assigned' AND s.created_by IS NOT NULL AND ${NOT_ENDED(now)}`);
+    SELECT ${COLS('active', 's.origin')} FROM assignment_schedules s
+    WHERE s.id = ${id} AND s.origin = 'assigned' AND s.created_by IS NOT NULL AND ${NOT_ENDED(now)}`);
   if (!row) return undefined;
   if (row.principalType === 'User') return row.createdBy === row.principalId ? toCandidate(row) : undefined;
   const member = db.get(sql`SELECT 1 AS x FROM group_members WHERE group_id = ${row.principalId} AND user_id = ${row.createdBy}`);

@@ -41,9 +41,10 @@ function legacy(
   endAt: number | null,
 ) {
   const table = kind === 'eligible' ? 'eligibility_schedules' : 'assignment_schedules';
-  t.db
-    .run(sql`INSERT INTO ${sql.raw(table)} (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, created_by, updated_at${sql.raw(kind === 'active' ? ', origin' : '')})
-    VALUES (${id}, ${principal.type}, ${principal.id}, ${roleId}, ${scopeId}, ${t.now - DAY_MS}, ${endAt}, ${t.now - DAY_MS}, ${createdBy}, ${t.now - DAY_MS}${kind === 'active' ? sql`, 'assigned'` : sql``})`);
+  t.db.run(sql`INSERT INTO ${sql.raw(table)} (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, created_by,
+      updated_at${sql.raw(kind === 'active' ? ', origin' : '')})
+    VALUES (${id}, ${principal.type}, ${principal.id}, ${roleId}, ${scopeId}, ${t.now - DAY_MS}, ${endAt}, ${t.now - DAY_MS}, ${createdBy},
+      ${t.now - DAY_MS}${kind === 'active' ? sql`, 'assigned'` : sql``})`);
 }
 
 describe('assignments admins made for themselves', () => {

@@ -45,7 +45,8 @@ describe('approving with MFA (rule 11)', () => {
     );
     expect(e.code).toBe('MfaRequired');
     expect(e.message).toBe(
-      'Owner on Tenant › Blue Widget Co › finance-prod requires MFA to approve: confirm with a code from your authenticator app (MFA counts for 10 minutes)',
+      'Owner on Tenant › Blue Widget Co › finance-prod requires MFA to approve: ' +
+        'confirm with a code from your authenticator app (MFA counts for 10 minutes)',
     );
     expect(e.fieldErrors?.mfaCode).toEqual([e.message]);
     expect(e.details).toEqual([

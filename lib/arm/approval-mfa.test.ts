@@ -56,7 +56,8 @@ describe('approving over the API when the settings require MFA to approve', () =
         code: 'MfaRule',
         target: 'Approval_EndUser_Assignment',
         message:
-          'Owner on Tenant › Blue Widget Co › finance-prod requires MFA to approve: confirm with a code from your authenticator app (MFA counts for 10 minutes)',
+          'Owner on Tenant › Blue Widget Co › finance-prod requires MFA to approve: ' +
+          'confirm with a code from your authenticator app (MFA counts for 10 minutes)',
       },
       expect.objectContaining({ code: 'StepUpTokenRequired', target: '/api/tokens/step-up' }),
     ]);

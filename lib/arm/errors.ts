@@ -35,7 +35,8 @@ const FROM_ELEVATE: Record<ElevateError['code'], { status: number; code: string 
 };
 
 const MFA_HINT =
-  ' Over the API, MFA is proven with a step-up token: POST /api/tokens/step-up with a current TOTP code (or create one on the Profile page) and call again with that token.';
+  ' Over the API, MFA is proven with a step-up token: POST /api/tokens/step-up with a current TOTP code ' +
+  '(or create one on the Profile page) and call again with that token.';
 
 interface ViolationLike {
   code?: unknown;

@@ -73,7 +73,9 @@ export function parseFilter(input: string | null, allowedFields: readonly string
     if (!m) {
       throw badRequest(
         'InvalidFilter',
-        `$filter term "${term}" is not understood. Use asTarget(), asRequestor(), asApprover(), atScope(), assignedTo('{userId}') or field eq 'value'${allowedFields.length ? ` (fields: ${allowedFields.join(', ')})` : ''}, joined with "and".`,
+        `$filter term "${term}" is not understood. ` +
+          `Use asTarget(), asRequestor(), asApprover(), atScope(), assignedTo('{userId}') or field eq 'value'` +
+          `${allowedFields.length ? ` (fields: ${allowedFields.join(', ')})` : ''}, joined with "and".`,
       );
     }
     const field = m[1].toLowerCase();

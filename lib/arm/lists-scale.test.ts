@@ -152,7 +152,8 @@ describe('API lists on a generated tenant', () => {
     const manager = t.sqlite
       .prepare(
         `SELECT a.principal_id AS id FROM assignment_schedules a JOIN resources r ON r.id = a.scope_id
-      WHERE a.principal_type = 'User' AND a.role_id = ? AND r.kind = 'resourceGroup' AND a.start_at <= ? AND (a.end_at IS NULL OR a.end_at > ?) AND a.revoked_at IS NULL LIMIT 1`,
+      WHERE a.principal_type = 'User' AND a.role_id = ? AND r.kind = 'resourceGroup' AND a.start_at <= ?
+        AND (a.end_at IS NULL OR a.end_at > ?) AND a.revoked_at IS NULL LIMIT 1`,
       )
       .get(ROLE_IDS.owner, t.now, t.now) as { id: string };
     expect(manager).toBeTruthy();

@@ -83,10 +83,11 @@ describe("assignedTo('{userId}')", () => {
     `${scope}/providers/Microsoft.Authorization/${collection}?api-version=2020-10-01&$filter=${encodeURIComponent(filter)}`;
   const who = (items: { properties: { principalId: string; scope: string } }[]) =>
     items
-      .map(
-        (i) =>
-          `${i.properties.principalId === s.groupId ? 'group' : Object.entries(s.t.ids).find(([, id]) => id === i.properties.principalId)?.[0]} ${i.properties.scope.split('/').pop()}`,
-      )
+      .map((i) => {
+        const who =
+          i.properties.principalId === s.groupId ? 'group' : Object.entries(s.t.ids).find(([, id]) => id === i.properties.principalId)?.[0];
+        return `${who} ${i.properties.scope.split('/').pop()}`;
+      })
       .sort();
 
   it("lists a user's schedules, directly and through their groups, as far as the caller may see them", async () => {

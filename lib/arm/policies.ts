@@ -51,7 +51,10 @@ function requireReadable(ctx: ArmContext, collection: 'roleManagementPolicies' |
   throw new ArmError(
     403,
     'AuthorizationFailed',
-    `The client '${ctx.user.email}' with object id '${ctx.user.id}' does not have authorization to perform action 'Microsoft.Authorization/${collection}/read' over scope '${ctx.scope!.armId}'. A scope's policies are readable by those with PIM management access there and by those holding an eligible or active assignment at or above it.`,
+    `The client '${ctx.user.email}' with object id '${ctx.user.id}' does not have authorization to perform action ` +
+      `'Microsoft.Authorization/${collection}/read' over scope '${ctx.scope!.armId}'. ` +
+      "A scope's policies are readable by those with PIM management access there " +
+      'and by those holding an eligible or active assignment at or above it.',
   );
 }
 

@@ -115,7 +115,11 @@ export const STEP_UP_PATH = '/api/tokens/step-up';
 /** The extra detail a refusal for missing MFA carries: how to get the proof over the API. */
 export const STEP_UP_DETAIL = {
   code: 'StepUpTokenRequired',
-  message: `Over the API, MFA is proven with a step-up token: POST ${STEP_UP_PATH} on this server with {"code": "<6-digit code from your authenticator app>"}, authenticated with your personal token (not a step-up token); the answer's "token" is valid for 10 minutes. Send this request again with it as the bearer token. A step-up token can also be created on the Profile page.`,
+  message:
+    `Over the API, MFA is proven with a step-up token: POST ${STEP_UP_PATH} on this server ` +
+    'with {"code": "<6-digit code from your authenticator app>"}, authenticated with your personal token (not a step-up token); ' +
+    `the answer's "token" is valid for 10 minutes. Send this request again with it as the bearer token. ` +
+    'A step-up token can also be created on the Profile page.',
   target: STEP_UP_PATH,
 } as const;
 

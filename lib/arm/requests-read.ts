@@ -200,7 +200,8 @@ export function cancelRefusal(ctx: ArmContext, row: RequestRow): ArmError | null
     return new ArmError(
       409,
       'ApprovalAlreadyDecided',
-      `${what} was already ${decision.decision === 'Approve' ? 'approved' : 'denied'} by ${decision.approverName} at ${utcStamp(decision.decidedAt)}, so it can no longer be canceled.`,
+      `${what} was already ${decision.decision === 'Approve' ? 'approved' : 'denied'} by ${decision.approverName} ` +
+        `at ${utcStamp(decision.decidedAt)}, so it can no longer be canceled.`,
     );
   }
   if (status === 'Provisioned' && !row.approvalRequired) {

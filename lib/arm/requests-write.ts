@@ -94,13 +94,15 @@ function adminInput(ctx: ArmContext, p: Parsed): AdminRequestInput {
   if (needsTarget && !targetScheduleId) {
     throw badRequest(
       'RoleAssignmentDoesNotExist',
-      `There is no ${type === 'AdminRenew' ? 'ended' : 'current'} ${p.kind === 'eligibility' ? 'eligible' : 'active'} assignment of this role for this principal at this scope to ${type.slice(5).toLowerCase()}.`,
+      `There is no ${type === 'AdminRenew' ? 'ended' : 'current'} ${p.kind === 'eligibility' ? 'eligible' : 'active'} assignment of this role ` +
+        `for this principal at this scope to ${type.slice(5).toLowerCase()}.`,
     );
   }
   if (type !== 'AdminRemove' && !w.expirationGiven) {
     throw badRequest(
       'InvalidScheduleInfo',
-      `${type} needs scheduleInfo.expiration: {type: "AfterDuration", duration: "P90D"}, {type: "AfterDateTime", endDateTime: …} or, where the settings allow it, {type: "NoExpiration"}.`,
+      `${type} needs scheduleInfo.expiration: {type: "AfterDuration", duration: "P90D"}, {type: "AfterDateTime", endDateTime: …} ` +
+        'or, where the settings allow it, {type: "NoExpiration"}.',
     );
   }
   // moving the end of an existing assignment keeps its start unless a new one is given

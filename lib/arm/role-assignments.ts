@@ -66,7 +66,8 @@ export function listRoleAssignments(ctx: ArmContext): Response {
   if (f.asRequestor || f.asApprover) {
     throw badRequest(
       'InvalidFilter',
-      "Role assignments take atScope(), assignedTo('{objectId}'), principalId eq '{objectId}' (and roleDefinitionId eq '…'); asRequestor() and asApprover() are for requests.",
+      "Role assignments take atScope(), assignedTo('{objectId}'), principalId eq '{objectId}' (and roleDefinitionId eq '…'); " +
+        'asRequestor() and asApprover() are for requests.',
     );
   }
   const req = pageRequest(ctx, ['number', 'string']);
@@ -164,8 +165,13 @@ export function refuseRoleAssignmentChange(ctx: ArmContext): never {
   const requestsUrl = resourceId(scope, 'roleAssignmentScheduleRequests', '{new GUID}');
   const creating = ctx.method === 'PUT';
   const message = creating
-    ? `Elevate grants access only through governed requests, so role assignments cannot be created here. PUT ${requestsUrl}?api-version=${PIM_API} with requestType AdminAssign (an active assignment, by an administrator of the scope) or SelfActivate (activating your eligible assignment); for an eligible assignment use roleEligibilityScheduleRequests. The settings of the scope and role apply to either.`
-    : `Elevate removes access only through governed requests, so role assignments cannot be deleted here. PUT ${requestsUrl}?api-version=${PIM_API} with requestType SelfDeactivate (ending your own activation) or AdminRemove (an administrator of the scope removing an assignment).`;
+    ? 'Elevate grants access only through governed requests, so role assignments cannot be created here. ' +
+      `PUT ${requestsUrl}?api-version=${PIM_API} with requestType AdminAssign (an active assignment, by an administrator of the scope) ` +
+      'or SelfActivate (activating your eligible assignment); for an eligible assignment use roleEligibilityScheduleRequests. ' +
+      'The settings of the scope and role apply to either.'
+    : 'Elevate removes access only through governed requests, so role assignments cannot be deleted here. ' +
+      `PUT ${requestsUrl}?api-version=${PIM_API} with requestType SelfDeactivate (ending your own activation) ` +
+      'or AdminRemove (an administrator of the scope removing an assignment).';
   throw new ArmError(400, 'RoleAssignmentRequestRequired', message, [
     {
       code: 'UseRoleAssignmentScheduleRequests',

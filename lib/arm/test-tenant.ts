@@ -139,10 +139,12 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
       return { created, start, end, revoked };
     };
     const insElig =
-      sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, revoked_at)
+      sqlite.prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at,
+        revoked_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const insAsg =
-      sqlite.prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, revoked_at, origin)
+      sqlite.prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at,
+        revoked_at, origin)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'assigned')`);
     for (let i = 0; i < shape.schedules; i++) {
       const [pt, pid] = principalOf();
@@ -153,7 +155,8 @@ export function growTenant(sqlite: Database.Database, now: number, shape: GrowSh
       insAsg.run(uuid('f0', i), pt2, pid2, pick(ROLES), scopeOf(), w2.start, w2.end, w2.created, w2.created, w2.revoked);
     }
     const insReq =
-      sqlite.prepare(`INSERT INTO requests (id, kind, request_type, status, requester_id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, approval_required, approval_deadline)
+      sqlite.prepare(`INSERT INTO requests (id, kind, request_type, status, requester_id, principal_type, principal_id, role_id, scope_id,
+        start_at, end_at, created_at, approval_required, approval_deadline)
       VALUES (?, ?, ?, ?, ?, 'User', ?, ?, ?, ?, ?, ?, ?, ?)`);
     const statuses = ['Provisioned', 'Provisioned', 'Provisioned', 'Denied', 'Canceled', 'PendingApproval'] as const;
     for (let i = 0; i < shape.requests; i++) {

@@ -246,7 +246,8 @@ describe('raw URLs (scripts/serve.mjs)', () => {
       GUID,
     );
     expect(armRawLogLine('GET', `${rg}/a b/%${tail}`, 400, 1, out)).toBe(
-      `[elevate] api GET ${rg}/a%20b/%/providers/Microsoft.Authorization/roleEligibilitySchedules?… 400 1ms request-id=${out.requestId} correlation-id=corr-9`,
+      `[elevate] api GET ${rg}/a%20b/%/providers/Microsoft.Authorization/roleEligibilitySchedules?… 400 1ms ` +
+        `request-id=${out.requestId} correlation-id=corr-9`,
     );
   });
 });

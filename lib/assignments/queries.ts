@@ -145,7 +145,8 @@ export function assignmentsPage(
     (db.get<{ n: number }>(
       sql`SELECT count(*) AS n FROM (SELECT 1 FROM resources r WHERE ${subtreeRange(sql`r.path`, id)} LIMIT ${SMALL_SUBTREE + 1})`,
     )?.n ?? 0) <= SMALL_SUBTREE;
-  const names = sql`LEFT JOIN users u ON s.principal_type = 'User' AND u.id = s.principal_id LEFT JOIN groups g ON s.principal_type = 'Group' AND g.id = s.principal_id`;
+  const names = sql`LEFT JOIN users u ON s.principal_type = 'User' AND u.id = s.principal_id
+    LEFT JOIN groups g ON s.principal_type = 'Group' AND g.id = s.principal_id`;
   const fromOf = (table: Table): SQL => {
     if (!below) return sql`FROM ${sql.raw(table)} s ${names}`;
     if (small) return sql`FROM resources r CROSS JOIN ${sql.raw(table)} s ON s.scope_id = r.id ${names}`;

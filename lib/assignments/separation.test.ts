@@ -219,7 +219,10 @@ describe('saveRoleSettings: rule 10', () => {
     );
     expect(e.code).toBe('PolicyViolation');
     expect(e.message).toMatch(
-      /^You are eligible for Owner on Tenant › Blue Widget Co, so you cannot turn off approval and raise the activation maximum for Owner on .*finance-prod; another administrator of .*finance-prod, such as Steve Admin, can\.$/,
+      new RegExp(
+        '^You are eligible for Owner on Tenant › Blue Widget Co, so you cannot turn off approval and raise the activation maximum ' +
+          'for Owner on .*finance-prod; another administrator of .*finance-prod, such as Steve Admin, can\\.$',
+      ),
     );
     expect(counts()).toEqual(before);
     // stronger is fine, and Reader (which she does not hold) is hers to change
@@ -259,7 +262,10 @@ describe('saveRoleSettings: rule 10', () => {
       ),
     );
     expect(e.message).toMatch(
-      /You hold User Access Administrator on .*Blue Widget Co, so you cannot stop requiring a justification on activation for User Access Administrator on Tenant › Blue Widget Co; nobody else/,
+      new RegExp(
+        'You hold User Access Administrator on .*Blue Widget Co, so you cannot stop requiring a justification on activation ' +
+          'for User Access Administrator on Tenant › Blue Widget Co; nobody else',
+      ),
     );
     expect(e.message).toMatch(/on 9 scopes below .*Blue Widget Co/);
   });

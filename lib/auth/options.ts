@@ -13,7 +13,7 @@ import { checkSession, clientInfo, sessionLimits, signOutSession, startSession }
 const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(256) });
 
 /** Cookies are Secure whenever the browser will accept that: https, or loopback http (a secure context). */
-export function useSecureCookies(): boolean {
+export function secureCookies(): boolean {
   const u = new URL(config().publicUrl);
   return u.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
 }
@@ -31,7 +31,7 @@ export function authOptions(): AuthOptions {
   return {
     secret: getAuthSecret(),
     session: { strategy: 'jwt', maxAge: cfg.sessionHours * 3600 },
-    useSecureCookies: useSecureCookies(),
+    useSecureCookies: secureCookies(),
     pages: { signIn: '/sign-in', error: '/sign-in' },
     providers: [
       // single sign-on (ADR 100), only when ELEVATE_OIDC_ISSUER is set

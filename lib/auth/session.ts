@@ -8,10 +8,10 @@ import { getDb } from '@/db';
 import { users, type User } from '@/db/schema';
 import { getAuthSecret } from '@/lib/crypto/secrets';
 import { config } from '@/lib/config';
-import { useSecureCookies } from './options';
+import { secureCookies } from './options';
 import { checkSession, clientInfo, countsAsActivity, endOtherSessions, sessionLimits } from './sessions';
 
-export const SESSION_COOKIE = () => (useSecureCookies() ? '__Secure-next-auth.session-token' : 'next-auth.session-token');
+export const SESSION_COOKIE = () => (secureCookies() ? '__Secure-next-auth.session-token' : 'next-auth.session-token');
 
 /**
  * The data access layer's answer to "who is this?": decodes the session cookie and checks
@@ -68,7 +68,7 @@ export async function reissueSession(sessionVersion: number): Promise<void> {
   if (!token) return;
   const maxAge = config().sessionHours * 3600;
   const value = await encode({ token: { ...token, sv: sessionVersion }, secret: getAuthSecret(), maxAge });
-  jar.set(name, value, { httpOnly: true, sameSite: 'lax', path: '/', secure: useSecureCookies(), maxAge });
+  jar.set(name, value, { httpOnly: true, sameSite: 'lax', path: '/', secure: secureCookies(), maxAge });
   const db = getDb();
   const user = typeof token.sub === 'string' ? db.select().from(users).where(eq(users.id, token.sub)).get() : undefined;
   if (user && typeof token.sid === 'string') endOtherSessions(db, user, token.sid, Date.now(), sessionLimits(), 'password-changed');

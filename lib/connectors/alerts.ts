@@ -38,7 +38,8 @@ export function connectorAlerts(db: DbOrTx, now: number): ConnectorAlert[] {
     login: string;
     firstSeen: number;
   }>(sql`
-    SELECT d.binding_id AS bindingId, b.connector_id AS connectorId, b.scope_id AS scopeId, r.display_name AS scopeName, b.mode, d.target, d.login, d.first_seen AS firstSeen
+    SELECT d.binding_id AS bindingId, b.connector_id AS connectorId, b.scope_id AS scopeId, r.display_name AS scopeName, b.mode,
+      d.target, d.login, d.first_seen AS firstSeen
     FROM connector_drift d JOIN connector_bindings b ON b.id = d.binding_id LEFT JOIN resources r ON r.id = b.scope_id
     WHERE d.resolved_at IS NULL ORDER BY d.binding_id, d.first_seen`);
   for (const rows of groupBy(drift, (d) => d.bindingId)) {
@@ -65,7 +66,8 @@ export function connectorAlerts(db: DbOrTx, now: number): ConnectorAlert[] {
     failingSince: number;
     failures: number;
   }>(sql`
-    SELECT b.id, b.connector_id AS connectorId, b.scope_id AS scopeId, r.display_name AS scopeName, b.last_error AS lastError, b.failing_since AS failingSince, b.failures
+    SELECT b.id, b.connector_id AS connectorId, b.scope_id AS scopeId, r.display_name AS scopeName, b.last_error AS lastError,
+      b.failing_since AS failingSince, b.failures
     FROM connector_bindings b LEFT JOIN resources r ON r.id = b.scope_id
     WHERE b.failing_since IS NOT NULL AND b.failing_since <= ${now - FAILING_AFTER_MS} ORDER BY b.failing_since`);
   for (const b of failing) {
@@ -102,7 +104,9 @@ export function connectorAlerts(db: DbOrTx, now: number): ConnectorAlert[] {
     out.push({
       key: `refused-${rows[0].connectorId}`,
       severity: 'medium',
-      title: `${rows.length} grant${rows.length === 1 ? '' : 's'} in ${rows[0].connectorId} could not be made: people hold a role the target does not give them`,
+      title:
+        `${rows.length} grant${rows.length === 1 ? '' : 's'} in ${rows[0].connectorId} could not be made: ` +
+        'people hold a role the target does not give them',
       detail: rows.slice(0, SHOWN).map((g) => `${g.login} → ${g.target}: ${g.error}`),
       moreDetail: Math.max(0, rows.length - SHOWN),
       fixHref: href(rows[0].connectorId),

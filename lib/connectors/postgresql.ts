@@ -143,7 +143,8 @@ export function createPostgresDriver(opts: PostgresDriverOptions): TargetDriver 
     );
   const noGroup = (target: string) =>
     new TargetError(
-      `PostgreSQL has no group role "${target}". Create it and run GRANT ${quoteIdent(target)} TO ${quoteIdent(connectorRole)} WITH ADMIN OPTION, or correct the binding.`,
+      `PostgreSQL has no group role "${target}". ` +
+        `Create it and run GRANT ${quoteIdent(target)} TO ${quoteIdent(connectorRole)} WITH ADMIN OPTION, or correct the binding.`,
       false,
     );
 
@@ -174,13 +175,15 @@ export function createPostgresDriver(opts: PostgresDriverOptions): TargetDriver 
           );
         }
         return new TargetError(
-          `Elevate's connector role "${connectorRole}" may not end the sessions of "${op.login}": it needs membership in pg_signal_backend. Run GRANT pg_signal_backend TO ${quoteIdent(connectorRole)}.`,
+          `Elevate's connector role "${connectorRole}" may not end the sessions of "${op.login}": ` +
+            `it needs membership in pg_signal_backend. Run GRANT pg_signal_backend TO ${quoteIdent(connectorRole)}.`,
           false,
         );
       }
       if (op.kind === 'grant' || op.kind === 'revoke') {
         return new TargetError(
-          `Elevate's connector role "${connectorRole}" lacks ADMIN OPTION on the group role "${op.target}", so it cannot ${op.kind} it. Run GRANT ${quoteIdent(op.target)} TO ${quoteIdent(connectorRole)} WITH ADMIN OPTION.`,
+          `Elevate's connector role "${connectorRole}" lacks ADMIN OPTION on the group role "${op.target}", so it cannot ${op.kind} it. ` +
+            `Run GRANT ${quoteIdent(op.target)} TO ${quoteIdent(connectorRole)} WITH ADMIN OPTION.`,
           false,
         );
       }
@@ -251,7 +254,8 @@ export function createPostgresDriver(opts: PostgresDriverOptions): TargetDriver 
           if (missingTargets.length) problems.push(`no group role ${list(missingTargets)} (create it or correct the binding)`);
           if (noAdmin.length) {
             problems.push(
-              `"${me}" lacks ADMIN OPTION on ${list(noAdmin)}: run ${noAdmin.map((n) => `GRANT ${quoteIdent(n)} TO ${quoteIdent(me)} WITH ADMIN OPTION`).join('; ')}`,
+              `"${me}" lacks ADMIN OPTION on ${list(noAdmin)}: ` +
+                `run ${noAdmin.map((n) => `GRANT ${quoteIdent(n)} TO ${quoteIdent(me)} WITH ADMIN OPTION`).join('; ')}`,
             );
           }
           if (!can_signal) {
@@ -329,7 +333,8 @@ export function createPostgresDriver(opts: PostgresDriverOptions): TargetDriver 
         // PostgreSQL 16+ revokes only the membership this role granted: one granted by someone else survives
         if (await stillMember(g.target, g.login)) {
           throw new TargetError(
-            `"${g.login}" is still a member of "${g.target}": that membership was granted by another role, and PostgreSQL lets only its grantor (or a superuser) revoke it. Revoke it as that role.`,
+            `"${g.login}" is still a member of "${g.target}": that membership was granted by another role, ` +
+              'and PostgreSQL lets only its grantor (or a superuser) revoke it. Revoke it as that role.',
             false,
           );
         }

@@ -374,7 +374,8 @@ function finish(db: Db, c: Connector, b: ConnectorBinding, now: number, full: bo
       }
       const note =
         out.unmapped.length > 0
-          ? `${out.unmapped.length} ${out.unmapped.length === 1 ? 'person holds' : 'people hold'} a mapped role but ${out.unmapped.length === 1 ? 'has' : 'have'} no login under the connector's rule.`
+          ? `${out.unmapped.length} ${out.unmapped.length === 1 ? 'person holds' : 'people hold'} a mapped role ` +
+            `but ${out.unmapped.length === 1 ? 'has' : 'have'} no login under the connector's rule.`
           : null;
       tx.update(connectorBindings)
         .set({

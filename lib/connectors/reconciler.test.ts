@@ -263,7 +263,8 @@ describe('reconciler', () => {
     const t = setup();
     // a webhook connector makes the reconciler keep the journal's clock-driven events
     t.db.run(
-      sql`INSERT INTO connectors (id, type, display_name, source, options, secret_sealed, state, created_at, updated_at) VALUES ('siem', 'webhook', 'SIEM', 'portal', '{"url":"http://127.0.0.1:9","events":["activation.ended"]}', 'x', 'paused', 0, 0)`,
+      sql`INSERT INTO connectors (id, type, display_name, source, options, secret_sealed, state, created_at, updated_at)
+          VALUES ('siem', 'webhook', 'SIEM', 'portal', '{"url":"http://127.0.0.1:9","events":["activation.ended"]}', 'x', 'paused', 0, 0)`,
     );
     const r = t.make('A');
     await r.runOnce();

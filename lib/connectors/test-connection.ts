@@ -107,7 +107,9 @@ async function testWebhook(c: Connector, d: TestDeps): Promise<ConnectionCheck> 
   if (!check.ok) return { ok: false, message: check.reason, missingTargets: [] };
   return {
     ok: true,
-    message: `Elevate may deliver to ${url} (${check.addresses.join(', ')}) and the signing secret is valid. Whether the receiver accepts deliveries shows in the delivery log.`,
+    message:
+      `Elevate may deliver to ${url} (${check.addresses.join(', ')}) and the signing secret is valid. ` +
+      'Whether the receiver accepts deliveries shows in the delivery log.',
     missingTargets: [],
   };
 }

@@ -55,6 +55,7 @@ export const FINANCE_DEV_DB = FINANCE_DEV_DB_ARM.toLowerCase();
 export function addFinanceDevDb(db: Db, now: number): string {
   const parent = FINANCE_DEV_DB.split('/providers/')[0];
   db.run(sql`INSERT INTO resources (id, arm_id, tenant_id, kind, type, name, display_name, parent_id, managed, managed_at, created_at)
-    VALUES (${FINANCE_DEV_DB}, ${FINANCE_DEV_DB_ARM}, ${DEMO_TENANT_ID}, 'resource', 'Microsoft.DBforPostgreSQL/flexibleServers', 'finance-dev-db', 'finance-dev-db', ${parent}, 1, ${now}, ${now})`);
+    VALUES (${FINANCE_DEV_DB}, ${FINANCE_DEV_DB_ARM}, ${DEMO_TENANT_ID}, 'resource', 'Microsoft.DBforPostgreSQL/flexibleServers',
+      'finance-dev-db', 'finance-dev-db', ${parent}, 1, ${now}, ${now})`);
   return FINANCE_DEV_DB;
 }

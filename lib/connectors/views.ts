@@ -86,8 +86,10 @@ export function connectorsOverview(db: DbOrTx, now: number): ConnectorOverview[]
       (SELECT count(*) FROM connector_bindings b WHERE b.connector_id = c.id AND b.next_attempt_at IS NOT NULL) AS retrying,
       (SELECT count(*) FROM connector_bindings b WHERE b.connector_id = c.id AND b.removed_at IS NULL AND b.next_change_at <= ${now}) AS due,
       (SELECT count(*) FROM connector_bindings b WHERE b.connector_id = c.id AND b.failures > 0) AS failingBindings,
-      (SELECT sum(g.state IN ('granting', 'revoking')) FROM connector_bindings b JOIN connector_grants g ON g.binding_id = b.id WHERE b.connector_id = c.id) AS pendingGrants,
-      (SELECT sum(g.last_error IS NOT NULL) FROM connector_bindings b JOIN connector_grants g ON g.binding_id = b.id WHERE b.connector_id = c.id) AS failingGrants,
+      (SELECT sum(g.state IN ('granting', 'revoking')) FROM connector_bindings b JOIN connector_grants g ON g.binding_id = b.id
+        WHERE b.connector_id = c.id) AS pendingGrants,
+      (SELECT sum(g.last_error IS NOT NULL) FROM connector_bindings b JOIN connector_grants g ON g.binding_id = b.id
+        WHERE b.connector_id = c.id) AS failingGrants,
       (SELECT count(*) FROM connector_bindings b JOIN connector_drift d ON d.binding_id = b.id WHERE b.connector_id = c.id AND d.resolved_at IS NULL) AS drift,
       CASE WHEN c.type = 'webhook' THEN (SELECT count(*) FROM (
         SELECT 1 FROM connector_events e WHERE e.seq > c.event_cursor AND e.type IN ${subscribed} LIMIT ${COUNT_CAP + 1}

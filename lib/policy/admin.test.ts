@@ -463,7 +463,8 @@ group('rule 4 by any path: activations are never stretched', () => {
     ]);
     const names = { scope: (id: string) => id.split('/').pop()!, role: () => 'Owner', principal: (p: { id: string }) => p.id };
     expect(describe(!r.ok ? r.violations[0] : ({} as never), names)).toBe(
-      `An activation of Owner on finance-prod cannot be ${requestType === 'SelfExtend' ? 'extended' : 'renewed'}: activate again instead (at most 8 h at a time there)`,
+      `An activation of Owner on finance-prod cannot be ${requestType === 'SelfExtend' ? 'extended' : 'renewed'}: ` +
+        'activate again instead (at most 8 h at a time there)',
     );
   });
 

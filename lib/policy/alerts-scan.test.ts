@@ -5,7 +5,6 @@ import {
   compareSettings,
   DEFAULT_SETTINGS,
   demandsLess,
-  isAncestorOrSelf,
   weakerChildren,
   weakerThanAncestors,
   type Alert,

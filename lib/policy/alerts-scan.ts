@@ -79,7 +79,10 @@ export function scanAlerts(index: PolicyIndex, now: Millis): AlertScan {
   const stack: ResourceNode[] = [];
   const entered: boolean[] = [];
   const openFrames: number[] = [];
-  for (let i = index.roots.length - 1; i >= 0; i--) (stack.push(index.roots[i]), entered.push(false));
+  for (let i = index.roots.length - 1; i >= 0; i--) {
+    stack.push(index.roots[i]);
+    entered.push(false);
+  }
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (entered.pop()) {
@@ -127,7 +130,10 @@ export function scanAlerts(index: PolicyIndex, now: Millis): AlertScan {
       for (const [roleId, st] of node.settings)
         if (st.approvalRequired) frames.push({ scopeId, roleId, settings: st, count: 0, examples: [] });
     }
-    for (let i = node.children.length - 1; i >= 0; i--) (stack.push(node.children[i]), entered.push(false));
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      stack.push(node.children[i]);
+      entered.push(false);
+    }
   }
   return { local, weaker };
 }

@@ -230,7 +230,8 @@ group('turning "require MFA to approve" off is a weakening (rule 10)', () => {
       { code: 'weakens-own-settings', setting: 'approvalRequireMfa', weakened: ['approvalRequireMfa'], alternatives: [me(U.steve)] },
     ]);
     expect(describe(r.violations[0], names)).toBe(
-      'You are eligible for Owner on 5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55, so you cannot stop requiring MFA to approve for Owner on finance-prod; another administrator of finance-prod, such as Steve, can',
+      'You are eligible for Owner on 5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55, so you cannot stop requiring MFA to approve for Owner on finance-prod; ' +
+        'another administrator of finance-prod, such as Steve, can',
     );
     expect(change(U.steve).ok).toBe(true);
   });
@@ -285,7 +286,8 @@ group('adding oneself to a group that holds access (rule 10, "through a group th
       alternatives: [],
     });
     expect(describe(v, names)).toBe(
-      'You cannot add yourself to group Ops: it holds active Reader on 5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55 and 1 more assignment, which would become your own access; only another PIM administrator can add you, and there is none yet',
+      'You cannot add yourself to group Ops: it holds active Reader on 5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55 and 1 more assignment, ' +
+        'which would become your own access; only another PIM administrator can add you, and there is none yet',
     );
     const withAvery = selfMembershipViolation(
       tenant((s) => {

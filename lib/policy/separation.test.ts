@@ -144,7 +144,8 @@ group('rule 10: no admin request for oneself', () => {
     const v = admin({ actorId: U.sam, principal: OPS, kind: 'eligible', roleId: ROLE_IDS.owner }, idx);
     expect(v).toMatchObject([{ code: 'self-grant', groupId: OPS.id, alternatives: [me(U.steve)] }]);
     expect(describe(v[0], names)).toBe(
-      'You cannot grant access for group Finance ops, which you are a member of (Owner on finance-prod); another administrator of finance-prod, such as Steve, can',
+      'You cannot grant access for group Finance ops, which you are a member of (Owner on finance-prod); ' +
+        'another administrator of finance-prod, such as Steve, can',
     );
     // Steve is not in the group: he may
     expect(codes(admin({ actorId: U.steve, principal: OPS, kind: 'eligible', roleId: ROLE_IDS.owner }, idx))).toEqual([]);
@@ -156,7 +157,8 @@ group('rule 10: no admin request for oneself', () => {
     expect(describe(v[0], names)).toMatch(/such as Jen, can$/);
     const alone = admin({ actorId: U.steve, principal: me(U.steve), roleId: ROLE_IDS.owner }, buildPolicyIndex(blueWidgetCo(NOW)));
     expect(describe(alone[0], names)).toBe(
-      'You cannot grant access for yourself (Owner on finance-prod); nobody else has PIM management access on finance-prod yet: a tenant PIM administrator can give someone else that access',
+      'You cannot grant access for yourself (Owner on finance-prod); nobody else has PIM management access on finance-prod yet: ' +
+        'a tenant PIM administrator can give someone else that access',
     );
     // removing his own User Access Administrator stays allowed
     expect(
@@ -198,7 +200,10 @@ group('rule 10: no weakening of settings where one holds the role', () => {
     expect(weakenedSettings(DEFAULT_SETTINGS, { ...DEFAULT_SETTINGS, approvalRequired: true, approvers: [me(U.jen)] })).toEqual([]);
   });
 
-  it('Jen, eligible for Owner on the subscription, cannot turn off approval for Owner on finance-prod; stronger settings and other roles are hers to change', () => {
+  const jenCannotWeaken =
+    'Jen, eligible for Owner on the subscription, cannot turn off approval for Owner on finance-prod; ' +
+    'stronger settings and other roles are hers to change';
+  it(jenCannotWeaken, () => {
     const v = change({ settings: { ...approval, approvalRequired: false } });
     expect(v).toMatchObject([
       {
@@ -210,7 +215,8 @@ group('rule 10: no weakening of settings where one holds the role', () => {
       },
     ]);
     expect(describe(v[0], names)).toBe(
-      'You are eligible for Owner on 5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55, so you cannot turn off approval for Owner on finance-prod; another administrator of finance-prod, such as Steve, can',
+      'You are eligible for Owner on 5e1f0c4a-2b7d-4c1e-9a3b-6d8f0e2a1c55, so you cannot turn off approval for Owner on finance-prod; ' +
+        'another administrator of finance-prod, such as Steve, can',
     );
     expect(codes(change({ settings: { ...approval, approvers: [me(U.avery), me(U.sam)] } }))).toEqual(['weakens-own-settings']);
     expect(codes(change({ settings: { ...approval, activationMaxMinutes: 60 } }))).toEqual([]);
@@ -218,7 +224,10 @@ group('rule 10: no weakening of settings where one holds the role', () => {
     expect(codes(change({ roleId: ROLE_IDS.reader, settings: { ...DEFAULT_SETTINGS, activationRequireMfa: false } }))).toEqual([]);
   });
 
-  it('Steve (PIM administrator, User Access Administrator on the subscription) cannot weaken User Access Administrator below it; Owner is his to change', () => {
+  const steveCannotWeaken =
+    'Steve (PIM administrator, User Access Administrator on the subscription) cannot weaken User Access Administrator below it; ' +
+    'Owner is his to change';
+  it(steveCannotWeaken, () => {
     const v = change(
       {
         actorId: U.steve,
@@ -230,7 +239,10 @@ group('rule 10: no weakening of settings where one holds the role', () => {
     );
     expect(v).toMatchObject([{ code: 'weakens-own-settings', value: 'active', weakened: ['activationRequireMfa'], alternatives: [] }]);
     expect(describe(v[0], names)).toMatch(
-      /^You hold User Access Administrator on .*, so you cannot stop requiring MFA on activation for User Access Administrator on finance-dev; nobody else has PIM management access on finance-dev yet/,
+      new RegExp(
+        '^You hold User Access Administrator on .*, so you cannot stop requiring MFA on activation for User Access Administrator on finance-dev; ' +
+          'nobody else has PIM management access on finance-dev yet',
+      ),
     );
     expect(codes(change({ actorId: U.steve, settings: { ...approval, approvalRequired: false } }))).toEqual([]);
   });

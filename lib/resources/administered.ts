@@ -25,7 +25,8 @@ export function administeredScopes(db: DbOrTx, index: PolicyIndex, userId: strin
   );
   // a user holds few assignments: found by principal (the user's, then each group's), never
   // by role ("+" keeps the planner off the role index, which holds the whole tenant's Owners)
-  const live = sql`+a.role_id IN (${roles}) AND a.start_at <= ${now} AND (a.end_at IS NULL OR a.end_at > ${now}) AND (a.revoked_at IS NULL OR a.revoked_at > ${now})`;
+  const live = sql`+a.role_id IN (${roles}) AND a.start_at <= ${now} AND (a.end_at IS NULL OR a.end_at > ${now})
+    AND (a.revoked_at IS NULL OR a.revoked_at > ${now})`;
   const rows = db.all<{ scopeId: string }>(sql`
     SELECT a.scope_id AS scopeId FROM assignment_schedules a WHERE a.principal_id = ${userId} AND a.principal_type = 'User' AND ${live}
     UNION

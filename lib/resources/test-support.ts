@@ -31,7 +31,8 @@ export function addSchedules(t: T, list: ScheduleFact[]): void {
     .prepare(`INSERT INTO eligibility_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, revoked_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const asgn = t.sqlite
-    .prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at, revoked_at, origin)
+    .prepare(`INSERT INTO assignment_schedules (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at,
+      revoked_at, origin)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   t.sqlite.transaction(() => {
     for (const s of list) {

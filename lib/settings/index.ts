@@ -126,7 +126,8 @@ export function saveRoleSettings(db: Db, actor: Actor, input: SaveSettingsInput,
 
 /** A random id in the shape crypto.randomUUID() gives, made by SQLite for set-based inserts. */
 const SQL_UUID = sql.raw(
-  `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`,
+  `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || ` +
+    `substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`,
 );
 
 function writeChildren(
@@ -140,7 +141,8 @@ function writeChildren(
   now: number,
 ): number {
   // managed scopes strictly below: one path range (below a managed scope everything is managed)
-  const below = sql`r.path > s.path AND r.path < substr(s.path, 1, length(s.path) - 1) || '0'${scopeManaged ? sql`` : sql` AND ${managedBelow(sql`r`, scopeId)}`}`;
+  const managedOnly = scopeManaged ? sql`` : sql` AND ${managedBelow(sql`r`, scopeId)}`;
+  const below = sql`r.path > s.path AND r.path < substr(s.path, 1, length(s.path) - 1) || '0'${managedOnly}`;
   const from = sql`FROM resources s, resources r WHERE s.id = ${scopeId} AND ${below}`;
   // audit first, while the engine still knows each child's previous settings for the diff
   let count = 0;
@@ -173,8 +175,9 @@ function writeChildren(
       eligible_max_days, active_permanent_allowed, active_max_days, active_require_mfa, active_require_justification, notifications,
       updated_at, updated_by)
     SELECT ${SQL_UUID}, r.id, ${roleId}, ${v.activationMaxMinutes}, ${b(v.activationRequireMfa)}, ${b(v.activationRequireJustification)},
-      ${b(v.activationRequireTicket)}, ${b(v.approvalRequired)}, ${v.approvalTimeoutMinutes}, ${b(v.approverJustificationRequired)}, ${b(v.eligiblePermanentAllowed)},
-      ${v.eligibleMaxDays}, ${b(v.activePermanentAllowed)}, ${v.activeMaxDays}, ${b(v.activeRequireMfa)}, ${b(v.activeRequireJustification)}, ${v.notifications},
+      ${b(v.activationRequireTicket)}, ${b(v.approvalRequired)}, ${v.approvalTimeoutMinutes}, ${b(v.approverJustificationRequired)},
+      ${b(v.eligiblePermanentAllowed)}, ${v.eligibleMaxDays}, ${b(v.activePermanentAllowed)}, ${v.activeMaxDays}, ${b(v.activeRequireMfa)},
+      ${b(v.activeRequireJustification)}, ${v.notifications},
       ${now}, ${actor.id}
     ${from}
     ON CONFLICT (scope_id, role_id) DO UPDATE SET
@@ -186,7 +189,8 @@ function writeChildren(
       active_max_days = excluded.active_max_days, active_require_mfa = excluded.active_require_mfa,
       active_require_justification = excluded.active_require_justification, notifications = excluded.notifications,
       updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
-  const settingsBelow = sql`SELECT rs.id FROM role_settings rs JOIN resources r ON r.id = rs.scope_id, resources s WHERE s.id = ${scopeId} AND rs.role_id = ${roleId} AND ${below}`;
+  const settingsBelow = sql`SELECT rs.id FROM role_settings rs JOIN resources r ON r.id = rs.scope_id, resources s
+    WHERE s.id = ${scopeId} AND rs.role_id = ${roleId} AND ${below}`;
   tx.run(sql`DELETE FROM role_setting_approvers WHERE settings_id IN (${settingsBelow})`);
   const seen = new Set<string>();
   for (const a of next.approvers) {

@@ -61,7 +61,8 @@ export function weakerChildrenSql(db: DbOrTx, index: PolicyIndex, scopeId: strin
   const parent = settingsAtNode(node, id, roleId).settings;
   const defaultsWeaker = compareSettings(parent, DEFAULT_SETTINGS, id, id, roleId).length > 0;
   const where = below(id, node.managed);
-  const fromExplicit = sql`FROM role_settings rs JOIN resources r ON r.id = rs.scope_id, resources s WHERE s.id = ${id} AND rs.role_id = ${roleId} AND ${where}`;
+  const fromExplicit = sql`FROM role_settings rs JOIN resources r ON r.id = rs.scope_id, resources s
+    WHERE s.id = ${id} AND rs.role_id = ${roleId} AND ${where}`;
   const explicitWeaker = db.get<{ n: number }>(sql`SELECT count(*) AS n ${fromExplicit} AND ${weakerThan(parent)}`)?.n ?? 0;
   let total = explicitWeaker;
   let ids: string[];

@@ -97,7 +97,9 @@ export function createUser(db: Db, actor: Actor, input: CreateUserInput, now: nu
           userIds: [id],
           kind: 'account-created',
           title: 'Your Elevate account',
-          body: `${actor.displayName} created an Elevate account for you. They will give you your initial password; you will choose your own and set up MFA at first sign-in.`,
+          body:
+            `${actor.displayName} created an Elevate account for you. ` +
+            'They will give you your initial password; you will choose your own and set up MFA at first sign-in.',
           link: '/',
         },
         now,

@@ -63,7 +63,9 @@ export const userOrder = (dir: 'forward' | 'backward') =>
  * (one statement, not one per row). Written out: drizzle leaves columns of a select list
  * unqualified, which the subquery would take for its own.
  */
-const firstGroups = sql<string>`(SELECT json_group_array(json_array(x.id, x.name)) FROM (SELECT g.id, g.name FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.user_id = "users"."id" LIMIT ${GROUPS_SHOWN + 1}) x)`;
+const firstGroups = sql<string>`(SELECT json_group_array(json_array(x.id, x.name)) FROM (
+  SELECT g.id, g.name FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.user_id = "users"."id" LIMIT ${GROUPS_SHOWN + 1}
+) x)`;
 
 /** One page of users matching `q` (name or e-mail), in name order, with their first groups. */
 export function listUsersPage(db: DbOrTx, opts: { q?: string; seek?: Seek; size?: number } = {}): Page<UserListRow> {

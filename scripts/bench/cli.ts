@@ -18,7 +18,9 @@ export interface Options {
   out?: string;
 }
 
-export const USAGE = `npm run bench:http -- [--db FILE] [--data-dir DIR] [--connections 8] [--duration 10] [--ops 50] [--budget 120] [--no-build] [--keep] [--out FILE]
+export const USAGE =
+  'npm run bench:http -- [--db FILE] [--data-dir DIR] [--connections 8] [--duration 10] [--ops 50] [--budget 120]' +
+  ` [--no-build] [--keep] [--out FILE]
   --db FILE        SQLite file of the tenant to measure (a copy is measured; the file is never written).
                    Without it, a fresh demo tenant is used.
   --data-dir DIR   folder holding that tenant's encryption-key (default: the folder of --db), for the TOTP step-up

@@ -506,6 +506,15 @@ function pageTargets(ctx: Ctx): Target[] {
     { name: 'My roles (Jen)', path: '/my-roles', headers: as('jen') },
     { name: 'My requests (Jen)', path: '/requests', headers: as('jen') },
     { name: 'Approvals inbox (Avery)', path: '/approvals', headers: as('avery') },
+    { name: 'My access (Jen)', path: '/my-access', headers: as('jen') },
+    { name: 'My access: can Jen touch finance-prod-vm1? (search and answer)', path: '/my-access?q=finance-prod-vm1', headers: as('jen') },
+    { name: 'Admin › Access of Jen (Steve)', path: `/admin/users/${encodeURIComponent(f.personas.jen)}/access`, headers: as('steve') },
+    {
+      name: 'Who has access: the demo subscription (Steve)',
+      path: `/admin/scope?id=${subId}&tab=who`,
+      headers: as('steve'),
+      expect: 'Blue Widget Co',
+    },
   ];
 }
 

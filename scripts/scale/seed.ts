@@ -66,7 +66,8 @@ export function seedScale(file: string, totpKey: Buffer, opts: ScaleOptions): Sc
     const state = inspect(sqlite);
     if (state.kind === 'data' && !opts.force) {
       throw new RefusedError(
-        `${file} already holds ${state.reason}.\nRefusing to write into it: that data would be lost. Use another --db, or run again with --force to wipe the tenant first.`,
+        `${file} already holds ${state.reason}.\nRefusing to write into it: that data would be lost. ` +
+          'Use another --db, or run again with --force to wipe the tenant first.',
       );
     }
     if (state.kind !== 'empty') wipe(sqlite);

@@ -179,7 +179,8 @@ export function insertResources(sqlite: Database.Database, rows: ResourceRow[]) 
 /** Generated users (one shared unusable password hash) and groups with their members. */
 export function insertPeople(sqlite: Database.Database, users: UserRow[], groups: GroupRow[]) {
   const user = sqlite.prepare(
-    `INSERT INTO users (id, tenant_id, email, display_name, password_hash, disabled, must_change_password, must_enrol_mfa, is_pim_admin, is_demo, last_sign_in_at, created_at, created_by)
+    `INSERT INTO users (id, tenant_id, email, display_name, password_hash, disabled, must_change_password, must_enrol_mfa, is_pim_admin, is_demo,
+       last_sign_in_at, created_at, created_by)
      VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?, ?, NULL)`,
   );
   for (const u of users)
@@ -205,9 +206,10 @@ export function insertPeople(sqlite: Database.Database, users: UserRow[], groups
 /** A Sink that inserts each row the moment the generator hands it over. */
 export function sqlSink(sqlite: Database.Database): Sink {
   const settings = sqlite.prepare(
-    `INSERT INTO role_settings (id, scope_id, role_id, activation_max_minutes, activation_require_mfa, activation_require_justification, activation_require_ticket,
-       approval_required, approval_timeout_minutes, approver_justification_required, eligible_permanent_allowed, eligible_max_days, active_permanent_allowed,
-       active_max_days, active_require_mfa, active_require_justification, notifications, updated_at, updated_by, approval_require_mfa)
+    `INSERT INTO role_settings (id, scope_id, role_id, activation_max_minutes, activation_require_mfa, activation_require_justification,
+       activation_require_ticket, approval_required, approval_timeout_minutes, approver_justification_required, eligible_permanent_allowed,
+       eligible_max_days, active_permanent_allowed, active_max_days, active_require_mfa, active_require_justification, notifications,
+       updated_at, updated_by, approval_require_mfa)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const settingApprover = sqlite.prepare('INSERT INTO role_setting_approvers (settings_id, principal_type, principal_id) VALUES (?, ?, ?)');
@@ -218,9 +220,9 @@ export function sqlSink(sqlite: Database.Database): Sink {
     `INSERT INTO assignment_schedules (${cols}, origin, linked_eligibility_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const request = sqlite.prepare(
-    `INSERT INTO requests (id, kind, request_type, status, requester_id, principal_type, principal_id, role_id, scope_id, justification, ticket_number, ticket_system,
-       start_at, end_at, duration_minutes, mfa_verified_at, approval_required, approval_deadline, settings_snapshot, linked_eligibility_id, target_schedule_id,
-       created_at, completed_at, canceled_at, canceled_by, failure_reason, batch_id, channel)
+    `INSERT INTO requests (id, kind, request_type, status, requester_id, principal_type, principal_id, role_id, scope_id, justification,
+       ticket_number, ticket_system, start_at, end_at, duration_minutes, mfa_verified_at, approval_required, approval_deadline,
+       settings_snapshot, linked_eligibility_id, target_schedule_id, created_at, completed_at, canceled_at, canceled_by, failure_reason, batch_id, channel)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
   );
   const requestApprover = sqlite.prepare('INSERT INTO request_approvers (request_id, principal_type, principal_id) VALUES (?, ?, ?)');
@@ -350,8 +352,8 @@ export function insertAudit(sqlite: Database.Database, audit: AuditContent[]) {
   const events = [...audit].sort((x, y) => x.at - y.at); // stable: same-time events keep their causal order
   let prev =
     (sqlite.prepare('SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? GENESIS_HASH;
-  const head = `INSERT INTO audit_events (id, at, actor_id, actor_name, action, outcome, principal_type, principal_id, principal_name, role_id, role_name, scope_id,
-       request_id, justification, details, prev_hash, hash) VALUES `;
+  const head = `INSERT INTO audit_events (id, at, actor_id, actor_name, action, outcome, principal_type, principal_id, principal_name,
+       role_id, role_name, scope_id, request_id, justification, details, prev_hash, hash) VALUES `;
   const tuple = `(${new Array(17).fill('?').join(', ')})`;
   // many rows per statement: an AUTOINCREMENT table reads and writes its sqlite_sequence row once per statement, not per row
   const BATCH = 64;

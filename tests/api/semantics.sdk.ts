@@ -469,7 +469,8 @@ describe('paging at the default page size', () => {
       const who = [people.jen.id, people.sam.id, people.avery.id];
       for (const table of ['eligibility_schedules', 'assignment_schedules'] as const) {
         const insert =
-          sqlite.prepare(`INSERT INTO ${table} (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at, updated_at${table === 'assignment_schedules' ? ', origin' : ''})
+          sqlite.prepare(`INSERT INTO ${table} (id, principal_type, principal_id, role_id, scope_id, start_at, end_at, created_at,
+            updated_at${table === 'assignment_schedules' ? ', origin' : ''})
           VALUES (?, 'User', ?, ?, ?, ?, ?, ?, ?${table === 'assignment_schedules' ? ", 'assigned'" : ''})`);
         const add = (n: number, createdAt: number) => {
           const id = crypto.randomUUID();

@@ -216,7 +216,8 @@ describe('request ids', () => {
       .poll(() => server.logs())
       .toMatch(
         new RegExp(
-          `\\[elevate\\] api PUT /subscriptions/${SUB_ID}/resourceGroups/finance-test/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/${name}\\?api-version=2020-10-01 201 \\d+ms request-id=${requestId} correlation-id=${correlation}`,
+          `\\[elevate\\] api PUT /subscriptions/${SUB_ID}/resourceGroups/finance-test/providers/Microsoft.Authorization/` +
+            `roleEligibilityScheduleRequests/${name}\\?api-version=2020-10-01 201 \\d+ms request-id=${requestId} correlation-id=${correlation}`,
         ),
       );
   });

@@ -6,7 +6,10 @@ export function ApprovalTabs({ current }: { current: 'queue' | 'history' }) {
     <Link
       href={href}
       aria-current={on ? 'page' : undefined}
-      className={`rounded-md px-3 py-1.5 text-sm font-medium ${on ? 'bg-indigo-600 text-white' : 'border border-[var(--border)] hover:bg-slate-100 dark:hover:bg-slate-800'}`}
+      className={[
+        'rounded-md px-3 py-1.5 text-sm font-medium',
+        on ? 'bg-indigo-600 text-white' : 'border border-[var(--border)] hover:bg-slate-100 dark:hover:bg-slate-800',
+      ].join(' ')}
     >
       {label}
     </Link>

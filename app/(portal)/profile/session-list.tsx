@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useEffect, useState } from 'react';
+import { useActionState, useState } from 'react';
 import { signOut } from 'next-auth/react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -39,12 +39,13 @@ export function SessionList({
   const [allOthers, setAllOthers] = useState(false);
   const [state, formAction, pending] = useActionState(endSessionAction, null);
   const [othersState, othersAction, othersPending] = useActionState(endOtherSessionsAction, null);
-  useEffect(() => {
-    if (state?.ok) setTarget(null);
-  }, [state]);
-  useEffect(() => {
-    if (othersState?.ok) setAllOthers(false);
-  }, [othersState]);
+  // an answer that arrived closes its dialog: adjusted while rendering, once per answer
+  const [seen, setSeen] = useState([state, othersState]);
+  if (seen[0] !== state || seen[1] !== othersState) {
+    setSeen([state, othersState]);
+    if (state?.ok && seen[0] !== state) setTarget(null);
+    if (othersState?.ok && seen[1] !== othersState) setAllOthers(false);
+  }
   const others = sessions.filter((s) => !s.current);
   return (
     <div className="space-y-3">
@@ -135,7 +136,10 @@ export function SessionList({
         open={target !== null}
         onClose={() => setTarget(null)}
         title={`Sign out ${target ? deviceOf(target) : ''}?`}
-        description={`The session from ${target?.ip ?? 'an unknown address'} is signed out at its next click and must sign in again. Your API tokens keep working; revoke them above if that device held one.`}
+        description={
+          `The session from ${target?.ip ?? 'an unknown address'} is signed out at its next click and must sign in again. ` +
+          'Your API tokens keep working; revoke them above if that device held one.'
+        }
       >
         <form action={formAction} className="flex flex-wrap justify-end gap-2">
           <input type="hidden" name="sessionId" value={target?.id ?? ''} />
@@ -151,7 +155,10 @@ export function SessionList({
         open={allOthers}
         onClose={() => setAllOthers(false)}
         title="Sign out all other sessions?"
-        description={`${others.length} other session${others.length === 1 ? ' is' : 's are'} signed out at their next click. This device stays signed in. Your API tokens keep working.`}
+        description={
+          `${others.length} other session${others.length === 1 ? ' is' : 's are'} signed out at their next click. ` +
+          'This device stays signed in. Your API tokens keep working.'
+        }
       >
         <form action={othersAction} className="flex flex-wrap justify-end gap-2">
           <Button variant="secondary" onClick={() => setAllOthers(false)}>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useEffect, useState } from 'react';
+import { useActionState, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/card';
@@ -24,9 +24,12 @@ export interface TokenRow {
 export function TokenList({ tokens }: { tokens: TokenRow[] }) {
   const [target, setTarget] = useState<TokenRow | null>(null);
   const [state, formAction, pending] = useActionState(revokeTokenAction, null);
-  useEffect(() => {
+  // an answer that arrived closes the dialog: adjusted while rendering, once per answer
+  const [seen, setSeen] = useState(state);
+  if (seen !== state) {
+    setSeen(state);
     if (state?.ok) setTarget(null);
-  }, [state]);
+  }
   if (tokens.length === 0) {
     return (
       <EmptyState>

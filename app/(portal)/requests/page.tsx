@@ -109,7 +109,8 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
       <p className="text-sm text-[var(--muted)]" aria-live="polite">
         {data.total === 0
           ? ''
-          : `${data.more ? `More than ${data.total}` : data.total} request${data.total === 1 && !data.more ? '' : 's'}${filtered ? ' match' : ''}, newest first.`}
+          : `${data.more ? `More than ${data.total}` : data.total} request${data.total === 1 && !data.more ? '' : 's'}` +
+            `${filtered ? ' match' : ''}, newest first.`}
       </p>
       {data.items.length === 0 ? (
         <EmptyState>
@@ -151,7 +152,8 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
               <Cell label="Approvers">{r.approvers.join(', ') || '—'}</Cell>
               <Cell label="Decision">
                 {r.decision
-                  ? `${r.decision.decision === 'Approve' ? 'Approved' : 'Denied'} by ${r.decision.approverName}${r.decision.justification ? `: “${r.decision.justification}”` : ''}`
+                  ? `${r.decision.decision === 'Approve' ? 'Approved' : 'Denied'} by ${r.decision.approverName}` +
+                    `${r.decision.justification ? `: “${r.decision.justification}”` : ''}`
                   : '—'}
               </Cell>
               <Cell label="Justification">

@@ -121,7 +121,10 @@ export function generateTenant(shape: TenantShape): TenantSnapshot {
       const seen = new Set<number>();
       for (let j = 0; j < k; j++) {
         const g = int(groups.length);
-        if (!seen.has(g)) (seen.add(g), groups[g].memberIds.push(u.id));
+        if (!seen.has(g)) {
+          seen.add(g);
+          groups[g].memberIds.push(u.id);
+        }
       }
     }
   }

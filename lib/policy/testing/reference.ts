@@ -28,12 +28,6 @@ function principalGroups(index: PolicyIndex, principal: PrincipalRef): Set<strin
   return index.groupsByUser.get(principal.id);
 }
 
-function anyInWindow(list: ScheduleFact[] | undefined, at: Millis): boolean {
-  if (list === undefined) return false;
-  for (let i = 0; i < list.length; i++) if (inWindow(list[i], at)) return true;
-  return false;
-}
-
 export function referenceHasRole(index: PolicyIndex, principal: PrincipalRef, roleId: string, resourceId: string, at: Millis): boolean {
   const target = nodeOf(index, resourceId);
   if (target === undefined) return false;

@@ -85,7 +85,12 @@ export default async function ScopePage({ searchParams }: { searchParams: Promis
               <Link
                 href={href(t.id)}
                 aria-current={tab === t.id ? 'page' : undefined}
-                className={`inline-block whitespace-nowrap rounded-t-md px-3 py-2 text-sm font-medium ${tab === t.id ? 'bg-[var(--surface)] text-indigo-700 ring-1 ring-[var(--border)] dark:text-indigo-300' : 'text-[var(--muted)] hover:text-[var(--text)]'}`}
+                className={[
+                  'inline-block whitespace-nowrap rounded-t-md px-3 py-2 text-sm font-medium',
+                  tab === t.id
+                    ? 'bg-[var(--surface)] text-indigo-700 ring-1 ring-[var(--border)] dark:text-indigo-300'
+                    : 'text-[var(--muted)] hover:text-[var(--text)]',
+                ].join(' ')}
               >
                 {t.label}
               </Link>

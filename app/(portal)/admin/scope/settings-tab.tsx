@@ -49,7 +49,12 @@ export function SettingsTab({
               <Link
                 href={href(r.id)}
                 aria-current={r.id === role.id ? 'page' : undefined}
-                className={`block rounded-md px-3 py-2 text-sm ${r.id === role.id ? 'bg-indigo-100 font-medium text-indigo-900 dark:bg-indigo-900 dark:text-indigo-50' : 'hover:bg-slate-100 dark:hover:bg-slate-800'}`}
+                className={[
+                  'block rounded-md px-3 py-2 text-sm',
+                  r.id === role.id
+                    ? 'bg-indigo-100 font-medium text-indigo-900 dark:bg-indigo-900 dark:text-indigo-50'
+                    : 'hover:bg-slate-100 dark:hover:bg-slate-800',
+                ].join(' ')}
               >
                 {r.name} <span className="text-xs text-[var(--muted)]">{explicitHere?.has(r.id) ? '· explicit' : '· defaults'}</span>
               </Link>
