@@ -10,6 +10,7 @@ import { requirePimAdmin } from '@/lib/resources/access';
 import { justificationMissing } from '@/lib/users';
 import { selfMembershipViolation } from '@/lib/policy/separation';
 import { adminRefusal } from '@/lib/assignments/errors';
+import { endAccessThroughGroup } from '@/lib/scim/access-end';
 
 type Actor = { id: string; displayName: string };
 const who = (a: Actor) => ({ id: a.id, name: a.displayName });
@@ -88,6 +89,9 @@ export function setMembership(
         justification,
         details: { groupId: group.id, group: group.name },
       });
+      // what the member activated (or asked to) from the group's eligible assignments ends with
+      // the membership, as when the identity provider removes them (one rule: lib/policy/provisioning)
+      if (!input.member) endAccessThroughGroup(tx, { actor: who(actor), via: 'administrator', details: {} }, user, group, now);
     },
     { behavior: 'immediate' },
   );

@@ -22,6 +22,26 @@ import { clientActor, type ScimClient } from './tokens';
 
 type Person = Pick<User, 'id' | 'displayName'>;
 
+/**
+ * Who takes the access away, as the audit names it: a provisioning client (SCIM) or an
+ * administrator removing a member in the portal. The same rule ends the same access either way.
+ */
+export interface Remover {
+  actor: { id: string | null; name: string };
+  /** the audit actions' wording: "… by provisioning" or plain "…" for an administrator */
+  via: 'provisioning' | 'administrator';
+  details: Record<string, unknown>;
+}
+
+export const scimRemover = (client: ScimClient): Remover => ({
+  actor: clientActor(client),
+  via: 'provisioning',
+  details: { scimTokenId: client.tokenId },
+});
+
+const actionOf = (what: 'Activation revoked' | 'Request canceled', by: Remover) =>
+  by.via === 'provisioning' ? `${what} by provisioning` : what;
+
 function activationsOf(tx: Tx, userId: string): ActivationFact[] {
   return tx
     .select()
@@ -53,31 +73,23 @@ function pendingOf(tx: Tx, userId: string): PendingRequestFact[] {
 const roleName = (tx: Tx, roleId: string) =>
   tx.select({ n: roleDefinitions.name }).from(roleDefinitions).where(eq(roleDefinitions.id, roleId)).get()?.n ?? roleId;
 
-function revokeActivations(
-  tx: Tx,
-  client: ScimClient,
-  user: Person,
-  ids: string[],
-  now: number,
-  why: string,
-  extra: Record<string, unknown>,
-) {
+function revokeActivations(tx: Tx, by: Remover, user: Person, ids: string[], now: number, why: string, extra: Record<string, unknown>) {
   for (const id of ids) {
     const s = tx.select().from(assignmentSchedules).where(eq(assignmentSchedules.id, id)).get()!;
     tx.update(assignmentSchedules).set({ revokedAt: now, updatedAt: now }).where(eq(assignmentSchedules.id, id)).run();
     writeAudit(tx, {
       at: now,
-      actor: clientActor(client),
-      action: 'Activation revoked by provisioning',
+      actor: by.actor,
+      action: actionOf('Activation revoked', by),
       principal: { type: 'User', id: user.id, name: user.displayName },
       role: { id: s.roleId, name: roleName(tx, s.roleId) },
       scopeId: s.scopeId,
-      details: { scheduleId: id, plannedEnd: s.endAt, reason: why, scimTokenId: client.tokenId, ...extra },
+      details: { scheduleId: id, plannedEnd: s.endAt, reason: why, ...by.details, ...extra },
     });
   }
 }
 
-function cancelRequests(tx: Tx, client: ScimClient, user: Person, ids: string[], now: number, why: string, extra: Record<string, unknown>) {
+function cancelRequests(tx: Tx, by: Remover, user: Person, ids: string[], now: number, why: string, extra: Record<string, unknown>) {
   for (const id of ids) {
     const r = tx.select().from(requests).where(eq(requests.id, id)).get()!;
     tx.update(requests)
@@ -86,13 +98,13 @@ function cancelRequests(tx: Tx, client: ScimClient, user: Person, ids: string[],
       .run();
     writeAudit(tx, {
       at: now,
-      actor: clientActor(client),
-      action: 'Request canceled by provisioning',
+      actor: by.actor,
+      action: actionOf('Request canceled', by),
       principal: { type: 'User', id: user.id, name: user.displayName },
       role: { id: r.roleId, name: roleName(tx, r.roleId) },
       scopeId: r.scopeId,
       requestId: id,
-      details: { requestType: r.requestType, reason: why, scimTokenId: client.tokenId, ...extra },
+      details: { requestType: r.requestType, reason: why, ...by.details, ...extra },
     });
   }
 }
@@ -132,8 +144,8 @@ export function endEverything(tx: Tx, client: ScimClient, user: Person, now: num
     });
   }
   const { revoke, cancel } = deprovisionTargets(activationsOf(tx, user.id), pendingOf(tx, user.id), now);
-  if (fx.revokeActivations) revokeActivations(tx, client, user, revoke, now, `user ${why}`, {});
-  if (fx.cancelPendingRequests) cancelRequests(tx, client, user, cancel, now, `user ${why}`, {});
+  if (fx.revokeActivations) revokeActivations(tx, scimRemover(client), user, revoke, now, `user ${why}`, {});
+  if (fx.cancelPendingRequests) cancelRequests(tx, scimRemover(client), user, cancel, now, `user ${why}`, {});
   return { sessionsEnded, apiTokensRevoked: live.map((t) => t.id), activationsRevoked: revoke, requestsCanceled: cancel };
 }
 
@@ -144,7 +156,7 @@ export function endEverything(tx: Tx, client: ScimClient, user: Person, now: num
  */
 export function endAccessThroughGroup(
   tx: Tx,
-  client: ScimClient,
+  by: Remover,
   user: Person,
   group: { id: string; name: string },
   now: number,
@@ -160,7 +172,7 @@ export function endAccessThroughGroup(
   if (eligibilities.size === 0) return { revoked: [], canceled: [] };
   const { revoke, cancel } = accessEndedByLeavingGroup(eligibilities, activationsOf(tx, user.id), pendingOf(tx, user.id), now);
   const extra = { groupId: group.id, group: group.name };
-  revokeActivations(tx, client, user, revoke, now, 'left the group the eligibility came through', extra);
-  cancelRequests(tx, client, user, cancel, now, 'left the group the eligibility came through', extra);
+  revokeActivations(tx, by, user, revoke, now, 'left the group the eligibility came through', extra);
+  cancelRequests(tx, by, user, cancel, now, 'left the group the eligibility came through', extra);
   return { revoked: revoke, canceled: cancel };
 }

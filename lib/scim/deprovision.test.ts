@@ -8,6 +8,7 @@ import { checkSession, startSession } from '@/lib/auth/sessions';
 import { authenticateToken } from '@/lib/tokens/tokens';
 import { generateToken } from '@/lib/tokens/format';
 import { RG, HOUR, DAY } from '@/lib/activation/test-support';
+import { setMembership } from '@/lib/groups';
 import { scimTenant } from './test-support';
 
 // the administrator groups come from ELEVATE_OIDC_ADMIN_GROUPS; here, from the test
@@ -203,6 +204,29 @@ describe('group membership', () => {
     expect(t.db.select().from(requests).where(eq(requests.id, req)).get()!.status).toBe('Canceled');
     const removed = audit(jo).find((e) => e.action === 'Group member removed by provisioning')!;
     expect(JSON.parse(removed.details)).toMatchObject({ group: 'Finance admins', activationsRevoked: [act], requestsCanceled: [req] });
+  });
+
+  it('an administrator removing the member in the portal ends the same access, audited as theirs', async () => {
+    const jo = await provision('jo@contoso.test');
+    const gid = (await t.call('POST', '/Groups', { schemas: [GROUP], displayName: 'Finance admins', members: [{ value: jo }] })).body
+      .id as string;
+    const elig = schedule('eligible', { type: 'Group', id: gid }, ROLE_IDS.owner, RG('finance-test'));
+    const act = activation(jo, elig, RG('finance-test'));
+    const req = pendingRequest(jo, elig, RG('finance-prod'));
+    const me = { type: 'User' as const, id: jo };
+    expect(hasRole(policyIndex(t.db), me, ROLE_IDS.owner, RG('finance-test'), t.clock.now)).toBe(true);
+
+    setMembership(t.db, t.steve, { groupId: gid, userId: jo, member: false, justification: 'Moved to another team' }, t.clock.now);
+    expect(hasRole(policyIndex(t.db), me, ROLE_IDS.owner, RG('finance-test'), t.clock.now)).toBe(false);
+    expect(t.db.select().from(assignmentSchedules).where(eq(assignmentSchedules.id, act)).get()!.revokedAt).toBe(t.clock.now);
+    expect(t.db.select().from(requests).where(eq(requests.id, req)).get()!.status).toBe('Canceled');
+    const revoked = audit(jo).find((e) => e.action === 'Activation revoked')!;
+    expect(revoked.actorName).toBe(t.steve.displayName);
+    expect(JSON.parse(revoked.details)).toMatchObject({
+      scheduleId: act,
+      reason: 'left the group the eligibility came through',
+      group: 'Finance admins',
+    });
   });
 });
 

@@ -11,7 +11,7 @@ import { parseFilter, type FilterTerm } from './filter';
 import { keyOf, parsePatchOp, type Doc, type Json, type PatchOperation } from './patch';
 import { checkIfMatch, meta, type Paging } from './resource';
 import { assertClientLive, clientActor } from './tokens';
-import { endAccessThroughGroup } from './access-end';
+import { endAccessThroughGroup, scimRemover } from './access-end';
 import { adminGroupNames, recomputePimAdmin } from './admin-groups';
 import type { ScimContext } from './users';
 
@@ -213,7 +213,7 @@ function changeMembers(tx: Tx, ctx: ScimContext, g: { id: string; name: string }
     tx.delete(groupMembers)
       .where(and(eq(groupMembers.groupId, g.id), eq(groupMembers.userId, id)))
       .run();
-    const ended = endAccessThroughGroup(tx, ctx.client, u, g, ctx.now);
+    const ended = endAccessThroughGroup(tx, scimRemover(ctx.client), u, g, ctx.now);
     writeAudit(tx, {
       at: ctx.now,
       actor: clientActor(ctx.client),
@@ -443,7 +443,7 @@ export function deleteGroup(ctx: ScimContext, id: string, ifMatch: string | null
         tx.delete(groupMembers)
           .where(and(eq(groupMembers.groupId, g.id), eq(groupMembers.userId, uid)))
           .run();
-        endAccessThroughGroup(tx, ctx.client, u, g, ctx.now);
+        endAccessThroughGroup(tx, scimRemover(ctx.client), u, g, ctx.now);
       }
       const freed = `${g.name} (deleted ${g.id.slice(0, 8)})`.slice(0, 300);
       tx.update(groups)

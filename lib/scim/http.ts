@@ -84,13 +84,20 @@ function resource(status: number, doc: Doc, params: URLSearchParams, location = 
 export async function handleScim(req: Request, opts: ScimHttpOptions): Promise<Response> {
   const url = new URL(req.url);
   const rest = url.pathname.slice(url.pathname.toLowerCase().indexOf(SCIM_BASE_PATH) + SCIM_BASE_PATH.length);
-  const parts = rest
-    .split('/')
-    .filter(Boolean)
-    .map((p) => decodeURIComponent(p));
   const method = req.method.toUpperCase();
   const base = `${opts.publicUrl.replace(/\/+$/, '')}${SCIM_BASE_PATH}`;
   try {
+    // a malformed escape (%E0%A4%A) is the client's mistake: a SCIM 404, not a server error
+    const parts = rest
+      .split('/')
+      .filter(Boolean)
+      .map((p) => {
+        try {
+          return decodeURIComponent(p);
+        } catch {
+          throw new ScimError(404, 'There is nothing at that address: it is not a valid URL path.');
+        }
+      });
     const now = opts.now();
     const client = authenticate(opts.db, req.headers.get('authorization'), now);
     const ctx: U.ScimContext = { db: opts.db, client, now, baseUrl: base };
