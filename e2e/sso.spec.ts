@@ -112,6 +112,21 @@ test("Ada's activation asks for MFA at the provider; signing in again there with
   await expect(dialog.getByText('Submitted 1 request: 1 active at once.')).toBeVisible();
 });
 
+test('Ada mints an API step-up token with the MFA of the provider, no authenticator code', async ({ page }) => {
+  await ssoSignIn(page, 'ada');
+  await page.goto('/profile');
+  let card = page.getByRole('region', { name: 'MFA step-up token' });
+  await expect(card.getByLabel('Code from your authenticator app')).toHaveCount(0);
+  await card.getByRole('button', { name: `Verify with ${IDP_NAME}` }).click();
+  await providerSignIn(page, 'ada');
+  await expect(page).toHaveURL(/\/profile\?idp-mfa=verified/);
+  card = page.getByRole('region', { name: 'MFA step-up token' });
+  // the provider's button appears once the page has hydrated and asked how MFA is passed here
+  await expect(card.getByRole('button', { name: `Verify with ${IDP_NAME}` })).toBeVisible();
+  await card.getByRole('button', { name: 'Verify and create step-up token' }).click();
+  await expect(card.getByLabel('New token')).toHaveText(/^elv_/);
+});
+
 test("Bob's provider reports no MFA: his verification is refused and says why", async ({ page }) => {
   await ssoSignIn(page, 'bob');
   let dialog = await openActivateContributor(page);
