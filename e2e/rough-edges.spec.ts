@@ -275,5 +275,9 @@ test('Sam opens admin pages by URL: each says he may not, and the console stays 
   await page.goto(jensRequest);
   await expect(main(page).getByRole('heading', { level: 1, name: 'No such request' })).toBeVisible();
   await expect(main(page)).not.toContainText('Quarter-end fix');
+  // and so does its page in the approvals area, which Sam does not approve
+  await page.goto(jensRequest.replace('/requests/', '/approvals/'));
+  await expect(main(page).getByRole('heading', { level: 1, name: 'No such request' })).toBeVisible();
+  await expect(main(page)).not.toContainText('Quarter-end fix');
   expect(errors).toEqual([]);
 });

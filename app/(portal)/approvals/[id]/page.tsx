@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { getDb } from '@/lib/db';
 import { getSession, requireUser } from '@/lib/auth/session';
 import { sessionMfaVerifiedAt } from '@/lib/auth/mfa';
@@ -12,6 +11,7 @@ import { Notice } from '@/components/ui/notice';
 import { Time } from '@/components/ui/time';
 import { ScopePath } from '@/components/scope/scope-path';
 import { DecideForm } from '@/components/approvals/decide-form';
+import { NoSuchRequest } from '@/components/activation/no-such-request';
 import { MfaBadge, RequestedWindow, Ticket, TimeLeft } from '@/components/approvals/request-cells';
 
 export const metadata: Metadata = { title: 'Request' };
@@ -32,7 +32,7 @@ export default async function ApprovalDetailPage({ params }: { params: Promise<{
   const db = getDb();
   const now = Date.now();
   const d = requestDetail(db, user.id, id, now);
-  if (!d) notFound();
+  if (!d) return <NoSuchRequest back={{ href: '/approvals', label: 'Approvals' }} />;
   // rule 11: this session's MFA moment covers an approval for a while; a half-minute's margin for the time it takes to click
   const mfaFresh = mfaWithin(
     sessionMfaVerifiedAt(db, user.id, (await getSession())?.sessionId ?? null),

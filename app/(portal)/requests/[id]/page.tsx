@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireUser } from '@/lib/auth/session';
 import { requestPageData } from '@/lib/portal/request-now';
+import { NoSuchRequest } from '@/components/activation/no-such-request';
 import { Card, PageHeader } from '@/components/ui/card';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
@@ -22,7 +23,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   const data = requestPageData(user.id, id.slice(0, 100), now);
   // a request that does not exist and one the viewer may not see read alike (nothing leaks), and
   // as a page: a 404 document would log an error in the console of whoever followed the link
-  if (!data) return <NoSuchRequest />;
+  if (!data) return <NoSuchRequest back={{ href: '/requests', label: 'My requests' }} />;
   const { request: r, timeline, canCancel, canDecide, activation } = data;
   // every field says what is true now: the approved window, not the one asked for; no end
   // time or deadline for what was denied, canceled or timed out
@@ -72,30 +73,5 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
         </Card>
       </div>
     </div>
-  );
-}
-
-function NoSuchRequest() {
-  return (
-    <section
-      aria-labelledby="no-request"
-      className="mx-auto max-w-xl rounded-lg border border-[var(--border)] bg-[var(--surface)] p-6 shadow-sm"
-    >
-      <p className="text-sm font-semibold text-[var(--muted)]">404 · Not found</p>
-      <h1 id="no-request" className="mt-1 text-xl font-semibold">
-        No such request
-      </h1>
-      <p className="mt-2 text-sm">
-        It does not exist, or it is not yours to see: a request shows to its requester, its approvers and the administrators of its scope.
-      </p>
-      <div className="mt-4 flex gap-2">
-        <Link href="/requests" className={buttonClass('primary')}>
-          My requests
-        </Link>
-        <Link href="/" className={buttonClass('secondary')}>
-          Home
-        </Link>
-      </div>
-    </section>
   );
 }
