@@ -1,5 +1,5 @@
 import { getDb } from '@/lib/db';
-import { getCurrentUser } from '@/lib/auth/session';
+import { csvDownload, csvRouteUser, refuse } from '@/lib/http/csv-route';
 import { policyIndex } from '@/lib/tenant/engine';
 import { isTenantPimAdmin, managementAccess, nodeOf } from '@/lib/policy';
 import { iterateAudit, type AuditFilters } from '@/lib/audit/query';
@@ -9,9 +9,6 @@ import { scopePathText } from '@/lib/portal/scope-path';
 
 export const dynamic = 'force-dynamic';
 
-const refuse = (status: number, message: string) =>
-  new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-
 /**
  * CSV export of an audit view: every event its filters select (the person asked for all
  * of it), streamed 500 rows per pull from a keyset iterator, so neither the log nor the
@@ -20,9 +17,8 @@ const refuse = (status: number, message: string) =>
  * no scope is the tenant audit for tenant PIM administrators.
  */
 export async function GET(req: Request) {
-  const user = await getCurrentUser();
-  if (!user) return refuse(401, 'Sign in first.');
-  if (user.mustChangePassword || user.mustEnrolMfa) return refuse(403, 'Finish first sign-in first.');
+  const user = await csvRouteUser();
+  if (user instanceof Response) return user;
   const url = new URL(req.url);
   const sp = Object.fromEntries(url.searchParams) as Record<string, string>;
   const db = getDb();
@@ -72,12 +68,5 @@ export async function GET(req: Request) {
       controller.enqueue(encoder.encode('\uFEFF' + auditCsvHeader() + '\r\n'));
     },
   });
-  const day = new Date(now).toISOString().slice(0, 10);
-  return new Response(stream, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="elevate-audit-${label}-${day}.csv"`,
-      'cache-control': 'no-store',
-    },
-  });
+  return csvDownload(stream, `audit-${label}`, now);
 }

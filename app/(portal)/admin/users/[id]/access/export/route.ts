@@ -1,30 +1,22 @@
-import { getCurrentUser } from '@/lib/auth/session';
+import { z } from 'zod';
 import { fileLabel, userAccessCsv } from '@/lib/access';
-import { isElevateError } from '@/lib/errors';
+import { csvDownload, csvRouteUser, refusalOf, refuse } from '@/lib/http/csv-route';
 
 export const dynamic = 'force-dynamic';
 
-const refuse = (status: number, message: string) =>
-  new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+const userId = z.string().trim().min(1).max(200);
 
 /** "Access of <user>" as CSV. Authenticates and authorizes by itself: one's own, or a tenant PIM administrator. */
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const user = await getCurrentUser();
-  if (!user) return refuse(401, 'Sign in first.');
-  if (user.mustChangePassword || user.mustEnrolMfa) return refuse(403, 'Finish first sign-in first.');
-  const { id } = await params;
+  const user = await csvRouteUser();
+  if (user instanceof Response) return user;
+  const id = userId.safeParse((await params).id);
+  if (!id.success) return refuse(400, 'That is not a user id.');
   const now = Date.now();
   try {
-    const { name, csv } = userAccessCsv(user.id, id, now);
-    return new Response(csv, {
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="elevate-access-${fileLabel(name)}-${new Date(now).toISOString().slice(0, 10)}.csv"`,
-        'cache-control': 'no-store',
-      },
-    });
+    const { name, csv } = userAccessCsv(user.id, id.data, now);
+    return csvDownload(csv, `access-${fileLabel(name)}`, now);
   } catch (e) {
-    if (isElevateError(e)) return refuse(e.code === 'NotFound' ? 404 : e.code === 'AuthorizationFailed' ? 403 : 400, e.message);
-    throw e;
+    return refusalOf(e);
   }
 }
